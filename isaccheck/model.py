@@ -1,0 +1,222 @@
+"""Frozen dataclasses shared by every stage: load -> evidence -> evaluate -> levels -> render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+CAPABILITIES: tuple[str, ...] = ("STR", "WOW", "INF", "SIT", "ACT")
+LEVELS: tuple[int, ...] = (1, 2, 3)
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message in both output languages."""
+
+    en: str
+    nl: str
+
+    def __call__(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
+
+    def as_dict(self) -> dict[str, str]:
+        return {"en": self.en, "nl": self.nl}
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong with a file (schema, TLP, unreadable...). Never an exception."""
+
+    code: str  # stable id, e.g. "schema", "yaml-syntax", "tlp-missing"
+    severity: Severity
+    path: str  # relative to the repository root, "/" separated
+    line: int | None
+    message: Text
+    field: str | None = None
+    tlp: str | None = None  # label of the document the message quotes from, if any
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.path, self.line or 0, self.code, self.message.en)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document of the repository: a Markdown file with frontmatter or a sidecar-described file."""
+
+    path: str  # the document's own path (for sidecars: the described file)
+    meta_path: str  # where the metadata lives (the .md itself or the .meta.yaml)
+    type: str
+    meta: Mapping[str, Any]  # frontmatter, dates as ISO strings
+    body: str
+    body_line: int  # 1-based line number of the first body line in the file
+    lines: Mapping[str, int]  # dotted field path -> 1-based line in meta_path
+    date: dt.date | None
+    status: str  # "draft" | "adopted"
+    tlp: str | None  # normalised TLP 2.0 label ("AMBER+STRICT") or None
+    sections: Mapping[str, str] = field(default_factory=dict)  # section key -> text from body headings
+    commit: str | None = None  # first-added commit, when git history is known
+    valid: bool = True  # False when the schema refused it; such a document is no evidence
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.path)
+
+    @property
+    def adopted(self) -> bool:
+        return self.status != "draft"
+
+    def line_of(self, dotted: str) -> int | None:
+        return self.lines.get(dotted)
+
+
+class Outcome(str, enum.Enum):
+    """What a question's evaluation says. Only the two HOLDS outcomes count as holding."""
+
+    HOLDS = "holds"  # by evidence
+    ATTESTED = "attested"  # by attestation in a self-assessment
+    FAILS = "fails"
+    NOT_APPLICABLE = "not-applicable"
+    UNKNOWN = "unknown"  # something needed could not be read
+    ERROR = "error"  # the rule itself could not be evaluated
+
+    @property
+    def holds(self) -> bool:
+        return self in (Outcome.HOLDS, Outcome.ATTESTED)
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A document (or profile field) that served as evidence, and why it counts."""
+
+    path: str
+    why: Text
+    line: int | None = None
+    date: str | None = None
+    commit: str | None = None
+    tlp: str | None = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.path, self.line or 0, self.why.en)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check primitive answers: True/False, or None for unknown."""
+
+    value: bool | None
+    evidence: tuple[EvidenceRef, ...] = ()
+    missing: tuple[Text, ...] = ()
+    unknown_reason: Text | None = None
+    # Where a failure points at (used by SARIF and annotations).
+    location: tuple[str, int | None] | None = None
+
+
+@dataclass(frozen=True)
+class Attestation:
+    yes: int
+    no: int
+    partly: int
+    eligible: int  # current participants
+    path: str
+    date: str
+    holds: bool
+
+
+@dataclass(frozen=True)
+class Waiver:
+    question: str
+    reason: str
+    decided_on: str
+    decided_in: str
+    expires: str | None
+    line: int | None
+    expired: bool
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: str
+    capability: str
+    level: int
+    outcome: Outcome
+    reason: Text
+    evidence: tuple[EvidenceRef, ...] = ()
+    missing: tuple[Text, ...] = ()
+    attestation: Attestation | None = None
+    waiver: Waiver | None = None
+    evidence_value: bool | None = None  # what the evidence alone said
+    location: tuple[str, int | None] | None = None
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    level: int
+    holds: int
+    applicable: int
+
+
+@dataclass(frozen=True)
+class CapabilityResult:
+    code: str
+    level: int
+    ambition: int | None
+    counts: tuple[LevelCount, ...]
+
+    @property
+    def gap(self) -> int:
+        return max(0, (self.ambition or 0) - self.level)
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    capability: str
+    from_level: int
+    to_level: int
+    questions: tuple[str, ...]  # unmet question ids of the next level
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    question: str
+    self_assessment: str  # "yes" | "no"
+    evidence: bool
+
+
+@dataclass(frozen=True)
+class Provenance:
+    tool_version: str
+    rulepack_version: str
+    as_of: str
+    commit: str | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The whole result of one run; every reporter renders this and only this."""
+
+    isac_name: str
+    sector: str | None
+    language: str
+    provenance: Provenance
+    questions: tuple[QuestionResult, ...]
+    capabilities: tuple[CapabilityResult, ...]
+    plan: tuple[PlanStep, ...]
+    findings: tuple[Finding, ...]
+    waivers: tuple[Waiver, ...]
+    disagreements: tuple[Disagreement, ...]
+    participants: tuple[str, ...]
+    warnings: tuple[Text, ...] = ()
+    document_count: int = 0

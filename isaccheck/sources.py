@@ -1,0 +1,93 @@
+"""Where the repository's bytes come from: the working tree, or (see gitrepo.py) a git commit.
+
+A source lists entries and reads bytes; it never writes and never leaves the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Literal, Protocol
+
+EntryKind = Literal["file", "symlink-outside", "symlink-broken", "other"]
+
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    path: str  # relative to the root, "/" separated
+    size: int
+    kind: EntryKind = "file"
+
+
+class Source(Protocol):
+    """Read-only view of a repository tree."""
+
+    label: str  # shown to users: a folder, or "commit abc1234 (2024-12-31)"
+
+    def entries(self) -> Iterator[SourceEntry]:
+        """Every entry, in sorted path order; symbolic links resolved or reported."""
+        ...
+
+    def read(self, path: str) -> bytes:
+        """The bytes of a "file" entry."""
+        ...
+
+
+class WorkingTreeSource:
+    """The files on disk under root. Symbolic links are followed only while they stay inside."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.label = str(root)
+
+    def _inside(self, target: Path) -> bool:
+        try:
+            target.relative_to(self.root)
+        except ValueError:
+            return False
+        return True
+
+    def entries(self) -> Iterator[SourceEntry]:
+        found: list[SourceEntry] = []
+        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
+            here = Path(dirpath)
+            kept = []
+            for d in dirnames:
+                if d in SKIPPED_DIRS:
+                    continue
+                full = here / d
+                if full.is_symlink():
+                    # A linked folder is listed as one entry, never walked into.
+                    rel = full.relative_to(self.root).as_posix()
+                    inside = self._inside(full.resolve())
+                    found.append(SourceEntry(rel, 0, "other" if inside else "symlink-outside"))
+                    continue
+                kept.append(d)
+            dirnames[:] = sorted(kept)
+            for name in filenames:
+                full = here / name
+                rel = full.relative_to(self.root).as_posix()
+                if full.is_symlink():
+                    resolved = full.resolve()
+                    if not self._inside(resolved):
+                        found.append(SourceEntry(rel, 0, "symlink-outside"))
+                        continue
+                    if not resolved.is_file():
+                        found.append(SourceEntry(rel, 0, "symlink-broken"))
+                        continue
+                    found.append(SourceEntry(rel, resolved.stat().st_size, "file"))
+                    continue
+                if not full.is_file():
+                    found.append(SourceEntry(rel, 0, "other"))
+                    continue
+                found.append(SourceEntry(rel, full.stat().st_size, "file"))
+        yield from sorted(found, key=lambda e: e.path)
+
+    def read(self, path: str) -> bytes:
+        full = (self.root / path).resolve()
+        if not self._inside(full):
+            raise PermissionError(f"{path} leaves the repository")
+        return full.read_bytes()
