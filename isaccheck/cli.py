@@ -1,0 +1,133 @@
+"""The command line: the only place that prints or exits.
+
+Exit codes (documented in docs/cli.md):
+  0  all good
+  1  findings, or a failed gate
+  2  usage or configuration error (bad option, no isac.yaml, a refused rule file)
+  3  internal error (a bug in isaccheck: please report it)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import IsaccheckError
+from .i18n import word
+from .model import Severity
+from .reporters import REPORTERS, RenderOptions, get_reporter
+from .rulepack import load_builtin
+from .runner import check as run_check
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _write(output: Path | None, text: str) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+class _Cli(click.Group):
+    """Expected errors become one clear line and exit code 2; a bug becomes one line and 3."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
+            raise
+        except IsaccheckError as exc:
+            click.echo(f"isaccheck: error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except BrokenPipeError:
+            ctx.exit(EXIT_OK)
+        except Exception as exc:
+            if "-v" in sys.argv or "--verbose" in sys.argv:
+                traceback.print_exc()
+            click.echo(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="isaccheck")
+def cli() -> None:
+    """isaccheck: how mature is this ISAC, by the NCSC Next Generation ISAC model?"""
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--no-waivers", is_flag=True, help="Ignore not-applicable decisions: the profile without them.")
+@click.option("--allow-code", is_flag=True, help="Run Python checks found in the repository's extra rule packs.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every piece of evidence and everything missing.")
+def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
+          no_waivers: bool, allow_code: bool, verbose: bool) -> None:
+    """Evaluate the ISAC repository at PATH (default: the current folder)."""
+    run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code)
+    evaluation = run.evaluation
+    options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
+                            color=output is None and fmt == "text" and sys.stdout.isatty())
+    _write(output, get_reporter(fmt).render(evaluation, run.pack, options))
+    if any(f.severity is Severity.ERROR for f in evaluation.findings):
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.group()
+def rules() -> None:
+    """The rule pack: list the questions, explain one."""
+
+
+@rules.command("list")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+def rules_list(lang: str) -> None:
+    """Every checklist question with its id, level and basis."""
+    pack = load_builtin()
+    for rule in pack.rules:
+        basis = {"never": "evidence", "allowed": "evidence|attestation", "only": "attestation"}[rule.attestation]
+        click.echo(f"{rule.id:<8} L{rule.level}  {basis:<20} {rule.question(lang)}")
+    click.echo(f"{len(pack.rules)} {word('rules', lang)} · {pack.name} {pack.version}")
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+def explain(question_id: str, lang: str) -> None:
+    """The question, its level, the evidence it looks for and the advice."""
+    from .explain import explain_rule
+
+    pack = load_builtin()
+    rule = pack.rule(question_id.upper())
+    if rule is None:
+        import difflib
+
+        close = difflib.get_close_matches(question_id.upper(), [r.id for r in pack.rules], n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise IsaccheckError(f"no question {question_id} in the rule pack{hint}")
+    click.echo(explain_rule(rule, pack, lang))
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    return cli.main(args=argv, prog_name="isaccheck")

@@ -1,0 +1,107 @@
+"""isaccheck.yaml: tool settings, rule parameter overrides, type mapping for existing files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Mapping
+
+from .errors import ConfigError
+from .yamlutil import YamlError, load_yaml
+
+CONFIG_FILE = "isaccheck.yaml"
+PROFILE_FILE = "isac.yaml"
+DEFAULT_MAX_FILE_SIZE_KB = 1024
+
+
+@dataclass(frozen=True)
+class TypeMapping:
+    glob: str
+    type: str
+    defaults: Mapping[str, Any] = field(default_factory=dict)  # e.g. tlp, status
+
+
+@dataclass(frozen=True)
+class Config:
+    types: tuple[TypeMapping, ...] = ()
+    rule_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    rule_packs: tuple[str, ...] = ()
+    attestation: Mapping[str, Any] = field(default_factory=dict)
+    tlp: Mapping[str, Any] = field(default_factory=dict)
+    gate: Mapping[str, Any] = field(default_factory=dict)
+    max_file_size_kb: int = DEFAULT_MAX_FILE_SIZE_KB
+    ignore: tuple[str, ...] = ()
+    allowed_signers: str | None = None
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A path glob where * stays inside a folder and ** crosses folders."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    return bool(glob_regex(pattern.lstrip("./") if pattern.startswith("./") else pattern).match(path))
+
+
+def parse_config(text: str | None) -> Config:
+    """Read isaccheck.yaml text (None when the file is absent). Errors are configuration errors."""
+    if text is None:
+        return Config()
+    try:
+        loaded = load_yaml(text)
+    except YamlError as exc:
+        raise ConfigError(exc.message, CONFIG_FILE, exc.line) from None
+    data = loaded.data or {}
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping of settings", CONFIG_FILE, 1)
+    from .schemas import validator_for
+
+    errors = sorted(validator_for("config").iter_errors(data), key=lambda e: list(map(str, e.path)))
+    if errors:
+        err = errors[0]
+        dotted = ".".join(str(p) for p in err.absolute_path)
+        raise ConfigError(
+            f"{dotted or 'settings'}: {err.message}", CONFIG_FILE, loaded.lines.get(dotted, 1)
+        )
+    types = tuple(
+        TypeMapping(
+            glob=str(item["glob"]),
+            type=str(item["type"]),
+            defaults={k: v for k, v in item.items() if k not in ("glob", "type")},
+        )
+        for item in data.get("types") or []
+    )
+    return Config(
+        types=types,
+        rule_overrides={str(k): dict(v or {}) for k, v in (data.get("rules") or {}).items()},
+        rule_packs=tuple(str(p) for p in data.get("rule_packs") or []),
+        attestation=dict(data.get("attestation") or {}),
+        tlp=dict(data.get("tlp") or {}),
+        gate=dict(data.get("gate") or {}),
+        max_file_size_kb=int(data.get("max_file_size_kb") or DEFAULT_MAX_FILE_SIZE_KB),
+        ignore=tuple(str(p) for p in data.get("ignore") or []),
+        allowed_signers=data.get("allowed_signers"),
+        lines=loaded.lines,
+    )

@@ -1,0 +1,295 @@
+"""Stage 3, evaluate: every rule's evidence expression against the evidence index -> question results.
+
+The outcome vocabulary never lies: a question holds by evidence or by attestation; it does not
+hold; it is not applicable by a recorded decision; it is unknown because something it needed
+could not be read; or the rule itself failed (error). Unknown and error never count as holding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from . import __version__
+from .evidence import Evidence
+from .levels import disagreements, infer_capabilities, plan
+from .model import (
+    Attestation,
+    CheckResult,
+    Evaluation,
+    EvidenceRef,
+    Finding,
+    Outcome,
+    Provenance,
+    QuestionResult,
+    Severity,
+    Text,
+    Waiver,
+)
+from .primitives import PRIMITIVES
+from .repository import Repository, parse_date
+from .rulepack import Rule, RulePack, resolve_parameters
+
+# Which document types a primitive reads when its parameters do not say (for "unknown").
+_READS = {
+    "every_meeting_has": ("minutes", "agenda"),
+    "participant_attendance": ("minutes",),
+    "guidelines_signed": ("membership-guidelines",),
+    "meetings_discuss": ("minutes",),
+}
+DEFAULT_ATTESTATION = {"months": 12, "min_yes_share": 0.5, "max_no": 0}
+
+
+def _substitute(node: Any, values: Mapping[str, Any]) -> Any:
+    if isinstance(node, str) and node.startswith("$"):
+        return values[node[1:]]
+    if isinstance(node, dict):
+        return {k: _substitute(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, values) for v in node]
+    return node
+
+
+class _Evaluator:
+    def __init__(self, ev: Evidence, broken: Mapping[str, list[Finding]]) -> None:
+        self.ev = ev
+        self.broken = broken  # document type -> findings of documents of that type that could not be read
+
+    def run(self, node: Mapping[str, Any]) -> CheckResult:
+        if "all" in node:
+            results = [self.run(child) for child in node["all"]]
+            evidence = tuple(e for r in results for e in r.evidence)
+            missing = tuple(m for r in results if r.value is not True for m in r.missing)
+            location = next((r.location for r in results if r.value is not True and r.location), None)
+            if all(r.value is True for r in results):
+                return CheckResult(True, evidence)
+            if any(r.value is False for r in results):
+                return CheckResult(False, evidence, missing, location=location)
+            reason = next(r.unknown_reason for r in results if r.value is None)
+            return CheckResult(None, evidence, missing, reason, location)
+        if "any" in node:
+            results = [self.run(child) for child in node["any"]]
+            winners = [r for r in results if r.value is True]
+            if winners:
+                return CheckResult(True, tuple(e for r in winners for e in r.evidence))
+            evidence = tuple(e for r in results for e in r.evidence)
+            location = next((r.location for r in results if r.location), None)
+            missing = tuple(m for r in results for m in r.missing[:2])
+            unknown = [r for r in results if r.value is None]
+            if unknown:
+                return CheckResult(None, evidence, missing, unknown[0].unknown_reason, location)
+            one_of = Text("one of these would do:", "een van deze volstaat:")
+            return CheckResult(False, evidence, (one_of, *missing), location=location)
+        if "not" in node:
+            inner = self.run(node["not"])
+            if inner.value is None:
+                return inner
+            if inner.value:
+                return CheckResult(False, (), tuple(Text(f"should not hold: {e.path}", f"hoort niet te gelden: {e.path}")
+                                                    for e in inner.evidence), location=inner.location)
+            return CheckResult(True, ())
+        return self.primitive(node)
+
+    def primitive(self, node: Mapping[str, Any]) -> CheckResult:
+        params = {k: v for k, v in node.items() if k != "check"}
+        result = PRIMITIVES[node["check"]].function(self.ev, params)
+        if result.value is False:
+            types = params.get("type") or _READS.get(node["check"], ())
+            types = [types] if isinstance(types, str) else list(types)
+            unreadable = [f for t in types for f in self.broken.get(t, [])]
+            if unreadable:
+                first = unreadable[0]
+                return CheckResult(
+                    None, result.evidence, result.missing,
+                    Text(f"{first.path} could not be read: {first.message.en}",
+                         f"{first.path} kon niet gelezen worden: {first.message.nl}"),
+                    (first.path, first.line),
+                )
+        return result
+
+
+def _broken_by_type(repo: Repository) -> dict[str, list[Finding]]:
+    """Documents that the loader could not use, by their declared type."""
+    by_type: dict[str, list[Finding]] = {}
+    invalid = {d.meta_path: d.type for d in repo.documents if not d.valid}
+    for finding in repo.findings:
+        if finding.severity is not Severity.ERROR:
+            continue
+        doc_type = invalid.get(finding.path) or repo.unreadable_types.get(finding.path)
+        if doc_type and finding.code in ("schema", "yaml-syntax", "frontmatter", "encoding"):
+            by_type.setdefault(doc_type, []).append(finding)
+    return by_type
+
+
+def _waivers(repo: Repository, as_of: dt.date, known: set[str]) -> tuple[list[Waiver], list[Finding]]:
+    raw = repo.profile.data.get("not_applicable")
+    waivers: list[Waiver] = []
+    findings: list[Finding] = []
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(item, dict):
+            continue
+        line = repo.profile.lines.get(f"not_applicable.{index}")
+        question = str(item.get("question"))
+        if question not in known:
+            findings.append(Finding("waiver-unknown", Severity.ERROR, "isac.yaml", line,
+                                    Text(f"not_applicable names {question}, which is not a question of the rule pack",
+                                         f"not_applicable noemt {question}, geen vraag uit de regelset"), field="not_applicable"))
+            continue
+        if not all(item.get(k) for k in ("reason", "decided_on", "decided_in")):
+            findings.append(Finding("waiver-incomplete", Severity.ERROR, "isac.yaml", line,
+                                    Text(f"not_applicable for {question} needs a reason, decided_on and decided_in; not counted",
+                                         f"not_applicable voor {question} heeft reason, decided_on en decided_in nodig; telt niet"),
+                                    field="not_applicable"))
+            continue
+        expires = parse_date(item.get("expires"))
+        decided_on = parse_date(item.get("decided_on"))
+        if decided_on is not None and decided_on > as_of:
+            continue  # decided after the evaluation date: did not exist yet
+        expired = expires is not None and expires < as_of
+        waiver = Waiver(question, str(item["reason"]), str(item["decided_on"]), str(item["decided_in"]),
+                        expires.isoformat() if expires else None, line, expired)
+        waivers.append(waiver)
+        if expired:
+            findings.append(Finding("waiver-expired", Severity.WARNING, "isac.yaml", line,
+                                    Text(f"the not-applicable decision on {question} expired on {expires}; it no longer counts",
+                                         f"het besluit dat {question} niet van toepassing is, verliep op {expires}; het telt niet meer"),
+                                    field="not_applicable"))
+        elif str(item["decided_in"]) not in repo.paths:
+            findings.append(Finding("waiver-source", Severity.WARNING, "isac.yaml", line,
+                                    Text(f"not_applicable for {question}: decided_in {item['decided_in']} is not in the repository",
+                                         f"not_applicable voor {question}: decided_in {item['decided_in']} staat niet in de repository"),
+                                    field="not_applicable"))
+    return waivers, findings
+
+
+@dataclass(frozen=True)
+class SelfAssessment:
+    path: str
+    date: dt.date
+    answers: Mapping[str, Mapping[str, str]]  # question -> organisation (lower) -> yes/no/partly
+    collective: Mapping[str, str]  # question -> answer given for the ISAC as a whole
+
+
+def latest_self_assessment(ev: Evidence, months: int) -> SelfAssessment | None:
+    docs = ev.docs("self-assessment", months)
+    if not docs:
+        return None
+    doc = docs[-1]
+    respondents = [str(r).strip().lower() for r in doc.meta.get("respondents") or [] if isinstance(r, str)]
+    answers: dict[str, dict[str, str]] = {}
+    collective: dict[str, str] = {}
+    for question, value in (doc.meta.get("answers") or {}).items():
+        if isinstance(value, dict) and "answer" in value:
+            collective[question] = str(value["answer"])
+            answers[question] = {r: str(value["answer"]) for r in respondents}
+        elif isinstance(value, dict):
+            answers[question] = {
+                str(org).strip().lower(): str(a.get("answer") if isinstance(a, dict) else a) for org, a in value.items()
+            }
+    return SelfAssessment(doc.path, doc.date or ev.as_of, answers, collective)
+
+
+def attest(ev: Evidence, sa: SelfAssessment | None, question: str, settings: Mapping[str, Any]) -> Attestation | None:
+    if sa is None or question not in sa.answers:
+        return None
+    eligible = len(ev.participants)
+    given = {org: a for org, a in sa.answers[question].items() if org in ev.participant_names}
+    yes = sum(1 for a in given.values() if a == "yes")
+    no = sum(1 for a in given.values() if a == "no")
+    partly = sum(1 for a in given.values() if a == "partly")
+    holds = eligible > 0 and yes / eligible > settings["min_yes_share"] and no <= settings["max_no"]
+    return Attestation(yes, no, partly, eligible, sa.path, sa.date.isoformat(), holds)
+
+
+def _attestation_text(a: Attestation) -> Text:
+    extra_en = f", {a.no} no" if a.no else ""
+    extra_nl = f", {a.no} nee" if a.no else ""
+    return Text(f"attested by {a.yes} of {a.eligible} participants{extra_en} ({a.path}, {a.date})",
+                f"bevestigd door {a.yes} van {a.eligible} deelnemers{extra_nl} ({a.path}, {a.date})")
+
+
+def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], waiver: Waiver | None,
+                  sa: SelfAssessment | None, settings: Mapping[str, Any]) -> QuestionResult:
+    base = {"id": rule.id, "capability": rule.capability, "level": rule.level}
+    if waiver is not None:
+        return QuestionResult(**base, outcome=Outcome.NOT_APPLICABLE, waiver=waiver,
+                              reason=Text(f"not applicable: {waiver.reason} (decided {waiver.decided_on} in {waiver.decided_in})",
+                                          f"niet van toepassing: {waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})"))
+    attestation = attest(evaluator.ev, sa, rule.id, settings) if rule.attestation != "never" else None
+    if rule.evidence is None:
+        if attestation is not None and attestation.holds:
+            return QuestionResult(**base, outcome=Outcome.ATTESTED, attestation=attestation, reason=_attestation_text(attestation),
+                                  evidence=(EvidenceRef(attestation.path, Text("self-assessment", "zelfevaluatie"), date=attestation.date),))
+        if attestation is not None:
+            needed = Text(f"more than {settings['min_yes_share']:.0%} yes and at most {settings['max_no']} no needed",
+                          f"meer dan {settings['min_yes_share']:.0%} ja en hoogstens {settings['max_no']} nee nodig")
+            return QuestionResult(**base, outcome=Outcome.FAILS, attestation=attestation, reason=_attestation_text(attestation),
+                                  missing=(needed,))
+        months = settings["months"]
+        return QuestionResult(**base, outcome=Outcome.FAILS,
+                              reason=Text("only a self-assessment can answer this, and none answers it",
+                                          "alleen een zelfevaluatie kan dit beantwoorden, en geen enkele doet dat"),
+                              missing=(Text(f"a self-assessment of the last {months} months that answers {rule.id}",
+                                            f"een zelfevaluatie van de afgelopen {months} maanden die {rule.id} beantwoordt"),))
+    try:
+        result = evaluator.run(_substitute(rule.evidence, values))
+    except Exception as exc:  # a rule or a user's check failed; that is a result, not a crash
+        return QuestionResult(**base, outcome=Outcome.ERROR,
+                              reason=Text(f"the rule could not be evaluated: {type(exc).__name__}: {exc}",
+                                          f"de regel kon niet worden geëvalueerd: {type(exc).__name__}: {exc}"))
+    common = {"evidence": tuple(sorted(set(result.evidence), key=EvidenceRef.sort_key)), "missing": result.missing,
+              "evidence_value": result.value, "location": result.location}
+    if result.value is True:
+        return QuestionResult(**base, outcome=Outcome.HOLDS, reason=_holds_text(result), **common)
+    if result.value is None:
+        return QuestionResult(**base, outcome=Outcome.UNKNOWN, reason=result.unknown_reason or Text("unknown", "onbekend"), **common)
+    if attestation is not None and attestation.holds:
+        return QuestionResult(**base, outcome=Outcome.ATTESTED, attestation=attestation, reason=_attestation_text(attestation), **common)
+    first = result.missing[0] if result.missing else Text("no evidence found", "geen bewijs gevonden")
+    return QuestionResult(**base, outcome=Outcome.FAILS, reason=first, attestation=attestation, **common)
+
+
+def _holds_text(result: CheckResult) -> Text:
+    paths = sorted({e.path for e in result.evidence})
+    if not paths:
+        return Text("holds", "voldaan")
+    shown = ", ".join(paths[:3]) + (f" (+{len(paths) - 3})" if len(paths) > 3 else "")
+    return Text(f"evidence: {shown}", f"bewijs: {shown}")
+
+
+def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bool = False,
+             commit: str | None = None) -> Evaluation:
+    ev = Evidence(repo, as_of)
+    evaluator = _Evaluator(ev, _broken_by_type(repo))
+    settings = {**DEFAULT_ATTESTATION, **dict(repo.config.attestation)}
+    sa = latest_self_assessment(ev, int(settings["months"]))
+    waivers, waiver_findings = _waivers(repo, as_of, {r.id for r in pack.rules})
+    active = {} if no_waivers else {w.question: w for w in waivers if not w.expired}
+    for rule_id in repo.config.rule_overrides:
+        if pack.rule(rule_id) is None:
+            from .errors import ConfigError
+
+            raise ConfigError(f"rules: {rule_id} is not a rule of the pack", "isaccheck.yaml",
+                              repo.config.lines.get(f"rules.{rule_id}"))
+    questions = tuple(
+        evaluate_rule(rule, evaluator, resolve_parameters(rule, repo.config.rule_overrides.get(rule.id, {})),
+                      active.get(rule.id), sa, settings)
+        for rule in pack.rules
+    )
+    capabilities = infer_capabilities(questions, repo.profile.ambition)
+    findings = tuple(sorted(set(repo.findings) | set(waiver_findings), key=Finding.sort_key))
+    return Evaluation(
+        isac_name=repo.profile.name,
+        sector=repo.profile.isac.get("sector"),
+        language=repo.profile.language,
+        provenance=Provenance(__version__, f"{pack.name} {pack.version}", as_of.isoformat(), commit),
+        questions=questions,
+        capabilities=capabilities,
+        plan=plan(capabilities, questions),
+        findings=findings,
+        waivers=tuple(waivers),
+        disagreements=disagreements(questions, sa.answers if sa else {}, ev.participant_names),
+        participants=tuple(p.organisation for p in ev.participants),
+        document_count=len(repo.documents),
+    )

@@ -1,0 +1,155 @@
+"""Stage 2, collect evidence: index the loaded repository once for one evaluation date.
+
+Every primitive asks its questions of this index, never of the files. Drafts, documents the
+schema refused and documents dated after the evaluation date are not evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from .model import Document, Finding
+from .repository import Participant, Profile, Repository, dig, parse_date
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier, clamped to the month's end (31 March - 1 month = 28/29 Feb)."""
+    total = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(total, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def is_empty(value: Any) -> bool:
+    if value is None or value is False:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, dict, tuple)):
+        return len(value) == 0
+    return False
+
+
+def matches(value: Any, wanted: Any) -> bool:
+    """A field equals one of the wanted values; for a list field, contains one of them."""
+    options = wanted if isinstance(wanted, list) else [wanted]
+    values = value if isinstance(value, list) else [value]
+    norm = {_norm(o) for o in options}
+    return any(_norm(v) in norm for v in values)
+
+
+def _norm(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Meeting:
+    date: dt.date
+    minutes: Document | None
+    agenda: Document | None
+
+    @property
+    def attendees(self) -> set[str]:
+        if self.minutes is None:
+            return set()
+        raw = self.minutes.meta.get("attendees")
+        return {str(a).strip().lower() for a in raw} if isinstance(raw, list) else set()
+
+
+class Evidence:
+    def __init__(self, repo: Repository, as_of: dt.date) -> None:
+        self.repo = repo
+        self.as_of = as_of
+        self.profile: Profile = repo.profile
+        self.participants: tuple[Participant, ...] = tuple(
+            p for p in repo.profile.participants if p.current(as_of)
+        )
+        self.participant_names = {p.organisation.strip().lower() for p in self.participants}
+        self.documents: tuple[Document, ...] = tuple(
+            d for d in repo.documents if d.valid and d.adopted and (d.date is None or d.date <= as_of)
+        )
+        self.by_type: dict[str, list[Document]] = defaultdict(list)
+        for doc in self.documents:
+            self.by_type[doc.type].append(doc)
+        for docs in self.by_type.values():
+            docs.sort(key=lambda d: (d.date or dt.date.min, d.path))
+        self.document_paths = frozenset(d.path for d in repo.documents)
+        self.findings_by_path: dict[str, list[Finding]] = defaultdict(list)
+        for finding in repo.findings:
+            self.findings_by_path[finding.path].append(finding)
+        self.meetings = self._meetings()
+
+    def _meetings(self) -> tuple[Meeting, ...]:
+        minutes: dict[dt.date, Document] = {}
+        agendas: dict[dt.date, Document] = {}
+        for doc in self.by_type.get("minutes", []):
+            if doc.date:
+                minutes.setdefault(doc.date, doc)
+        for doc in self.by_type.get("agenda", []):
+            if doc.date:
+                agendas.setdefault(doc.date, doc)
+        dates = sorted(set(minutes) | set(agendas))
+        return tuple(Meeting(d, minutes.get(d), agendas.get(d)) for d in dates)
+
+    # -- windows -----------------------------------------------------------------------------
+    def window_start(self, months: int) -> dt.date:
+        return months_before(self.as_of, months)
+
+    def in_window(self, day: dt.date | None, months: int | None) -> bool:
+        if months is None:
+            return True
+        return day is not None and self.window_start(months) < day <= self.as_of
+
+    def docs(self, types: str | Iterable[str], months: int | None = None) -> list[Document]:
+        names = [types] if isinstance(types, str) else list(types)
+        found: list[Document] = []
+        for name in names:
+            found.extend(d for d in self.by_type.get(name, []) if self.in_window(d.date, months))
+        return sorted(found, key=lambda d: (d.date or dt.date.min, d.path))
+
+    def meetings_in(self, months: int | None) -> list[Meeting]:
+        return [m for m in self.meetings if self.in_window(m.date, months)]
+
+    # -- fields ------------------------------------------------------------------------------
+    @staticmethod
+    def field(doc: Document, dotted: str) -> Any:
+        value = dig(doc.meta, dotted)
+        if is_empty(value) and dotted.startswith("sections."):
+            value = doc.sections.get(dotted.split(".", 1)[1])
+        return value
+
+    def is_participant(self, name: Any) -> bool:
+        return isinstance(name, str) and name.strip().lower() in self.participant_names
+
+    def profile_value(self, dotted: str) -> Any:
+        return self.profile.get(dotted)
+
+    def profile_line(self, dotted: str) -> int | None:
+        parts = dotted.split(".")
+        while parts:
+            line = self.profile.lines.get(".".join(parts))
+            if line:
+                return line
+            parts.pop()
+        return None
+
+    def participant_index(self, participant: Participant) -> int:
+        return self.profile.participants.index(participant)
+
+    def meeting_frequency(self) -> int | None:
+        value = self.profile.isac.get("meeting_frequency_months")
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+    def doc_date(self, doc: Document, field: str) -> dt.date | None:
+        return parse_date(doc.meta.get(field))
+
+    def meta(self, doc: Document) -> Mapping[str, Any]:
+        return doc.meta

@@ -1,0 +1,55 @@
+"""Words of the user interface in Dutch and English (document texts come from the rule pack)."""
+
+from __future__ import annotations
+
+from .model import Outcome, Text
+
+WORDS: dict[str, Text] = {
+    "profile": Text("Maturity profile", "Volwassenheidsprofiel"),
+    "capability": Text("Capability", "Capability"),
+    "level": Text("Level", "Niveau"),
+    "ambition": Text("Ambition", "Ambitie"),
+    "as_of": Text("as of", "peildatum"),
+    "rules": Text("rules", "regels"),
+    "findings": Text("Document findings", "Bevindingen in documenten"),
+    "plan": Text("Development plan", "Ontwikkelplan"),
+    "plan_intro": Text("Work on at most two capabilities at a time, lowest level first.",
+                       "Pak niet meer dan twee capabilities tegelijk aan, laagste niveau eerst."),
+    "to_level": Text("to level", "naar niveau"),
+    "missing": Text("missing", "ontbreekt"),
+    "not_applicable": Text("Not applicable by decision", "Niet van toepassing door besluit"),
+    "disagreements": Text("Self-assessment versus evidence", "Zelfevaluatie versus bewijs"),
+    "said_yes": Text("participants said yes, the documents do not show it",
+                     "deelnemers zeiden ja, de documenten tonen het niet"),
+    "said_no": Text("participants said no, the documents show it", "deelnemers zeiden nee, de documenten tonen het wel"),
+    "none": Text("none", "geen"),
+    "all_good": Text("Every capability is at or above its ambition.", "Elke capability zit op of boven de ambitie."),
+    "below": Text("below ambition", "onder de ambitie"),
+    "expires": Text("expires", "verloopt"),
+    "expired": Text("expired", "verlopen"),
+    "warnings": Text("Warnings", "Waarschuwingen"),
+    "documents": Text("documents", "documenten"),
+    "participants": Text("participants", "deelnemers"),
+}
+
+OUTCOME_WORDS: dict[Outcome, Text] = {
+    Outcome.HOLDS: Text("holds (evidence)", "voldaan (bewijs)"),
+    Outcome.ATTESTED: Text("holds (attested)", "voldaan (bevestigd)"),
+    Outcome.FAILS: Text("does not hold", "niet voldaan"),
+    Outcome.NOT_APPLICABLE: Text("not applicable", "niet van toepassing"),
+    Outcome.UNKNOWN: Text("unknown", "onbekend"),
+    Outcome.ERROR: Text("error", "fout"),
+}
+
+MARKS: dict[Outcome, str] = {
+    Outcome.HOLDS: "✓",
+    Outcome.ATTESTED: "≈",
+    Outcome.FAILS: "✗",
+    Outcome.NOT_APPLICABLE: "–",
+    Outcome.UNKNOWN: "?",
+    Outcome.ERROR: "!",
+}
+
+
+def word(key: str, lang: str) -> str:
+    return WORDS[key](lang)

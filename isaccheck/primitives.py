@@ -1,0 +1,660 @@
+"""The check primitives: the only place where evidence is judged.
+
+Each primitive is a small function named as a yes/no question, registered with the JSON Schema
+of its parameters; its docstring is its documentation (docs/primitives.md is generated from it).
+It returns a CheckResult: True/False (or None: unknown), the evidence it used and what is missing.
+Rules combine primitives with all/any/not (see engine.py); rules never contain code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from .evidence import Evidence, is_empty, matches, months_before
+from .model import CheckResult, Document, EvidenceRef, Text
+from .repository import dig, parse_date
+
+Params = Mapping[str, Any]
+CheckFunction = Callable[[Evidence, Params], CheckResult]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    name: str
+    function: CheckFunction
+    parameters: Mapping[str, Any]  # JSON Schema "properties"
+    required: tuple[str, ...]
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.function.__doc__ or "")
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {"check": {"const": self.name}, **self.parameters},
+            "required": ["check", *self.required],
+            "additionalProperties": False,
+        }
+
+
+PRIMITIVES: dict[str, Primitive] = {}
+
+# Parameter schemas used by several primitives.
+TYPE = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
+MONTHS = {"type": "integer", "minimum": 1, "description": "window in months up to the evaluation date"}
+COUNT = {"type": "integer", "minimum": 1}
+SHARE = {"type": "number", "minimum": 0, "maximum": 1}
+FIELDS = {"type": "array", "items": {"type": "string"}}
+WHERE = {"type": "object", "additionalProperties": {}}
+
+
+def primitive(name: str, required: tuple[str, ...] = (), **parameters: Any) -> Callable[[CheckFunction], CheckFunction]:
+    def register(function: CheckFunction) -> CheckFunction:
+        if name in PRIMITIVES:
+            raise ValueError(f"primitive {name} registered twice")
+        PRIMITIVES[name] = Primitive(name, function, parameters, required)
+        return function
+
+    return register
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+def _ref(doc: Document, en: str, nl: str, field: str | None = None) -> EvidenceRef:
+    line = doc.line_of(field) if field else None
+    return EvidenceRef(
+        path=doc.path,
+        why=Text(en, nl),
+        line=line,
+        date=doc.date.isoformat() if doc.date else None,
+        commit=doc.commit,
+        tlp=doc.tlp,
+    )
+
+
+def _types(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _type_words(value: Any) -> str:
+    return " / ".join(f"`{t}`" for t in _types(value))
+
+
+def _window_words(months: int | None) -> tuple[str, str]:
+    if months is None:
+        return "", ""
+    return f" in the last {months} months", f" in de afgelopen {months} maanden"
+
+
+def _profile_ref(ev: Evidence, dotted: str, en: str, nl: str) -> EvidenceRef:
+    return EvidenceRef(path="isac.yaml", why=Text(en, nl), line=ev.profile_line(dotted))
+
+
+def _fail(missing: list[Text], evidence: list[EvidenceRef] | None = None,
+          location: tuple[str, int | None] | None = None) -> CheckResult:
+    return CheckResult(False, tuple(evidence or ()), tuple(missing), location=location)
+
+
+def _ok(evidence: list[EvidenceRef]) -> CheckResult:
+    return CheckResult(True, tuple(evidence))
+
+
+def _missing_fields(ev: Evidence, doc: Document, fields: list[str]) -> list[str]:
+    return [f for f in fields if is_empty(ev.field(doc, f))]
+
+
+def _where_ok(ev: Evidence, doc: Document, where: Mapping[str, Any] | None) -> bool:
+    return all(matches(ev.field(doc, k), v) for k, v in (where or {}).items())
+
+
+def _where_words(where: Mapping[str, Any] | None) -> str:
+    if not where:
+        return ""
+    parts = []
+    for key, value in where.items():
+        shown = " or ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{key}: {shown}")
+    return " (" + ", ".join(parts) + ")"
+
+
+# -- the profile -------------------------------------------------------------------------------
+
+@primitive("profile_has", required=("fields",), fields=FIELDS,
+           mode={"enum": ["all", "any"], "default": "all"})
+def profile_has(ev: Evidence, p: Params) -> CheckResult:
+    """Does isac.yaml fill in these fields?
+
+    `fields`: dotted paths into isac.yaml (`isac.purpose`); `mode`: `all` (default) or `any`.
+    """
+    present = [f for f in p["fields"] if not is_empty(ev.profile_value(f))]
+    absent = [f for f in p["fields"] if f not in present]
+    enough = bool(present) if p.get("mode") == "any" else not absent
+    evidence = [_profile_ref(ev, f, f"`{f}` is filled in", f"`{f}` is ingevuld") for f in present]
+    if enough:
+        return _ok(evidence)
+    return _fail(
+        [Text(f"isac.yaml: `{f}` is empty or missing", f"isac.yaml: `{f}` is leeg of ontbreekt") for f in absent],
+        evidence,
+        ("isac.yaml", ev.profile_line(absent[0]) if absent else None),
+    )
+
+
+@primitive("profile_value", required=("field",), field={"type": "string"},
+           **{"in": {"type": "array"}, "not_in": {"type": "array"}})
+def profile_value(ev: Evidence, p: Params) -> CheckResult:
+    """Is this isac.yaml field one of the allowed values (`in`), or none of `not_in`?"""
+    value = ev.profile_value(p["field"])
+    line = ev.profile_line(p["field"])
+    ok = not is_empty(value) or value is False
+    if "in" in p:
+        ok = ok and value in p["in"]
+    if "not_in" in p:
+        ok = ok and value not in p["not_in"]
+    if ok:
+        return _ok([_profile_ref(ev, p["field"], f"`{p['field']}` is {value!r}", f"`{p['field']}` is {value!r}")])
+    wanted = f"one of {p['in']}" if "in" in p else f"not {p.get('not_in')}"
+    return _fail([Text(f"isac.yaml: `{p['field']}` is {value!r}, should be {wanted}",
+                       f"isac.yaml: `{p['field']}` is {value!r}, moet {wanted.replace('one of', 'een van').replace('not', 'niet')} zijn")],
+                 location=("isac.yaml", line))
+
+
+@primitive("profile_list", required=("field",), field={"type": "string"}, where=WHERE, min_count=COUNT)
+def profile_list(ev: Evidence, p: Params) -> CheckResult:
+    """Does this isac.yaml list have at least `min_count` items (matching `where`)?"""
+    items = ev.profile_value(p["field"])
+    items = items if isinstance(items, list) else []
+    chosen = [i for i in items if isinstance(i, dict) and all(matches(i.get(k), v) for k, v in (p.get("where") or {}).items())]
+    need = p.get("min_count", 1)
+    if len(chosen) >= need:
+        return _ok([_profile_ref(ev, p["field"], f"`{p['field']}` lists {len(chosen)}", f"`{p['field']}` noemt er {len(chosen)}")])
+    where = _where_words(p.get("where"))
+    return _fail([Text(f"isac.yaml: `{p['field']}` has {len(chosen)} item(s){where}, {need} needed",
+                       f"isac.yaml: `{p['field']}` heeft {len(chosen)} item(s){where}, {need} nodig")],
+                 location=("isac.yaml", ev.profile_line(p["field"])))
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+def _year_offset(value: str | None) -> int | None:
+    return {"current": 0, "next": 1, "previous": -1}.get(value or "")
+
+
+def _shared_beyond(ev: Evidence, doc: Document) -> bool:
+    recipients = doc.meta.get("shared_with")
+    if not isinstance(recipients, list):
+        return False
+    return any(isinstance(r, str) and r.strip().lower() != "participants" and not ev.is_participant(r) for r in recipients)
+
+
+def _contributors(ev: Evidence, doc: Document) -> set[str]:
+    raw = doc.meta.get("contributors")
+    return {str(c).strip().lower() for c in raw if ev.is_participant(c)} if isinstance(raw, list) else set()
+
+
+def _has_item(doc: Document, spec: Mapping[str, Any]) -> bool:
+    items = doc.meta.get(spec["field"])
+    if not isinstance(items, list):
+        return False
+    where = spec.get("where") or {}
+    return any(isinstance(i, dict) and all(matches(i.get(k), v) for k, v in where.items()) for i in items)
+
+
+@primitive(
+    "document_exists", required=("type",), type=TYPE, months=MONTHS, min_count=COUNT, fields=FIELDS,
+    where=WHERE,
+    has_item={"type": "object", "properties": {"field": {"type": "string"}, "where": WHERE}, "required": ["field"]},
+    min_contributors=COUNT, year={"enum": ["current", "next", "previous"]},
+    shared_beyond_participants={"type": "boolean"},
+)
+def document_exists(ev: Evidence, p: Params) -> CheckResult:
+    """Is there an adopted document of this type that has what is asked?
+
+    `type`; `months` (window); `min_count` (default 1); `fields` that must be filled in
+    (`sections.x` also reads Markdown headings); `where` {field: value(s)}; `has_item`
+    {field, where} for a list item; `min_contributors` (distinct current participants);
+    `year`: current/next/previous (the document's `year` field); `shared_beyond_participants`.
+    """
+    months = p.get("months")
+    fields = list(p.get("fields") or [])
+    offset = _year_offset(p.get("year"))
+    year = ev.as_of.year + offset if offset is not None else None
+    good: list[EvidenceRef] = []
+    near_misses: list[Text] = []
+    candidates = ev.docs(p["type"], months)
+    for doc in candidates:
+        problems: list[tuple[str, str]] = []
+        if year is not None and doc.meta.get("year") != year:
+            problems.append((f"is for {doc.meta.get('year')}, not {year}", f"is voor {doc.meta.get('year')}, niet {year}"))
+        if not _where_ok(ev, doc, p.get("where")):
+            continue
+        absent = _missing_fields(ev, doc, fields)
+        if absent:
+            shown = ", ".join(f"`{f}`" for f in absent)
+            problems.append((f"lacks {shown}", f"mist {shown}"))
+        if "has_item" in p and not _has_item(doc, p["has_item"]):
+            spec = p["has_item"]
+            problems.append((f"has no `{spec['field']}` item{_where_words(spec.get('where'))}",
+                             f"heeft geen `{spec['field']}`-item{_where_words(spec.get('where'))}"))
+        if "min_contributors" in p and len(_contributors(ev, doc)) < p["min_contributors"]:
+            n = len(_contributors(ev, doc))
+            problems.append((f"has {n} contributing participant(s), {p['min_contributors']} needed",
+                             f"heeft {n} bijdragende deelnemer(s), {p['min_contributors']} nodig"))
+        if p.get("shared_beyond_participants") and not _shared_beyond(ev, doc):
+            problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
+        if problems:
+            near_misses.append(Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
+                                    f"{doc.path} " + "; ".join(n for _, n in problems)))
+            continue
+        good.append(_ref(doc, f"adopted {doc.type}", f"vastgesteld {doc.type}"))
+    need = p.get("min_count", 1)
+    if len(good) >= need:
+        return _ok(good)
+    win_en, win_nl = _window_words(months)
+    where = _where_words(p.get("where"))
+    year_en = f" for {year}" if year is not None else ""
+    year_nl = f" voor {year}" if year is not None else ""
+    head = Text(
+        f"{need - len(good) if good else need} more adopted {_type_words(p['type'])} document(s){where}{year_en}{win_en} needed",
+        f"nog {need - len(good) if good else need} vastgesteld(e) {_type_words(p['type'])}-document(en){where}{year_nl}{win_nl} nodig",
+    )
+    return _fail([head, *near_misses[:5]], good)
+
+
+@primitive("documents_for_years", required=("type",), type=TYPE, years=COUNT,
+           offset={"type": "integer", "minimum": 0, "maximum": 1}, fields=FIELDS)
+def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
+    """Is there an adopted document of this type for each of the last `years` years?
+
+    `offset` 1 (default) counts completed years (2025 when evaluating in 2026), 0 includes the
+    current year. The document's `year` field says which year it is about (else its date).
+    """
+    count = p.get("years", 1)
+    offset = p.get("offset", 1)
+    wanted = [ev.as_of.year - offset - i for i in range(count)]
+    fields = list(p.get("fields") or [])
+    found: dict[int, Document] = {}
+    lacking: list[Text] = []
+    for doc in ev.docs(p["type"]):
+        year = doc.meta.get("year")
+        if not isinstance(year, int):
+            year = doc.date.year if doc.date else None
+        if year not in wanted:
+            continue
+        absent = _missing_fields(ev, doc, fields)
+        if absent:
+            shown = ", ".join(f"`{f}`" for f in absent)
+            lacking.append(Text(f"{doc.path} lacks {shown}", f"{doc.path} mist {shown}"))
+            continue
+        found.setdefault(year, doc)
+    evidence = [_ref(doc, f"{doc.type} for {year}", f"{doc.type} over {year}") for year, doc in sorted(found.items())]
+    absent_years = [y for y in wanted if y not in found]
+    if not absent_years:
+        return _ok(evidence)
+    return _fail(
+        [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen vastgesteld(e) {_type_words(p['type'])} over {y}")
+         for y in absent_years] + lacking[:3],
+        evidence,
+    )
+
+
+@primitive("ratio", required=("type", "threshold"), type=TYPE, months=MONTHS, where=WHERE,
+           condition={"type": "object", "properties": {"fields": FIELDS, "where": WHERE}, "additionalProperties": False},
+           threshold=SHARE, min_count=COUNT)
+def ratio(ev: Evidence, p: Params) -> CheckResult:
+    """Does at least `threshold` of the documents of this type (matching `where`) meet `condition`?
+
+    `condition`: {fields: [filled in], where: {field: value(s)}}; `min_count`: the smallest
+    population that counts (default 1).
+    """
+    population = [d for d in ev.docs(p["type"], p.get("months")) if _where_ok(ev, d, p.get("where"))]
+    condition = p.get("condition") or {}
+    meeting = [
+        d for d in population
+        if not _missing_fields(ev, d, list(condition.get("fields") or [])) and _where_ok(ev, d, condition.get("where"))
+    ]
+    need = p.get("min_count", 1)
+    win_en, win_nl = _window_words(p.get("months"))
+    if len(population) < need:
+        return _fail([Text(f"{len(population)} {_type_words(p['type'])} document(s){_where_words(p.get('where'))}{win_en}; {need} needed to measure",
+                           f"{len(population)} {_type_words(p['type'])}-document(en){_where_words(p.get('where'))}{win_nl}; {need} nodig om te meten")])
+    share = len(meeting) / len(population)
+    evidence = [_ref(d, "meets the condition", "voldoet aan de voorwaarde") for d in meeting]
+    if share >= p["threshold"]:
+        return _ok(evidence)
+    others = [d.path for d in population if d not in meeting]
+    return _fail(
+        [Text(f"{len(meeting)} of {len(population)} ({share:.0%}) meet it, {p['threshold']:.0%} needed; not: {', '.join(others[:5])}",
+              f"{len(meeting)} van {len(population)} ({share:.0%}) voldoen, {p['threshold']:.0%} nodig; niet: {', '.join(others[:5])}")],
+        evidence,
+    )
+
+
+@primitive("references_resolve", required=("type", "field"), type=TYPE, field={"type": "string"},
+           months=MONTHS, min_count=COUNT)
+def references_resolve(ev: Evidence, p: Params) -> CheckResult:
+    """Do at least `min_count` documents of this type reference (in list `field`) documents that exist?"""
+    docs = ev.docs(p["type"], p.get("months"))
+    good: list[EvidenceRef] = []
+    broken: list[Text] = []
+    for doc in docs:
+        refs = doc.meta.get(p["field"])
+        refs = [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
+        unresolved = [r for r in refs if r.strip().lstrip("./") not in ev.document_paths]
+        if refs and not unresolved:
+            good.append(_ref(doc, f"all {len(refs)} `{p['field']}` references resolve",
+                             f"alle {len(refs)} `{p['field']}`-verwijzingen bestaan", p["field"]))
+        elif unresolved:
+            broken.append(Text(f"{doc.path}: `{p['field']}` names {', '.join(unresolved)}, not a document here",
+                               f"{doc.path}: `{p['field']}` noemt {', '.join(unresolved)}, geen document hier"))
+        else:
+            broken.append(Text(f"{doc.path}: `{p['field']}` is empty", f"{doc.path}: `{p['field']}` is leeg"))
+    need = p.get("min_count", 1)
+    if len(good) >= need and not broken:
+        return _ok(good)
+    win_en, win_nl = _window_words(p.get("months"))
+    missing = broken[:5]
+    if len(good) < need:
+        missing.insert(0, Text(f"{len(good)} {_type_words(p['type'])} document(s){win_en} with resolving `{p['field']}`, {need} needed",
+                               f"{len(good)} {_type_words(p['type'])}-document(en){win_nl} met bestaande `{p['field']}`, {need} nodig"))
+    return _fail(missing, good)
+
+
+@primitive("periodic_documents", required=("type", "period_months", "periods"), type=TYPE,
+           period_months=COUNT, periods=COUNT, where=WHERE, fields=FIELDS)
+def periodic_documents(ev: Evidence, p: Params) -> CheckResult:
+    """Does each of the last `periods` periods of `period_months` have a document of this type?"""
+    fields = list(p.get("fields") or [])
+    docs = [d for d in ev.docs(p["type"]) if _where_ok(ev, d, p.get("where")) and not _missing_fields(ev, d, fields)]
+    evidence: list[EvidenceRef] = []
+    missing: list[Text] = []
+    for index in range(p["periods"]):
+        end = months_before(ev.as_of, index * p["period_months"])
+        start = months_before(ev.as_of, (index + 1) * p["period_months"])
+        inside = [d for d in docs if d.date and start < d.date <= end]
+        if inside:
+            evidence.append(_ref(inside[-1], f"covers {start + dt.timedelta(days=1)} to {end}",
+                                 f"dekt {start + dt.timedelta(days=1)} tot {end}"))
+        else:
+            extra = f" with {', '.join(fields)}" if fields else ""
+            missing.append(Text(f"no {_type_words(p['type'])}{_where_words(p.get('where'))}{extra} dated {start + dt.timedelta(days=1)} to {end}",
+                                f"geen {_type_words(p['type'])}{_where_words(p.get('where'))}{extra} gedateerd {start + dt.timedelta(days=1)} tot {end}"))
+    return _ok(evidence) if not missing else _fail(missing, evidence)
+
+
+# -- participants and meetings -----------------------------------------------------------------
+
+@primitive("every_participant_has", required=("fields",), fields=FIELDS,
+           value_in={"type": "object", "properties": {"field": {"type": "string"}, "profile_list": {"type": "string"}},
+                     "required": ["field", "profile_list"], "additionalProperties": False})
+def every_participant_has(ev: Evidence, p: Params) -> CheckResult:
+    """Does every current participant in isac.yaml have these fields filled in?
+
+    `fields`: dotted paths in a participant entry (`representative.function`); `value_in`:
+    {field, profile_list}: that field's value must be in an isac.yaml list (`isac.required_functions`).
+    """
+    if not ev.participants:
+        return _fail([Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers")],
+                     location=("isac.yaml", ev.profile_line("participants")))
+    allowed: set[str] | None = None
+    spec = p.get("value_in")
+    if spec:
+        raw = ev.profile_value(spec["profile_list"])
+        if not isinstance(raw, list) or not raw:
+            return _fail([Text(f"isac.yaml: `{spec['profile_list']}` is not set, so it cannot be checked",
+                               f"isac.yaml: `{spec['profile_list']}` is niet ingevuld, dus niet te controleren")],
+                         location=("isac.yaml", ev.profile_line(spec["profile_list"]) or 1))
+        allowed = {str(v).strip().lower() for v in raw}
+    missing: list[Text] = []
+    first_line: int | None = None
+    for participant in ev.participants:
+        index = ev.participant_index(participant)
+        absent = [f for f in p["fields"] if is_empty(dig(participant.data, f))]
+        if spec and allowed is not None:
+            value = dig(participant.data, spec["field"])
+            if not isinstance(value, str) or value.strip().lower() not in allowed:
+                absent.append(f"{spec['field']} in {spec['profile_list']} (is {value!r})")
+        if absent:
+            first_line = first_line or ev.profile_line(f"participants.{index}")
+            shown = ", ".join(absent)
+            missing.append(Text(f"{participant.organisation}: {shown}", f"{participant.organisation}: {shown}"))
+    n = len(ev.participants)
+    if not missing:
+        return _ok([_profile_ref(ev, "participants", f"all {n} current participants", f"alle {n} huidige deelnemers")])
+    return _fail(missing, location=("isac.yaml", first_line))
+
+
+@primitive("participant_attendance", required=("months", "threshold"), months=MONTHS, threshold=SHARE)
+def participant_attendance(ev: Evidence, p: Params) -> CheckResult:
+    """Did every current participant attend at least `threshold` of the meetings in the window?
+
+    Meetings are minutes' dates; attendance is the minutes' `attendees`. A participant that joined
+    during the window is measured from its joining date.
+    """
+    meetings = [m for m in ev.meetings_in(p["months"]) if m.minutes is not None]
+    if not meetings:
+        return _fail([Text(f"no minutes in the last {p['months']} months to measure attendance",
+                           f"geen notulen in de afgelopen {p['months']} maanden om aanwezigheid te meten")])
+    missing: list[Text] = []
+    for participant in ev.participants:
+        name = participant.organisation.strip().lower()
+        held = [m for m in meetings if participant.joined is None or m.date >= participant.joined]
+        if not held:
+            continue
+        attended = sum(1 for m in held if name in m.attendees)
+        if attended / len(held) < p["threshold"]:
+            missing.append(Text(
+                f"{participant.organisation} attended {attended} of {len(held)} meetings, {p['threshold']:.0%} expected",
+                f"{participant.organisation} was bij {attended} van {len(held)} bijeenkomsten, {p['threshold']:.0%} verwacht",
+            ))
+    evidence = [_ref(m.minutes, "attendance", "aanwezigheid", "attendees") for m in meetings if m.minutes]
+    if not ev.participants:
+        return _fail([Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers")])
+    return _ok(evidence) if not missing else _fail(missing, evidence)
+
+
+_REQUIREMENTS = ["agenda", "agenda_issued_before", "minutes", "tlp", "roundtable", "actions_with_owner", "prepared_by_roles"]
+ROLE_WORDS = {
+    "chair": "chair", "voorzitter": "chair",
+    "vice-chair": "vice_chair", "vice_chair": "vice_chair", "vicevoorzitter": "vice_chair", "vice chair": "vice_chair",
+    "secretary": "secretary", "secretaris": "secretary",
+}
+
+
+def _role_holders(ev: Evidence) -> dict[str, str]:
+    """Names of the people holding a role, lower case -> role key."""
+    roles = ev.profile.data.get("roles")
+    holders: dict[str, str] = {}
+    if isinstance(roles, dict):
+        for key, value in roles.items():
+            if isinstance(value, dict) and isinstance(value.get("name"), str):
+                holders[value["name"].strip().lower()] = key
+    return holders
+
+
+def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    agenda, minutes = meeting.agenda, meeting.minutes
+    if "agenda" in requires and agenda is None:
+        problems.append(("no agenda", "geen agenda"))
+    if "agenda_issued_before" in requires and agenda is not None:
+        issued = ev.doc_date(agenda, "issued_on")
+        if issued is None or issued >= meeting.date:
+            problems.append(("agenda not issued before the meeting (`issued_on`)", "agenda niet vóór de bijeenkomst verstuurd (`issued_on`)"))
+    if "minutes" in requires and minutes is None:
+        problems.append(("no minutes", "geen notulen"))
+    if "tlp" in requires:
+        if minutes is not None and not minutes.tlp:
+            problems.append(("minutes without a TLP label", "notulen zonder TLP-label"))
+        if minutes is None:
+            problems.append(("no minutes to carry a TLP label", "geen notulen met TLP-label"))
+    if "roundtable" in requires and (minutes is None or is_empty(minutes.meta.get("roundtable"))):
+        problems.append(("no incident round (`roundtable`) in the minutes", "geen rondje rood (`roundtable`) in de notulen"))
+    if "actions_with_owner" in requires:
+        actions = minutes.meta.get("actions") if minutes else None
+        if not isinstance(actions, list) or not actions or any(not isinstance(a, dict) or is_empty(a.get("owner")) for a in actions):
+            problems.append(("minutes without actions that each have an owner", "notulen zonder acties met elk een eigenaar"))
+    if "prepared_by_roles" in requires:
+        prepared = agenda.meta.get("prepared_by") if agenda else None
+        holders = _role_holders(ev)
+        roles = set()
+        for who in prepared if isinstance(prepared, list) else []:
+            word = str(who).strip().lower()
+            roles.add(ROLE_WORDS.get(word) or holders.get(word) or word)
+        if not {"chair", "secretary"} <= roles:
+            problems.append(("agenda not prepared by the chair and the secretary (`prepared_by`)",
+                             "agenda niet voorbereid door voorzitter en secretaris (`prepared_by`)"))
+    return problems
+
+
+@primitive("every_meeting_has", required=("months",), months=MONTHS,
+           requires={"type": "array", "items": {"enum": _REQUIREMENTS}},
+           gap_tolerance_months={"type": "integer", "minimum": 0}, min_meetings=COUNT)
+def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
+    """Does every plenary meeting in the window have what is required, with no gap too long?
+
+    `requires`: agenda, agenda_issued_before, minutes, tlp, roundtable, actions_with_owner,
+    prepared_by_roles. Meetings are the dates of minutes and agendas. A gap between meetings
+    (or since the last one) longer than isac.yaml `meeting_frequency_months` plus
+    `gap_tolerance_months` (default 1) is named and fails.
+    """
+    months = p["months"]
+    meetings = ev.meetings_in(months)
+    requires = list(p.get("requires") or [])
+    need = p.get("min_meetings", 1)
+    if len(meetings) < need:
+        return _fail([Text(f"{len(meetings)} meeting(s) in the last {months} months, {need} needed",
+                           f"{len(meetings)} bijeenkomst(en) in de afgelopen {months} maanden, {need} nodig")])
+    missing: list[Text] = []
+    evidence: list[EvidenceRef] = []
+    location: tuple[str, int | None] | None = None
+    for meeting in meetings:
+        problems = _meeting_problems(ev, meeting, requires)
+        doc = meeting.minutes or meeting.agenda
+        if problems:
+            missing.append(Text(f"meeting {meeting.date}: " + "; ".join(e for e, _ in problems),
+                                f"bijeenkomst {meeting.date}: " + "; ".join(n for _, n in problems)))
+            if location is None and doc is not None:
+                location = (doc.meta_path, doc.line_of("type") or 1)
+        elif doc is not None:
+            evidence.append(_ref(doc, f"meeting {meeting.date} complete", f"bijeenkomst {meeting.date} compleet"))
+    frequency = ev.meeting_frequency()
+    if frequency:
+        limit = frequency + p.get("gap_tolerance_months", 1)
+        stops = [m.date for m in meetings] + [ev.as_of]
+        for before, after in zip(stops, stops[1:]):
+            if months_before(after, limit) > before:
+                until = "now" if after == ev.as_of else str(after)
+                until_nl = "nu" if after == ev.as_of else str(after)
+                missing.append(Text(f"no meeting between {before} and {until} (expected every {frequency} months)",
+                                    f"geen bijeenkomst tussen {before} en {until_nl} (verwacht elke {frequency} maanden)"))
+    return _ok(evidence) if not missing else _fail(missing, evidence, location)
+
+
+@primitive("guidelines_signed", before_first_meeting={"type": "boolean"})
+def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
+    """Must participants sign the membership guidelines, and has every current participant signed?
+
+    Reads the latest adopted `membership-guidelines`: `signing_required: true`, and a signature
+    `{organisation, signed_on}` per current participant, not after the evaluation date; with
+    `before_first_meeting`, not after the first meeting whose minutes list it as attendee.
+    """
+    docs = ev.docs("membership-guidelines")
+    if not docs:
+        return _fail([Text("no adopted membership-guidelines", "geen vastgestelde lidmaatschapsrichtlijnen (membership-guidelines)")])
+    doc = docs[-1]
+    missing: list[Text] = []
+    if doc.meta.get("signing_required") is not True:
+        missing.append(Text(f"{doc.path}: `signing_required` is not true", f"{doc.path}: `signing_required` is niet true"))
+    signed: dict[str, dt.date | None] = {}
+    for entry in doc.meta.get("signatures") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
+            day = parse_date(entry.get("signed_on"))
+            signed[entry["organisation"].strip().lower()] = day
+    for participant in ev.participants:
+        name = participant.organisation.strip().lower()
+        if name not in signed:
+            missing.append(Text(f"{participant.organisation} has not signed", f"{participant.organisation} heeft niet getekend"))
+            continue
+        day = signed[name]
+        if day is None or day > ev.as_of:
+            missing.append(Text(f"{participant.organisation}: signature has no date on or before {ev.as_of}",
+                                f"{participant.organisation}: handtekening zonder datum op of vóór {ev.as_of}"))
+            continue
+        if p.get("before_first_meeting"):
+            first = next((m.date for m in ev.meetings if name in m.attendees and m.date <= ev.as_of), None)
+            if first is not None and day > first:
+                missing.append(Text(f"{participant.organisation} signed on {day}, after its first meeting on {first}",
+                                    f"{participant.organisation} tekende op {day}, na de eerste bijeenkomst op {first}"))
+    if not ev.participants:
+        missing.append(Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers"))
+    evidence = [_ref(doc, f"signed by {len(signed)}", f"getekend door {len(signed)}", "signatures")]
+    return _ok(evidence) if not missing else _fail(missing, evidence, (doc.meta_path, doc.line_of("signatures") or doc.line_of("type")))
+
+
+@primitive("roles_held", required=("roles",), roles={"type": "array", "items": {"enum": ["chair", "vice_chair", "secretary"]}})
+def roles_held(ev: Evidence, p: Params) -> CheckResult:
+    """Is each role in isac.yaml `roles` held by someone of a current participant organisation?"""
+    roles = ev.profile.data.get("roles")
+    roles = roles if isinstance(roles, dict) else {}
+    missing: list[Text] = []
+    evidence: list[EvidenceRef] = []
+    for role in p["roles"]:
+        holder = roles.get(role)
+        org = holder.get("organisation") if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or is_empty(holder.get("name")):
+            missing.append(Text(f"isac.yaml: role `{role}` is not held", f"isac.yaml: rol `{role}` is niet belegd"))
+        elif not ev.is_participant(org):
+            missing.append(Text(f"isac.yaml: `{role}` is of {org!r}, not a current participant",
+                                f"isac.yaml: `{role}` is van {org!r}, geen huidige deelnemer"))
+        else:
+            evidence.append(_profile_ref(ev, f"roles.{role}", f"{role}: {holder['name']} ({org})", f"{role}: {holder['name']} ({org})"))
+    return _ok(evidence) if not missing else _fail(missing, evidence, ("isac.yaml", ev.profile_line("roles") or 1))
+
+
+@primitive("no_findings", required=("codes",), codes={"type": "array", "items": {"type": "string"}, "minItems": 1}, months=MONTHS)
+def no_findings(ev: Evidence, p: Params) -> CheckResult:
+    """Are the documents of the window free of these findings (by code prefix)?
+
+    Holds when at least one document is dated in the window and none of them has a finding whose
+    code starts with one of `codes` (e.g. `tlp-sharing`).
+    """
+    docs = [d for d in ev.repo.documents if d.adopted and ev.in_window(d.date, p.get("months"))]
+    if not docs:
+        return _fail([Text("no documents in the window to judge", "geen documenten in de periode om te beoordelen")])
+    hits = []
+    for doc in docs:
+        for finding in ev.findings_by_path.get(doc.meta_path, []):
+            if any(finding.code.startswith(code) for code in p["codes"]):
+                hits.append((doc, finding))
+    if not hits:
+        return _ok([EvidenceRef(path=".", why=Text(f"{len(docs)} documents without such findings",
+                                                   f"{len(docs)} documenten zonder zulke bevindingen"))])
+    first = hits[0][1]
+    return _fail([Text(f"{f.path}:{f.line or 1}: {f.message.en}", f"{f.path}:{f.line or 1}: {f.message.nl}") for _, f in hits[:5]],
+                 location=(first.path, first.line))
+
+
+@primitive("meetings_discuss", required=("months", "keywords"), months=MONTHS,
+           keywords={"type": "object", "properties": {"nl": FIELDS, "en": FIELDS}}, min_count=COUNT)
+def meetings_discuss(ev: Evidence, p: Params) -> CheckResult:
+    """Do at least `min_count` minutes in the window have an item mentioning one of the keywords?"""
+    words = [w.lower() for lang in ("nl", "en") for w in (p["keywords"].get(lang) or [])]
+    hits = []
+    for meeting in ev.meetings_in(p["months"]):
+        if meeting.minutes is None:
+            continue
+        items = meeting.minutes.meta.get("items")
+        text = " ".join(str(i) for i in items) if isinstance(items, list) else str(items or "")
+        if any(w in text.lower() for w in words):
+            hits.append(_ref(meeting.minutes, "discussed", "besproken", "items"))
+    need = p.get("min_count", 1)
+    if len(hits) >= need:
+        return _ok(hits)
+    shown = ", ".join(words[:6])
+    return _fail([Text(f"{len(hits)} minutes in the last {p['months']} months discuss {shown}; {need} needed",
+                       f"{len(hits)} notulen in de afgelopen {p['months']} maanden bespreken {shown}; {need} nodig")], hits)

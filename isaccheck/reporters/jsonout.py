@@ -1,0 +1,121 @@
+"""JSON output: the machine-readable result, described by schemas/output.schema.json.
+
+Deterministic: keys sorted, lists in rule / path order, no timestamp but the evaluation date.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import Evaluation, EvidenceRef, Finding, Outcome, QuestionResult, Text, Waiver
+from ..rulepack import RulePack
+from . import RenderOptions, register
+
+SCHEMA_VERSION = "1.0"
+
+
+def _evidence(ref: EvidenceRef, lang: str) -> dict[str, Any]:
+    return {"path": ref.path, "line": ref.line, "date": ref.date, "commit": ref.commit, "tlp": ref.tlp, "why": ref.why(lang)}
+
+
+def _waiver(w: Waiver) -> dict[str, Any]:
+    return {"question": w.question, "reason": w.reason, "decided_on": w.decided_on, "decided_in": w.decided_in,
+            "expires": w.expires, "expired": w.expired, "line": w.line}
+
+
+def basis(q: QuestionResult) -> str | None:
+    if q.outcome is Outcome.HOLDS:
+        return "evidence"
+    if q.outcome is Outcome.ATTESTED:
+        return "attestation"
+    return None
+
+
+def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
+    return {"code": f.code, "severity": f.severity.value, "path": f.path, "line": f.line, "field": f.field,
+            "message": f.message(lang)}
+
+
+def question_dict(q: QuestionResult, pack: RulePack, lang: str) -> dict[str, Any]:
+    rule = pack.rule(q.id)
+    a = q.attestation
+    return {
+        "id": q.id,
+        "capability": q.capability,
+        "level": q.level,
+        "question": rule.question(lang) if rule else q.id,
+        "outcome": q.outcome.value,
+        "holds": q.outcome.holds,
+        "basis": basis(q),
+        "reason": q.reason(lang),
+        "evidence": [_evidence(e, lang) for e in q.evidence],
+        "missing": [m(lang) for m in q.missing],
+        "attestation": None if a is None else {
+            "yes": a.yes, "no": a.no, "partly": a.partly, "eligible": a.eligible, "path": a.path, "date": a.date,
+            "holds": a.holds},
+        "not_applicable": _waiver(q.waiver) if q.waiver else None,
+        "location": None if q.location is None else {"path": q.location[0], "line": q.location[1]},
+    }
+
+
+def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, Any]:
+    """The whole evaluation as plain data; other machine formats start from this too."""
+    caps = pack.capabilities
+    outcomes: dict[str, int] = {o.value: 0 for o in Outcome}
+    for q in evaluation.questions:
+        outcomes[q.outcome.value] += 1
+    severities = {"error": 0, "warning": 0, "info": 0}
+    for f in evaluation.findings:
+        severities[f.severity.value] += 1
+    plan = []
+    for step in evaluation.plan:
+        info = caps.get(step.capability)
+        advice = info.levels.get(step.to_level).advice(lang) if info and step.to_level in info.levels else None
+        plan.append({
+            "capability": step.capability,
+            "from_level": step.from_level,
+            "to_level": step.to_level,
+            "advice": advice,
+            "questions": [{"id": qid, "question": r.question(lang) if (r := pack.rule(qid)) else qid,
+                           "advice": r.advice(lang) if r and r.advice else None} for qid in step.questions],
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "isaccheck", "version": evaluation.provenance.tool_version},
+        "rulepack": evaluation.provenance.rulepack_version,
+        "as_of": evaluation.provenance.as_of,
+        "commit": evaluation.provenance.commit,
+        "language": lang,
+        "isac": {"name": evaluation.isac_name, "sector": evaluation.sector, "participants": list(evaluation.participants)},
+        "summary": {"documents": evaluation.document_count, "outcomes": outcomes, "findings": severities,
+                    "below_ambition": [c.code for c in evaluation.capabilities if c.gap > 0]},
+        "capabilities": [
+            {"code": c.code, "name": caps[c.code].name(lang) if c.code in caps else c.code, "level": c.level,
+             "ambition": c.ambition, "gap": c.gap,
+             "levels": [{"level": n.level, "holds": n.holds, "applicable": n.applicable} for n in c.counts]}
+            for c in evaluation.capabilities
+        ],
+        "questions": [question_dict(q, pack, lang) for q in evaluation.questions],
+        "plan": plan,
+        "not_applicable": [_waiver(w) for w in evaluation.waivers],
+        "disagreements": [{"question": d.question, "self_assessment": d.self_assessment, "evidence": d.evidence}
+                          for d in evaluation.disagreements],
+        "findings": [finding_dict(f, lang) for f in evaluation.findings],
+        "warnings": [w(lang) for w in evaluation.warnings],
+    }
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@register("json")
+class JsonReporter:
+    name = "json"
+
+    def render(self, evaluation: Evaluation, pack: RulePack, options: RenderOptions) -> str:
+        return dumps(result_dict(evaluation, pack, options.lang))
+
+
+__all__ = ["JsonReporter", "result_dict", "dumps", "Text"]

@@ -1,0 +1,503 @@
+"""Stage 1, load: the profile, the settings and every document, or a finding per bad file.
+
+Nothing here raises for a bad document: a file that cannot be read as the contract says becomes
+a finding that names the file, the line where known and what is wrong, and loading goes on.
+Only a missing or unreadable isac.yaml / isaccheck.yaml stops the run (a configuration error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Mapping
+
+import frontmatter
+
+from . import tlp as tlpmod
+from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
+from .errors import ConfigError
+from .model import Document, Finding, Severity, Text
+from .schemas import document_types, validator_for
+from .sources import Source, SourceEntry
+from .validation import schema_findings
+from .yamlutil import YamlData, YamlError, load_yaml
+
+SIDECAR_SUFFIX = ".meta.yaml"
+DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+DECLARED_TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.MULTILINE)
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+class _FrontmatterHandler(frontmatter.YAMLHandler):
+    """Opens with ---, closes with --- or ... (YAML's own document end), never eats blank lines."""
+
+    FM_BOUNDARY = re.compile(r"^(?:-{3}|\.{3})[ \t]*\r?$", re.MULTILINE)
+
+    def detect(self, text: str) -> bool:
+        return bool(re.match(r"-{3}[ \t]*\r?$", text.split("\n", 1)[0]))
+
+
+_HANDLER = _FrontmatterHandler()
+
+
+@dataclass(frozen=True)
+class Participant:
+    organisation: str
+    joined: dt.date | None
+    left: dt.date | None
+    data: Mapping[str, Any]
+    line: int | None
+
+    def current(self, as_of: dt.date) -> bool:
+        if self.joined is not None and self.joined > as_of:
+            return False
+        return self.left is None or self.left > as_of
+
+
+@dataclass(frozen=True)
+class Profile:
+    data: Mapping[str, Any]
+    lines: Mapping[str, int]
+    participants: tuple[Participant, ...]
+
+    @property
+    def isac(self) -> Mapping[str, Any]:
+        value = self.data.get("isac")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def name(self) -> str:
+        return str(self.isac.get("name") or "ISAC")
+
+    @property
+    def language(self) -> str:
+        lang = self.isac.get("language")
+        return lang if lang in ("nl", "en") else "nl"
+
+    @property
+    def tlp_version(self) -> str:
+        return str(self.isac.get("tlp_version") or "2.0")
+
+    @property
+    def ambition(self) -> Mapping[str, int]:
+        value = self.data.get("ambition")
+        if not isinstance(value, dict):
+            return {}
+        return {k: v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+    def get(self, dotted: str) -> Any:
+        return dig(self.data, dotted)
+
+
+@dataclass(frozen=True)
+class Repository:
+    label: str
+    profile: Profile
+    config: Config
+    documents: tuple[Document, ...]
+    findings: tuple[Finding, ...]
+    paths: frozenset[str] = field(default_factory=frozenset)
+    # Files that could not be read as documents, with the type they seem to declare.
+    unreadable_types: Mapping[str, str] = field(default_factory=dict)
+
+
+def dig(data: Any, dotted: str) -> Any:
+    """The value at a dotted path ("isac.platform.online", "signatures.0.organisation")."""
+    value = data
+    for part in dotted.split("."):
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def date_from_name(path: str) -> dt.date | None:
+    for match in reversed(list(DATE_IN_NAME.finditer(path))):
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+    return None
+
+
+@lru_cache(maxsize=1)
+def section_headings() -> Mapping[str, str]:
+    try:
+        text = (resources.files("isaccheck") / "schemas" / "sections.json").read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    data = json.loads(text)
+    return {str(k).lower(): str(v) for k, v in data.items() if not str(k).startswith("$")}
+
+
+def _normalise_heading(text: str) -> str:
+    text = re.sub(r"\(?\bTLP\s*[:\-]\s*[A-Za-z+]+\)?", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^[\d.\s]+", "", text)  # "3.1 Toetredingscriteria"
+    return re.sub(r"\s+", " ", text).strip(" :*_").lower()
+
+
+def sections_from_body(body: str) -> dict[str, str]:
+    """Text under headings that the contract knows as membership-guideline sections."""
+    mapping = section_headings()
+    found: dict[str, str] = {}
+    current: str | None = None
+    current_depth = 0
+    collected: list[str] = []
+
+    def flush() -> None:
+        if current and "\n".join(collected).strip() and current not in found:
+            found[current] = "\n".join(collected).strip()
+
+    for line in body.splitlines():
+        match = HEADING.match(line)
+        if match:
+            depth = len(match[1])
+            key = mapping.get(_normalise_heading(match[2]))
+            if key or current is None or depth <= current_depth:
+                flush()
+                current, current_depth, collected = key, depth, []
+                continue
+        if current:
+            collected.append(line)
+    flush()
+    return found
+
+
+def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
+    if b"\x00" in raw[:8192]:
+        return None, Finding(
+            "binary",
+            Severity.WARNING,
+            path,
+            None,
+            Text("binary content in a text document; not read", "binaire inhoud in een tekstdocument; niet gelezen"),
+        )
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Finding(
+            "encoding",
+            Severity.ERROR,
+            path,
+            line,
+            Text(
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8",
+                f"geen UTF-8-tekst (byte 0x{raw[exc.start]:02x} op regel {line}); sla het bestand op als UTF-8",
+            ),
+        )
+
+
+class _Loader:
+    def __init__(self, source: Source, config: Config, profile: Profile,
+                 tlp_required: frozenset[str] | None = None) -> None:
+        self.source = source
+        self.config = config
+        self.profile = profile
+        self.findings: list[Finding] = []
+        self.documents: list[Document] = []
+        self.unreadable_types: dict[str, str] = {}
+        self.limit = config.max_file_size_kb * 1024
+        self.known_types = set(document_types())
+        required = config.tlp.get("required_for")
+        self.tlp_required: set[str] = set(
+            required if required is not None else (tlp_required or DEFAULT_TLP_REQUIRED)
+        )
+
+    def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
+                field_: str | None = None) -> None:
+        self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_))
+
+    # -- files -------------------------------------------------------------------------------
+    def read_text(self, entry: SourceEntry) -> str | None:
+        if entry.size > self.limit:
+            kb = entry.size // 1024
+            self.finding(
+                "too-large", Severity.WARNING, entry.path, None,
+                f"skipped: {kb} KB is over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
+                f"overgeslagen: {kb} KB is meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
+            )
+            return None
+        try:
+            raw = self.source.read(entry.path)
+        except OSError as exc:
+            self.finding("unreadable", Severity.ERROR, entry.path, None,
+                         f"cannot be read: {exc.strerror or exc}", f"kan niet gelezen worden: {exc.strerror or exc}")
+            return None
+        text, problem = _decode(raw, entry.path)
+        if problem:
+            self.findings.append(problem)
+        return text
+
+    def mapped_type(self, path: str) -> tuple[str, Mapping[str, Any]] | None:
+        for mapping in self.config.types:
+            if glob_match(mapping.glob, path):
+                return mapping.type, mapping.defaults
+        return None
+
+    # -- documents ---------------------------------------------------------------------------
+    def load_markdown(self, entry: SourceEntry) -> None:
+        mapped = self.mapped_type(entry.path)
+        text = self.read_text(entry)
+        if text is None:
+            return
+        text = text.replace("\r\n", "\n")
+        meta: dict[str, Any] = {}
+        source = YamlData({})
+        body, body_line = text, 1
+        if _HANDLER.detect(text):
+            try:
+                fm, content = _HANDLER.split(text)
+            except ValueError:
+                if mapped is None and "type:" not in text[:2000]:
+                    return
+                self.finding("frontmatter", Severity.ERROR, entry.path, 1,
+                             "the frontmatter opened with --- on line 1 is never closed (close it with --- or ...)",
+                             "de frontmatter die op regel 1 met --- begint wordt nooit afgesloten (sluit af met --- of ...)")
+                return
+            body_line = fm.count("\n") + 2
+            body = content[1:] if content.startswith("\n") else content
+            try:
+                source = load_yaml(fm, first_line=1)
+            except YamlError as exc:
+                self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line,
+                             f"frontmatter: {exc.message}", f"frontmatter: {exc.message}")
+                sniffed = DECLARED_TYPE.search(fm)
+                if sniffed:
+                    self.unreadable_types[entry.path] = sniffed[1]
+                return
+            if source.data is None:
+                source.data = {}
+            if not isinstance(source.data, dict):
+                self.finding("frontmatter", Severity.ERROR, entry.path, 2,
+                             "the frontmatter must be a mapping of fields (field: value)",
+                             "de frontmatter moet een verzameling velden zijn (veld: waarde)")
+                return
+            meta = source.data
+        if "type" not in meta and mapped is None:
+            return  # not a document: the contract ignores files without a type
+        self.add_document(entry.path, entry.path, meta, source, body, body_line, mapped)
+
+    def load_sidecar(self, entry: SourceEntry, described: str, exists: bool) -> None:
+        text = self.read_text(entry)
+        if text is None:
+            return
+        try:
+            source = load_yaml(text)
+        except YamlError as exc:
+            self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message)
+            return
+        if not isinstance(source.data, dict):
+            self.finding("frontmatter", Severity.ERROR, entry.path, 1,
+                         "a sidecar must be a mapping of fields (field: value)",
+                         "een sidecar moet een verzameling velden zijn (veld: waarde)")
+            return
+        if not exists:
+            self.finding("sidecar-orphan", Severity.WARNING, entry.path, 1,
+                         f"describes {described}, which is not in the repository",
+                         f"beschrijft {described}, dat niet in de repository staat")
+        self.add_document(described, entry.path, source.data, source, "", 1, self.mapped_type(described))
+
+    def load_mapped(self, entry: SourceEntry, mapped: tuple[str, Mapping[str, Any]]) -> None:
+        self.add_document(entry.path, entry.path, {}, YamlData({}), "", 1, mapped)
+
+    def add_document(self, path: str, meta_path: str, meta: dict[str, Any], source: YamlData,
+                     body: str, body_line: int, mapped: tuple[str, Mapping[str, Any]] | None) -> None:
+        if mapped is not None:
+            mapped_type, defaults = mapped
+            meta = {**{k: v for k, v in defaults.items()}, **meta}
+            meta.setdefault("type", mapped_type)
+        doc_type = meta.get("type")
+        type_line = source.lines.get("type", 1)
+        if not isinstance(doc_type, str) or doc_type not in self.known_types:
+            close = difflib.get_close_matches(str(doc_type), sorted(self.known_types), n=1)
+            hint_en = f"; did you mean `{close[0]}`?" if close else f"; known types: {', '.join(sorted(self.known_types))}"
+            hint_nl = f"; bedoel je `{close[0]}`?" if close else f"; bekende types: {', '.join(sorted(self.known_types))}"
+            self.finding("unknown-type", Severity.ERROR, meta_path, type_line,
+                         f"unknown document type `{doc_type}`{hint_en}", f"onbekend documenttype `{doc_type}`{hint_nl}",
+                         "type")
+            return
+        errors = list(validator_for(doc_type).iter_errors(meta))
+        problems = schema_findings(errors, source, meta_path, type_line)
+        self.findings.extend(problems)
+
+        label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
+        self.findings.extend(label_findings)
+
+        date = parse_date(meta.get("date")) or parse_date(meta.get("adopted_on")) or date_from_name(path)
+        status = meta.get("status") if meta.get("status") in ("draft", "adopted") else "adopted"
+        sections = dict(sections_from_body(body)) if body else {}
+        self.documents.append(
+            Document(
+                path=path,
+                meta_path=meta_path,
+                type=doc_type,
+                meta=meta,
+                body=body,
+                body_line=body_line,
+                lines=dict(source.lines),
+                date=date,
+                status=status,
+                tlp=label,
+                sections=sections,
+                valid=not problems,
+            )
+        )
+
+    def document_tlp(self, path: str, doc_type: str, meta: Mapping[str, Any], source: YamlData,
+                     body: str, body_line: int) -> tuple[str | None, list[Finding]]:
+        """Normalise the document's label and check its markings; see tlp.py."""
+        findings: list[Finding] = []
+        front: tlpmod.Parsed | None = None
+        raw = meta.get("tlp")
+        line = source.lines.get("tlp")
+        if raw is not None:
+            try:
+                front = tlpmod.parse_label(str(raw), tlp_version=self.profile.tlp_version)
+            except tlpmod.TlpError as exc:
+                findings.append(Finding("tlp-invalid", Severity.ERROR, path, line, exc.message, field="tlp"))
+            else:
+                for warning in front.warnings:
+                    findings.append(Finding("tlp-deprecated", Severity.WARNING, path, line, warning, field="tlp"))
+        markings = tlpmod.find_markings(body, first_line=body_line) if body else []
+        required = doc_type in self.tlp_required
+        for problem in tlpmod.check_document_labels(front, markings, requires_label=required):
+            if problem.code == "tlp-invalid" and raw is not None and front is None and problem.line == line:
+                continue
+            severity = Severity.WARNING if problem.code == "tlp-deprecated" else Severity.ERROR
+            findings.append(Finding(problem.code, severity, path, problem.line or line, problem.message))
+        label = front.label.value if front else None
+        if label is None:
+            top = [m for m in markings if m.label is not None and m.position in ("top", "heading", "classification")]
+            if top:
+                label = top[0].label.value
+        return label, findings
+
+    # -- the walk ----------------------------------------------------------------------------
+    def run(self, entries: list[SourceEntry]) -> None:
+        paths = {e.path for e in entries}
+        for entry in entries:
+            path = entry.path
+            if path in (PROFILE_FILE, CONFIG_FILE):
+                continue
+            if any(glob_match(pattern, path) for pattern in self.config.ignore):
+                continue
+            if entry.kind == "symlink-outside":
+                self.finding("symlink-outside", Severity.ERROR, path, None,
+                             "symbolic link pointing outside the repository; not followed",
+                             "symbolische link naar buiten de repository; niet gevolgd")
+                continue
+            if entry.kind == "symlink-broken":
+                self.finding("symlink-broken", Severity.WARNING, path, None,
+                             "symbolic link to nothing; skipped", "symbolische link naar niets; overgeslagen")
+                continue
+            if entry.kind != "file":
+                continue
+            if path.endswith(SIDECAR_SUFFIX):
+                described = path[: -len(SIDECAR_SUFFIX)]
+                self.load_sidecar(entry, described, described in paths)
+            elif path.lower().endswith(".md"):
+                if path + SIDECAR_SUFFIX in paths:
+                    continue
+                self.load_markdown(entry)
+            elif path + SIDECAR_SUFFIX not in paths:
+                mapped = self.mapped_type(path)
+                if mapped is not None:
+                    self.load_mapped(entry, mapped)
+
+
+DEFAULT_TLP_REQUIRED = frozenset({"minutes", "agenda", "shared-information", "situational-picture", "self-assessment"})
+
+
+def _participants(data: Mapping[str, Any], lines: Mapping[str, int]) -> tuple[Participant, ...]:
+    found = []
+    raw = data.get("participants")
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(item, dict) or not item.get("organisation"):
+            continue
+        found.append(
+            Participant(
+                organisation=str(item["organisation"]),
+                joined=parse_date(item.get("joined")),
+                left=parse_date(item.get("left")),
+                data=item,
+                line=lines.get(f"participants.{index}"),
+            )
+        )
+    return tuple(found)
+
+
+def load_profile(text: str) -> tuple[Profile, list[Finding]]:
+    try:
+        loaded = load_yaml(text)
+    except YamlError as exc:
+        raise ConfigError(exc.message, PROFILE_FILE, exc.line) from None
+    data = loaded.data
+    if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
+        raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)
+    errors = validator_for("isac").iter_errors(data)
+    findings = schema_findings(errors, loaded, PROFILE_FILE, 1)
+    return Profile(data=data, lines=dict(loaded.lines), participants=_participants(data, loaded.lines)), findings
+
+
+def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
+                    config: Config | None = None) -> Repository:
+    """Read everything; tlp_required is the rule pack's list of types that must carry a label."""
+    entries = list(source.entries())
+    by_path = {e.path: e for e in entries}
+    if config is not None:
+        pass
+    elif CONFIG_FILE in by_path and by_path[CONFIG_FILE].kind == "file":
+        config = parse_config(_read_settings(source, CONFIG_FILE))
+    else:
+        config = Config()
+    profile_entry = by_path.get(PROFILE_FILE)
+    if profile_entry is None or profile_entry.kind != "file":
+        raise ConfigError(
+            f"no {PROFILE_FILE} found in {source.label}: this is not an ISAC repository "
+            f"(run `isaccheck init` to start one, or point isaccheck at the right folder)",
+        )
+    profile, profile_findings = load_profile(_read_settings(source, PROFILE_FILE))
+    loader = _Loader(source, config, profile, tlp_required)
+    loader.findings.extend(profile_findings)
+    loader.run(entries)
+    documents = tuple(sorted(loader.documents, key=lambda d: d.path))
+    return Repository(
+        label=source.label,
+        profile=profile,
+        config=config,
+        documents=documents,
+        findings=tuple(sorted(set(loader.findings), key=Finding.sort_key)),
+        paths=frozenset(by_path),
+        unreadable_types=dict(loader.unreadable_types),
+    )
+
+
+def _read_settings(source: Source, path: str) -> str:
+    try:
+        raw = source.read(path)
+    except OSError as exc:
+        raise ConfigError(f"cannot be read: {exc}", path) from None
+    text, problem = _decode(raw, path)
+    if problem is not None or text is None:
+        raise ConfigError(problem.message.en if problem else "cannot be read", path, problem.line if problem else None)
+    return text

@@ -1,0 +1,313 @@
+"""Load rule packs (YAML data) and refuse bad rules at load time, before anything is evaluated.
+
+A rule file is refused, with its path and line, for: invalid YAML, a field the rule format does
+not know, an unknown primitive, a parameter the primitive does not take or of the wrong type,
+a `$name` that the rule does not declare, and an id that another rule already has.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import jsonschema
+
+from .errors import ConfigError, RulePackError
+from .model import CAPABILITIES, Text
+from .primitives import PRIMITIVES
+from .schemas import validator_for
+from .yamlutil import YamlError, load_yaml
+
+COMBINATORS = ("all", "any", "not")
+ATTESTATION_MODES = ("never", "allowed", "only")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    schema: Mapping[str, Any]  # type, minimum, maximum, enum
+    default: Any
+    description: Text | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    capability: str
+    level: int
+    question: Text
+    evidence: Any  # expression tree, or None when only attestation can answer
+    attestation: str
+    parameters: Mapping[str, Parameter]
+    measure: Text | None = None
+    advice: Text | None = None
+    notes: str | None = None
+    source: str = ""
+
+    @property
+    def number(self) -> tuple[int, int]:
+        level, n = self.id.split("-", 1)[1].split(".")
+        return int(level), int(n)
+
+    def sort_key(self) -> tuple[int, int, int]:
+        cap = CAPABILITIES.index(self.capability) if self.capability in CAPABILITIES else len(CAPABILITIES)
+        return (cap, *self.number)
+
+
+@dataclass(frozen=True)
+class LevelAdvice:
+    characteristics: Text
+    advice: Text
+
+
+@dataclass(frozen=True)
+class CapabilityInfo:
+    code: str
+    name: Text
+    description: Text | None
+    levels: Mapping[int, LevelAdvice]
+    attention_points: Text | None
+
+
+@dataclass(frozen=True)
+class RulePack:
+    name: str
+    version: str
+    rules: tuple[Rule, ...]
+    capabilities: Mapping[str, CapabilityInfo]
+    tlp_required_types: frozenset[str] = field(default_factory=frozenset)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def _text(value: Any) -> Text | None:
+    if not isinstance(value, dict):
+        return None
+    def join(v: Any) -> str:
+        return "\n".join(f"- {x}" for x in v) if isinstance(v, list) else str(v or "")
+    return Text(en=join(value.get("en")), nl=join(value.get("nl")))
+
+
+def _substitute(node: Any, values: Mapping[str, Any]) -> Any:
+    if isinstance(node, str) and node.startswith("$"):
+        return values[node[1:]]
+    if isinstance(node, dict):
+        return {k: _substitute(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, values) for v in node]
+    return node
+
+
+def references(node: Any) -> set[str]:
+    if isinstance(node, str) and node.startswith("$"):
+        return {node[1:]}
+    if isinstance(node, dict):
+        return set().union(*(references(v) for v in node.values())) if node else set()
+    if isinstance(node, list):
+        return set().union(*(references(v) for v in node)) if node else set()
+    return set()
+
+
+def check_expression(node: Any, values: Mapping[str, Any], where: str) -> None:
+    """Raise RulePackError (message only) when the expression is not built from known primitives."""
+    if not isinstance(node, dict):
+        raise RulePackError(f"{where}: an evidence expression must be a mapping (check:, all:, any: or not:)")
+    keys = set(node)
+    combinator = keys & set(COMBINATORS)
+    if combinator:
+        if len(keys) != 1:
+            raise RulePackError(f"{where}: `{sorted(combinator)[0]}` must stand alone in its mapping")
+        key = combinator.pop()
+        children = node[key]
+        if key == "not":
+            check_expression(children, values, f"{where}.not")
+            return
+        if not isinstance(children, list) or not children:
+            raise RulePackError(f"{where}: `{key}` needs a non-empty list")
+        for index, child in enumerate(children):
+            check_expression(child, values, f"{where}.{key}[{index}]")
+        return
+    name = node.get("check")
+    if name not in PRIMITIVES:
+        close = difflib.get_close_matches(str(name), sorted(PRIMITIVES), n=1)
+        hint = f"; did you mean `{close[0]}`?" if close else f"; known: {', '.join(sorted(PRIMITIVES))}"
+        raise RulePackError(f"{where}: unknown primitive `{name}`{hint}")
+    undeclared = references(node) - set(values)
+    if undeclared:
+        raise RulePackError(f"{where}: `${sorted(undeclared)[0]}` is not declared under `parameters`")
+    concrete = _substitute(node, values)
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(PRIMITIVES[name].schema).iter_errors(concrete)
+    )
+    if error is not None:
+        at = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "additionalProperties":
+            raise RulePackError(f"{where}: {name} does not take that parameter ({error.message})")
+        raise RulePackError(f"{where}: {name}: {at + ': ' if at else ''}{error.message}")
+
+
+def _parameters(raw: Any, path: str, lines: Mapping[str, int]) -> dict[str, Parameter]:
+    params: dict[str, Parameter] = {}
+    for name, spec in (raw or {}).items():
+        schema = {k: v for k, v in spec.items() if k in ("type", "minimum", "maximum", "enum", "items")}
+        default = spec.get("default")
+        try:
+            jsonschema.Draft202012Validator(schema).validate(default)
+        except jsonschema.ValidationError as exc:
+            raise RulePackError(f"parameter `{name}`: default {default!r}: {exc.message}", path,
+                                lines.get(f"parameters.{name}")) from None
+        params[name] = Parameter(name, schema, default, _text(spec.get("description")))
+    return params
+
+
+def resolve_parameters(rule: Rule, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The rule's parameter values: defaults, then isaccheck.yaml overrides (checked)."""
+    values = {name: p.default for name, p in rule.parameters.items()}
+    for name, value in overrides.items():
+        if name not in rule.parameters:
+            known = ", ".join(sorted(rule.parameters)) or "none"
+            raise ConfigError(f"rules.{rule.id}: `{name}` is not a parameter of {rule.id} (parameters: {known})",
+                              "isaccheck.yaml")
+        try:
+            jsonschema.Draft202012Validator(rule.parameters[name].schema).validate(value)
+        except jsonschema.ValidationError as exc:
+            raise ConfigError(f"rules.{rule.id}.{name}: {exc.message}", "isaccheck.yaml") from None
+        values[name] = value
+    return values
+
+
+def parse_rule(text: str, path: str) -> Rule:
+    try:
+        loaded = load_yaml(text)
+    except YamlError as exc:
+        raise RulePackError(exc.message, path, exc.line) from None
+    data = loaded.data
+    if not isinstance(data, dict):
+        raise RulePackError("a rule file must be a mapping", path, 1)
+    error = jsonschema.exceptions.best_match(validator_for("rule").iter_errors(data))
+    if error is not None:
+        at = ".".join(str(p) for p in error.absolute_path)
+        raise RulePackError(f"{at + ': ' if at else ''}{error.message}", path, loaded.lines.get(at, 1))
+    rule_id = data["id"]
+    capability, rest = rule_id.split("-", 1)
+    if capability != data["capability"] or int(rest.split(".")[0]) != data["level"]:
+        raise RulePackError(f"id {rule_id} does not match capability {data['capability']} level {data['level']}",
+                            path, loaded.lines.get("id"))
+    params = _parameters(data.get("parameters"), path, loaded.lines)
+    evidence = data.get("evidence")
+    attestation = data.get("attestation", "never")
+    if (evidence is None) != (attestation == "only"):
+        raise RulePackError("`attestation: only` exactly when `evidence` is null", path, loaded.lines.get("attestation", 1))
+    if evidence is not None:
+        try:
+            check_expression(evidence, {n: p.default for n, p in params.items()}, "evidence")
+        except RulePackError as exc:
+            raise RulePackError(exc.message, path, loaded.lines.get("evidence")) from None
+    return Rule(
+        id=rule_id,
+        capability=capability,
+        level=int(data["level"]),
+        question=_text(data["question"]) or Text("", ""),
+        evidence=evidence,
+        attestation=attestation,
+        parameters=params,
+        measure=_text(data.get("measure")),
+        advice=_text(data.get("advice")),
+        notes=data.get("notes"),
+        source=path,
+    )
+
+
+def _capabilities(data: Any) -> dict[str, CapabilityInfo]:
+    found = {}
+    for code, info in (data or {}).items():
+        levels = {}
+        for level, spec in (info.get("levels") or {}).items():
+            levels[int(level)] = LevelAdvice(_text(spec.get("characteristics")) or Text("", ""),
+                                             _text(spec.get("advice")) or Text("", ""))
+        found[code] = CapabilityInfo(code, _text(info.get("name")) or Text(code, code), _text(info.get("description")),
+                                     levels, _text(info.get("attention_points")))
+    return found
+
+
+class _Folder:
+    """A rule pack folder: on disk (the bundled pack) or inside the checked repository's source."""
+
+    def __init__(self, files: Mapping[str, str], label: str) -> None:
+        self.files = files
+        self.label = label
+
+
+def builtin_folder() -> Path:
+    try:
+        return Path(str(resources.files("isaccheck.ncsc_rules")))
+    except ModuleNotFoundError:
+        # Running from a source checkout: the pack sits beside the package.
+        return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _read_folder(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in sorted(root.rglob("*.yaml"))}
+
+
+def build_pack(folders: Iterable[tuple[str, Mapping[str, str]]]) -> RulePack:
+    """Merge rule folders (label, {relative path: text}); the first one is the main pack."""
+    rules: dict[str, Rule] = {}
+    capabilities: dict[str, CapabilityInfo] = {}
+    meta: dict[str, Any] = {}
+    for label, files in folders:
+        for rel, text in sorted(files.items()):
+            shown = f"{label}/{rel}"
+            name = rel.rsplit("/", 1)[-1]
+            if name == "pack.yaml":
+                if not meta:
+                    meta = _plain_yaml(text, shown) or {}
+                continue
+            if name == "capabilities.yaml":
+                for code, info in _capabilities(_plain_yaml(text, shown)).items():
+                    capabilities.setdefault(code, info)
+                continue
+            rule = parse_rule(text, shown)
+            if rule.id in rules:
+                raise RulePackError(f"duplicate rule id {rule.id} (also in {rules[rule.id].source})", shown)
+            rules[rule.id] = rule
+    return RulePack(
+        name=str(meta.get("name") or "rules"),
+        version=str(meta.get("version") or "0"),
+        rules=tuple(sorted(rules.values(), key=Rule.sort_key)),
+        capabilities=capabilities,
+        tlp_required_types=frozenset(meta.get("tlp_required_types") or ()),
+    )
+
+
+def _plain_yaml(text: str, path: str) -> Any:
+    try:
+        return load_yaml(text).data
+    except YamlError as exc:
+        raise RulePackError(exc.message, path, exc.line) from None
+
+
+def load_builtin() -> RulePack:
+    return build_pack([("rules", _read_folder(builtin_folder()))])
+
+
+def load_packs(extra: Iterable[tuple[str, Mapping[str, str]]] = ()) -> RulePack:
+    return build_pack([("rules", _read_folder(builtin_folder())), *extra])
+
+
+def import_python_checks(folder: Path) -> list[str]:
+    """Import checks.py-style modules of a rule folder; only called when the user opted in."""
+    imported = []
+    for module_path in sorted(folder.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"isaccheck_user_checks_{module_path.stem}", module_path)
+        if spec is None or spec.loader is None:
+            continue
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        imported.append(module_path.name)
+    return imported

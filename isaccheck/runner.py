@@ -1,0 +1,70 @@
+"""The flow in one place: load -> collect evidence -> evaluate -> infer levels. No printing here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .config import CONFIG_FILE, glob_match, parse_config
+from .engine import evaluate
+from .errors import ConfigError
+from .model import Evaluation, Text
+from .repository import Repository, load_repository
+from .rulepack import RulePack, import_python_checks, load_packs
+from .sources import Source, WorkingTreeSource
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    evaluation: Evaluation
+    pack: RulePack
+    repository: Repository
+
+
+def open_source(path: Path) -> Source:
+    if not path.exists():
+        raise ConfigError(f"{path} does not exist")
+    if not path.is_dir():
+        raise ConfigError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder")
+    return WorkingTreeSource(path)
+
+
+def _extra_packs(source: Source, folders: tuple[str, ...], allow_code: bool) -> tuple[list[tuple[str, dict[str, str]]], list[Text]]:
+    entries = [e for e in source.entries() if e.kind == "file"]
+    packs: list[tuple[str, dict[str, str]]] = []
+    warnings: list[Text] = []
+    for folder in folders:
+        folder = folder.strip("/").removeprefix("./")
+        if folder.startswith("..") or folder.startswith("/"):
+            raise ConfigError(f"rule_packs: {folder} is outside the repository; refused", "isaccheck.yaml")
+        inside = [e for e in entries if e.path.startswith(folder + "/")]
+        if not inside:
+            raise ConfigError(f"rule_packs: folder {folder} has no files", "isaccheck.yaml")
+        files = {e.path[len(folder) + 1:]: source.read(e.path).decode("utf-8") for e in inside
+                 if glob_match("**/*.yaml", e.path)}
+        packs.append((folder, files))
+        code = [e.path for e in inside if e.path.endswith(".py")]
+        if code and allow_code and isinstance(source, WorkingTreeSource):
+            import_python_checks(source.root / folder)
+        elif code:
+            warnings.append(Text(
+                f"{folder} contains Python checks ({', '.join(code)}); not run (use --allow-code to run them)",
+                f"{folder} bevat Python-checks ({', '.join(code)}); niet uitgevoerd (gebruik --allow-code)"))
+    return packs, warnings
+
+
+def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
+          source: Source | None = None, commit: str | None = None) -> CheckRun:
+    source = source or open_source(path)
+    # The extra packs may register primitives (only with allow_code), so they load first.
+    entries = {e.path: e for e in source.entries()}
+    config_text = source.read(CONFIG_FILE).decode("utf-8", "replace") if CONFIG_FILE in entries else None
+    config = parse_config(config_text)
+    extra, warnings = _extra_packs(source, config.rule_packs, allow_code)
+    pack = load_packs(extra)
+    repo = load_repository(source, pack.tlp_required_types or None, config=config)
+    evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit)
+    if warnings:
+        evaluation = replace(evaluation, warnings=evaluation.warnings + tuple(warnings))
+    return CheckRun(evaluation, pack, repo)

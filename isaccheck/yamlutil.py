@@ -1,0 +1,95 @@
+"""Safe YAML reading that remembers where every field came from.
+
+Data from a checked repository is untrusted: only the safe loader is used, alias expansion is
+bounded (a "billion laughs" document is refused, not expanded), and dates become ISO strings so
+that JSON Schema can validate them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+# Nodes visited while walking the document with aliases expanded. Real ISAC documents have a
+# few hundred; the limit only stops documents built to explode.
+MAX_EXPANDED_NODES = 20_000
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class YamlData:
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)  # dotted path -> 1-based line
+    plain_scalars: dict[str, str] = field(default_factory=dict)  # dotted path -> unquoted source text
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlError(
+            "the YAML expands to too many values (aliases nested into each other); refused",
+            node.start_mark.line + first_line,
+        )
+    out.lines.setdefault(path, node.start_mark.line + first_line)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            child = _join(path, key)
+            out.lines.setdefault(child, key_node.start_mark.line + first_line)
+            _walk(value_node, child, first_line, out, budget)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, _join(path, str(index)), first_line, out, budget)
+    elif isinstance(node, yaml.ScalarNode) and node.style is None:
+        out.plain_scalars[path] = node.value
+
+
+def to_json_compatible(value: Any) -> Any:
+    """Dates to ISO strings and keys to strings, so the data is what JSON Schema expects."""
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, str) else k: to_json_compatible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json_compatible(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def load_yaml(text: str, first_line: int = 1) -> YamlData:
+    """Parse one YAML document; first_line is the file line of the text's first line."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlData(None)
+        out = YamlData(None)
+        _walk(node, "", first_line, out, [MAX_EXPANDED_NODES])
+        out.data = to_json_compatible(loader.construct_document(node))
+        return out
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        raise YamlError(f"YAML syntax error: {problem}{context}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML error: {exc}", None) from None
+    except RecursionError:
+        raise YamlError("the YAML is nested too deeply; refused", None) from None
+    finally:
+        loader.dispose()

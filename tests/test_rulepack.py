@@ -1,0 +1,105 @@
+"""Rule files are refused at load time, with a clear message, when they cannot be right."""
+
+from __future__ import annotations
+
+import pytest
+
+from isaccheck.errors import ConfigError, RulePackError
+from isaccheck.rulepack import build_pack, resolve_parameters
+
+RULE = """\
+id: STR-1.1
+capability: STR
+level: 1
+question: {nl: "Is er een doel?", en: "Is there a purpose?"}
+parameters:
+  months: {type: integer, default: 12, minimum: 1}
+evidence:
+  all:
+    - check: document_exists
+      type: charter
+      months: $months
+attestation: never
+"""
+
+
+def pack_of(*texts: str):
+    return build_pack([("test", {f"STR/r{i}.yaml": t for i, t in enumerate(texts)})])
+
+
+def test_valid_rule_loads() -> None:
+    pack = pack_of(RULE)
+    (rule,) = pack.rules
+    assert rule.id == "STR-1.1" and rule.parameters["months"].default == 12
+    assert rule.question("nl") == "Is er een doel?"
+
+
+def test_unknown_primitive_is_refused_with_suggestion() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace("document_exists", "document_exist"))
+    assert "unknown primitive `document_exist`" in exc.value.message
+    assert "did you mean `document_exists`" in exc.value.message
+    assert exc.value.path == "test/STR/r0.yaml" and exc.value.line == 7
+
+
+def test_unknown_parameter_of_primitive_is_refused() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace("months: $months", "months: $months\n      colour: red"))
+    assert "does not take that parameter" in exc.value.message
+
+
+def test_bad_parameter_type_is_refused() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace("default: 12", "default: twelve"))
+    assert "default 'twelve'" in exc.value.message
+
+
+def test_parameter_value_wrong_for_primitive_is_refused() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace("months: $months", "months: 0"))
+    assert "months" in exc.value.message and "minimum" in exc.value.message.lower() or "less than" in exc.value.message
+
+
+def test_undeclared_reference_is_refused() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace("months: $months", "months: $window"))
+    assert "`$window` is not declared" in exc.value.message
+
+
+def test_duplicate_id_is_refused() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE, RULE)
+    assert "duplicate rule id STR-1.1" in exc.value.message
+
+
+def test_unknown_rule_field_is_refused() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE + "severity: high\n")
+    assert "severity" in exc.value.message
+
+
+def test_id_must_match_capability_and_level() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace("level: 1", "level: 2"))
+    assert "does not match" in exc.value.message or "level" in exc.value.message
+
+
+def test_attestation_only_requires_null_evidence() -> None:
+    with pytest.raises(RulePackError):
+        pack_of(RULE.replace("attestation: never", "attestation: only"))
+
+
+def test_combinators_need_lists() -> None:
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace("  all:\n", "  any: {}\n  all:\n"))
+    assert "must stand alone" in exc.value.message
+
+
+def test_overrides_are_checked() -> None:
+    (rule,) = pack_of(RULE).rules
+    assert resolve_parameters(rule, {"months": 24})["months"] == 24
+    with pytest.raises(ConfigError) as exc:
+        resolve_parameters(rule, {"window": 3})
+    assert "not a parameter of STR-1.1" in exc.value.message
+    with pytest.raises(ConfigError):
+        resolve_parameters(rule, {"months": 0})
