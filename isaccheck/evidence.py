@@ -81,7 +81,7 @@ class Evidence:
             self.by_type[doc.type].append(doc)
         for docs in self.by_type.values():
             docs.sort(key=lambda d: (d.date or dt.date.min, d.path))
-        self.document_paths = frozenset(d.path for d in repo.documents)
+        self.adopted_paths = frozenset(d.path for d in self.documents)
         self.findings_by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in repo.findings:
             self.findings_by_path[finding.path].append(finding)
@@ -121,6 +121,8 @@ class Evidence:
     # -- fields ------------------------------------------------------------------------------
     @staticmethod
     def field(doc: Document, dotted: str) -> Any:
+        if dotted == "tlp":
+            return doc.tlp  # normalised: GROEN and TLP:GREEN both read GREEN
         value = dig(doc.meta, dotted)
         if is_empty(value) and dotted.startswith("sections."):
             value = doc.sections.get(dotted.split(".", 1)[1])

@@ -125,20 +125,29 @@ def _where_words(where: Mapping[str, Any] | None) -> str:
 # -- the profile -------------------------------------------------------------------------------
 
 @primitive("profile_has", required=("fields",), fields=FIELDS,
-           mode={"enum": ["all", "any"], "default": "all"})
+           mode={"enum": ["all", "any"], "default": "all"}, resolve={"type": "boolean"})
 def profile_has(ev: Evidence, p: Params) -> CheckResult:
     """Does isac.yaml fill in these fields?
 
-    `fields`: dotted paths into isac.yaml (`isac.purpose`); `mode`: `all` (default) or `any`.
+    `fields`: dotted paths into isac.yaml (`isac.purpose`); `mode`: `all` (default) or `any`;
+    `resolve`: each value must be the path of an adopted document in the repository.
     """
-    present = [f for f in p["fields"] if not is_empty(ev.profile_value(f))]
+    def filled(dotted: str) -> bool:
+        value = ev.profile_value(dotted)
+        if is_empty(value):
+            return False
+        return not p.get("resolve") or (isinstance(value, str) and value.strip().lstrip("./") in ev.adopted_paths)
+
+    present = [f for f in p["fields"] if filled(f)]
     absent = [f for f in p["fields"] if f not in present]
     enough = bool(present) if p.get("mode") == "any" else not absent
     evidence = [_profile_ref(ev, f, f"`{f}` is filled in", f"`{f}` is ingevuld") for f in present]
     if enough:
         return _ok(evidence)
     return _fail(
-        [Text(f"isac.yaml: `{f}` is empty or missing", f"isac.yaml: `{f}` is leeg of ontbreekt") for f in absent],
+        [Text(f"isac.yaml: `{f}` is empty or missing" + (" or not an adopted document" if p.get("resolve") else ""),
+              f"isac.yaml: `{f}` is leeg of ontbreekt" + (" of geen vastgesteld document" if p.get("resolve") else ""))
+         for f in absent],
         evidence,
         ("isac.yaml", ev.profile_line(absent[0]) if absent else None),
     )
@@ -210,6 +219,10 @@ def _has_item(doc: Document, spec: Mapping[str, Any]) -> bool:
     has_item={"type": "object", "properties": {"field": {"type": "string"}, "where": WHERE}, "required": ["field"]},
     min_contributors=COUNT, year={"enum": ["current", "next", "previous"]},
     shared_beyond_participants={"type": "boolean"},
+    years_ahead={"type": "object", "properties": {"field": {"type": "string"}, "min": {"type": "integer", "minimum": 0}},
+                 "required": ["field", "min"], "additionalProperties": False},
+    recent_item={"type": "object", "properties": {"field": {"type": "string"}, "months": MONTHS},
+                 "required": ["field", "months"], "additionalProperties": False},
 )
 def document_exists(ev: Evidence, p: Params) -> CheckResult:
     """Is there an adopted document of this type that has what is asked?
@@ -217,7 +230,10 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     `type`; `months` (window); `min_count` (default 1); `fields` that must be filled in
     (`sections.x` also reads Markdown headings); `where` {field: value(s)}; `has_item`
     {field, where} for a list item; `min_contributors` (distinct current participants);
-    `year`: current/next/previous (the document's `year` field); `shared_beyond_participants`.
+    `year`: current/next/previous (the document's `year` field); `shared_beyond_participants`;
+    `years_ahead` {field, min}: that year field reaches at least `min` years past the evaluation
+    year (a roadmap's `to_year`); `recent_item` {field, months}: a list of dates (a working
+    group's `meetings`) has one inside the window.
     """
     months = p.get("months")
     fields = list(p.get("fields") or [])
@@ -244,6 +260,19 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
             n = len(_contributors(ev, doc))
             problems.append((f"has {n} contributing participant(s), {p['min_contributors']} needed",
                              f"heeft {n} bijdragende deelnemer(s), {p['min_contributors']} nodig"))
+        if "years_ahead" in p:
+            spec = p["years_ahead"]
+            reach = doc.meta.get(spec["field"])
+            if not isinstance(reach, int) or reach < ev.as_of.year + spec["min"]:
+                problems.append((f"`{spec['field']}` is {reach!r}; it should reach {ev.as_of.year + spec['min']} or later",
+                                 f"`{spec['field']}` is {reach!r}; moet tot {ev.as_of.year + spec['min']} of later reiken"))
+        if "recent_item" in p:
+            spec = p["recent_item"]
+            dates = doc.meta.get(spec["field"])
+            recent = [d for d in dates if ev.in_window(parse_date(d), spec["months"])] if isinstance(dates, list) else []
+            if not recent:
+                problems.append((f"no `{spec['field']}` date in the last {spec['months']} months",
+                                 f"geen `{spec['field']}`-datum in de afgelopen {spec['months']} maanden"))
         if p.get("shared_beyond_participants") and not _shared_beyond(ev, doc):
             problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
         if problems:
@@ -335,16 +364,22 @@ def ratio(ev: Evidence, p: Params) -> CheckResult:
 
 
 @primitive("references_resolve", required=("type", "field"), type=TYPE, field={"type": "string"},
-           months=MONTHS, min_count=COUNT)
+           months=MONTHS, min_count=COUNT, target_types={"type": "array", "items": {"type": "string"}})
 def references_resolve(ev: Evidence, p: Params) -> CheckResult:
-    """Do at least `min_count` documents of this type reference (in list `field`) documents that exist?"""
+    """Do at least `min_count` documents of this type reference (in list `field`) documents that exist?
+
+    `target_types`: the referenced documents must be of one of these types.
+    """
+    targets = {d.path: d.type for d in ev.repo.documents}
+    wanted = set(p.get("target_types") or ())
     docs = ev.docs(p["type"], p.get("months"))
     good: list[EvidenceRef] = []
     broken: list[Text] = []
     for doc in docs:
         refs = doc.meta.get(p["field"])
         refs = [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
-        unresolved = [r for r in refs if r.strip().lstrip("./") not in ev.document_paths]
+        unresolved = [r for r in refs if r.strip().lstrip("./") not in targets
+                      or (wanted and targets[r.strip().lstrip("./")] not in wanted)]
         if refs and not unresolved:
             good.append(_ref(doc, f"all {len(refs)} `{p['field']}` references resolve",
                              f"alle {len(refs)} `{p['field']}`-verwijzingen bestaan", p["field"]))
@@ -658,3 +693,34 @@ def meetings_discuss(ev: Evidence, p: Params) -> CheckResult:
     shown = ", ".join(words[:6])
     return _fail([Text(f"{len(hits)} minutes in the last {p['months']} months discuss {shown}; {need} needed",
                        f"{len(hits)} notulen in de afgelopen {p['months']} maanden bespreken {shown}; {need} nodig")], hits)
+
+
+@primitive("roundtable_uses_taxonomy", required=("months",), months=MONTHS)
+def roundtable_uses_taxonomy(ev: Evidence, p: Params) -> CheckResult:
+    """Does every incident-round entry of the window use a category of the adopted incident taxonomy?
+
+    Reads the latest adopted `incident-taxonomy` (`categories`) and every `roundtable[].category`
+    of the minutes in the window; at least one entry is needed.
+    """
+    taxonomies = ev.docs("incident-taxonomy")
+    if not taxonomies:
+        return _fail([Text("no adopted incident-taxonomy", "geen vastgestelde incidenttaxonomie (incident-taxonomy)")])
+    taxonomy = taxonomies[-1]
+    categories = {str(c).strip().lower() for c in taxonomy.meta.get("categories") or []}
+    used = 0
+    strays: list[Text] = []
+    evidence = [_ref(taxonomy, "incident categories", "incidentcategorieën", "categories")]
+    for meeting in ev.meetings_in(p["months"]):
+        entries = meeting.minutes.meta.get("roundtable") if meeting.minutes else None
+        for entry in entries if isinstance(entries, list) else []:
+            category = entry.get("category") if isinstance(entry, dict) else None
+            used += 1
+            if not isinstance(category, str) or category.strip().lower() not in categories:
+                strays.append(Text(f"{meeting.minutes.path}: category {category!r} is not in {taxonomy.path}",
+                                   f"{meeting.minutes.path}: categorie {category!r} staat niet in {taxonomy.path}"))
+        if meeting.minutes and entries:
+            evidence.append(_ref(meeting.minutes, "incident round recorded", "rondje rood vastgelegd", "roundtable"))
+    if used == 0:
+        return _fail([Text(f"no incident round (`roundtable`) in the minutes of the last {p['months']} months",
+                           f"geen rondje rood (`roundtable`) in de notulen van de afgelopen {p['months']} maanden")], evidence)
+    return _ok(evidence) if not strays else _fail(strays[:5], evidence)

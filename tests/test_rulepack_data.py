@@ -22,27 +22,10 @@ COUNTS = {
     "ACT": (1, 1, 2),
 }
 
-# The 15 check primitives and the parameters each accepts.
-PRIMITIVES: dict[str, set[str]] = {
-    "profile_has": {"fields", "mode"},
-    "profile_value": {"field", "in", "not_in"},
-    "profile_list": {"field", "where", "min_count"},
-    "document_exists": {
-        "type", "months", "min_count", "fields", "where", "has_item",
-        "min_contributors", "year", "shared_beyond_participants",
-    },
-    "documents_for_years": {"type", "years", "offset", "fields"},
-    "every_participant_has": {"fields", "value_in"},
-    "participant_attendance": {"months", "threshold"},
-    "every_meeting_has": {"months", "requires", "gap_tolerance_months", "min_meetings"},
-    "guidelines_signed": {"before_first_meeting"},
-    "roles_held": {"roles"},
-    "ratio": {"type", "months", "where", "condition", "threshold", "min_count"},
-    "no_findings": {"codes", "months"},
-    "references_resolve": {"type", "field", "months", "min_count"},
-    "periodic_documents": {"type", "period_months", "periods", "where", "fields"},
-    "meetings_discuss": {"months", "keywords", "min_count"},
-}
+# The check primitives and the parameters each accepts, from the engine's own registry.
+from isaccheck.primitives import PRIMITIVES as _REGISTRY  # noqa: E402
+
+PRIMITIVES: dict[str, set[str]] = {name: set(p.parameters) for name, p in _REGISTRY.items()}
 MEETING_REQUIREMENTS = {
     "agenda", "agenda_issued_before", "minutes", "tlp", "roundtable",
     "actions_with_owner", "prepared_by_roles",
