@@ -60,14 +60,14 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
+def _document_types() -> tuple[str, ...]:
+    entries = (_root() / "documents").iterdir()
+    return tuple(sorted(e.name[: -len(_SUFFIX)] for e in entries if e.name.endswith(_SUFFIX)))
+
+
 def document_types() -> list[str]:
-    """Every document type that has a shipped schema, sorted."""
-    names = [
-        entry.name[: -len(_SUFFIX)]
-        for entry in (_root() / "documents").iterdir()
-        if entry.name.endswith(_SUFFIX)
-    ]
-    return sorted(names)
+    """Every document type that has a shipped schema, sorted (a fresh list)."""
+    return list(_document_types())
 
 
 @cache
