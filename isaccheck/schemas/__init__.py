@@ -1,0 +1,111 @@
+"""The JSON Schemas shipped with isaccheck, and validators built from them.
+
+Schemas live next to this module (``schemas/*.schema.json`` and
+``schemas/documents/<type>.schema.json``) and are read through
+``importlib.resources`` so they work from an installed wheel. ``$ref``s are
+resolved against a ``referencing.Registry`` of the shipped files only; nothing
+is fetched over the network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+__all__ = [
+    "document_types",
+    "load_schema",
+    "validator_for",
+    "section_headings",
+    "normalise_heading",
+    "section_for_heading",
+]
+
+_SUFFIX = ".schema.json"
+
+
+def _root() -> Traversable:
+    return files("isaccheck") / "schemas"
+
+
+def _file_for(name: str) -> Traversable:
+    """``isac``, ``config``, ``common`` or a document type -> its schema file."""
+    root = _root()
+    top = root / f"{name}{_SUFFIX}"
+    if top.is_file():
+        return top
+    doc = root / "documents" / f"{name}{_SUFFIX}"
+    if doc.is_file():
+        return doc
+    raise KeyError(f"no schema named {name!r}")
+
+
+@cache
+def _load(name: str) -> str:
+    return _file_for(name).read_text(encoding="utf-8")
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """The schema ``name`` ("isac", "config", "common" or a document type) as a fresh dict."""
+    schema: dict[str, Any] = json.loads(_load(name))
+    return schema
+
+
+@cache
+def _document_types() -> tuple[str, ...]:
+    entries = (_root() / "documents").iterdir()
+    return tuple(sorted(e.name[: -len(_SUFFIX)] for e in entries if e.name.endswith(_SUFFIX)))
+
+
+def document_types() -> list[str]:
+    """Every document type that has a shipped schema, sorted (a fresh list)."""
+    return list(_document_types())
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for name in ["common", "isac", "config", *document_types()]:
+        contents = load_schema(name)
+        resources.append((contents["$id"], Resource.from_contents(contents, default_specification=DRAFT202012)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator_for(name: str) -> Draft202012Validator:
+    """A cached validator (with ``$ref`` registry and format checking) for schema ``name``.
+
+    Raises ``KeyError`` for an unknown name.
+    """
+    return Draft202012Validator(load_schema(name), registry=_registry(), format_checker=FormatChecker())
+
+
+@cache
+def section_headings() -> dict[str, str]:
+    """Normalised Markdown heading -> membership-guidelines section key (from ``sections.json``)."""
+    data: dict[str, str] = json.loads((_root() / "sections.json").read_text(encoding="utf-8"))
+    return data
+
+
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\.)\s+")
+
+
+def normalise_heading(heading: str) -> str:
+    """The form a heading is looked up in: see docs/contract.md, "Section headings"."""
+    text = re.sub(r"\s+", " ", heading.strip().lstrip("#").strip().lower())
+    text = _NUMBERING.sub("", text)
+    text = text.replace("(", "").replace(")", "").replace("-", " ").replace("_", " ")
+    return re.sub(r"\s+", " ", text).strip().rstrip(":.").strip()
+
+
+def section_for_heading(heading: str) -> str | None:
+    """The section key a Markdown heading stands for, or None."""
+    return section_headings().get(normalise_heading(heading))
