@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Mapping
 
 import frontmatter
@@ -22,7 +19,7 @@ from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
 from .errors import ConfigError
 from .model import Document, Finding, Severity, Text
-from .schemas import document_types, validator_for
+from .schemas import document_types, section_for_heading, validator_for
 from .sources import Source, SourceEntry
 from .validation import schema_findings
 from .yamlutil import YamlData, YamlError, load_yaml
@@ -139,25 +136,8 @@ def date_from_name(path: str) -> dt.date | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def section_headings() -> Mapping[str, str]:
-    try:
-        text = (resources.files("isaccheck") / "schemas" / "sections.json").read_text("utf-8")
-    except FileNotFoundError:
-        return {}
-    data = json.loads(text)
-    return {str(k).lower(): str(v) for k, v in data.items() if not str(k).startswith("$")}
-
-
-def _normalise_heading(text: str) -> str:
-    text = re.sub(r"\(?\bTLP\s*[:\-]\s*[A-Za-z+]+\)?", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"^[\d.\s]+", "", text)  # "3.1 Toetredingscriteria"
-    return re.sub(r"\s+", " ", text).strip(" :*_").lower()
-
-
 def sections_from_body(body: str) -> dict[str, str]:
     """Text under headings that the contract knows as membership-guideline sections."""
-    mapping = section_headings()
     found: dict[str, str] = {}
     current: str | None = None
     current_depth = 0
@@ -171,7 +151,7 @@ def sections_from_body(body: str) -> dict[str, str]:
         match = HEADING.match(line)
         if match:
             depth = len(match[1])
-            key = mapping.get(_normalise_heading(match[2]))
+            key = section_for_heading(match[2])
             if key or current is None or depth <= current_depth:
                 flush()
                 current, current_depth, collected = key, depth, []

@@ -57,6 +57,19 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
         out.plain_scalars[path] = node.value
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """The safe loader, except that an impossible date (2026-13-45) stays text for the schema to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return str(node.value)
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
 def to_json_compatible(value: Any) -> Any:
     """Dates to ISO strings and keys to strings, so the data is what JSON Schema expects."""
     if isinstance(value, dict):
@@ -64,7 +77,7 @@ def to_json_compatible(value: Any) -> Any:
     if isinstance(value, list):
         return [to_json_compatible(v) for v in value]
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+        return value.date().isoformat()  # a meeting at 14:00 is, for the checklist, a meeting that day
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -72,7 +85,7 @@ def to_json_compatible(value: Any) -> Any:
 
 def load_yaml(text: str, first_line: int = 1) -> YamlData:
     """Parse one YAML document; first_line is the file line of the text's first line."""
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
