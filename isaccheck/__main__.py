@@ -1,0 +1,5 @@
+"""`python -m isaccheck`."""
+
+from .cli import main
+
+main()
