@@ -79,8 +79,9 @@ class _Evaluator:
             unknown = [r for r in results if r.value is None]
             if unknown:
                 return CheckResult(None, evidence, missing, unknown[0].unknown_reason, location)
-            one_of = Text("one of these would do:", "een van deze volstaat:")
-            return CheckResult(False, evidence, (one_of, *missing), location=location)
+            firsts = [r.missing[0] for r in results if r.missing]
+            either = Text("either " + "; or ".join(m.en for m in firsts), "ofwel " + "; of ".join(m.nl for m in firsts))
+            return CheckResult(False, evidence, (either, *missing), location=location)
         if "not" in node:
             inner = self.run(node["not"])
             if inner.value is None:

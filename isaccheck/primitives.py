@@ -287,11 +287,17 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     where = _where_words(p.get("where"))
     year_en = f" for {year}" if year is not None else ""
     year_nl = f" voor {year}" if year is not None else ""
-    head = Text(
-        f"{need - len(good) if good else need} more adopted {_type_words(p['type'])} document(s){where}{year_en}{win_en} needed",
-        f"nog {need - len(good) if good else need} vastgesteld(e) {_type_words(p['type'])}-document(en){where}{year_nl}{win_nl} nodig",
-    )
-    return _fail([head, *near_misses[:5]], good)
+    if need == 1:
+        head = Text(f"no adopted {_type_words(p['type'])} document{where}{year_en}{win_en} with all that is asked",
+                    f"geen vastgesteld {_type_words(p['type'])}-document{where}{year_nl}{win_nl} met alles wat gevraagd wordt")
+        if not near_misses:
+            head = Text(f"no adopted {_type_words(p['type'])} document{where}{year_en}{win_en}",
+                        f"geen vastgesteld {_type_words(p['type'])}-document{where}{year_nl}{win_nl}")
+    else:
+        head = Text(f"{len(good)} of {need} adopted {_type_words(p['type'])} documents{where}{year_en}{win_en}",
+                    f"{len(good)} van {need} vastgestelde {_type_words(p['type'])}-documenten{where}{year_nl}{win_nl}")
+    # A document that almost counts says best what to do, so it comes first.
+    return _fail([*near_misses[:5], head], good)
 
 
 @primitive("documents_for_years", required=("type",), type=TYPE, years=COUNT,
@@ -690,9 +696,10 @@ def meetings_discuss(ev: Evidence, p: Params) -> CheckResult:
     need = p.get("min_count", 1)
     if len(hits) >= need:
         return _ok(hits)
-    shown = ", ".join(words[:6])
-    return _fail([Text(f"{len(hits)} minutes in the last {p['months']} months discuss {shown}; {need} needed",
-                       f"{len(hits)} notulen in de afgelopen {p['months']} maanden bespreken {shown}; {need} nodig")], hits)
+    en = ", ".join(f"'{w}'" for w in (p["keywords"].get("en") or [])[:2])
+    nl = ", ".join(f"'{w}'" for w in (p["keywords"].get("nl") or [])[:2])
+    return _fail([Text(f"{len(hits)} minutes in the last {p['months']} months discuss it (e.g. {en}); {need} needed",
+                       f"{len(hits)} notulen in de afgelopen {p['months']} maanden bespreken het (bijv. {nl}); {need} nodig")], hits)
 
 
 @primitive("roundtable_uses_taxonomy", required=("months",), months=MONTHS)

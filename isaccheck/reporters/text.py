@@ -91,11 +91,15 @@ class TextReporter:
                 info = pack.capabilities.get(step.capability)
                 name = info.name(lang) if info else step.capability
                 console.print(RichText(f"{step.capability} {name}: {word('to_level', lang)} {step.to_level}", style="bold"))
+                grid = Table.grid(padding=(0, 1))
+                grid.add_column(no_wrap=True)
+                grid.add_column(overflow="fold", ratio=1)
                 for qid in step.questions:
                     rule = pack.rule(qid)
-                    console.print(f"  {qid} {rule.question(lang) if rule else ''}")
+                    grid.add_row(f"  {qid}", rule.question(lang) if rule else "")
                     if rule and rule.advice:
-                        console.print(RichText(f"    → {rule.advice(lang)}", style="dim"))
+                        grid.add_row("", RichText(f"→ {rule.advice(lang)}", style="dim"))
+                console.print(grid)
 
         if evaluation.waivers:
             console.print()
@@ -120,4 +124,5 @@ class TextReporter:
                                    style="red" if f.severity.value == "error" else "yellow"))
         for warning in evaluation.warnings:
             console.print(RichText(f"warning {warning(lang)}", style="yellow"))
-        return buffer.getvalue()
+        # rich pads table cells to the full width; trailing blanks are noise in files and diffs.
+        return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
