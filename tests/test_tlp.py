@@ -613,3 +613,14 @@ def test_a_more_restrictive_label_never_allows_more(shared_with: list[str]) -> N
 def test_published_must_be_clear() -> None:
     assert published_must_be_clear(C)
     assert not any(published_must_be_clear(label) for label in (G, A, S, R))
+
+
+# --------------------------------------------------------------------------- docs
+
+
+def test_docs_name_every_code_and_position() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "tlp.md").read_text(encoding="utf-8")
+    for name in (*FINDING_CODES, *(f"`{p}`" for p in POSITIONS), "tlp_version", "person:"):
+        assert name in docs, name
