@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from . import __version__
+from .coming_due import coming_due
+from .errors import ConfigError
 from .evidence import Evidence
 from .levels import disagreements, infer_capabilities, plan
 from .model import (
@@ -259,25 +261,33 @@ def _holds_text(result: CheckResult) -> Text:
     return Text(f"evidence: {shown}", f"bewijs: {shown}")
 
 
-def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bool = False,
-             commit: str | None = None) -> Evaluation:
+def _evaluate_questions(repo: Repository, pack: RulePack, as_of: dt.date, no_waivers: bool
+                        ) -> tuple[Evidence, SelfAssessment | None, list[Waiver], list[Finding], tuple[QuestionResult, ...]]:
     ev = Evidence(repo, as_of)
     evaluator = _Evaluator(ev, _broken_by_type(repo))
     settings = {**DEFAULT_ATTESTATION, **dict(repo.config.attestation)}
     sa = latest_self_assessment(ev, int(settings["months"]))
     waivers, waiver_findings = _waivers(repo, as_of, {r.id for r in pack.rules})
     active = {} if no_waivers else {w.question: w for w in waivers if not w.expired}
-    for rule_id in repo.config.rule_overrides:
-        if pack.rule(rule_id) is None:
-            from .errors import ConfigError
-
-            raise ConfigError(f"rules: {rule_id} is not a rule of the pack", "isaccheck.yaml",
-                              repo.config.lines.get(f"rules.{rule_id}"))
     questions = tuple(
         evaluate_rule(rule, evaluator, resolve_parameters(rule, repo.config.rule_overrides.get(rule.id, {})),
                       active.get(rule.id), sa, settings)
         for rule in pack.rules
     )
+    return ev, sa, waivers, waiver_findings, questions
+
+
+def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bool = False,
+             commit: str | None = None) -> Evaluation:
+    for rule_id in repo.config.rule_overrides:
+        if pack.rule(rule_id) is None:
+            raise ConfigError(f"rules: {rule_id} is not a rule of the pack", "isaccheck.yaml",
+                              repo.config.lines.get(f"rules.{rule_id}"))
+    ev, sa, waivers, waiver_findings, questions = _evaluate_questions(repo, pack, as_of, no_waivers)
+
+    def results_at(later: dt.date) -> dict[str, QuestionResult]:
+        return {q.id: q for q in _evaluate_questions(repo, pack, later, no_waivers)[4]}
+
     capabilities = infer_capabilities(questions, repo.profile.ambition)
     findings = tuple(sorted(set(repo.findings) | set(waiver_findings), key=Finding.sort_key))
     return Evaluation(
@@ -293,4 +303,5 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
         disagreements=disagreements(questions, sa.answers if sa else {}, ev.participant_names),
         participants=tuple(p.organisation for p in ev.participants),
         document_count=len(repo.documents),
+        coming_due=coming_due(ev, questions, waivers, results_at),
     )

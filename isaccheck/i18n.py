@@ -28,6 +28,7 @@ WORDS: dict[str, Text] = {
     "expires": Text("expires", "verloopt"),
     "expired": Text("expired", "verlopen"),
     "warnings": Text("Warnings", "Waarschuwingen"),
+    "coming_due": Text("Coming due", "Binnenkort nodig"),
     "documents": Text("documents", "documenten"),
     "participants": Text("participants", "deelnemers"),
 }

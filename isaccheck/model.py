@@ -196,6 +196,15 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class ComingDue:
+    """A warning before a level is lost: something falls due soon."""
+
+    due: str  # ISO date by which it must be done
+    message: Text
+    question: str | None = None
+
+
+@dataclass(frozen=True)
 class Provenance:
     tool_version: str
     rulepack_version: str
@@ -220,3 +229,4 @@ class Evaluation:
     participants: tuple[str, ...]
     warnings: tuple[Text, ...] = ()
     document_count: int = 0
+    coming_due: tuple[ComingDue, ...] = ()

@@ -345,32 +345,50 @@ class _Loader:
 
     def document_tlp(self, path: str, doc_type: str, meta: Mapping[str, Any], source: YamlData,
                      body: str, body_line: int) -> tuple[str | None, list[Finding]]:
-        """Normalise the document's label and check its markings; see tlp.py."""
+        """Normalise the document's label, check its markings and who it is shared with (tlp.py)."""
+        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
+        fallback_line = source.lines.get("tlp") or source.lines.get("type") or 1
         findings: list[Finding] = []
         front: tlpmod.Parsed | None = None
         raw = meta.get("tlp")
-        line = source.lines.get("tlp")
         if raw is not None:
             try:
-                front = tlpmod.parse_label(str(raw), tlp_version=self.profile.tlp_version)
+                front = tlpmod.parse_label(raw, tlp_version=version)
             except tlpmod.TlpError as exc:
-                findings.append(Finding("tlp-invalid", Severity.ERROR, path, line, exc.message, field="tlp"))
-            else:
-                for warning in front.warnings:
-                    findings.append(Finding("tlp-deprecated", Severity.WARNING, path, line, warning, field="tlp"))
-        markings = tlpmod.find_markings(body, first_line=body_line) if body else []
-        required = doc_type in self.tlp_required
-        for problem in tlpmod.check_document_labels(front, markings, requires_label=required):
-            if problem.code == "tlp-invalid" and raw is not None and front is None and problem.line == line:
-                continue
-            severity = Severity.WARNING if problem.code == "tlp-deprecated" else Severity.ERROR
-            findings.append(Finding(problem.code, severity, path, problem.line or line, problem.message))
-        label = front.label.value if front else None
+                findings.append(Finding("tlp-invalid", Severity.ERROR, path, fallback_line, exc.message, field="tlp"))
+        markings = tlpmod.find_markings(body, first_line=body_line, tlp_version=version) if body else []
+        problems = tlpmod.check_document_labels(front, markings, requires_label=doc_type in self.tlp_required)
+        problems += tlpmod.deprecation_problems(front, markings, front_line=source.lines.get("tlp"))
+        for problem in problems:
+            severity = Severity(tlpmod.DEFAULT_SEVERITY.get(problem.code, "error"))
+            findings.append(Finding(problem.code, severity, path, problem.line or fallback_line, problem.message))
+        label = front.label if front else None
         if label is None:
-            top = [m for m in markings if m.label is not None and m.position in ("top", "heading", "classification")]
-            if top:
-                label = top[0].label.value
-        return label, findings
+            whole = [m.label for m in markings if m.label is not None and m.position in ("top", "bottom", "classification")]
+            label = whole[0] if whole else None
+        if label is not None:
+            findings.extend(self.sharing_findings(path, label, meta, source, fallback_line))
+        return (label.value if label else None), findings
+
+    def sharing_findings(self, path: str, label: tlpmod.Label, meta: Mapping[str, Any], source: YamlData,
+                         fallback_line: int) -> list[Finding]:
+        findings = []
+        recipients = meta.get("shared_with")
+        if isinstance(recipients, list):
+            community = self.profile.isac.get("community")
+            for message in tlpmod.check_sharing(
+                label, [str(r) for r in recipients],
+                participants={p.organisation for p in self.profile.participants},
+                community=set(map(str, community)) if isinstance(community, list) else set(),
+            ):
+                findings.append(Finding("tlp-sharing", Severity.ERROR, path,
+                                        source.lines.get("shared_with", fallback_line), message, field="shared_with"))
+        published = self.config.tlp.get("published_paths") or []
+        if any(glob_match(str(g), path) for g in published) and not tlpmod.published_must_be_clear(label):
+            findings.append(Finding("tlp-published", Severity.ERROR, path, fallback_line, Text(
+                f"published path, but labelled {label.canonical}: only TLP:CLEAR may be published",
+                f"gepubliceerd pad, maar gelabeld {label.canonical}: alleen TLP:CLEAR mag worden gepubliceerd"), field="tlp"))
+        return findings
 
     # -- the walk ----------------------------------------------------------------------------
     def run(self, entries: list[SourceEntry]) -> None:

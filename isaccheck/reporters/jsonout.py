@@ -103,6 +103,7 @@ def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, 
                           for d in evaluation.disagreements],
         "findings": [finding_dict(f, lang) for f in evaluation.findings],
         "warnings": [w(lang) for w in evaluation.warnings],
+        "coming_due": [{"due": c.due, "question": c.question, "message": c.message(lang)} for c in evaluation.coming_due],
     }
 
 

@@ -114,6 +114,12 @@ class TextReporter:
             for d in evaluation.disagreements:
                 console.print(f"{d.question}: {word('said_yes' if d.self_assessment == 'yes' else 'said_no', lang)}")
 
+        if evaluation.coming_due:
+            console.print()
+            console.print(RichText(word("coming_due", lang), style="bold underline"))
+            for item in evaluation.coming_due:
+                console.print(f"{item.due} {item.message(lang)}")
+
         console.print()
         console.print(RichText(f"{word('findings', lang)} ({len(evaluation.findings)})", style="bold underline"))
         if not evaluation.findings:
