@@ -1,0 +1,124 @@
+"""The command line: exit codes, formats, languages, determinism, and a read-only repository."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from isaccheck.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, cli
+from isaccheck.schemas import validator_for
+
+from .conftest import snapshot
+
+MINUTES = ("---\ntype: minutes\ndate: 2026-03-12\ntlp: AMBER\nattendees: [Alpha, Beta, Gamma]\n"
+           "roundtable: [{category: phishing, tlp: AMBER}]\n---\n# Notulen\n")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_check_text_reads_well_at_80_columns(make_repo) -> None:
+    root = make_repo({"m.md": MINUTES})
+    result = invoke("check", str(root), "--as-of", "2026-06-30")
+    assert result.exit_code == EXIT_OK, result.output
+    assert "Test-ISAC" in result.output and "STR Strategy and action plan" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    for code in ("STR-1.1", "WOW-1.1", "INF-1.1", "SIT-1.1", "ACT-1.1"):
+        assert code in result.output
+
+
+def test_check_in_dutch(make_repo) -> None:
+    root = make_repo({"m.md": MINUTES})
+    result = invoke("check", str(root), "--as-of", "2026-06-30", "--lang", "nl")
+    assert "Strategie en actieplan" in result.output and "Volwassenheidsprofiel" in result.output
+    assert "Is er een gemeenschappelijk geformuleerd doel van" in result.output
+
+
+def test_json_validates_and_is_deterministic(make_repo, tmp_path: Path) -> None:
+    root = make_repo({"m.md": MINUTES})
+    out1, out2 = tmp_path / "a.json", tmp_path / "b.json"
+    invoke("check", str(root), "--as-of", "2026-06-30", "--format", "json", "-o", str(out1))
+    invoke("check", str(root), "--as-of", "2026-06-30", "--format", "json", "-o", str(out2))
+    assert out1.read_bytes() == out2.read_bytes()
+    data = json.loads(out1.read_text())
+    errors = list(validator_for("output").iter_errors(data))
+    assert not errors, errors[0].message
+    assert data["as_of"] == "2026-06-30" and len(data["questions"]) == 56
+    assert {c["code"] for c in data["capabilities"]} == {"STR", "WOW", "INF", "SIT", "ACT"}
+    inf = next(q for q in data["questions"] if q["id"] == "INF-1.1")
+    assert inf["outcome"] == "holds" and inf["basis"] == "evidence" and inf["evidence"][0]["path"] == "m.md"
+
+
+def test_findings_give_exit_1_and_name_file_and_line(make_repo) -> None:
+    root = make_repo({"m.md": MINUTES.replace("date: 2026-03-12", "date: 2026-13-45")})
+    result = invoke("check", str(root), "--as-of", "2026-06-30")
+    assert result.exit_code == EXIT_FINDINGS
+    assert "m.md:3" in result.output and "not a valid date" in result.output
+
+
+def test_missing_profile_is_exit_2_without_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", str(tmp_path)])
+    assert result.exit_code == EXIT_USAGE
+    assert "no isac.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_bad_date_option_is_exit_2(make_repo) -> None:
+    result = CliRunner().invoke(cli, ["check", str(make_repo()), "--as-of", "yesterday"])
+    assert result.exit_code == EXIT_USAGE and "YYYY-MM-DD" in result.output
+
+
+def test_refused_rule_pack_is_exit_2(make_repo) -> None:
+    root = make_repo({
+        "isaccheck.yaml": "rule_packs: [extra]\n",
+        "extra/X.yaml": "id: STR-3.9\ncapability: STR\nlevel: 3\nquestion: {nl: 'x', en: 'x'}\n"
+                        "evidence: {check: no_such_check}\n",
+    })
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == EXIT_USAGE
+    assert "extra/X.yaml" in result.output and "unknown primitive `no_such_check`" in result.output
+
+
+def test_python_checks_in_repository_are_not_run_without_opt_in(make_repo, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    root = make_repo({
+        "isaccheck.yaml": "rule_packs: [extra]\n",
+        "extra/STR-3.9.yaml": "id: STR-3.9\ncapability: STR\nlevel: 3\nquestion: {nl: 'x', en: 'x'}\n"
+                              "evidence: {check: document_exists, type: roadmap}\n",
+        "extra/checks.py": f"open({str(marker)!r}, 'w').write('ran')\n",
+    })
+    result = invoke("check", str(root), "--as-of", "2026-06-30")
+    assert not marker.exists()
+    assert "--allow-code" in result.output
+    invoke("check", str(root), "--as-of", "2026-06-30", "--allow-code")
+    assert marker.exists()
+
+
+def test_rule_override_from_settings(make_repo) -> None:
+    root = make_repo({"m.md": MINUTES, "isaccheck.yaml": "rules:\n  INF-1.1: {months: 1}\n"})
+    data = json.loads(invoke("check", str(root), "--as-of", "2026-06-30", "--format", "json").output)
+    assert next(q for q in data["questions"] if q["id"] == "INF-1.1")["outcome"] == "fails"
+    bad = make_repo({"isaccheck.yaml": "rules:\n  INF-1.1: {window: 1}\n"})
+    result = CliRunner().invoke(cli, ["check", str(bad)])
+    assert result.exit_code == EXIT_USAGE and "not a parameter of INF-1.1" in result.output
+
+
+def test_repository_is_never_written(make_repo) -> None:
+    root = make_repo({"m.md": MINUTES, "bad.md": "---\ntype: minutes\n  x: [\n---\n"})
+    before = snapshot(root)
+    invoke("check", str(root), "--as-of", "2026-06-30", "--format", "json")
+    invoke("check", str(root), "--as-of", "2026-06-30", "-v")
+    assert snapshot(root) == before
+
+
+def test_rules_list_and_explain_in_both_languages() -> None:
+    listing = invoke("rules", "list").output
+    assert "56 rules" in listing and listing.count("\n") == 57
+    for lang in ("nl", "en"):
+        text = invoke("explain", "STR-2.1", "--lang", lang).output
+        assert "STR-2.1" in text and "documents_for_years" in text
+    assert "jaarlijks" in invoke("explain", "str-2.1", "--lang", "nl").output
+    unknown = CliRunner().invoke(cli, ["explain", "STR-9.9"])
+    assert unknown.exit_code == EXIT_USAGE and "no question STR-9.9" in unknown.output
