@@ -24,6 +24,8 @@ from .model import Severity
 from .reporters import REPORTERS, RenderOptions, get_reporter
 from .rulepack import load_builtin
 from .runner import check as run_check
+from .runner import load_for_inventory
+from .tlp import Label, TlpError, parse_label
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -38,6 +40,15 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) -> Label | None:
+    if value is None:
+        return None
+    try:
+        return parse_label(value).label
+    except TlpError as exc:
+        raise click.BadParameter(exc.message.en) from None
 
 
 def _write(output: Path | None, text: str) -> None:
@@ -81,11 +92,14 @@ def cli() -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
 @click.option("--no-waivers", is_flag=True, help="Ignore not-applicable decisions: the profile without them.")
 @click.option("--allow-code", is_flag=True, help="Run Python checks found in the repository's extra rule packs.")
+@click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
+              help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every piece of evidence and everything missing.")
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
-          no_waivers: bool, allow_code: bool, verbose: bool) -> None:
+          no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
-    run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code)
+    run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
+                    tlp_ceiling=tlp_ceiling)
     evaluation = run.evaluation
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
                             color=output is None and fmt == "text" and sys.stdout.isatty())
@@ -126,6 +140,25 @@ def explain(question_id: str, lang: str) -> None:
         hint = f"; did you mean {close[0]}?" if close else ""
         raise IsaccheckError(f"no question {question_id} in the rule pack{hint}")
     click.echo(explain_rule(rule, pack, lang))
+
+
+@cli.command("tlp")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> None:
+    """The TLP inventory: documents per label, type and year; missing labels, disagreements, violations."""
+    from .reporters.jsonout import dumps
+    from .reporters.tlptext import render_inventory
+    from .tlpinventory import inventory
+
+    repo = load_for_inventory(path)
+    data = inventory(repo)
+    chosen = lang or repo.profile.language
+    _write(output, dumps(data) if fmt == "json" else render_inventory(data, repo.profile.name, chosen))
+    if any(f["severity"] == "error" for f in data["findings"]):
+        sys.exit(EXIT_FINDINGS)
 
 
 def main(argv: list[str] | None = None) -> Any:

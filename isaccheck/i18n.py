@@ -29,6 +29,8 @@ WORDS: dict[str, Text] = {
     "expired": Text("expired", "verlopen"),
     "warnings": Text("Warnings", "Waarschuwingen"),
     "coming_due": Text("Coming due", "Binnenkort nodig"),
+    "withheld": Text("{n} item(s) withheld: above the TLP ceiling of this output",
+                     "{n} item(s) weggelaten: boven het TLP-plafond van deze uitvoer"),
     "documents": Text("documents", "documenten"),
     "participants": Text("participants", "deelnemers"),
 }

@@ -230,3 +230,5 @@ class Evaluation:
     warnings: tuple[Text, ...] = ()
     document_count: int = 0
     coming_due: tuple[ComingDue, ...] = ()
+    tlp: str | None = None  # the most restrictive label of the documents this output quotes
+    withheld: int = 0  # items left out because of the TLP ceiling

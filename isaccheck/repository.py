@@ -362,6 +362,7 @@ class _Loader:
         for problem in problems:
             severity = Severity(tlpmod.DEFAULT_SEVERITY.get(problem.code, "error"))
             findings.append(Finding(problem.code, severity, path, problem.line or fallback_line, problem.message))
+        findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
         label = front.label if front else None
         if label is None:
             whole = [m.label for m in markings if m.label is not None and m.position in ("top", "bottom", "classification")]
@@ -369,6 +370,30 @@ class _Loader:
         if label is not None:
             findings.extend(self.sharing_findings(path, label, meta, source, fallback_line))
         return (label.value if label else None), findings
+
+    def item_labels(self, path: str, front: tlpmod.Parsed | None, meta: Mapping[str, Any], source: YamlData,
+                    understated_already: bool) -> list[Finding]:
+        """Labels on items in the frontmatter (the incident round's `roundtable[].tlp`)."""
+        findings: list[Finding] = []
+        items = meta.get("roundtable")
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            raw = item.get("tlp") if isinstance(item, dict) else None
+            if raw is None:
+                continue
+            line = source.lines.get(f"roundtable.{index}.tlp") or source.lines.get(f"roundtable.{index}")
+            try:
+                label = tlpmod.parse_label(raw).label
+            except tlpmod.TlpError as exc:
+                findings.append(Finding("tlp-invalid", Severity.ERROR, path, line, exc.message, field=f"roundtable.{index}.tlp"))
+                continue
+            if front is not None and label.rank > front.label.rank and not understated_already:
+                understated_already = True
+                findings.append(Finding("tlp-understated", Severity.ERROR, path, line, Text(
+                    f"the document is labelled {front.label.canonical} but an incident-round item is {label.canonical}: "
+                    f"a document carries the label of its most restrictive content",
+                    f"het document heeft label {front.label.canonical} maar een item in het rondje rood is {label.canonical}: "
+                    f"een document draagt het label van de meest beperkende inhoud"), field=f"roundtable.{index}.tlp"))
+        return findings
 
     def sharing_findings(self, path: str, label: tlpmod.Label, meta: Mapping[str, Any], source: YamlData,
                          fallback_line: int) -> list[Finding]:

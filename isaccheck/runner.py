@@ -7,12 +7,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import CONFIG_FILE, glob_match, parse_config
+from . import tlpout
 from .engine import evaluate
 from .errors import ConfigError
 from .model import Evaluation, Text
 from .repository import Repository, load_repository
 from .rulepack import RulePack, import_python_checks, load_packs
 from .sources import Source, WorkingTreeSource
+from .tlp import Label
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _extra_packs(source: Source, folders: tuple[str, ...], allow_code: bool) -> 
 
 
 def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
-          source: Source | None = None, commit: str | None = None) -> CheckRun:
+          source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None) -> CheckRun:
     source = source or open_source(path)
     # The extra packs may register primitives (only with allow_code), so they load first.
     entries = {e.path: e for e in source.entries()}
@@ -67,4 +69,14 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit)
     if warnings:
         evaluation = replace(evaluation, warnings=evaluation.warnings + tuple(warnings))
+    evaluation = tlpout.apply(evaluation, repo, tlp_ceiling)
     return CheckRun(evaluation, pack, repo)
+
+
+def load_for_inventory(path: Path) -> Repository:
+    """The repository as loaded for a check, without evaluating it (for `isaccheck tlp`)."""
+    source = open_source(path)
+    entries = {e.path: e for e in source.entries()}
+    config = parse_config(source.read(CONFIG_FILE).decode("utf-8", "replace") if CONFIG_FILE in entries else None)
+    pack = load_packs(_extra_packs(source, config.rule_packs, allow_code=False)[0])
+    return load_repository(source, pack.tlp_required_types or None, config=config)

@@ -37,6 +37,10 @@ class TextReporter:
         lang = options.lang
         console, buffer = _console(options)
         prov = evaluation.provenance
+        if evaluation.tlp:
+            console.print(RichText(f"TLP:{evaluation.tlp}", style="bold"))
+        if evaluation.withheld:
+            console.print(word("withheld", lang).format(n=evaluation.withheld))
         console.print(RichText(evaluation.isac_name, style="bold"), end="")
         console.print(f" · {word('as_of', lang)} {prov.as_of} · isaccheck {prov.tool_version} · {prov.rulepack_version}")
         console.print(f"{len(evaluation.participants)} {word('participants', lang)}, "

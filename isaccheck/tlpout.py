@@ -1,0 +1,98 @@
+"""The TLP of isaccheck's own output: label what it quotes, and withhold what is above a ceiling.
+
+A result text quotes a document when it is about that document: a finding on the document, or a
+reason or "missing" line that names the document's path (those lines can carry field values).
+The output carries the most restrictive label of what it still quotes. Text quoting a document
+above the ceiling is replaced by a notice with the path only; a TLP:RED document's content never
+appears, whatever the ceiling: only its path and the fact that it exists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterable, Mapping
+
+from .model import Evaluation, Finding, QuestionResult, Text
+from .repository import Repository
+from .tlp import Label, most_restrictive
+
+_PATH_CHARS = r"[\w./@+-]"
+
+
+def document_labels(repo: Repository) -> dict[str, Label]:
+    labels: dict[str, Label] = {}
+    for doc in repo.documents:
+        if doc.tlp:
+            labels[doc.path] = Label(doc.tlp)
+            labels[doc.meta_path] = Label(doc.tlp)
+    return labels
+
+
+class _Quoting:
+    def __init__(self, labels: Mapping[str, Label]) -> None:
+        self.labels = labels
+        # Longest paths first so "a/minutes.md.meta.yaml" wins over "a/minutes.md".
+        names = sorted(labels, key=len, reverse=True)
+        self.pattern = re.compile(
+            "|".join(f"(?<!{_PATH_CHARS}){re.escape(n)}(?!{_PATH_CHARS})" for n in names)) if names else None
+
+    def paths_in(self, texts: Iterable[Text]) -> set[str]:
+        if self.pattern is None:
+            return set()
+        found: set[str] = set()
+        for text in texts:
+            found.update(m.group(0) for m in self.pattern.finditer(text.en))
+            found.update(m.group(0) for m in self.pattern.finditer(text.nl))
+        return found
+
+    def label_of(self, paths: Iterable[str]) -> Label | None:
+        return most_restrictive(self.labels.get(p) for p in paths)
+
+
+def _withheld(label: Label, paths: Iterable[str]) -> Text:
+    shown = ", ".join(sorted(paths))
+    return Text(f"[withheld: quotes {label.canonical} ({shown})]", f"[weggelaten: citeert {label.canonical} ({shown})]")
+
+
+def _too_high(label: Label | None, ceiling: Label) -> bool:
+    return label is not None and (label.rank > ceiling.rank or label is Label.RED)
+
+
+def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None) -> Evaluation:
+    """Label the output and withhold what quotes documents above the ceiling (RED: always)."""
+    quoting = _Quoting(document_labels(repo))
+    limit = ceiling or Label.AMBER_STRICT
+    withheld = 0
+    shown_labels: list[Label | None] = []
+
+    questions: list[QuestionResult] = []
+    for q in evaluation.questions:
+        if q.outcome.holds:
+            # A holding question's reason lists evidence paths (or attestation counts): no content.
+            questions.append(q)
+            continue
+        texts = [q.reason, *q.missing]
+        paths = quoting.paths_in(texts)
+        label = quoting.label_of(paths)
+        if _too_high(label, limit):
+            withheld += 1
+            notice = _withheld(label, [p for p in paths if _too_high(quoting.labels.get(p), limit)])
+            questions.append(replace(q, reason=notice, missing=(notice,) if q.missing else ()))
+            continue
+        questions.append(q)
+        shown_labels.append(label)
+
+    findings: list[Finding] = []
+    for f in evaluation.findings:
+        label = quoting.labels.get(f.path)
+        if _too_high(label, limit):
+            withheld += 1
+            findings.append(replace(f, message=_withheld(label, [f.path]), tlp=label.value))
+            continue
+        findings.append(replace(f, tlp=label.value if label else None))
+        shown_labels.append(label)
+
+    top = most_restrictive(shown_labels)
+    return replace(evaluation, questions=tuple(questions), findings=tuple(findings),
+                   tlp=top.value if top else None, withheld=withheld)
