@@ -6,6 +6,12 @@ Ten years of history (2015-2025): every commit changes one or two documents, new
 documents arrive evenly over the whole history, now and then a document is renamed, and
 every --merge-every commits a change is made on a side branch and merged (so history has
 merges, as a real repository does). The result is checked out on branch main.
+
+Layouts: "realistic" (default) holds a meeting every two weeks (meetings/YYYY-MM-DD/, about
+260 folders over ten years) and files reports and advisories by year. "stress" gives every
+day its own meetings/YYYY-MM-DD/ folder (about 3,650 side by side): every commit then
+rewrites and diffs a very large tree, which is git's worst case (fast-import too: expect
+about a minute to generate 10,000 x 50,000).
 """
 
 from __future__ import annotations
@@ -22,7 +28,11 @@ from typing import IO
 
 START = int(dt.datetime(2015, 1, 1, tzinfo=dt.timezone.utc).timestamp())
 END = int(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc).timestamp())
-KINDS = ("policies", "reports", "guidelines")
+KINDS = ("policies", "guidelines", "reports/{year}", "advisories/{year}")
+MEETING_DOCS = ("agenda", "minutes", "decisions", "attendance")
+WORDS = ("ISAC", "members", "incident", "sharing", "TLP", "agreed", "action", "sector",
+         "threat", "report", "vulnerability", "exercise", "chair", "secretary", "trust")
+FORTNIGHT = 14 * 86400
 WHO = b"ISAC Secretary <secretary@isac.example>"
 
 
@@ -55,26 +65,30 @@ class Stream:
         return self.mark
 
 
-def document(path: str, when: int, revision: int, rng: random.Random) -> bytes:
+def document(path: str, when: int, revision: int, rng: random.Random, text: str) -> bytes:
     day = dt.datetime.fromtimestamp(when, tz=dt.timezone.utc).date().isoformat()
-    kind = "minutes" if path.startswith("meetings/") else path.split("/")[0].rstrip("s")
-    body = " ".join(rng.choice(("ISAC", "members", "incident", "sharing", "TLP", "agreed",
-                                "action", "sector", "threat", "report")) for _ in range(rng.randint(40, 200)))
+    kind = Path(path).stem.split("-")[0] if path.startswith("meetings/") else path.split("/")[0].rstrip("s")
+    start = rng.randrange(len(text) - 2000)
+    body = text[start:start + rng.randint(300, 1500)]  # a slice: random words, cheaply
     return (
         f"---\ntype: {kind}\ntitle: \"{Path(path).stem} revision {revision}\"\n"
         f"date: {day}\nstatus: adopted\ntlp: AMBER\n---\n# {Path(path).stem}\n\n{body}\n"
     ).encode()
 
 
-def new_path(index: int, when: int, rng: random.Random) -> str:
-    day = dt.datetime.fromtimestamp(when, tz=dt.timezone.utc).date().isoformat()
-    if rng.random() < 0.7:
-        return f"meetings/{day}/minutes-{index:05}.md"
-    return f"{rng.choice(KINDS)}/{Path(day).name}-{index:05}.md"
+def new_path(index: int, when: int, rng: random.Random, layout: str) -> str:
+    meeting = when if layout == "stress" else when - (when - START) % FORTNIGHT
+    day = dt.datetime.fromtimestamp(meeting, tz=dt.timezone.utc).date()
+    if rng.random() < 0.6:
+        return f"meetings/{day.isoformat()}/{rng.choice(MEETING_DOCS)}-{index:05}.md"
+    folder = rng.choice(KINDS).format(year=day.year)
+    return f"{folder}/{day.isoformat()}-{index:05}.md"
 
 
-def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: int) -> None:
+def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: int,
+             layout: str = "realistic") -> None:
     rng = random.Random(seed)
+    text = " ".join(rng.choices(WORDS, k=20_000))
     stream = Stream(out)
     paths: list[str] = []
     revisions: dict[str, int] = {}
@@ -86,14 +100,14 @@ def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: i
         # New documents arrive evenly: after commit j there are ceil((j+1)*files/commits).
         due = -(-(j + 1) * files // commits)
         while len(paths) < due:
-            path = new_path(len(paths), when, rng)
+            path = new_path(len(paths), when, rng, layout)
             paths.append(path)
             revisions[path] = 0
-            changes.append(b"M 100644 :%d %s" % (stream.blob(document(path, when, 0, rng)), path.encode()))
+            changes.append(b"M 100644 :%d %s" % (stream.blob(document(path, when, 0, rng, text)), path.encode()))
         if paths and (not changes or rng.random() < 0.5):
             path = rng.choice(paths)
             revisions[path] += 1
-            mark = stream.blob(document(path, when, revisions[path], rng))
+            mark = stream.blob(document(path, when, revisions[path], rng, text))
             changes.append(b"M 100644 :%d %s" % (mark, path.encode()))
         if j % 500 == 499 and len(paths) > 1:
             # An occasional rename: a moved document, which history counts as new.
@@ -122,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commits", type=int, default=50_000)
     parser.add_argument("--merge-every", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--layout", choices=("realistic", "stress"), default="realistic")
     parser.add_argument("--force", action="store_true", help="replace an existing target")
     args = parser.parse_args(argv)
     if args.files > args.commits:
@@ -137,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=args.target, env=env,
                                 stdin=subprocess.PIPE)
     assert importer.stdin is not None
-    generate(importer.stdin, args.files, args.commits, args.merge_every, args.seed)
+    generate(importer.stdin, args.files, args.commits, args.merge_every, args.seed, args.layout)
     importer.stdin.close()
     if importer.wait() != 0:
         print("git fast-import failed", file=sys.stderr)

@@ -202,6 +202,18 @@ def test_tree_source_reads_many_blobs(tmp_path: Path) -> None:
             data = source.read(entry.path)
             assert len(data) == entry.size
             assert data == (repo_path / entry.path).read_bytes()
+        paths = [e.path for e in entries]
+        many = source.read_many(paths + paths[:3])  # duplicates are read once
+        assert list(many) == paths
+        assert all(many[p] == (repo_path / p).read_bytes() for p in paths)
+        with pytest.raises(FileNotFoundError):
+            source.read_many(["docs/d000.md", "nope.md"])
+        # A failing pipelined read must not hang, and the source recovers afterwards.
+        cat = source._catfile()
+        with pytest.raises(GitError):
+            cat.read_many(["0" * 40] + [source._load().blobs[p] for p in paths])
+        assert not cat.alive
+        assert source.read("docs/d001.md") == (repo_path / "docs/d001.md").read_bytes()
 
 
 # --------------------------------------------------------------------------- symbolic links
