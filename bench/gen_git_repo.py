@@ -147,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(args.target)
     args.target.mkdir(parents=True)
     env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
-    run = lambda *a: subprocess.run(["git", *a], cwd=args.target, env=env, check=True)  # noqa: E731
+
+    def run(*git_args: str) -> None:
+        subprocess.run(["git", *git_args], cwd=args.target, env=env, check=True)
+
     run("init", "-q", "-b", "main")
     importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=args.target, env=env,
                                 stdin=subprocess.PIPE)

@@ -242,8 +242,11 @@ class GitRepo:
     def root(self) -> Path:
         return self.top / self.prefix if self.prefix else self.top
 
-    def _git(self, *args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        return _run(args, self.top, **kwargs)  # type: ignore[arg-type]
+    def _git(
+        self, *args: str, input: bytes | None = None, extra_config: Sequence[str] = (),
+        ok_codes: tuple[int, ...] = (0,),
+    ) -> subprocess.CompletedProcess[bytes]:
+        return _run(args, self.top, input=input, extra_config=extra_config, ok_codes=ok_codes)
 
     def _out(self, *args: str) -> str:
         return self._git(*args).stdout.decode("utf-8", "replace").strip()
