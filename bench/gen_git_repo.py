@@ -1,0 +1,168 @@
+"""Generate a synthetic ISAC document repository for benchmarks, fast, with `git fast-import`.
+
+    python bench/gen_git_repo.py /tmp/isac-bench --files 10000 --commits 50000
+
+Ten years of history (2015-2025): every commit changes one or two documents, new
+documents arrive evenly over the whole history, now and then a document is renamed, and
+every --merge-every commits a change is made on a side branch and merged (so history has
+merges, as a real repository does). The result is checked out on branch main.
+
+Layouts: "realistic" (default) holds a meeting every two weeks (meetings/YYYY-MM-DD/, about
+260 folders over ten years) and files reports and advisories by year. "stress" gives every
+day its own meetings/YYYY-MM-DD/ folder (about 3,650 side by side): every commit then
+rewrites and diffs a very large tree, which is git's worst case (fast-import too: expect
+about a minute to generate 10,000 x 50,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO
+
+START = int(dt.datetime(2015, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+END = int(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+KINDS = ("policies", "guidelines", "reports/{year}", "advisories/{year}")
+MEETING_DOCS = ("agenda", "minutes", "decisions", "attendance")
+WORDS = ("ISAC", "members", "incident", "sharing", "TLP", "agreed", "action", "sector",
+         "threat", "report", "vulnerability", "exercise", "chair", "secretary", "trust")
+FORTNIGHT = 14 * 86400
+WHO = b"ISAC Secretary <secretary@isac.example>"
+
+
+class Stream:
+    """Writes a fast-import stream; marks number blobs and commits."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.mark = 0
+
+    def blob(self, content: bytes) -> int:
+        self.mark += 1
+        self.out.write(b"blob\nmark :%d\ndata %d\n%s\n" % (self.mark, len(content), content))
+        return self.mark
+
+    def commit(self, ref: bytes, when: int, message: bytes, parent: int | None,
+               merge: int | None, changes: list[bytes]) -> int:
+        self.mark += 1
+        w = self.out.write
+        w(b"commit %s\nmark :%d\n" % (ref, self.mark))
+        w(b"author %s %d +0000\ncommitter %s %d +0000\n" % (WHO, when, WHO, when))
+        w(b"data %d\n%s\n" % (len(message), message))
+        if parent is not None:
+            w(b"from :%d\n" % parent)
+        if merge is not None:
+            w(b"merge :%d\n" % merge)
+        for change in changes:
+            w(change + b"\n")
+        w(b"\n")
+        return self.mark
+
+
+def document(path: str, when: int, revision: int, rng: random.Random, text: str) -> bytes:
+    day = dt.datetime.fromtimestamp(when, tz=dt.timezone.utc).date().isoformat()
+    kind = Path(path).stem.split("-")[0] if path.startswith("meetings/") else path.split("/")[0].rstrip("s")
+    start = rng.randrange(len(text) - 2000)
+    body = text[start:start + rng.randint(300, 1500)]  # a slice: random words, cheaply
+    return (
+        f"---\ntype: {kind}\ntitle: \"{Path(path).stem} revision {revision}\"\n"
+        f"date: {day}\nstatus: adopted\ntlp: AMBER\n---\n# {Path(path).stem}\n\n{body}\n"
+    ).encode()
+
+
+def new_path(index: int, when: int, rng: random.Random, layout: str) -> str:
+    meeting = when if layout == "stress" else when - (when - START) % FORTNIGHT
+    day = dt.datetime.fromtimestamp(meeting, tz=dt.timezone.utc).date()
+    if rng.random() < 0.6:
+        return f"meetings/{day.isoformat()}/{rng.choice(MEETING_DOCS)}-{index:05}.md"
+    folder = rng.choice(KINDS).format(year=day.year)
+    return f"{folder}/{day.isoformat()}-{index:05}.md"
+
+
+def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: int,
+             layout: str = "realistic") -> None:
+    rng = random.Random(seed)
+    text = " ".join(rng.choices(WORDS, k=20_000))
+    stream = Stream(out)
+    paths: list[str] = []
+    revisions: dict[str, int] = {}
+    tip: int | None = None
+    step = (END - START) // max(commits, 1)
+    for j in range(commits):
+        when = START + j * step
+        changes: list[bytes] = []
+        # New documents arrive evenly: after commit j there are ceil((j+1)*files/commits).
+        due = -(-(j + 1) * files // commits)
+        while len(paths) < due:
+            path = new_path(len(paths), when, rng, layout)
+            paths.append(path)
+            revisions[path] = 0
+            changes.append(b"M 100644 :%d %s" % (stream.blob(document(path, when, 0, rng, text)), path.encode()))
+        if paths and (not changes or rng.random() < 0.5):
+            path = rng.choice(paths)
+            revisions[path] += 1
+            mark = stream.blob(document(path, when, revisions[path], rng, text))
+            changes.append(b"M 100644 :%d %s" % (mark, path.encode()))
+        if j % 500 == 499 and len(paths) > 1:
+            # An occasional rename: a moved document, which history counts as new.
+            index = rng.randrange(len(paths))
+            old = paths[index]
+            if all(old.encode() not in c for c in changes):
+                new = old.replace(".md", "-renamed.md")
+                paths[index] = new
+                revisions[new] = revisions.pop(old)
+                changes.append(b'R "%s" "%s"' % (old.encode(), new.encode()))
+        message = b"commit %d" % j
+        if merge_every and j % merge_every == merge_every - 1 and tip is not None and not any(
+                c.startswith(b"R") for c in changes):
+            side = stream.commit(b"refs/heads/topic", when - 60, message, tip, None, changes)
+            # fast-import does not merge trees: the merge restates the side branch's changes.
+            tip = stream.commit(b"refs/heads/main", when, b"Merge topic", tip, side, changes)
+        else:
+            tip = stream.commit(b"refs/heads/main", when, message, tip, None, changes)
+    out.write(b"reset refs/heads/topic\nfrom 0000000000000000000000000000000000000000\n\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--commits", type=int, default=50_000)
+    parser.add_argument("--merge-every", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--layout", choices=("realistic", "stress"), default="realistic")
+    parser.add_argument("--force", action="store_true", help="replace an existing target")
+    args = parser.parse_args(argv)
+    if args.files > args.commits:
+        parser.error("--files must not exceed --commits (each commit adds at most a few)")
+    if args.target.exists():
+        if not args.force:
+            parser.error(f"{args.target} exists (use --force to replace it)")
+        shutil.rmtree(args.target)
+    args.target.mkdir(parents=True)
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+
+    def run(*git_args: str) -> None:
+        subprocess.run(["git", *git_args], cwd=args.target, env=env, check=True)
+
+    run("init", "-q", "-b", "main")
+    importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=args.target, env=env,
+                                stdin=subprocess.PIPE)
+    assert importer.stdin is not None
+    generate(importer.stdin, args.files, args.commits, args.merge_every, args.seed, args.layout)
+    importer.stdin.close()
+    if importer.wait() != 0:
+        print("git fast-import failed", file=sys.stderr)
+        return 1
+    run("reset", "-q", "--hard", "main")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,918 @@
+"""The git layer: read-only facts about the checked repository, through the `git` program.
+
+Nothing here changes the repository: no checkout, no stash, no index or config writes.
+Every git call runs with optional locks off (so `status` never refreshes the index), with
+settings that could run programs or change output formats pinned on the command line, and
+with the caller's GIT_DIR-style variables removed (isaccheck may run inside a git hook).
+
+Dates: git stores instants; isaccheck reasons in calendar days. Every date here is the
+committer date converted to UTC, and an as-of date means the end of that day in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import threading
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Callable, Iterable, Iterator, Literal, Mapping, Sequence
+
+from isaccheck.model import Text
+from isaccheck.sources import EntryKind, SourceEntry
+
+__all__ = [
+    "GitError",
+    "ShallowCloneError",
+    "SHALLOW_HISTORY",
+    "Commit",
+    "FileHistory",
+    "SignatureRef",
+    "SignatureCheck",
+    "SignatureStatus",
+    "GitRepo",
+    "GitTreeSource",
+    "open_repo",
+]
+
+SHALLOW_HISTORY = Text(
+    en=(
+        "history facts unavailable: this is a shallow clone; fetch full depth "
+        "(`fetch-depth: 0` on GitHub Actions, `GIT_DEPTH: 0` on GitLab CI)"
+    ),
+    nl=(
+        "geschiedenis niet beschikbaar: dit is een ondiepe kloon (shallow clone); haal de "
+        "volledige geschiedenis op (`fetch-depth: 0` in GitHub Actions, `GIT_DEPTH: 0` in GitLab CI)"
+    ),
+)
+
+
+class GitError(Exception):
+    """A git operation failed; the message is plain words meant for users."""
+
+
+class ShallowCloneError(GitError):
+    """History was asked of a shallow clone; `text` holds the bilingual explanation."""
+
+    def __init__(self) -> None:
+        super().__init__(SHALLOW_HISTORY.en)
+        self.text = SHALLOW_HISTORY
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: dt.date  # committer date, in UTC
+    subject: str
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    """When a path came into its current existence and when it last changed (first-parent)."""
+
+    first_commit: str
+    first_date: dt.date
+    last_commit: str
+    last_date: dt.date
+
+
+SignatureStatus = Literal["verified", "unverified", "bad", "key-unknown", "missing"]
+
+
+@dataclass(frozen=True)
+class SignatureRef:
+    """What a signature in a document points at: `commit: <sha>` or `tag: <name>`."""
+
+    kind: Literal["commit", "tag"]
+    name: str
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    status: SignatureStatus
+    signer: str | None  # the allowed-signers principal (SSH) or user id (OpenPGP)
+    detail: Text
+    key: str | None = None  # key fingerprint or id, when git reports one
+
+
+# --------------------------------------------------------------------------- running git
+
+# Pinned on every call: a repository's own config must not run programs (core.fsmonitor)
+# or change output formats we parse (log.showSignature, color).
+_BASE_CONFIG: tuple[str, ...] = (
+    "core.fsmonitor=false",
+    "core.quotePath=false",
+    "color.ui=false",
+    "log.showSignature=false",
+    "gpg.ssh.program=ssh-keygen",
+)
+
+# Variables that would point git at another repository or index than the one we check
+# (they are set while git hooks run, and isaccheck may run as a pre-commit hook).
+_DROPPED_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_PREFIX",
+    "GIT_NAMESPACE",
+)
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["GIT_NO_REPLACE_OBJECTS"] = "1"  # see the commits as they are, not as replaced
+    env["LC_ALL"] = "C"  # messages we match on stay in English
+    env.pop("LANGUAGE", None)
+    return env
+
+
+def _git_argv(args: Sequence[str], extra_config: Sequence[str] = ()) -> list[str]:
+    argv = ["git", "--no-optional-locks"]
+    for item in (*_BASE_CONFIG, *extra_config):
+        argv += ["-c", item]
+    return argv + list(args)
+
+
+def _first_line(data: bytes) -> str:
+    text = data.decode("utf-8", "replace").strip()
+    return text.splitlines()[0] if text else "no message"
+
+
+def _run(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    input: bytes | None = None,
+    extra_config: Sequence[str] = (),
+    ok_codes: tuple[int, ...] = (0,),
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git and return the finished process; failures become GitError in plain words."""
+    try:
+        proc = subprocess.run(
+            _git_argv(args, extra_config),
+            cwd=cwd,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True,
+            env=_git_env(),
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("the git program is not installed or not on PATH") from exc
+    except OSError as exc:
+        raise GitError(f"could not run git: {exc.strerror or exc}") from exc
+    if proc.returncode not in ok_codes:
+        raise GitError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
+    return proc
+
+
+def _decode_path(raw: bytes) -> str:
+    # Same convention as os.walk on POSIX, so both sources name odd bytes the same way.
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _utc_date(epoch: str | bytes) -> dt.date:
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+
+
+def _end_of_day_utc(day: dt.date) -> int:
+    end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.timezone.utc)
+    return int(end.timestamp())
+
+
+# --------------------------------------------------------------------------- open_repo
+
+
+def open_repo(path: str | os.PathLike[str]) -> GitRepo | None:
+    """The git repository that holds `path`, or None when it is not in a git work tree.
+
+    None also when git is not installed. A repository that git refuses to use because it
+    belongs to another user raises GitError with the fix, since silently ignoring it
+    would quietly turn off every history-based check.
+    """
+    folder = Path(path)
+    if shutil.which("git") is None or not folder.is_dir():
+        return None
+    try:
+        proc = _run(
+            ["rev-parse", "--is-inside-work-tree", "--show-toplevel", "--show-prefix"],
+            folder,
+            ok_codes=(0, 128),
+        )
+    except GitError:
+        return None
+    if proc.returncode != 0:
+        if b"dubious ownership" in proc.stderr:
+            raise GitError(
+                f"git refuses to read {folder} because the folder belongs to another user; "
+                f"if you trust it, run: git config --global --add safe.directory {folder.resolve()}"
+            )
+        return None
+    lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) < 3 or lines[0] != "true":
+        return None  # e.g. inside the .git folder itself
+    return GitRepo(Path(lines[1]), lines[2])
+
+
+# --------------------------------------------------------------------------- GitRepo
+
+
+class GitRepo:
+    """Read-only access to one repository, seen from the checked folder.
+
+    `top` is the repository's top level; `prefix` the checked folder relative to it
+    ("" or ending in "/"). Every path this class returns is relative to the checked folder.
+    """
+
+    def __init__(self, top: Path, prefix: str = "") -> None:
+        self.top = top
+        self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+
+    @property
+    def root(self) -> Path:
+        return self.top / self.prefix if self.prefix else self.top
+
+    def _git(
+        self, *args: str, input: bytes | None = None, extra_config: Sequence[str] = (),
+        ok_codes: tuple[int, ...] = (0,),
+    ) -> subprocess.CompletedProcess[bytes]:
+        return _run(args, self.top, input=input, extra_config=extra_config, ok_codes=ok_codes)
+
+    def _out(self, *args: str) -> str:
+        return self._git(*args).stdout.decode("utf-8", "replace").strip()
+
+    # -- state of the repository
+
+    def is_shallow(self) -> bool:
+        return self._out("rev-parse", "--is-shallow-repository") == "true"
+
+    def head(self) -> str | None:
+        """The commit HEAD points at, or None in a repository without commits."""
+        proc = self._git("rev-parse", "-q", "--verify", "HEAD^{commit}", ok_codes=(0, 1, 128))
+        return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+    def is_detached(self) -> bool:
+        return self._git("symbolic-ref", "-q", "HEAD", ok_codes=(0, 1)).returncode != 0
+
+    def branch(self) -> str | None:
+        """The current branch's short name (also for an unborn branch); None when detached."""
+        proc = self._git("symbolic-ref", "-q", "--short", "HEAD", ok_codes=(0, 1))
+        return proc.stdout.decode("utf-8", "replace").strip() or None
+
+    # -- commits
+
+    def commit_at(self, date: dt.date) -> Commit | None:
+        """The last commit on HEAD's first-parent line committed on or before `date`.
+
+        `date` means the end of that day in UTC (23:59:59Z), compared with committer dates:
+        a commit made at 00:30 on 1 January in Amsterdam (23:30Z on 31 December) still
+        counts for 31 December. First-parent, because the main line is what the ISAC had at
+        the time; a side branch's older commits only arrived with their merge. None when no
+        commit is that old (or, in a shallow clone, none that old was fetched).
+        """
+        if self.head() is None:
+            return None
+        out = self._git(
+            "log", "-1", "--first-parent", f"--before=@{_end_of_day_utc(date)}",
+            "--format=%H%x00%ct%x00%s", "HEAD",
+        ).stdout
+        return _parse_commit_line(out) if out.strip() else None
+
+    def commit(self, rev: str) -> Commit:
+        """The commit a revision names (sha, tag, branch); GitError when there is none."""
+        proc = self._git(
+            "log", "-1", "--no-walk", "--format=%H%x00%ct%x00%s", "--end-of-options",
+            f"{rev}^{{commit}}", "--", ok_codes=(0, 128),
+        )
+        if proc.returncode != 0 or not proc.stdout.strip():
+            raise GitError(f"there is no commit {rev} in this repository")
+        return _parse_commit_line(proc.stdout)
+
+    def tree_source(self, commit_sha: str) -> GitTreeSource:
+        """The checked folder as it was at a commit, as a `Source`. Close it when done."""
+        commit = self.commit(commit_sha)
+        return GitTreeSource(self.top, self.prefix, commit.sha, commit.date)
+
+    # -- working tree
+
+    def uncommitted_paths(self) -> tuple[list[str], list[str]]:
+        """(tracked paths with uncommitted changes, untracked paths), sorted, relative.
+
+        Changed includes staged and unstaged edits, deletions, conflicts, and both sides
+        of a rename (the old path no longer matches HEAD either). Ignored files are left out.
+        """
+        args = ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]
+        if self.prefix:
+            args += ["--", f":(top,literal){self.prefix}"]
+        out = self._git(*args, extra_config=("core.untrackedCache=false",)).stdout
+        changed, untracked = _parse_status(out)
+        return self._relative(changed), self._relative(untracked)
+
+    def _relative(self, paths: Iterable[str]) -> list[str]:
+        n = len(self.prefix)
+        return sorted({p[n:] for p in paths if p.startswith(self.prefix) and len(p) > n})
+
+    # -- history
+
+    def history(self, rev: str = "HEAD") -> dict[str, FileHistory]:
+        """First-added and last-changed commit of every path present at `rev`, in one pass.
+
+        Walks `rev`'s first-parent line and diffs each merge against its first parent, so
+        a document counts from the day it landed on the main line, not from the day it was
+        written on a side branch. Renames count as a delete plus an add (no rename
+        detection): a moved document is new at its new path. A path deleted and added
+        again counts from its latest addition. Raises ShallowCloneError in a shallow clone,
+        where the oldest fetched commit would look like the first.
+        """
+        if self.is_shallow():
+            raise ShallowCloneError()
+        if self.head() is None:
+            return {}
+        args = [
+            "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
+            "--name-status", "-z", "--format=%x01%H %ct", "--end-of-options", rev, "--",
+        ]
+        if self.prefix:
+            args.append(f":(top,literal){self.prefix}")
+        raw = _parse_history(self._git(*args).stdout, self.prefix.encode("utf-8", "surrogateescape"))
+        return {_decode_path(p): v for p, v in raw.items()}
+
+    # -- signatures
+
+    def verify_signatures(
+        self, refs: Iterable[SignatureRef], allowed_signers: Path | None
+    ) -> dict[SignatureRef, SignatureCheck]:
+        """Check the signatures of the commits and tags that documents point at.
+
+        Uses git's own verification. SSH signatures are checked against `allowed_signers`
+        (relative paths are taken from the checked folder; it must lie inside the
+        repository). Without it, a signed commit is "key-unknown", never "verified".
+        Commits are checked in one git call; each signed annotated tag needs its own.
+        """
+        wanted = list(dict.fromkeys(refs))
+        signers = self._signers_config(allowed_signers)
+        results: dict[SignatureRef, SignatureCheck] = {}
+        objects = self._lookup_objects(wanted, results)
+        commits = {r: oid for r, (oid, typ) in objects.items() if r.kind == "commit"}
+        results.update(self._verify_commits(commits, signers))
+        for ref, (oid, typ) in objects.items():
+            if ref.kind == "tag":
+                results[ref] = self._verify_tag(ref, oid, typ, signers)
+        return {r: results[r] for r in wanted}
+
+    def _signers_config(self, allowed_signers: Path | None) -> tuple[str, ...]:
+        if allowed_signers is None:
+            # Pin an empty list: an unset option makes git report "no signature" instead,
+            # and the user's or repository's own option must not decide what passes.
+            return ("gpg.ssh.allowedSignersFile=" + os.devnull,)
+        path = allowed_signers if allowed_signers.is_absolute() else self.root / allowed_signers
+        resolved = path.resolve()
+        try:
+            resolved.relative_to(self.top.resolve())
+        except ValueError:
+            raise GitError(
+                f"the allowed signers file {allowed_signers} lies outside the repository; "
+                "keep it inside the repository so the check does not depend on this machine"
+            ) from None
+        if not resolved.is_file():
+            raise GitError(f"the allowed signers file {allowed_signers} does not exist")
+        return (f"gpg.ssh.allowedSignersFile={resolved}",)
+
+    def _lookup_objects(
+        self, refs: list[SignatureRef], results: dict[SignatureRef, SignatureCheck]
+    ) -> dict[SignatureRef, tuple[str, str]]:
+        """Resolve every ref to (object id, type) in one batch; unknown ones go to results."""
+        queries: list[tuple[SignatureRef, str]] = []
+        for ref in refs:
+            query = _object_query(ref)
+            if query is None:
+                results[ref] = _missing(ref, malformed=True)
+            else:
+                queries.append((ref, query))
+        if not queries:
+            return {}
+        stdin = "".join(q + "\n" for _, q in queries).encode()
+        lines = self._git("cat-file", "--batch-check", input=stdin).stdout.decode().splitlines()
+        found: dict[SignatureRef, tuple[str, str]] = {}
+        shallow = self.is_shallow()
+        for (ref, _), line in zip(queries, lines):
+            parts = line.split()
+            # A commit ref must name a commit; a tag may be lightweight (any object).
+            if len(parts) == 3 and (ref.kind == "tag" or parts[1] == "commit"):
+                found[ref] = (parts[0], parts[1])
+            else:
+                results[ref] = _missing(ref, ambiguous=line.endswith(" ambiguous"), shallow=shallow)
+        return found
+
+    def _verify_commits(
+        self, commits: Mapping[SignatureRef, str], signers: tuple[str, ...]
+    ) -> dict[SignatureRef, SignatureCheck]:
+        if not commits:
+            return {}
+        oids = list(dict.fromkeys(commits.values()))
+        out = self._git(
+            "log", "--no-walk=unsorted", "--stdin", "-z", "--format=%H%x1f%G?%x1f%GS%x1f%GK",
+            input="".join(o + "\n" for o in oids).encode(), extra_config=signers,
+        ).stdout.decode("utf-8", "replace")
+        by_oid: dict[str, SignatureCheck] = {}
+        for record in out.split("\0"):
+            fields = record.strip("\n").split("\x1f")
+            if len(fields) == 4:
+                by_oid[fields[0]] = _commit_check(fields[1], fields[2] or None, fields[3] or None)
+        unchecked = SignatureCheck("key-unknown", None, _t(
+            "git did not report on this commit's signature",
+            "git gaf geen uitslag over de handtekening van deze commit"))
+        return {ref: by_oid.get(oid, unchecked) for ref, oid in commits.items()}
+
+    def _verify_tag(
+        self, ref: SignatureRef, oid: str, typ: str, signers: tuple[str, ...]
+    ) -> SignatureCheck:
+        if typ != "tag":
+            return SignatureCheck("unverified", None, _t(
+                f"tag {ref.name} is a lightweight tag, which cannot carry a signature; "
+                "create it with `git tag -s`",
+                f"tag {ref.name} is een lichtgewicht tag, die geen handtekening kan dragen; "
+                "maak hem met `git tag -s`"))
+        body = self._git("cat-file", "tag", oid).stdout
+        if not _SIGNATURE_BLOCK.search(body):
+            return _UNSIGNED
+        proc = self._git(
+            "verify-tag", "--raw", oid, extra_config=signers, ok_codes=tuple(range(256))
+        )
+        return _tag_check(proc.returncode, (proc.stdout + proc.stderr).decode("utf-8", "replace"))
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _parse_commit_line(out: bytes) -> Commit:
+    sha, ct, subject = out.decode("utf-8", "replace").rstrip("\n").split("\0", 2)
+    return Commit(sha, _utc_date(ct), subject)
+
+
+def _parse_status(out: bytes) -> tuple[list[str], list[str]]:
+    """Parse `status --porcelain=v1 -z`: "XY path\\0", a rename adds "\\0origin"."""
+    changed: list[str] = []
+    untracked: list[str] = []
+    tokens = out.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if len(token) < 4:
+            continue
+        xy, path = token[:2], _decode_path(token[3:])
+        if xy == b"??":
+            untracked.append(path)
+            continue
+        if xy == b"!!":
+            continue
+        changed.append(path)
+        if xy[:1] in (b"R", b"C") and i < len(tokens):
+            if xy[:1] == b"R":  # the copied-from path of a copy is unchanged
+                changed.append(_decode_path(tokens[i]))
+            i += 1
+    return changed, untracked
+
+
+_HistoryRaw = dict[bytes, FileHistory]
+
+
+def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
+    """Fold `log --name-status -z --format=%x01%H %ct` (newest first) into per-path facts.
+
+    Tokens are NUL separated: a header "\\x01<sha> <epoch>", then (status, path) pairs; a
+    status token may start with the newline git puts between header and file list.
+    """
+    last: dict[bytes, tuple[bytes, bytes]] = {}
+    first: dict[bytes, tuple[bytes, bytes]] = {}
+    closed: set[bytes] = set()  # deleted at or after this point in time: older facts belong to an earlier life
+    current = (b"", b"0")
+    tokens = out.split(b"\0")
+    i, n = 0, len(tokens)
+    while i < n:
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if token.startswith(b"\x01"):
+            sha, _, ct = token[1:].partition(b" ")
+            current = (sha, ct)
+            continue
+        if not token or i >= n:
+            continue
+        path = tokens[i]
+        i += 1
+        if path in closed:
+            continue
+        if token == b"D":
+            closed.add(path)
+            continue
+        if path not in last:
+            last[path] = current
+        first[path] = current
+    dates: dict[bytes, dt.date] = {}
+
+    def day(ct: bytes) -> dt.date:
+        if ct not in dates:
+            dates[ct] = _utc_date(ct)
+        return dates[ct]
+
+    cut = len(prefix)
+    result: _HistoryRaw = {}
+    for path, (lsha, lct) in last.items():
+        if not path.startswith(prefix):
+            continue
+        fsha, fct = first[path]
+        result[path[cut:]] = FileHistory(fsha.decode(), day(fct), lsha.decode(), day(lct))
+    return result
+
+
+# --------------------------------------------------------------------------- signatures
+
+_HEX = re.compile(r"[0-9a-fA-F]{4,64}")
+_SIGNATURE_BLOCK = re.compile(rb"^-----BEGIN (SSH SIGNATURE|PGP SIGNATURE|SIGNED MESSAGE)-----$", re.M)
+_TAG_NAME_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{")
+
+
+def _t(en: str, nl: str) -> Text:
+    return Text(en=en, nl=nl)
+
+
+_UNSIGNED = SignatureCheck("unverified", None, _t(
+    "not signed", "niet ondertekend"))
+
+
+def _object_query(ref: SignatureRef) -> str | None:
+    """The cat-file query for a ref, or None when the name cannot be one."""
+    if ref.kind == "commit":
+        return ref.name if _HEX.fullmatch(ref.name) else None
+    if ref.kind == "tag" and ref.name and not _TAG_NAME_BAD.search(ref.name):
+        return f"refs/tags/{ref.name}"
+    return None
+
+
+def _missing(ref: SignatureRef, *, malformed: bool = False, ambiguous: bool = False,
+             shallow: bool = False) -> SignatureCheck:
+    what = {"commit": ("commit", "commit"), "tag": ("tag", "tag")}.get(ref.kind, ("object", "object"))
+    if malformed:
+        detail = _t(f"{ref.name!r} is not a valid {what[0]} name",
+                    f"{ref.name!r} is geen geldige naam voor een {what[1]}")
+    elif ambiguous:
+        detail = _t(f"{ref.name} is ambiguous: give more characters of the commit id",
+                    f"{ref.name} is dubbelzinnig: geef meer tekens van de commit-id")
+    else:
+        detail = _t(f"{what[0]} {ref.name} does not exist in this repository",
+                    f"{what[1]} {ref.name} bestaat niet in deze repository")
+        if shallow:
+            detail = _t(detail.en + " (this is a shallow clone: fetch full depth)",
+                        detail.nl + " (dit is een ondiepe kloon: haal de volledige geschiedenis op)")
+    return SignatureCheck("missing", None, detail)
+
+
+def _commit_check(code: str, signer: str | None, key: str | None) -> SignatureCheck:
+    """Map git's %G? letter to an outcome."""
+    k = f" ({key})" if key else ""
+    if code == "G":
+        return SignatureCheck("verified", signer, _t(
+            f"good signature by {signer}{k}", f"geldige handtekening van {signer}{k}"), key)
+    if code == "U":
+        return SignatureCheck("key-unknown", signer, _t(
+            f"the signature is intact but its key{k} is not in the allowed signers "
+            "(or, for OpenPGP, not trusted)",
+            f"de handtekening is intact, maar de sleutel{k} staat niet bij de toegestane "
+            "ondertekenaars (of is, bij OpenPGP, niet vertrouwd)"), key)
+    if code == "B":
+        return SignatureCheck("bad", signer, _t(
+            "the signature does not match the commit: it was altered after signing",
+            "de handtekening past niet bij de commit: die is na ondertekening gewijzigd"), key)
+    if code in ("X", "Y"):
+        return SignatureCheck("bad", signer, _t(
+            f"the signature{k} or its key has expired",
+            f"de handtekening{k} of de sleutel ervan is verlopen"), key)
+    if code == "R":
+        return SignatureCheck("bad", signer, _t(
+            f"the signing key{k} has been revoked", f"de ondertekenende sleutel{k} is ingetrokken"), key)
+    if code == "E":
+        return SignatureCheck("key-unknown", signer, _t(
+            "git could not check the signature: the key is unknown here or the checking "
+            "program (gpg, ssh-keygen) is missing",
+            "git kon de handtekening niet controleren: de sleutel is hier onbekend of het "
+            "controleprogramma (gpg, ssh-keygen) ontbreekt"), key)
+    return _UNSIGNED
+
+
+_SSH_GOOD_FOR = re.compile(r'Good "git" signature for (.+?) with (\S+) key (\S+)')
+_SSH_GOOD = re.compile(r'Good "git" signature with (\S+) key (\S+)')
+_GPG_GOOD = re.compile(r"\[GNUPG:\] GOODSIG (\S+) (.*)")
+
+
+def _tag_check(returncode: int, raw: str) -> SignatureCheck:
+    """Map `git verify-tag --raw` output (ssh-keygen text or GnuPG status lines)."""
+    if m := _SSH_GOOD_FOR.search(raw):
+        code = "G" if returncode == 0 else "U"
+        return _commit_check(code, m.group(1), m.group(3))
+    if m := _SSH_GOOD.search(raw):
+        return _commit_check("U", None, m.group(2))
+    if "incorrect signature" in raw or "[GNUPG:] BADSIG" in raw:
+        return _commit_check("B", None, None)
+    if "[GNUPG:] REVKEYSIG" in raw:
+        return _commit_check("R", None, None)
+    if "[GNUPG:] EXPSIG" in raw or "[GNUPG:] EXPKEYSIG" in raw:
+        return _commit_check("X", None, None)
+    if m := _GPG_GOOD.search(raw):
+        trusted = re.search(r"\[GNUPG:\] TRUST_(FULLY|ULTIMATE)", raw) is not None
+        code = "G" if returncode == 0 and trusted else "U"
+        return _commit_check(code, m.group(2), m.group(1))
+    if "no signature found" in raw:
+        return _UNSIGNED
+    return _commit_check("E", None, None)
+
+
+# --------------------------------------------------------------------------- GitTreeSource
+
+
+class _CatFile:
+    """One long-lived `git cat-file --batch`: one round trip per object, no process per file."""
+
+    def __init__(self, cwd: Path) -> None:
+        try:
+            self._proc = subprocess.Popen(
+                _git_argv(["cat-file", "--batch"]),
+                cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, env=_git_env(),
+            )
+        except OSError as exc:
+            raise GitError(f"could not run git: {exc.strerror or exc}") from exc
+        self._lock = threading.Lock()
+        # Runs on close(), on garbage collection, or at interpreter exit, whichever is first.
+        self._finalizer = weakref.finalize(self, _stop_process, self._proc)
+
+    def read(self, oid: str) -> bytes:
+        with self._lock:
+            stdin, stdout = self._pipes()
+            try:
+                stdin.write(oid.encode("ascii") + b"\n")
+                stdin.flush()
+            except OSError as exc:
+                raise GitError(f"reading from git failed: {exc}") from exc
+            return _read_object(stdout, oid)
+
+    def read_many(self, oids: Sequence[str]) -> list[bytes]:
+        """Read objects pipelined: a thread feeds the requests while we read the answers.
+
+        Writing everything first could deadlock (git blocks on a full stdout while we
+        block on a full stdin), hence the thread. Eager on purpose: a half-read batch
+        would leave the process out of step with us.
+        """
+        with self._lock:
+            stdin, stdout = self._pipes()
+            payload = "".join(o + "\n" for o in oids).encode("ascii")
+            writer = threading.Thread(target=_feed, args=(stdin, payload), daemon=True)
+            writer.start()
+            try:
+                return [_read_object(stdout, oid) for oid in oids]
+            except BaseException:
+                # Out of step with git now, and the writer may be blocked on it: end both.
+                self._proc.kill()
+                self._finalizer()
+                raise
+            finally:
+                writer.join()
+
+    @property
+    def alive(self) -> bool:
+        return self._finalizer.alive
+
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
+        if not self._finalizer.alive or self._proc.stdin is None or self._proc.stdout is None:
+            raise GitError("the commit's files were read after the source was closed")
+        return self._proc.stdin, self._proc.stdout
+
+    def close(self) -> None:
+        with self._lock:
+            self._finalizer()
+
+
+def _feed(stdin: IO[bytes], payload: bytes) -> None:
+    try:
+        stdin.write(payload)
+        stdin.flush()
+    except (OSError, ValueError):
+        pass  # git died or was stopped; the reading side reports it
+
+
+def _read_object(stdout: IO[bytes], oid: str) -> bytes:
+    """One `--batch` answer: "<oid> <type> <size>\\n<content>\\n", or "<oid> missing\\n"."""
+    try:
+        header = stdout.readline()
+        if not header:
+            raise GitError("git cat-file stopped unexpectedly")
+        parts = header.split()
+        if len(parts) != 3:
+            raise GitError(f"git could not find object {oid}")
+        size = int(parts[2])
+        data = stdout.read(size)
+        stdout.read(1)  # the newline after every object
+    except (OSError, ValueError) as exc:
+        raise GitError(f"reading from git failed: {exc}") from exc
+    if len(data) != size:
+        raise GitError("git cat-file stopped in the middle of an object")
+    return data
+
+
+def _stop_process(proc: subprocess.Popen[bytes]) -> None:
+    # Closing stdin makes cat-file exit on its own; kill only if it does not.
+    try:
+        if proc.stdin:
+            proc.stdin.close()
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if proc.stdout:
+        proc.stdout.close()
+
+
+@dataclass(frozen=True)
+class _Tree:
+    entries: tuple[SourceEntry, ...]
+    blobs: Mapping[str, str]  # readable path -> blob id (a link maps to its target's blob)
+    kinds: Mapping[str, EntryKind]
+
+
+class GitTreeSource:
+    """The checked folder at one commit, read from git's object store (a `Source`).
+
+    Use as a context manager, or call close(); if neither happens the cat-file process is
+    still stopped when the object is garbage collected or the interpreter exits.
+    """
+
+    def __init__(self, top: Path, prefix: str, sha: str, date: dt.date | None = None) -> None:
+        self.top = top
+        self.prefix = prefix
+        self.commit = sha
+        self.date = date
+        self.label = f"commit {sha[:7]}" + (f" ({date.isoformat()})" if date else "")
+        self._tree: _Tree | None = None
+        self._cat: _CatFile | None = None
+
+    def __enter__(self) -> GitTreeSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._cat is not None:
+            self._cat.close()
+            self._cat = None
+
+    def entries(self) -> Iterator[SourceEntry]:
+        yield from self._load().entries
+
+    def read(self, path: str) -> bytes:
+        tree = self._load()
+        oid = tree.blobs.get(path)
+        if oid is None:
+            if tree.kinds.get(path) == "symlink-outside":
+                raise PermissionError(f"{path} leaves the repository")
+            raise FileNotFoundError(f"{path} is not a file in {self.label}")
+        return self._catfile().read(oid)
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of many "file" entries at once, pipelined: about 3x faster than read()."""
+        tree = self._load()
+        wanted = list(dict.fromkeys(paths))
+        for path in wanted:
+            if path not in tree.blobs:
+                self.read(path)  # raises the same error read() would
+        data = self._catfile().read_many([tree.blobs[p] for p in wanted])
+        return dict(zip(wanted, data))
+
+    def _catfile(self) -> _CatFile:
+        if self._cat is None or not self._cat.alive:
+            self._cat = _CatFile(self.top)
+        return self._cat
+
+    def _load(self) -> _Tree:
+        if self._tree is None:
+            self._tree = self._list()
+        return self._tree
+
+    def _list(self) -> _Tree:
+        treeish = f"{self.commit}:{self.prefix}"
+        proc = _run(["ls-tree", "-r", "-l", "-z", "--end-of-options", treeish], self.top,
+                    ok_codes=(0, 128))
+        if proc.returncode != 0:
+            if self.prefix:  # the checked folder did not exist yet at that commit
+                return _Tree((), {}, {})
+            raise GitError(f"git ls-tree failed: {_first_line(proc.stderr)}")
+        return _build_tree(_parse_ls_tree(proc.stdout), self._catfile().read)
+
+
+@dataclass(frozen=True)
+class _LsEntry:
+    mode: str
+    oid: str
+    size: int
+
+
+def _parse_ls_tree(out: bytes) -> dict[str, _LsEntry]:
+    """`ls-tree -r -l -z`: "<mode> <type> <oid> <padded size>\\t<path>\\0"."""
+    found: dict[str, _LsEntry] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, _type, oid, size = meta.split()
+        found[_decode_path(raw_path)] = _LsEntry(
+            mode.decode(), oid.decode(), int(size) if size.isdigit() else 0)
+    return found
+
+
+def _build_tree(listing: Mapping[str, _LsEntry], read_blob: Callable[[str], bytes]) -> _Tree:
+    links = {p: _decode_path(read_blob(e.oid)) for p, e in listing.items() if e.mode == "120000"}
+    gitlinks = {p for p, e in listing.items() if e.mode == "160000"}
+    files = {p: e for p, e in listing.items() if e.mode not in ("120000", "160000")}
+    file_set = set(files)
+    dirs = {posixpath.dirname(p) for p in listing}
+    for d in list(dirs):
+        while d:
+            d = posixpath.dirname(d)
+            dirs.add(d)
+    entries: list[SourceEntry] = []
+    blobs: dict[str, str] = {}
+    for path in sorted(listing):
+        if path in gitlinks:
+            entries.append(SourceEntry(path, 0, "other"))
+        elif path in files:
+            entries.append(SourceEntry(path, files[path].size, "file"))
+            blobs[path] = files[path].oid
+        else:
+            kind, target = _resolve_link(path, links, file_set, dirs, gitlinks)
+            if kind == "file" and target is not None:
+                entries.append(SourceEntry(path, files[target].size, "file"))
+                blobs[path] = files[target].oid
+            else:
+                entries.append(SourceEntry(path, 0, kind))
+    return _Tree(tuple(entries), blobs, {e.path: e.kind for e in entries})
+
+
+_MAX_LINK_HOPS = 40  # the same bound as the Linux kernel's
+
+
+def _resolve_link(
+    link: str, links: Mapping[str, str], files: set[str], dirs: set[str], gitlinks: set[str],
+) -> tuple[EntryKind, str | None]:
+    """Resolve a symbolic link inside the tree as the filesystem would, component by component.
+
+    Returns ("file", target path), or a kind: "symlink-outside" (absolute, or climbing
+    above the checked folder), "symlink-broken" (nothing there, or a loop), "other" (a
+    folder or submodule).
+    """
+    resolved = [c for c in posixpath.dirname(link).split("/") if c]
+    pending = links[link].split("/")
+    if links[link].startswith("/"):
+        return "symlink-outside", None
+    hops = 0
+    while pending:
+        part = pending.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not resolved:
+                return "symlink-outside", None
+            resolved.pop()
+            continue
+        resolved.append(part)
+        current = "/".join(resolved)
+        if current in links:
+            hops += 1
+            target = links[current]
+            if hops > _MAX_LINK_HOPS:
+                return "symlink-broken", None
+            if target.startswith("/"):
+                return "symlink-outside", None
+            resolved.pop()
+            pending = target.split("/") + pending
+        elif current in files:
+            if any(p not in ("", ".") for p in pending):
+                return "symlink-broken", None  # a file used as a folder
+            return "file", current
+        elif current in gitlinks:
+            return "other", None
+        elif current not in dirs:
+            return "symlink-broken", None
+    return "other", None  # a folder (or the checked folder itself)

@@ -1,0 +1,579 @@
+"""The git layer, against real repositories built in tmp_path with fixed dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from isaccheck.gitrepo import (
+    SHALLOW_HISTORY,
+    GitError,
+    GitRepo,
+    ShallowCloneError,
+    SignatureRef,
+    open_repo,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make git independent of this machine's configuration and of any enclosing repo."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    for var in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{var}_NAME", "Test Secretary")
+        monkeypatch.setenv(f"GIT_{var}_EMAIL", "secretary@isac.example")
+        monkeypatch.delenv(f"GIT_{var}_DATE", raising=False)
+
+
+def git(repo: Path, *args: str, date: str | None = None, input: bytes | None = None) -> str:
+    env = dict(os.environ)
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    proc = subprocess.run(
+        ["git", *args], cwd=repo, env=env, input=input, capture_output=True, check=True
+    )
+    return proc.stdout.decode().strip()
+
+
+def write(repo: Path, path: str, text: str) -> None:
+    full = repo / path
+    full.parent.mkdir(parents=True, exist_ok=True)
+    full.write_text(text)
+
+
+def commit(repo: Path, date: str, message: str, **files: str) -> str:
+    for key, text in files.items():
+        *parts, ext = key.split("__")  # meetings__m1__md -> meetings/m1.md
+        write(repo, "/".join(parts) + "." + ext, text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message, date=date)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def new_repo(tmp_path: Path, name: str = "repo") -> Path:
+    repo = tmp_path / name
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    return repo
+
+
+def opened(path: Path) -> GitRepo:
+    repo = open_repo(path)
+    assert repo is not None
+    return repo
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def test_non_git_folder_is_none(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    assert open_repo(folder) is None
+    assert open_repo(tmp_path / "does-not-exist") is None
+
+
+def test_git_missing_is_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = new_repo(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    assert open_repo(repo) is None
+
+
+def test_inside_dot_git_is_none(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path)
+    assert open_repo(repo / ".git") is None
+
+
+def test_empty_repository_says_so(tmp_path: Path) -> None:
+    repo = opened(new_repo(tmp_path))
+    assert repo.head() is None
+    assert repo.branch() == "main"
+    assert not repo.is_detached()
+    assert not repo.is_shallow()
+    assert repo.commit_at(D(2030, 1, 1)) is None
+    assert repo.history() == {}
+    with pytest.raises(GitError, match="no commit HEAD"):
+        repo.tree_source("HEAD")
+
+
+# --------------------------------------------------------------------------- commit_at / tree_source
+
+
+@pytest.fixture
+def yearly(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """Minutes and a policy over three years; the working tree moved on after the last."""
+    repo = new_repo(tmp_path)
+    shas = {
+        "2021-06": commit(repo, "2021-06-15T10:00:00+02:00", "minutes june",
+                          policy__md="v1\n", meetings__m1__md="june\n"),
+        # 00:30 in Amsterdam on New Year's day is still 31 December in UTC.
+        "2021-nye": commit(repo, "2022-01-01T00:30:00+01:00", "policy v2", policy__md="v2\n"),
+        "2022-01": commit(repo, "2022-01-01T09:00:00+01:00", "policy v3", policy__md="v3\n"),
+        "2022-05": commit(repo, "2022-05-01T12:00:00Z", "minutes may", meetings__m2__md="may\n"),
+    }
+    write(repo, "policy.md", "uncommitted v4\n")
+    return repo, shas
+
+
+def test_commit_at_year_ends(yearly: tuple[Path, dict[str, str]]) -> None:
+    path, shas = yearly
+    repo = opened(path)
+    assert repo.commit_at(D(2020, 12, 31)) is None
+    end_2021 = repo.commit_at(D(2021, 12, 31))
+    assert end_2021 is not None
+    assert end_2021.sha == shas["2021-nye"]
+    assert end_2021.date == D(2021, 12, 31)  # UTC date
+    assert end_2021.subject == "policy v2"
+    end_2022 = repo.commit_at(D(2022, 12, 31))
+    assert end_2022 is not None and end_2022.sha == shas["2022-05"]
+    assert repo.commit_at(D(2021, 6, 15)).sha == shas["2021-06"]  # type: ignore[union-attr]
+    assert repo.commit_at(D(2021, 6, 14)) is None
+
+
+def test_tree_source_reads_old_content(yearly: tuple[Path, dict[str, str]]) -> None:
+    path, shas = yearly
+    repo = opened(path)
+    at = repo.commit_at(D(2021, 12, 31))
+    assert at is not None
+    with repo.tree_source(at.sha) as source:
+        assert source.label == f"commit {at.sha[:7]} (2021-12-31)"
+        entries = list(source.entries())
+        assert [e.path for e in entries] == ["meetings/m1.md", "policy.md"]
+        assert all(e.kind == "file" for e in entries)
+        assert entries[1].size == 3
+        assert source.read("policy.md") == b"v2\n"
+        assert source.read("meetings/m1.md") == b"june\n"
+        with pytest.raises(FileNotFoundError):
+            source.read("meetings/m2.md")
+    assert (path / "policy.md").read_text() == "uncommitted v4\n"
+
+
+def test_tree_source_unknown_commit_is_plain_error(yearly: tuple[Path, dict[str, str]]) -> None:
+    repo = opened(yearly[0])
+    with pytest.raises(GitError, match="there is no commit deadbeef"):
+        repo.tree_source("deadbeef")
+
+
+def test_tree_source_closes_its_process(yearly: tuple[Path, dict[str, str]]) -> None:
+    repo = opened(yearly[0])
+    with repo.tree_source("HEAD") as source:
+        source.read("policy.md")
+        proc = source._cat._proc  # type: ignore[union-attr]
+    assert proc.returncode is not None
+    # Not closed at all: garbage collection stops the process.
+    source = repo.tree_source("HEAD")
+    source.read("policy.md")
+    proc = source._cat._proc  # type: ignore[union-attr]
+    del source
+    gc.collect()
+    assert proc.returncode is not None
+    # Reading after close starts a fresh process rather than failing.
+    source = repo.tree_source("HEAD")
+    source.close()
+    assert source.read("policy.md") == b"v3\n"
+    source.close()
+
+
+def test_tree_source_reads_many_blobs(tmp_path: Path) -> None:
+    repo_path = new_repo(tmp_path)
+    files = {f"docs__d{i:03}__md": f"document {i}\n" * (i % 7 + 1) for i in range(150)}
+    files["big__bin"] = "x" * 200_000  # larger than a pipe buffer
+    commit(repo_path, "2022-01-01T00:00:00Z", "many", **files)
+    with opened(repo_path).tree_source("HEAD") as source:
+        entries = list(source.entries())
+        assert len(entries) == 151
+        for entry in entries:
+            data = source.read(entry.path)
+            assert len(data) == entry.size
+            assert data == (repo_path / entry.path).read_bytes()
+        paths = [e.path for e in entries]
+        many = source.read_many(paths + paths[:3])  # duplicates are read once
+        assert list(many) == paths
+        assert all(many[p] == (repo_path / p).read_bytes() for p in paths)
+        with pytest.raises(FileNotFoundError):
+            source.read_many(["docs/d000.md", "nope.md"])
+        # A failing pipelined read must not hang, and the source recovers afterwards.
+        cat = source._catfile()
+        with pytest.raises(GitError):
+            cat.read_many(["0" * 40] + [source._load().blobs[p] for p in paths])
+        assert not cat.alive
+        assert source.read("docs/d001.md") == (repo_path / "docs/d001.md").read_bytes()
+
+
+# --------------------------------------------------------------------------- symbolic links
+
+
+def test_symlinks_in_a_commit(tmp_path: Path) -> None:
+    repo_path = new_repo(tmp_path)
+    write(repo_path, "docs/policy.md", "the policy\n")
+    write(repo_path, "docs/sub/note.md", "note\n")
+    links = {
+        "inside.md": "docs/policy.md",
+        "docs/sub/up.md": "../policy.md",
+        "chain.md": "inside.md",
+        "via-dir.md": "docdir/policy.md",
+        "docdir": "docs",
+        "outside.md": "../outside-secret.md",
+        "absolute.md": "/etc/passwd",
+        "dangling.md": "docs/nope.md",
+        "loop-a.md": "loop-b.md",
+        "loop-b.md": "loop-a.md",
+        "file-as-dir.md": "docs/policy.md/x",
+    }
+    (tmp_path / "outside-secret.md").write_text("secret\n")
+    for link, target in links.items():
+        os.symlink(target, repo_path / link)
+    commit(repo_path, "2022-01-01T00:00:00Z", "links")
+    with opened(repo_path).tree_source("HEAD") as source:
+        kinds = {e.path: (e.kind, e.size) for e in source.entries()}
+        assert kinds["inside.md"] == ("file", 11)
+        assert kinds["docs/sub/up.md"] == ("file", 11)
+        assert kinds["chain.md"] == ("file", 11)
+        assert kinds["via-dir.md"] == ("file", 11)
+        assert kinds["docdir"][0] == "other"
+        assert kinds["outside.md"][0] == "symlink-outside"
+        assert kinds["absolute.md"][0] == "symlink-outside"
+        assert kinds["dangling.md"][0] == "symlink-broken"
+        assert kinds["loop-a.md"][0] == "symlink-broken"
+        assert kinds["file-as-dir.md"][0] == "symlink-broken"
+        assert source.read("inside.md") == b"the policy\n"
+        assert source.read("chain.md") == b"the policy\n"
+        assert source.read("via-dir.md") == b"the policy\n"
+        with pytest.raises(PermissionError):
+            source.read("outside.md")
+        with pytest.raises(FileNotFoundError):
+            source.read("dangling.md")
+
+
+def test_submodule_is_other(tmp_path: Path) -> None:
+    inner = new_repo(tmp_path, "inner")
+    commit(inner, "2022-01-01T00:00:00Z", "inner", a__md="a\n")
+    repo_path = new_repo(tmp_path)
+    sha = git(inner, "rev-parse", "HEAD")
+    # A gitlink entry without cloning anything: what a commit with a submodule holds.
+    git(repo_path, "update-index", "--add", "--cacheinfo", f"160000,{sha},vendor")
+    git(repo_path, "commit", "-q", "-m", "submodule", date="2022-01-02T00:00:00Z")
+    with opened(repo_path).tree_source("HEAD") as source:
+        assert [(e.path, e.kind) for e in source.entries()] == [("vendor", "other")]
+
+
+# --------------------------------------------------------------------------- subfolder
+
+
+def test_checked_subfolder_keeps_paths_relative(tmp_path: Path) -> None:
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2020-01-01T00:00:00Z", "one",
+           isac__policy__md="p\n", other__x__md="x\n", isac__meetings__m__md="m\n")
+    os.symlink("../other/x.md", repo_path / "isac" / "leaves.md")
+    commit(repo_path, "2021-01-01T00:00:00Z", "two", isac__policy__md="p2\n")
+    write(repo_path, "isac/new.md", "new\n")
+    write(repo_path, "other/new.md", "new\n")
+    repo = opened(repo_path / "isac")
+    assert repo.prefix == "isac/"
+    assert repo.top == repo_path.resolve()
+    with repo.tree_source("HEAD") as source:
+        kinds = {e.path: e.kind for e in source.entries()}
+        assert kinds == {"leaves.md": "symlink-outside", "meetings/m.md": "file", "policy.md": "file"}
+        assert source.read("policy.md") == b"p2\n"
+    history = repo.history()
+    assert set(history) == {"leaves.md", "meetings/m.md", "policy.md"}
+    assert history["policy.md"].first_date == D(2020, 1, 1)
+    assert history["policy.md"].last_date == D(2021, 1, 1)
+    assert repo.uncommitted_paths() == ([], ["new.md"])
+
+
+def test_subfolder_missing_at_old_commit_is_empty(tmp_path: Path) -> None:
+    repo_path = new_repo(tmp_path)
+    first = commit(repo_path, "2020-01-01T00:00:00Z", "one", readme__md="r\n")
+    commit(repo_path, "2021-01-01T00:00:00Z", "two", isac__policy__md="p\n")
+    with opened(repo_path / "isac").tree_source(first) as source:
+        assert list(source.entries()) == []
+
+
+# --------------------------------------------------------------------------- history
+
+
+def test_history_first_and_last(tmp_path: Path) -> None:
+    repo_path = new_repo(tmp_path)
+    c1 = commit(repo_path, "2019-03-01T10:00:00Z", "add policy", policy__md="v1\n", gone__md="g\n")
+    c2 = commit(repo_path, "2020-03-01T10:00:00Z", "add charter", charter__md="c\n")
+    c3 = commit(repo_path, "2021-03-01T10:00:00Z", "policy v2", policy__md="v2\n")
+    git(repo_path, "mv", "charter.md", "charter-2021.md")
+    c4 = commit(repo_path, "2021-09-01T10:00:00Z", "rename charter")
+    (repo_path / "gone.md").unlink()
+    commit(repo_path, "2022-01-01T10:00:00Z", "remove gone")
+    c6 = commit(repo_path, "2022-06-01T10:00:00Z", "policy v3", policy__md="v3\n")
+    history = opened(repo_path).history()
+    assert set(history) == {"policy.md", "charter-2021.md"}
+    policy = history["policy.md"]
+    assert (policy.first_commit, policy.first_date) == (c1, D(2019, 3, 1))
+    assert (policy.last_commit, policy.last_date) == (c6, D(2022, 6, 1))
+    charter = history["charter-2021.md"]  # a rename counts as an addition
+    assert (charter.first_commit, charter.first_date) == (c4, D(2021, 9, 1))
+    assert charter.last_commit == c4
+    # As of an older revision, the facts are those of that revision.
+    old = opened(repo_path).history(c3)
+    assert set(old) == {"policy.md", "charter.md", "gone.md"}
+    assert old["charter.md"].first_commit == c2
+    assert old["policy.md"].last_commit == c3
+
+
+def test_history_deleted_and_added_again_counts_from_readdition(tmp_path: Path) -> None:
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2019-01-01T00:00:00Z", "add", doc__md="1\n", keep__md="k\n")
+    (repo_path / "doc.md").unlink()
+    commit(repo_path, "2020-01-01T00:00:00Z", "delete")
+    again = commit(repo_path, "2021-01-01T00:00:00Z", "again", doc__md="2\n")
+    history = opened(repo_path).history()
+    assert history["doc.md"].first_commit == again
+    assert history["doc.md"].first_date == D(2021, 1, 1)
+
+
+def test_history_merge_counts_when_it_lands(tmp_path: Path) -> None:
+    """A document written on a side branch in 2019 but merged in 2023 counts from 2023."""
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2018-01-01T00:00:00Z", "base", isac__base__md="b\n")
+    git(repo_path, "checkout", "-q", "-b", "draft")
+    commit(repo_path, "2019-01-01T00:00:00Z", "draft guideline", isac__guideline__md="g\n")
+    git(repo_path, "checkout", "-q", "main")
+    commit(repo_path, "2020-01-01T00:00:00Z", "main work", isac__base__md="b2\n")
+    git(repo_path, "merge", "-q", "--no-ff", "draft", "-m", "adopt guideline",
+        date="2023-01-01T00:00:00Z")
+    merge = git(repo_path, "rev-parse", "HEAD")
+    for folder in (repo_path, repo_path / "isac"):  # with and without a path limit
+        history = opened(folder).history()
+        key = "guideline.md" if folder.name == "isac" else "isac/guideline.md"
+        assert history[key].first_commit == merge
+        assert history[key].first_date == D(2023, 1, 1)
+        base = history[key.replace("guideline", "base")]
+        assert base.first_date == D(2018, 1, 1) and base.last_date == D(2020, 1, 1)
+
+
+def test_shallow_clone_detected(tmp_path: Path) -> None:
+    origin = new_repo(tmp_path, "origin")
+    commit(origin, "2020-01-01T00:00:00Z", "one", a__md="1\n")
+    commit(origin, "2021-01-01T00:00:00Z", "two", a__md="2\n")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(tmp_path / "shallow")],
+                   check=True, capture_output=True)
+    repo = opened(tmp_path / "shallow")
+    assert repo.is_shallow()
+    with pytest.raises(ShallowCloneError) as caught:
+        repo.history()
+    assert caught.value.text == SHALLOW_HISTORY
+    assert "fetch-depth: 0" in str(caught.value) and "GIT_DEPTH: 0" in str(caught.value)
+    assert "ondiepe kloon" in SHALLOW_HISTORY.nl
+    assert isinstance(caught.value, GitError)
+    assert not opened(origin).is_shallow()
+
+
+def test_detached_head_works(yearly: tuple[Path, dict[str, str]]) -> None:
+    path, shas = yearly
+    git(path, "stash", "-q")  # the fixture left an edit; detaching needs a clean tree
+    git(path, "checkout", "-q", "--detach", shas["2022-01"])
+    repo = opened(path)
+    assert repo.is_detached()
+    assert repo.branch() is None
+    assert repo.head() == shas["2022-01"]
+    assert repo.commit_at(D(2030, 1, 1)).sha == shas["2022-01"]  # type: ignore[union-attr]
+    assert repo.history()["policy.md"].last_commit == shas["2022-01"]
+
+
+# --------------------------------------------------------------------------- working tree
+
+
+def test_uncommitted_and_untracked(tmp_path: Path) -> None:
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2020-01-01T00:00:00Z", "one",
+           a__md="a\n", b__md="b\n", c__md="c\n", d__md="d\n", e__md="e\n")
+    write(repo_path, "a.md", "changed\n")  # unstaged edit
+    write(repo_path, "b.md", "staged\n")
+    git(repo_path, "add", "b.md")
+    git(repo_path, "mv", "c.md", "renamed c.md")  # staged rename, with a space
+    (repo_path / "d.md").unlink()
+    write(repo_path, "new/deep/x.md", "x\n")
+    write(repo_path, "staged-new.md", "n\n")
+    git(repo_path, "add", "staged-new.md")
+    write(repo_path, ".gitignore", "*.tmp\n")
+    write(repo_path, "ignored.tmp", "i\n")
+    changed, untracked = opened(repo_path).uncommitted_paths()
+    assert changed == ["a.md", "b.md", "c.md", "d.md", "renamed c.md", "staged-new.md"]
+    assert untracked == [".gitignore", "new/deep/x.md"]
+
+
+def test_clean_tree_has_nothing_uncommitted(yearly: tuple[Path, dict[str, str]]) -> None:
+    path, _ = yearly
+    git(path, "checkout", "-q", "--", "policy.md")
+    assert opened(path).uncommitted_paths() == ([], [])
+
+
+# --------------------------------------------------------------------------- signatures
+
+needs_ssh = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+
+
+@pytest.fixture
+def signed(tmp_path: Path) -> dict[str, str]:
+    repo = new_repo(tmp_path)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for name in ("alice", "mallory"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name,
+                        "-f", str(keys / name)], check=True, capture_output=True)
+    alice_pub = (keys / "alice.pub").read_text().strip()
+    write(repo, "governance/allowed_signers", f"alice@isac.example {alice_pub}\n")
+
+    def signed_commit(key: str, message: str, date: str) -> str:
+        git(repo, "add", "-A")
+        git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={keys / key}",
+            "commit", "-q", "--allow-empty", "-S", "-m", message, date=date)
+        return git(repo, "rev-parse", "HEAD")
+
+    write(repo, "guidelines.md", "membership guidelines\n")
+    shas = {"alice": signed_commit("alice", "guidelines adopted", "2022-03-01T10:00:00Z")}
+    shas["mallory"] = signed_commit("mallory", "guidelines v2", "2022-04-01T10:00:00Z")
+    shas["unsigned"] = commit(repo, "2022-05-01T10:00:00Z", "unsigned")
+    body = git(repo, "cat-file", "commit", shas["alice"]) + "\n"
+    shas["tampered"] = git(repo, "hash-object", "-t", "commit", "-w", "--stdin",
+                           input=body.replace("guidelines adopted", "guidelines rejected").encode())
+    for name, key in (("v-alice", "alice"), ("v-mallory", "mallory")):
+        git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={keys / key}",
+            "tag", "-s", "-m", name, name, shas["alice"])
+    git(repo, "tag", "-a", "-m", "annotated", "v-annotated", shas["alice"])
+    git(repo, "tag", "v-light", shas["alice"])
+    shas["repo"] = str(repo)
+    return shas
+
+
+@needs_ssh
+def test_signatures(signed: dict[str, str]) -> None:
+    repo = opened(Path(signed["repo"]))
+    refs = {
+        "verified": SignatureRef("commit", signed["alice"]),
+        "short": SignatureRef("commit", signed["alice"][:10]),
+        "key-unknown": SignatureRef("commit", signed["mallory"]),
+        "unverified": SignatureRef("commit", signed["unsigned"]),
+        "missing": SignatureRef("commit", "0123456789abcdef0123456789abcdef01234567"),
+        "not-a-sha": SignatureRef("commit", "HEAD~1"),
+        "bad": SignatureRef("commit", signed["tampered"]),
+        "tag-verified": SignatureRef("tag", "v-alice"),
+        "tag-key-unknown": SignatureRef("tag", "v-mallory"),
+        "tag-annotated": SignatureRef("tag", "v-annotated"),
+        "tag-light": SignatureRef("tag", "v-light"),
+        "tag-missing": SignatureRef("tag", "v-nope"),
+    }
+    results = repo.verify_signatures(list(refs.values()), Path("governance/allowed_signers"))
+    status = {name: results[ref].status for name, ref in refs.items()}
+    assert status == {
+        "verified": "verified", "short": "verified", "key-unknown": "key-unknown",
+        "unverified": "unverified", "missing": "missing", "not-a-sha": "missing", "bad": "bad",
+        "tag-verified": "verified", "tag-key-unknown": "key-unknown",
+        "tag-annotated": "unverified", "tag-light": "unverified", "tag-missing": "missing",
+    }
+    assert results[refs["verified"]].signer == "alice@isac.example"
+    assert results[refs["verified"]].key and results[refs["verified"]].key.startswith("SHA256:")
+    assert results[refs["tag-verified"]].signer == "alice@isac.example"
+    assert results[refs["key-unknown"]].signer is None
+    for check in results.values():
+        assert check.detail.en and check.detail.nl
+
+
+@needs_ssh
+def test_signatures_without_allowed_signers_are_never_verified(signed: dict[str, str]) -> None:
+    repo = opened(Path(signed["repo"]))
+    ref = SignatureRef("commit", signed["alice"])
+    assert repo.verify_signatures([ref], None)[ref].status == "key-unknown"
+    assert repo.verify_signatures([], None) == {}
+
+
+@needs_ssh
+def test_allowed_signers_must_be_inside(signed: dict[str, str], tmp_path: Path) -> None:
+    repo = opened(Path(signed["repo"]))
+    ref = SignatureRef("commit", signed["alice"])
+    outside = tmp_path / "allowed"
+    outside.write_text("")
+    with pytest.raises(GitError, match="outside the repository"):
+        repo.verify_signatures([ref], outside)
+    with pytest.raises(GitError, match="outside the repository"):
+        repo.verify_signatures([ref], Path("../allowed"))
+    with pytest.raises(GitError, match="does not exist"):
+        repo.verify_signatures([ref], Path("governance/nope"))
+
+
+# --------------------------------------------------------------------------- read-only
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
+    """Every file and folder (.git included): content hash, mode and modification time."""
+    found: dict[str, tuple[str, int, int]] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            full = Path(dirpath) / name
+            st = full.lstat()
+            digest = ""
+            if full.is_symlink():
+                digest = os.readlink(full)
+            elif full.is_file():
+                digest = hashlib.sha256(full.read_bytes()).hexdigest()
+            found[str(full.relative_to(folder))] = (digest, st.st_mode, st.st_mtime_ns)
+    return found
+
+
+@needs_ssh
+def test_repository_is_byte_identical_after_every_operation(signed: dict[str, str]) -> None:
+    path = Path(signed["repo"])
+    write(path, "guidelines.md", "an uncommitted edit\n")  # status must not refresh the index
+    write(path, "draft.md", "untracked\n")
+    os.utime(path / "guidelines.md", (1_600_000_000, 1_600_000_000))
+    before = snapshot(path)
+    repo = opened(path)
+    repo.is_shallow(), repo.head(), repo.is_detached(), repo.branch()
+    at = repo.commit_at(D(2022, 12, 31))
+    assert at is not None
+    with repo.tree_source(at.sha) as source:
+        for entry in source.entries():
+            source.read(entry.path)
+    repo.uncommitted_paths()
+    repo.history()
+    repo.verify_signatures(
+        [SignatureRef("commit", signed["alice"]), SignatureRef("tag", "v-alice")],
+        Path("governance/allowed_signers"),
+    )
+    assert snapshot(path) == before
+
+
+# --------------------------------------------------------------------------- benchmark generator
+
+
+def test_bench_generator_tiny(tmp_path: Path) -> None:
+    target = tmp_path / "bench-repo"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "gen_git_repo.py"), str(target),
+         "--files", "50", "--commits", "200"],
+        check=True, capture_output=True,
+    )
+    repo = opened(target)
+    count = int(git(target, "rev-list", "--count", "HEAD"))
+    assert 200 <= count <= 210  # merges come on top of the requested commits
+    history = repo.history()
+    with repo.tree_source("HEAD") as source:
+        paths = [e.path for e in source.entries()]
+        assert len(paths) == 50
+        assert set(paths) == set(history)
+        assert source.read(paths[0]).startswith(b"---\n")
+    assert repo.uncommitted_paths() == ([], [])
