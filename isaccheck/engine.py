@@ -214,43 +214,47 @@ def _attestation_text(a: Attestation) -> Text:
 
 def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], waiver: Waiver | None,
                   sa: SelfAssessment | None, settings: Mapping[str, Any]) -> QuestionResult:
-    base = {"id": rule.id, "capability": rule.capability, "level": rule.level}
+    def result(outcome: Outcome, reason: Text, **details: Any) -> QuestionResult:
+        return QuestionResult(rule.id, rule.capability, rule.level, outcome, reason, **details)
+
     if waiver is not None:
-        return QuestionResult(**base, outcome=Outcome.NOT_APPLICABLE, waiver=waiver,
-                              reason=Text(f"not applicable: {waiver.reason} (decided {waiver.decided_on} in {waiver.decided_in})",
-                                          f"niet van toepassing: {waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})"))
+        return result(Outcome.NOT_APPLICABLE,
+                      Text(f"not applicable: {waiver.reason} (decided {waiver.decided_on} in {waiver.decided_in})",
+                           f"niet van toepassing: {waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})"),
+                      waiver=waiver)
     attestation = attest(evaluator.ev, sa, rule.id, settings) if rule.attestation != "never" else None
     if rule.evidence is None:
         if attestation is not None and attestation.holds:
-            return QuestionResult(**base, outcome=Outcome.ATTESTED, attestation=attestation, reason=_attestation_text(attestation),
-                                  evidence=(EvidenceRef(attestation.path, Text("self-assessment", "zelfevaluatie"), date=attestation.date),))
+            return result(Outcome.ATTESTED, _attestation_text(attestation), attestation=attestation,
+                          evidence=(EvidenceRef(attestation.path, Text("self-assessment", "zelfevaluatie"),
+                                                date=attestation.date),))
         if attestation is not None:
             needed = Text(f"more than {settings['min_yes_share']:.0%} yes and at most {settings['max_no']} no needed",
                           f"meer dan {settings['min_yes_share']:.0%} ja en hoogstens {settings['max_no']} nee nodig")
-            return QuestionResult(**base, outcome=Outcome.FAILS, attestation=attestation, reason=_attestation_text(attestation),
-                                  missing=(needed,))
+            return result(Outcome.FAILS, _attestation_text(attestation), attestation=attestation, missing=(needed,))
         months = settings["months"]
-        return QuestionResult(**base, outcome=Outcome.FAILS,
-                              reason=Text("only a self-assessment can answer this, and none answers it",
-                                          "alleen een zelfevaluatie kan dit beantwoorden, en geen enkele doet dat"),
-                              missing=(Text(f"a self-assessment of the last {months} months that answers {rule.id}",
-                                            f"een zelfevaluatie van de afgelopen {months} maanden die {rule.id} beantwoordt"),))
+        return result(Outcome.FAILS,
+                      Text("only a self-assessment can answer this, and none answers it",
+                           "alleen een zelfevaluatie kan dit beantwoorden, en geen enkele doet dat"),
+                      missing=(Text(f"a self-assessment of the last {months} months that answers {rule.id}",
+                                    f"een zelfevaluatie van de afgelopen {months} maanden die {rule.id} beantwoordt"),))
     try:
-        result = evaluator.run(_substitute(rule.evidence, values))
+        checked = evaluator.run(_substitute(rule.evidence, values))
     except Exception as exc:  # a rule or a user's check failed; that is a result, not a crash
-        return QuestionResult(**base, outcome=Outcome.ERROR,
-                              reason=Text(f"the rule could not be evaluated: {type(exc).__name__}: {exc}",
+        return result(Outcome.ERROR, Text(f"the rule could not be evaluated: {type(exc).__name__}: {exc}",
                                           f"de regel kon niet worden geëvalueerd: {type(exc).__name__}: {exc}"))
-    common = {"evidence": tuple(sorted(set(result.evidence), key=EvidenceRef.sort_key)), "missing": result.missing,
-              "evidence_value": result.value, "location": result.location}
-    if result.value is True:
-        return QuestionResult(**base, outcome=Outcome.HOLDS, reason=_holds_text(result), **common)
-    if result.value is None:
-        return QuestionResult(**base, outcome=Outcome.UNKNOWN, reason=result.unknown_reason or Text("unknown", "onbekend"), **common)
+    details: dict[str, Any] = {
+        "evidence": tuple(sorted(set(checked.evidence), key=EvidenceRef.sort_key)),
+        "missing": checked.missing, "evidence_value": checked.value, "location": checked.location,
+    }
+    if checked.value is True:
+        return result(Outcome.HOLDS, _holds_text(checked), **details)
+    if checked.value is None:
+        return result(Outcome.UNKNOWN, checked.unknown_reason or Text("unknown", "onbekend"), **details)
     if attestation is not None and attestation.holds:
-        return QuestionResult(**base, outcome=Outcome.ATTESTED, attestation=attestation, reason=_attestation_text(attestation), **common)
-    first = result.missing[0] if result.missing else Text("no evidence found", "geen bewijs gevonden")
-    return QuestionResult(**base, outcome=Outcome.FAILS, reason=first, attestation=attestation, **common)
+        return result(Outcome.ATTESTED, _attestation_text(attestation), attestation=attestation, **details)
+    first = checked.missing[0] if checked.missing else Text("no evidence found", "geen bewijs gevonden")
+    return result(Outcome.FAILS, first, attestation=attestation, **details)
 
 
 def _holds_text(result: CheckResult) -> Text:

@@ -325,7 +325,8 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
             shown = ", ".join(f"`{f}`" for f in absent)
             lacking.append(Text(f"{doc.path} lacks {shown}", f"{doc.path} mist {shown}"))
             continue
-        found.setdefault(year, doc)
+        if isinstance(year, int):
+            found.setdefault(year, doc)
     evidence = [_ref(doc, f"{doc.type} for {year}", f"{doc.type} over {year}") for year, doc in sorted(found.items())]
     absent_years = [y for y in wanted if y not in found]
     if not absent_years:
@@ -718,14 +719,16 @@ def roundtable_uses_taxonomy(ev: Evidence, p: Params) -> CheckResult:
     strays: list[Text] = []
     evidence = [_ref(taxonomy, "incident categories", "incidentcategorieën", "categories")]
     for meeting in ev.meetings_in(p["months"]):
-        entries = meeting.minutes.meta.get("roundtable") if meeting.minutes else None
+        if meeting.minutes is None:
+            continue
+        entries = meeting.minutes.meta.get("roundtable")
         for entry in entries if isinstance(entries, list) else []:
             category = entry.get("category") if isinstance(entry, dict) else None
             used += 1
             if not isinstance(category, str) or category.strip().lower() not in categories:
                 strays.append(Text(f"{meeting.minutes.path}: category {category!r} is not in {taxonomy.path}",
                                    f"{meeting.minutes.path}: categorie {category!r} staat niet in {taxonomy.path}"))
-        if meeting.minutes and entries:
+        if entries:
             evidence.append(_ref(meeting.minutes, "incident round recorded", "rondje rood vastgelegd", "roundtable"))
     if used == 0:
         return _fail([Text(f"no incident round (`roundtable`) in the minutes of the last {p['months']} months",

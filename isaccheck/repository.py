@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-import frontmatter
+from frontmatter.default_handlers import YAMLHandler
 
 from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
@@ -30,7 +30,7 @@ DECLARED_TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
-class _FrontmatterHandler(frontmatter.YAMLHandler):
+class _FrontmatterHandler(YAMLHandler):
     """Opens with ---, closes with --- or ... (YAML's own document end), never eats blank lines."""
 
     FM_BOUNDARY = re.compile(r"^(?:-{3}|\.{3})[ \t]*\r?$", re.MULTILINE)
@@ -324,7 +324,7 @@ class _Loader:
         self.findings.extend(label_findings)
 
         date = parse_date(meta.get("date")) or parse_date(meta.get("adopted_on")) or date_from_name(path)
-        status = meta.get("status") if meta.get("status") in ("draft", "adopted") else "adopted"
+        status = "draft" if meta.get("status") == "draft" else "adopted"
         sections = dict(sections_from_body(body)) if body else {}
         self.documents.append(
             Document(

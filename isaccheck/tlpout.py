@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, TypeGuard
 
 from .model import Evaluation, Finding, QuestionResult, Text
 from .repository import Repository
@@ -55,7 +55,7 @@ def _withheld(label: Label, paths: Iterable[str]) -> Text:
     return Text(f"[withheld: quotes {label.canonical} ({shown})]", f"[weggelaten: citeert {label.canonical} ({shown})]")
 
 
-def _too_high(label: Label | None, ceiling: Label) -> bool:
+def _too_high(label: Label | None, ceiling: Label) -> TypeGuard[Label]:
     return label is not None and (label.rank > ceiling.rank or label is Label.RED)
 
 

@@ -63,7 +63,8 @@ def describe(error: ValidationError, source: YamlData) -> tuple[str, Text]:
             f"veld `{field}` is geen geldige datum: {error.instance!r} (schrijf JJJJ-MM-DD)",
         )
     if kind == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
+        options: list[Any] = list(error.validator_value) if isinstance(error.validator_value, list) else []
+        allowed = ", ".join(str(v) for v in options)
         hint_en, hint_nl = _yaml11_hint(dotted, error.instance, source)
         return dotted, Text(
             f"field `{field}` is {error.instance!r}; allowed: {allowed}.{hint_en}".rstrip("."),

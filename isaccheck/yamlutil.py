@@ -60,7 +60,7 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
 class _SafeLoader(yaml.SafeLoader):
     """The safe loader, except that an impossible date (2026-13-45) stays text for the schema to report."""
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:

@@ -32,7 +32,7 @@ REPORTERS: dict[str, Callable[[], Reporter]] = {}
 
 def register(name: str) -> Callable[[type], type]:
     def add(cls: type) -> type:
-        cls.name = name
+        setattr(cls, "name", name)
         REPORTERS[name] = cls
         return cls
 

@@ -71,7 +71,8 @@ def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, 
     plan = []
     for step in evaluation.plan:
         info = caps.get(step.capability)
-        advice = info.levels.get(step.to_level).advice(lang) if info and step.to_level in info.levels else None
+        level = info.levels.get(step.to_level) if info else None
+        advice = level.advice(lang) if level else None
         plan.append({
             "capability": step.capability,
             "from_level": step.from_level,

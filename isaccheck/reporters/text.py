@@ -77,7 +77,7 @@ class TextReporter:
                 question = rule.question(lang) if rule else q.id
                 grid.add_row(RichText(MARKS[q.outcome], style=_STYLE[q.outcome]), q.id, question)
                 detail = f"{OUTCOME_WORDS[q.outcome](lang)}: {q.reason(lang)}"
-                grid.add_row("", "", RichText(detail, style="dim" if q.outcome.holds else None))
+                grid.add_row("", "", RichText(detail, style="dim" if q.outcome.holds else ""))
                 if options.verbose:
                     for miss in q.missing[1:]:
                         grid.add_row("", "", f"· {miss(lang)}")
