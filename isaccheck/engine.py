@@ -31,7 +31,7 @@ from .model import (
 )
 from .primitives import PRIMITIVES
 from .repository import Repository, parse_date
-from .rulepack import Rule, RulePack, resolve_parameters
+from .rulepack import Rule, RulePack, resolve_parameters, substitute
 
 # Which document types a primitive reads when its parameters do not say (for "unknown").
 _READS = {
@@ -41,16 +41,6 @@ _READS = {
     "meetings_discuss": ("minutes",),
 }
 DEFAULT_ATTESTATION = {"months": 12, "min_yes_share": 0.5, "max_no": 0}
-
-
-def _substitute(node: Any, values: Mapping[str, Any]) -> Any:
-    if isinstance(node, str) and node.startswith("$"):
-        return values[node[1:]]
-    if isinstance(node, dict):
-        return {k: _substitute(v, values) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_substitute(v, values) for v in node]
-    return node
 
 
 class _Evaluator:
@@ -239,7 +229,7 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
                       missing=(Text(f"a self-assessment of the last {months} months that answers {rule.id}",
                                     f"een zelfevaluatie van de afgelopen {months} maanden die {rule.id} beantwoordt"),))
     try:
-        checked = evaluator.run(_substitute(rule.evidence, values))
+        checked = evaluator.run(substitute(rule.evidence, values))
     except Exception as exc:  # a rule or a user's check failed; that is a result, not a crash
         return result(Outcome.ERROR, Text(f"the rule could not be evaluated: {type(exc).__name__}: {exc}",
                                           f"de regel kon niet worden geëvalueerd: {type(exc).__name__}: {exc}"))

@@ -93,13 +93,13 @@ def _text(value: Any) -> Text | None:
     return Text(en=join(value.get("en")), nl=join(value.get("nl")))
 
 
-def _substitute(node: Any, values: Mapping[str, Any]) -> Any:
+def substitute(node: Any, values: Mapping[str, Any]) -> Any:
     if isinstance(node, str) and node.startswith("$"):
         return values[node[1:]]
     if isinstance(node, dict):
-        return {k: _substitute(v, values) for k, v in node.items()}
+        return {k: substitute(v, values) for k, v in node.items()}
     if isinstance(node, list):
-        return [_substitute(v, values) for v in node]
+        return [substitute(v, values) for v in node]
     return node
 
 
@@ -140,7 +140,7 @@ def check_expression(node: Any, values: Mapping[str, Any], where: str) -> None:
     undeclared = references(node) - set(values)
     if undeclared:
         raise RulePackError(f"{where}: `${sorted(undeclared)[0]}` is not declared under `parameters`")
-    concrete = _substitute(node, values)
+    concrete = substitute(node, values)
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(PRIMITIVES[name].schema).iter_errors(concrete)
     )
