@@ -51,9 +51,9 @@ class _Quoting:
         return most_restrictive(self.labels.get(p) for p in paths)
 
 
-def _withheld(label: Label, paths: Iterable[str]) -> Text:
-    shown = ", ".join(sorted(paths))
-    return Text(f"[withheld: quotes {label.canonical} ({shown})]", f"[weggelaten: citeert {label.canonical} ({shown})]")
+def _withheld(labelled: Mapping[str, Label]) -> Text:
+    shown = ", ".join(f"{path} ({label.canonical})" for path, label in sorted(labelled.items()))
+    return Text(f"[withheld: quotes {shown}]", f"[weggelaten: citeert {shown}]")
 
 
 def _too_high(label: Label | None, ceiling: Label) -> TypeGuard[Label]:
@@ -78,7 +78,7 @@ def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None
         label = quoting.label_of(paths)
         if _too_high(label, limit):
             withheld += 1
-            notice = _withheld(label, [p for p in paths if _too_high(quoting.labels.get(p), limit)])
+            notice = _withheld({p: quoting.labels[p] for p in paths if _too_high(quoting.labels.get(p), limit)})
             questions.append(replace(q, reason=notice, missing=(notice,) if q.missing else ()))
             continue
         questions.append(q)
@@ -89,7 +89,7 @@ def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None
         label = quoting.labels.get(f.path)
         if _too_high(label, limit):
             withheld += 1
-            findings.append(replace(f, message=_withheld(label, [f.path]), tlp=label.value))
+            findings.append(replace(f, message=_withheld({f.path: label}), tlp=label.value))
             continue
         findings.append(replace(f, tlp=label.value if label else None))
         shown_labels.append(label)
