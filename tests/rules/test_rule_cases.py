@@ -18,7 +18,9 @@ See docs/rules.md, "Testing rules".
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -38,7 +40,11 @@ OUTCOMES = {o.value for o in Outcome}
 HOLDING = {"holds", "attested"}
 
 
-class _StrictLoader(yaml.SafeLoader):
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
     """Safe loading that refuses a key written twice in one mapping (anchors and << still work)."""
 
 
@@ -113,12 +119,20 @@ def _builtin_pack_once() -> Iterator[None]:
     runner.load_packs = original  # type: ignore[assignment]
 
 
+@functools.lru_cache(maxsize=1)
+def _base_profile() -> Any:
+    return yaml.load(BASE_PROFILE.read_text("utf-8"), Loader=_StrictLoader)  # noqa: S506
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+
+
 def build_repository(root: Path, case: dict[str, Any]) -> Path:
-    base = yaml.safe_load(BASE_PROFILE.read_text("utf-8"))
-    profile = deep_merge(base, case.get("profile_patch") or {})
-    files: dict[str, str] = {"isac.yaml": yaml.safe_dump(profile, sort_keys=False, allow_unicode=True)}
+    profile = deep_merge(copy.deepcopy(_base_profile()), case.get("profile_patch") or {})
+    files: dict[str, str] = {"isac.yaml": _dump(profile)}
     if case.get("config") is not None:
-        files["isaccheck.yaml"] = yaml.safe_dump(case["config"], sort_keys=False, allow_unicode=True)
+        files["isaccheck.yaml"] = _dump(case["config"])
     for rel, content in (case.get("files") or {}).items():
         assert rel not in ("isac.yaml", "isaccheck.yaml"), "use profile_patch / config for these"
         files[rel] = content
