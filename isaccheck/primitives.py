@@ -562,7 +562,8 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     `requires`: agenda, agenda_issued_before, minutes, tlp, roundtable, actions_with_owner,
     prepared_by_roles. Meetings are the dates of minutes and agendas. A gap between meetings
     (or since the last one) longer than isac.yaml `meeting_frequency_months` plus
-    `gap_tolerance_months` (default 1) is named and fails.
+    `gap_tolerance_months` (default 1) is named and fails; so is a gap from the last meeting
+    before the window when the next meeting fell due inside the window.
     """
     months = p["months"]
     meetings = ev.meetings_in(months)
