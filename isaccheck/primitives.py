@@ -518,9 +518,15 @@ def _role_holders(ev: Evidence) -> dict[str, str]:
     return holders
 
 
-def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str]) -> list[tuple[str, str]]:
+MINUTES_REQUIREMENTS = {"minutes", "tlp", "roundtable", "actions_with_owner"}
+
+
+def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str], grace_days: int) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     agenda, minutes = meeting.agenda, meeting.minutes
+    if minutes is None and (ev.as_of - meeting.date).days < grace_days:
+        # Minutes are written after the meeting: not yet due.
+        requires = [r for r in requires if r not in MINUTES_REQUIREMENTS]
     if "agenda" in requires and agenda is None:
         problems.append(("no agenda", "geen agenda"))
     if "agenda_issued_before" in requires and agenda is not None:
@@ -555,7 +561,8 @@ def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str]) -> list[t
 
 @primitive("every_meeting_has", required=("months",), months=MONTHS,
            requires={"type": "array", "items": {"enum": _REQUIREMENTS}},
-           gap_tolerance_months={"type": "integer", "minimum": 0}, min_meetings=COUNT)
+           gap_tolerance_months={"type": "integer", "minimum": 0}, min_meetings=COUNT,
+           minutes_grace_days={"type": "integer", "minimum": 0})
 def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     """Does every plenary meeting in the window have what is required, with no gap too long?
 
@@ -563,7 +570,8 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     prepared_by_roles. Meetings are the dates of minutes and agendas. A gap between meetings
     (or since the last one) longer than isac.yaml `meeting_frequency_months` plus
     `gap_tolerance_months` (default 1) is named and fails; so is a gap from the last meeting
-    before the window when the next meeting fell due inside the window.
+    before the window when the next meeting fell due inside the window. Minutes are not yet
+    due for a meeting held less than `minutes_grace_days` (default 30) days ago.
     """
     months = p["months"]
     meetings = ev.meetings_in(months)
@@ -576,7 +584,7 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     evidence: list[EvidenceRef] = []
     location: tuple[str, int | None] | None = None
     for meeting in meetings:
-        problems = _meeting_problems(ev, meeting, requires)
+        problems = _meeting_problems(ev, meeting, requires, p.get("minutes_grace_days", 30))
         doc = meeting.minutes or meeting.agenda
         if problems:
             missing.append(Text(f"meeting {meeting.date}: " + "; ".join(e for e, _ in problems),
