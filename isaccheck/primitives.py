@@ -313,27 +313,31 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
     wanted = [ev.as_of.year - offset - i for i in range(count)]
     fields = list(p.get("fields") or [])
     found: dict[int, Document] = {}
-    lacking: list[Text] = []
+    lacking: dict[int, list[Text]] = {}
     for doc in ev.docs(p["type"]):
         year = doc.meta.get("year")
         if not isinstance(year, int):
             year = doc.date.year if doc.date else None
-        if year not in wanted:
+        if not isinstance(year, int) or year not in wanted:
             continue
         absent = _missing_fields(ev, doc, fields)
         if absent:
             shown = ", ".join(f"`{f}`" for f in absent)
-            lacking.append(Text(f"{doc.path} lacks {shown}", f"{doc.path} mist {shown}"))
+            lacking.setdefault(year, []).append(Text(f"{doc.path} (for {year}) lacks {shown}",
+                                                     f"{doc.path} (over {year}) mist {shown}"))
             continue
-        if isinstance(year, int):
-            found.setdefault(year, doc)
+        found.setdefault(year, doc)
     evidence = [_ref(doc, f"{doc.type} for {year}", f"{doc.type} over {year}") for year, doc in sorted(found.items())]
     absent_years = [y for y in wanted if y not in found]
     if not absent_years:
         return _ok(evidence)
+    # A document that exists but lacks a field says best what to do, so it comes first, and its
+    # year is not reported as having no document at all.
+    near_misses = [t for y in absent_years for t in lacking.get(y, [])]
     return _fail(
-        [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen vastgesteld(e) {_type_words(p['type'])} over {y}")
-         for y in absent_years] + lacking[:3],
+        near_misses[:3]
+        + [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen vastgesteld(e) {_type_words(p['type'])} over {y}")
+           for y in absent_years if y not in lacking],
         evidence,
     )
 

@@ -170,3 +170,15 @@ def test_user_rule_pack_can_add_questions() -> None:
         "id: STR-3.9\ncapability: STR\nlevel: 3\nquestion: {nl: 'Extra?', en: 'Extra?'}\n"
         "evidence: {check: document_exists, type: roadmap}\n")})])
     assert [r.id for r in pack.rules] == ["STR-3.9"]
+
+
+def test_documents_for_years_names_the_document_that_lacks_a_field(make_repo) -> None:
+    """An evaluation of 2025 that lacks a field is the reason, not "no evaluation for 2025"."""
+    root = make_repo({"plans/evaluation-2025.md": (
+        "---\ntype: evaluation\nyear: 2025\ndate: 2026-02-01\nworking_method: Goed.\nresults: Veel.\n"
+        "improvements: [Agenda eerder rondsturen]\n---\n")})
+    q = outcome(run(root), "WOW-3.2")
+    assert q.outcome is Outcome.FAILS
+    assert q.reason.en == "plans/evaluation-2025.md (for 2025) lacks `improvements_reviewed`"
+    assert [m.en for m in q.missing] == [q.reason.en, "no adopted `evaluation` for 2024"]
+    assert not any("for 2025" in m.en and m.en.startswith("no adopted") for m in q.missing)
