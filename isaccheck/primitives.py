@@ -607,7 +607,9 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
 
     Reads the latest adopted `membership-guidelines`: `signing_required: true`, and a signature
     `{organisation, signed_on}` per current participant, not after the evaluation date; with
-    `before_first_meeting`, not after the first meeting whose minutes list it as attendee.
+    `before_first_meeting`, the participant's first signature (of any adopted version of the
+    guidelines, so re-signing a revision is no breach) not after the first meeting whose minutes
+    list it as attendee.
     """
     docs = ev.docs("membership-guidelines")
     if not docs:
@@ -621,6 +623,14 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
         if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
             day = parse_date(entry.get("signed_on"))
             signed[entry["organisation"].strip().lower()] = day
+    earliest: dict[str, dt.date] = {}
+    for version in docs:
+        for entry in version.meta.get("signatures") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
+                when = parse_date(entry.get("signed_on"))
+                key = entry["organisation"].strip().lower()
+                if when is not None and when <= ev.as_of and (key not in earliest or when < earliest[key]):
+                    earliest[key] = when
     for participant in ev.participants:
         name = participant.organisation.strip().lower()
         if name not in signed:
@@ -633,9 +643,10 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
             continue
         if p.get("before_first_meeting"):
             first = next((m.date for m in ev.meetings if name in m.attendees and m.date <= ev.as_of), None)
-            if first is not None and day > first:
-                missing.append(Text(f"{participant.organisation} signed on {day}, after its first meeting on {first}",
-                                    f"{participant.organisation} tekende op {day}, na de eerste bijeenkomst op {first}"))
+            first_signed = earliest.get(name, day)
+            if first is not None and first_signed > first:
+                missing.append(Text(f"{participant.organisation} signed on {first_signed}, after its first meeting on {first}",
+                                    f"{participant.organisation} tekende op {first_signed}, na de eerste bijeenkomst op {first}"))
     if not ev.participants:
         missing.append(Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers"))
     evidence = [_ref(doc, f"signed by {len(signed)}", f"getekend door {len(signed)}", "signatures")]
