@@ -164,3 +164,32 @@ def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> 
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="isaccheck")
+
+
+# -- report (issue 6) ---------------------------------------------------------------------------
+
+@cli.command("report")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--year", type=int, metavar="YYYY", help="The year to report on (default: the current year).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Report language (default: isac.yaml's language).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE (required for pdf; html and md go to stdout without it).")
+@click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
+              help="TLP ceiling: show only titles and texts of documents up to this label (e.g. GREEN).")
+@click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE",
+              help="Evaluation date (default: 31 December of the year, or today for the current year).")
+def report_command(path: Path, year: int | None, fmt: str, lang: str | None, output: Path | None,
+                   tlp_ceiling: Label | None, as_of: dt.date | None) -> None:
+    """The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md)."""
+    from . import report as reportmod
+
+    if fmt == "pdf" and output is None:
+        raise click.UsageError("--format pdf needs --output FILE")
+    year = year or (as_of.year if as_of else dt.date.today().year)
+    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
+    if fmt == "pdf":
+        assert output is not None
+        output.write_bytes(reportmod.render_pdf(built))
+    else:
+        _write(output, reportmod.render(built, fmt))

@@ -191,7 +191,9 @@ def attest(ev: Evidence, sa: SelfAssessment | None, question: str, settings: Map
     yes = sum(1 for a in given.values() if a == "yes")
     no = sum(1 for a in given.values() if a == "no")
     partly = sum(1 for a in given.values() if a == "partly")
-    holds = eligible > 0 and yes / eligible > settings["min_yes_share"] and no <= settings["max_no"]
+    # More than min_yes_share answered yes; all of them always suffices (min_yes_share: 1 is unanimity).
+    enough = eligible > 0 and (yes / eligible > settings["min_yes_share"] or yes == eligible)
+    holds = enough and no <= settings["max_no"]
     return Attestation(yes, no, partly, eligible, sa.path, sa.date.isoformat(), holds)
 
 
@@ -219,8 +221,9 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
                           evidence=(EvidenceRef(attestation.path, Text("self-assessment", "zelfevaluatie"),
                                                 date=attestation.date),))
         if attestation is not None:
-            needed = Text(f"more than {settings['min_yes_share']:.0%} yes and at most {settings['max_no']} no needed",
-                          f"meer dan {settings['min_yes_share']:.0%} ja en hoogstens {settings['max_no']} nee nodig")
+            share = settings["min_yes_share"]
+            needed = Text(f"{'all' if share >= 1 else f'more than {share:.0%}'} yes and at most {settings['max_no']} no needed",
+                          f"{'allen' if share >= 1 else f'meer dan {share:.0%}'} ja en hoogstens {settings['max_no']} nee nodig")
             return result(Outcome.FAILS, _attestation_text(attestation), attestation=attestation, missing=(needed,))
         months = settings["months"]
         return result(Outcome.FAILS,

@@ -68,6 +68,7 @@ class Evidence:
     def __init__(self, repo: Repository, as_of: dt.date) -> None:
         self.repo = repo
         self.as_of = as_of
+        self._window_starts: dict[int, dt.date] = {}
         self.profile: Profile = repo.profile
         self.participants: tuple[Participant, ...] = tuple(
             p for p in repo.profile.participants if p.current(as_of)
@@ -101,7 +102,10 @@ class Evidence:
 
     # -- windows -----------------------------------------------------------------------------
     def window_start(self, months: int) -> dt.date:
-        return months_before(self.as_of, months)
+        start = self._window_starts.get(months)
+        if start is None:
+            start = self._window_starts[months] = months_before(self.as_of, months)
+        return start
 
     def in_window(self, day: dt.date | None, months: int | None) -> bool:
         if months is None:

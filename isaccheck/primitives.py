@@ -566,7 +566,8 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     `requires`: agenda, agenda_issued_before, minutes, tlp, roundtable, actions_with_owner,
     prepared_by_roles. Meetings are the dates of minutes and agendas. A gap between meetings
     (or since the last one) longer than isac.yaml `meeting_frequency_months` plus
-    `gap_tolerance_months` (default 1) is named and fails.
+    `gap_tolerance_months` (default 1) is named and fails; so is a gap from the last meeting
+    before the window when the next meeting fell due inside the window.
     """
     months = p["months"]
     meetings = ev.meetings_in(months)
@@ -591,9 +592,14 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     frequency = ev.meeting_frequency()
     if frequency:
         limit = frequency + p.get("gap_tolerance_months", 1)
-        stops = [m.date for m in meetings] + [ev.as_of]
+        # The last meeting before the window starts the first gap: a meeting that fell due
+        # inside the window (more than `limit` months after it) and never came is a gap too.
+        start = ev.window_start(months)
+        earlier = [m.date for m in ev.meetings if m.date <= start][-1:]
+        stops = earlier + [m.date for m in meetings] + [ev.as_of]
         for before, after in zip(stops, stops[1:]):
-            if months_before(after, limit) > before:
+            due = months_before(before, -limit)  # -limit months before = limit months after
+            if months_before(after, limit) > before and due > start:
                 until = "now" if after == ev.as_of else str(after)
                 until_nl = "nu" if after == ev.as_of else str(after)
                 missing.append(Text(f"no meeting between {before} and {until} (expected every {frequency} months)",

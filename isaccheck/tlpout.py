@@ -17,7 +17,7 @@ from .model import Evaluation, Finding, QuestionResult, Text
 from .repository import Repository
 from .tlp import Label, most_restrictive
 
-_PATH_CHARS = r"[\w./@+-]"
+_PATH_RUN = re.compile(r"[\w./@+-]+")
 
 
 def document_labels(repo: Repository) -> dict[str, Label]:
@@ -32,27 +32,28 @@ def document_labels(repo: Repository) -> dict[str, Label]:
 class _Quoting:
     def __init__(self, labels: Mapping[str, Label]) -> None:
         self.labels = labels
-        # Longest paths first so "a/minutes.md.meta.yaml" wins over "a/minutes.md".
-        names = sorted(labels, key=len, reverse=True)
-        self.pattern = re.compile(
-            "|".join(f"(?<!{_PATH_CHARS}){re.escape(n)}(?!{_PATH_CHARS})" for n in names)) if names else None
 
     def paths_in(self, texts: Iterable[Text]) -> set[str]:
-        if self.pattern is None:
-            return set()
+        """Known document paths named in the texts (a path is a run of path characters)."""
         found: set[str] = set()
         for text in texts:
-            found.update(m.group(0) for m in self.pattern.finditer(text.en))
-            found.update(m.group(0) for m in self.pattern.finditer(text.nl))
+            for words in (text.en, text.nl):
+                for match in _PATH_RUN.finditer(words):
+                    # "a/b.md:3" and "a/b.md." end in punctuation that is not part of the path.
+                    token = match.group(0)
+                    while token and token not in self.labels and token[-1] in ".:,;":
+                        token = token[:-1]
+                    if token in self.labels:
+                        found.add(token)
         return found
 
     def label_of(self, paths: Iterable[str]) -> Label | None:
         return most_restrictive(self.labels.get(p) for p in paths)
 
 
-def _withheld(label: Label, paths: Iterable[str]) -> Text:
-    shown = ", ".join(sorted(paths))
-    return Text(f"[withheld: quotes {label.canonical} ({shown})]", f"[weggelaten: citeert {label.canonical} ({shown})]")
+def _withheld(labelled: Mapping[str, Label]) -> Text:
+    shown = ", ".join(f"{path} ({label.canonical})" for path, label in sorted(labelled.items()))
+    return Text(f"[withheld: quotes {shown}]", f"[weggelaten: citeert {shown}]")
 
 
 def _too_high(label: Label | None, ceiling: Label) -> TypeGuard[Label]:
@@ -77,7 +78,7 @@ def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None
         label = quoting.label_of(paths)
         if _too_high(label, limit):
             withheld += 1
-            notice = _withheld(label, [p for p in paths if _too_high(quoting.labels.get(p), limit)])
+            notice = _withheld({p: quoting.labels[p] for p in paths if _too_high(quoting.labels.get(p), limit)})
             questions.append(replace(q, reason=notice, missing=(notice,) if q.missing else ()))
             continue
         questions.append(q)
@@ -88,7 +89,7 @@ def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None
         label = quoting.labels.get(f.path)
         if _too_high(label, limit):
             withheld += 1
-            findings.append(replace(f, message=_withheld(label, [f.path]), tlp=label.value))
+            findings.append(replace(f, message=_withheld({f.path: label}), tlp=label.value))
             continue
         findings.append(replace(f, tlp=label.value if label else None))
         shown_labels.append(label)
