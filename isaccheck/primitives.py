@@ -313,27 +313,31 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
     wanted = [ev.as_of.year - offset - i for i in range(count)]
     fields = list(p.get("fields") or [])
     found: dict[int, Document] = {}
-    lacking: list[Text] = []
+    lacking: dict[int, list[Text]] = {}
     for doc in ev.docs(p["type"]):
         year = doc.meta.get("year")
         if not isinstance(year, int):
             year = doc.date.year if doc.date else None
-        if year not in wanted:
+        if not isinstance(year, int) or year not in wanted:
             continue
         absent = _missing_fields(ev, doc, fields)
         if absent:
             shown = ", ".join(f"`{f}`" for f in absent)
-            lacking.append(Text(f"{doc.path} lacks {shown}", f"{doc.path} mist {shown}"))
+            lacking.setdefault(year, []).append(Text(f"{doc.path} (for {year}) lacks {shown}",
+                                                     f"{doc.path} (over {year}) mist {shown}"))
             continue
-        if isinstance(year, int):
-            found.setdefault(year, doc)
+        found.setdefault(year, doc)
     evidence = [_ref(doc, f"{doc.type} for {year}", f"{doc.type} over {year}") for year, doc in sorted(found.items())]
     absent_years = [y for y in wanted if y not in found]
     if not absent_years:
         return _ok(evidence)
+    # A document that exists but lacks a field says best what to do, so it comes first, and its
+    # year is not reported as having no document at all.
+    near_misses = [t for y in absent_years for t in lacking.get(y, [])]
     return _fail(
-        [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen vastgesteld(e) {_type_words(p['type'])} over {y}")
-         for y in absent_years] + lacking[:3],
+        near_misses[:3]
+        + [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen vastgesteld(e) {_type_words(p['type'])} over {y}")
+           for y in absent_years if y not in lacking],
         evidence,
     )
 
@@ -617,7 +621,9 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
 
     Reads the latest adopted `membership-guidelines`: `signing_required: true`, and a signature
     `{organisation, signed_on}` per current participant, not after the evaluation date; with
-    `before_first_meeting`, not after the first meeting whose minutes list it as attendee.
+    `before_first_meeting`, the participant's first signature (of any adopted version of the
+    guidelines, so re-signing a revision is no breach) not after the first meeting whose minutes
+    list it as attendee.
     """
     docs = ev.docs("membership-guidelines")
     if not docs:
@@ -631,6 +637,14 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
         if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
             day = parse_date(entry.get("signed_on"))
             signed[entry["organisation"].strip().lower()] = day
+    earliest: dict[str, dt.date] = {}
+    for version in docs:
+        for entry in version.meta.get("signatures") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
+                when = parse_date(entry.get("signed_on"))
+                key = entry["organisation"].strip().lower()
+                if when is not None and when <= ev.as_of and (key not in earliest or when < earliest[key]):
+                    earliest[key] = when
     for participant in ev.participants:
         name = participant.organisation.strip().lower()
         if name not in signed:
@@ -643,9 +657,10 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
             continue
         if p.get("before_first_meeting"):
             first = next((m.date for m in ev.meetings if name in m.attendees and m.date <= ev.as_of), None)
-            if first is not None and day > first:
-                missing.append(Text(f"{participant.organisation} signed on {day}, after its first meeting on {first}",
-                                    f"{participant.organisation} tekende op {day}, na de eerste bijeenkomst op {first}"))
+            first_signed = earliest.get(name, day)
+            if first is not None and first_signed > first:
+                missing.append(Text(f"{participant.organisation} signed on {first_signed}, after its first meeting on {first}",
+                                    f"{participant.organisation} tekende op {first_signed}, na de eerste bijeenkomst op {first}"))
     if not ev.participants:
         missing.append(Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers"))
     evidence = [_ref(doc, f"signed by {len(signed)}", f"getekend door {len(signed)}", "signatures")]

@@ -170,3 +170,55 @@ def test_user_rule_pack_can_add_questions() -> None:
         "id: STR-3.9\ncapability: STR\nlevel: 3\nquestion: {nl: 'Extra?', en: 'Extra?'}\n"
         "evidence: {check: document_exists, type: roadmap}\n")})])
     assert [r.id for r in pack.rules] == ["STR-3.9"]
+
+
+def test_documents_for_years_names_the_document_that_lacks_a_field(make_repo) -> None:
+    """An evaluation of 2025 that lacks a field is the reason, not "no evaluation for 2025"."""
+    root = make_repo({"plans/evaluation-2025.md": (
+        "---\ntype: evaluation\nyear: 2025\ndate: 2026-02-01\nworking_method: Goed.\nresults: Veel.\n"
+        "improvements: [Agenda eerder rondsturen]\n---\n")})
+    q = outcome(run(root), "WOW-3.2")
+    assert q.outcome is Outcome.FAILS
+    assert q.reason.en == "plans/evaluation-2025.md (for 2025) lacks `improvements_reviewed`"
+    assert [m.en for m in q.missing] == [q.reason.en, "no adopted `evaluation` for 2024"]
+    assert not any("for 2025" in m.en and m.en.startswith("no adopted") for m in q.missing)
+
+
+GUIDELINES = """\
+---
+type: membership-guidelines
+date: {date}
+signing_required: true
+signatures:
+{signatures}
+---
+## Afspraken over informatiedeling
+Rondje rood.
+"""
+
+
+def _guidelines(date: str, signed_on: dict[str, str]) -> str:
+    rows = "\n".join(f"  - {{organisation: {org}, signed_by: X, signed_on: {day}}}" for org, day in signed_on.items())
+    return GUIDELINES.format(date=date, signatures=rows)
+
+
+def test_resigning_revised_guidelines_is_not_signing_after_the_first_meeting(make_repo) -> None:
+    """Version 2 of the guidelines, re-signed later by everyone, does not undo version 1's signatures."""
+    root = make_repo({
+        "governance/v1.md": _guidelines("2025-01-01", {"Alpha": "2025-01-02", "Beta": "2025-01-03", "Gamma": "2025-01-04"}),
+        "governance/v2.md": _guidelines("2026-04-01", {"Alpha": "2026-04-02", "Beta": "2026-04-03", "Gamma": "2026-04-04"}),
+        "m.md": MINUTES.format(date="2025-03-12"),
+    })
+    q = outcome(run(root), "WOW-1.1")
+    assert q.outcome is Outcome.HOLDS, q.reason.en
+
+
+def test_signing_after_the_first_meeting_still_fails_with_revised_guidelines(make_repo) -> None:
+    root = make_repo({
+        "governance/v1.md": _guidelines("2025-01-01", {"Alpha": "2025-01-02", "Beta": "2025-01-03"}),
+        "governance/v2.md": _guidelines("2026-04-01", {"Alpha": "2026-04-02", "Beta": "2026-04-03", "Gamma": "2026-04-04"}),
+        "m.md": MINUTES.format(date="2025-03-12"),
+    })
+    q = outcome(run(root), "WOW-1.1")
+    assert q.outcome is Outcome.FAILS
+    assert q.reason.en == "Gamma signed on 2026-04-04, after its first meeting on 2025-03-12"
