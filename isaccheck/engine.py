@@ -211,8 +211,8 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
 
     if waiver is not None:
         return result(Outcome.NOT_APPLICABLE,
-                      Text(f"not applicable: {waiver.reason} (decided {waiver.decided_on} in {waiver.decided_in})",
-                           f"niet van toepassing: {waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})"),
+                      Text(f"{waiver.reason} (decided {waiver.decided_on} in {waiver.decided_in})",
+                           f"{waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})"),
                       waiver=waiver)
     attestation = attest(evaluator.ev, sa, rule.id, settings) if rule.attestation != "never" else None
     if rule.evidence is None:
@@ -251,9 +251,10 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
 
 
 def _holds_text(result: CheckResult) -> Text:
-    paths = sorted({e.path for e in result.evidence})
+    paths = sorted({e.path for e in result.evidence if e.path != "."})
     if not paths:
-        return Text("holds", "voldaan")
+        first = result.evidence[0].why if result.evidence else Text("holds", "voldaan")
+        return first
     shown = ", ".join(paths[:3]) + (f" (+{len(paths) - 3})" if len(paths) > 3 else "")
     return Text(f"evidence: {shown}", f"bewijs: {shown}")
 

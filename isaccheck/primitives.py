@@ -164,12 +164,32 @@ def profile_value(ev: Evidence, p: Params) -> CheckResult:
         ok = ok and value in p["in"]
     if "not_in" in p:
         ok = ok and value not in p["not_in"]
+    shown = _shown(value)
     if ok:
-        return _ok([_profile_ref(ev, p["field"], f"`{p['field']}` is {value!r}", f"`{p['field']}` is {value!r}")])
-    wanted = f"one of {p['in']}" if "in" in p else f"not {p.get('not_in')}"
-    return _fail([Text(f"isac.yaml: `{p['field']}` is {value!r}, should be {wanted}",
-                       f"isac.yaml: `{p['field']}` is {value!r}, moet {wanted.replace('one of', 'een van').replace('not', 'niet')} zijn")],
+        return _ok([_profile_ref(ev, p["field"], f"`{p['field']}` is {shown}", f"`{p['field']}` is {shown}")])
+    if "in" in p:
+        options = ", ".join(_shown(v) for v in p["in"])
+        wanted = (f"should be {options}" if len(p["in"]) == 1 else f"should be one of {options}",
+                  f"moet {options} zijn" if len(p["in"]) == 1 else f"moet een van {options} zijn")
+    else:
+        options = ", ".join(_shown(v) for v in p.get("not_in") or [])
+        wanted = (f"should not be {options}", f"mag niet {options} zijn")
+    if value is None:
+        return _fail([Text(f"isac.yaml: `{p['field']}` is not set; it {wanted[0]}",
+                           f"isac.yaml: `{p['field']}` is niet ingevuld; het {wanted[1]}")], location=("isac.yaml", line))
+    return _fail([Text(f"isac.yaml: `{p['field']}` is {shown}; it {wanted[0]}", f"isac.yaml: `{p['field']}` is {shown}; het {wanted[1]}")],
                  location=("isac.yaml", line))
+
+
+def _shown(value: Any) -> str:
+    """A YAML value as the user wrote it: true, not True; a, b, not ['a', 'b']."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value)
+    return str(value)
 
 
 @primitive("profile_list", required=("field",), field={"type": "string"}, where=WHERE, min_count=COUNT)
@@ -615,7 +635,7 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     return _ok(evidence) if not missing else _fail(missing, evidence, location)
 
 
-@primitive("guidelines_signed", before_first_meeting={"type": "boolean"})
+@primitive("guidelines_signed", before_first_meeting={"type": "boolean"}, timing_months=MONTHS)
 def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     """Must participants sign the membership guidelines, and has every current participant signed?
 
@@ -623,7 +643,8 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     `{organisation, signed_on}` per current participant, not after the evaluation date; with
     `before_first_meeting`, the participant's first signature (of any adopted version of the
     guidelines, so re-signing a revision is no breach) not after the first meeting whose minutes
-    list it as attendee.
+    list it as attendee. `timing_months`: judge that timing only for first meetings inside this
+    window, so one late signature years ago is not held against the ISAC for ever.
     """
     docs = ev.docs("membership-guidelines")
     if not docs:
@@ -658,7 +679,7 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
         if p.get("before_first_meeting"):
             first = next((m.date for m in ev.meetings if name in m.attendees and m.date <= ev.as_of), None)
             first_signed = earliest.get(name, day)
-            if first is not None and first_signed > first:
+            if first is not None and first_signed > first and ev.in_window(first, p.get("timing_months")):
                 missing.append(Text(f"{participant.organisation} signed on {first_signed}, after its first meeting on {first}",
                                     f"{participant.organisation} tekende op {first_signed}, na de eerste bijeenkomst op {first}"))
     if not ev.participants:
