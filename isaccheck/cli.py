@@ -20,7 +20,6 @@ import click
 from . import __version__
 from .errors import IsaccheckError
 from .i18n import word
-from .model import Severity
 from .reporters import REPORTERS, RenderOptions, get_reporter
 from .rulepack import load_builtin
 from .runner import check as run_check
@@ -95,16 +94,30 @@ def cli() -> None:
 @click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
               help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every piece of evidence and everything missing.")
+@click.option("--gate", "gate_specs", multiple=True, metavar="SPEC",
+              help="Fail (exit 1) unless: ambition | STR=2,WOW=1 | baseline:FILE (combine with commas; docs/ci.md).")
+@click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
+              help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
-          no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool) -> None:
+          no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
+          gate_specs: tuple[str, ...], fail_on: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
+    from . import cigate
+
+    cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
                     tlp_ceiling=tlp_ceiling)
     evaluation = run.evaluation
+    verdict = cigate.judge(run, path, gate_specs, fail_on)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
-                            color=output is None and fmt == "text" and sys.stdout.isatty())
+                            color=output is None and fmt == "text" and sys.stdout.isatty(),
+                            gate=verdict, path_prefix=cigate.path_prefix(path))
     _write(output, get_reporter(fmt).render(evaluation, run.pack, options))
-    if any(f.severity is Severity.ERROR for f in evaluation.findings):
+    if fmt == "github":
+        cigate.write_job_summary(evaluation, run.pack, options)
+    for line in cigate.reason_lines(verdict, options.lang):
+        click.echo(line, err=True)
+    if not verdict.passed:
         sys.exit(EXIT_FINDINGS)
 
 
@@ -193,3 +206,66 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
         output.write_bytes(reportmod.render_pdf(built))
     else:
         _write(output, reportmod.render(built, fmt))
+
+
+# -- CI and the user's hands (issue 5): validate, init ------------------------------------------
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False),
+              help="The repository root (default: the nearest folder above the files with isac.yaml).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
+              show_default=True, help="Which findings make the exit code 1.")
+def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str) -> None:
+    """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
+    from .gate import finding_fails
+    from .reporters.github import command
+    from .reporters.jsonout import dumps, finding_dict
+    from .validatefiles import shown_path, validate_files
+
+    done = validate_files(list(files), root)
+    findings = done.findings
+    if fmt == "json":
+        click.echo(dumps({"root": str(done.root), "files": list(done.paths),
+                          "findings": [finding_dict(f, lang) for f in findings]}), nl=False)
+    for f in findings if fmt != "json" else ():
+        where = shown_path(done.root, f.path)
+        if fmt == "github":
+            kind = "error" if finding_fails(f, fail_on) else ("warning" if f.severity.value == "warning" else "notice")
+            click.echo(command(kind, f.message(lang), file=where, line=f.line or 1, title=f"isaccheck: {f.code}"))
+        else:
+            line = f":{f.line}" if f.line else ""
+            click.echo(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]")
+    errors = sum(1 for f in findings if f.severity.value == "error")
+    warnings = sum(1 for f in findings if f.severity.value == "warning")
+    checked = f"{len(done.paths)} file(s)" if done.paths else "the whole repository"
+    click.echo(f"isaccheck: validated {checked}: {errors} error(s), {warnings} warning(s)", err=True)
+    if any(finding_fails(f, fail_on) for f in findings):
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("init")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="Language of the templates and of isaccheck's reports.")
+@click.option("--name", help="The ISAC's name (default: the folder's name).")
+def init_command(path: Path, lang: str, name: str | None) -> None:
+    """Start a new ISAC document repository at PATH: isac.yaml, templates and a CI workflow."""
+    from .scaffold import init_repository
+
+    written = init_repository(path, lang, name)
+    for rel in written:
+        click.echo(f"  {rel}")
+    steps = {
+        "en": ["Next:", "  1. isac.yaml: fill in the purpose, the participants and the roles.",
+               "  2. governance/membership-guidelines.md: complete, adopt (remove status: draft) and sign.",
+               "  3. isaccheck check: the level per capability and what to do first."],
+        "nl": ["Volgende stappen:", "  1. isac.yaml: vul het doel, de deelnemers en de rollen in.",
+               "  2. governance/lidmaatschapsrichtlijnen.md: vul aan, stel vast (haal status: draft weg) en onderteken.",
+               "  3. isaccheck check: het niveau per capability en wat eerst te doen."],
+    }[lang]
+    click.echo(f"isaccheck: {len(written)} files written in {path}")
+    for line in steps:
+        click.echo(line)

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -416,10 +416,12 @@ class _Loader:
         return findings
 
     # -- the walk ----------------------------------------------------------------------------
-    def run(self, entries: list[SourceEntry]) -> None:
+    def run(self, entries: list[SourceEntry], only: frozenset[str] | None = None) -> None:
         paths = {e.path for e in entries}
         for entry in entries:
             path = entry.path
+            if only is not None and path not in only:
+                continue
             if path in (PROFILE_FILE, CONFIG_FILE):
                 continue
             if any(glob_match(pattern, path) for pattern in self.config.ignore):
@@ -482,9 +484,21 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
     return Profile(data=data, lines=dict(loaded.lines), participants=_participants(data, loaded.lines)), findings
 
 
+def selection(paths: Iterable[str]) -> frozenset[str]:
+    """The paths to load for `isaccheck validate`: the given ones with their sidecar or described file."""
+    wanted = set(paths)
+    wanted |= {p + SIDECAR_SUFFIX for p in wanted if not p.endswith(SIDECAR_SUFFIX)}
+    wanted |= {p[: -len(SIDECAR_SUFFIX)] for p in wanted if p.endswith(SIDECAR_SUFFIX)}
+    return frozenset(wanted)
+
+
 def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
-                    config: Config | None = None) -> Repository:
-    """Read everything; tlp_required is the rule pack's list of types that must carry a label."""
+                    config: Config | None = None, only: frozenset[str] | None = None) -> Repository:
+    """Read everything; tlp_required is the rule pack's list of types that must carry a label.
+
+    With `only` (see selection()), only those files are read as documents, and the profile's own
+    findings are kept only when isac.yaml is among them: the fast path of `isaccheck validate`.
+    """
     entries = list(source.entries())
     by_path = {e.path: e for e in entries}
     if config is not None:
@@ -501,8 +515,9 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
         )
     profile, profile_findings = load_profile(_read_settings(source, PROFILE_FILE))
     loader = _Loader(source, config, profile, tlp_required)
-    loader.findings.extend(profile_findings)
-    loader.run(entries)
+    if only is None or PROFILE_FILE in only:
+        loader.findings.extend(profile_findings)
+    loader.run(entries, only)
     documents = tuple(sorted(loader.documents, key=lambda d: d.path))
     return Repository(
         label=source.label,

@@ -73,10 +73,13 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     return CheckRun(evaluation, pack, repo)
 
 
-def load_for_inventory(path: Path) -> Repository:
-    """The repository as loaded for a check, without evaluating it (for `isaccheck tlp`)."""
+def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Repository:
+    """The repository as loaded for a check, without evaluating it (for `isaccheck tlp`).
+
+    With `only` (repository.selection()), just those documents: `isaccheck validate`.
+    """
     source = open_source(path)
     entries = {e.path: e for e in source.entries()}
     config = parse_config(source.read(CONFIG_FILE).decode("utf-8", "replace") if CONFIG_FILE in entries else None)
     pack = load_packs(_extra_packs(source, config.rule_packs, allow_code=False)[0])
-    return load_repository(source, pack.tlp_required_types or None, config=config)
+    return load_repository(source, pack.tlp_required_types or None, config=config, only=only)

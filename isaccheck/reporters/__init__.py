@@ -7,10 +7,13 @@ It never prints, never exits and never reads files: the CLI does that.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..model import Evaluation
 from ..rulepack import RulePack
+
+if TYPE_CHECKING:
+    from ..gate import GateResult
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,9 @@ class RenderOptions:
     color: bool = False
     verbose: bool = False
     width: int = 80
+    # For the CI formats (docs/ci.md): the gate's verdict, and where the repository sits in the checkout.
+    gate: "GateResult | None" = None
+    path_prefix: str = ""
 
 
 class Reporter(Protocol):
@@ -45,3 +51,4 @@ def get_reporter(name: str) -> Reporter:
 
 # Importing the modules registers them.
 from . import jsonout, text  # noqa: E402,F401
+from . import github, gitlab, junit, sarif  # noqa: E402,F401

@@ -1,0 +1,79 @@
+"""The command line's side of the CI gate: read the policy and the baseline file, write the job summary.
+
+gate.py judges (pure); this module does the file work around it, so cli.py stays small.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from .gate import GateResult, GateSpecError, combine, evaluate_gate, parse_gate_specs, policy_from_config, reason_line
+from .model import Evaluation
+from .reporters import RenderOptions
+from .rulepack import RulePack
+from .runner import CheckRun
+
+__all__ = ["parse_gate_specs", "judge", "path_prefix", "write_job_summary", "reason_lines", "read_baseline"]
+
+
+def read_baseline(file: Path, shown: str) -> Mapping[str, Any]:
+    from .gate import check_baseline_data
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GateSpecError(f"baseline {shown} cannot be read: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise GateSpecError(f"baseline {shown} is not JSON: {exc}") from None
+    return check_baseline_data(data, shown)
+
+
+def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: str | None) -> GateResult:
+    """The policy (command line over isaccheck.yaml), applied to the run.
+
+    A baseline named on the command line is relative to the current folder; one in isaccheck.yaml
+    to the repository root.
+    """
+    policy = combine(policy_from_config(run.repository.config.gate), cli_specs, cli_fail_on)
+    baseline = None
+    if policy.baseline:
+        file = Path(policy.baseline) if cli_specs else root / policy.baseline
+        baseline = read_baseline(file, policy.baseline)
+    return evaluate_gate(run.evaluation, policy, baseline, run.repository.profile.lines)
+
+
+def path_prefix(root: Path) -> str:
+    """Where the repository is, seen from the current folder (the CI checkout): '' when it is here."""
+    try:
+        rel = Path(os.path.relpath(root.resolve(), Path.cwd().resolve()))
+    except ValueError:  # another drive on Windows
+        return ""
+    if rel.parts and rel.parts[0] == "..":
+        return ""
+    return "" if str(rel) == "." else rel.as_posix()
+
+
+def write_job_summary(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -> bool:
+    """Append the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions sets it."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return False
+    from .reporters.github import job_summary
+
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(job_summary(evaluation, pack, options))
+    return True
+
+
+def reason_lines(verdict: GateResult, lang: str) -> list[str]:
+    if verdict.passed:
+        return []
+    lines = [f"isaccheck: gate: {reason_line(r, lang)}" for r in verdict.reasons]
+    n = len(verdict.reasons)
+    lines.append(f"isaccheck: gate failed ({n} reason{'s' if n != 1 else ''}; policy: {verdict.policy.describe()})")
+    return lines

@@ -1,0 +1,154 @@
+"""What the CI formats (SARIF, JUnit, GitHub, GitLab) share: locations, fingerprints, rule texts.
+
+Locations are relative to the repository root and "/" separated; `RenderOptions.path_prefix` puts
+them relative to where isaccheck was run (the CI checkout), so a repository in a subfolder still
+annotates the right file. A question that fails for a missing document points at isac.yaml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..model import Evaluation, Finding, Outcome, QuestionResult, Text
+from ..rulepack import RulePack
+from . import RenderOptions
+
+FINGERPRINT_KEY = "isaccheck/v1"
+PROFILE = "isac.yaml"
+
+# Every document check isaccheck knows, for the rule lists of SARIF and the check names elsewhere.
+FINDING_RULES: dict[str, tuple[Text, Text]] = {
+    "schema": (Text("A field does not match the document type's schema", "Een veld past niet bij het schema van het documenttype"),
+               Text("Correct the field as the message says; docs/contract.md lists the fields of each type.",
+                    "Verbeter het veld zoals de melding zegt; docs/contract.md noemt de velden per type.")),
+    "yaml-syntax": (Text("The YAML cannot be read", "De YAML is niet leesbaar"),
+                    Text("Fix the YAML syntax at the line given (indentation, quotes, colons).",
+                         "Herstel de YAML-syntaxis op de genoemde regel (inspringing, aanhalingstekens, dubbele punten).")),
+    "frontmatter": (Text("The frontmatter is not closed or not a mapping", "De frontmatter is niet afgesloten of geen verzameling velden"),
+                    Text("Start the file with ---, write field: value lines, close with ---.",
+                         "Begin het bestand met ---, schrijf regels veld: waarde en sluit af met ---.")),
+    "unknown-type": (Text("Unknown document type", "Onbekend documenttype"),
+                     Text("Use one of the document types of docs/contract.md.",
+                          "Gebruik een van de documenttypes uit docs/contract.md.")),
+    "encoding": (Text("The file is not UTF-8 text", "Het bestand is geen UTF-8-tekst"),
+                 Text("Save the file as UTF-8.", "Sla het bestand op als UTF-8.")),
+    "binary": (Text("Binary content in a text document", "Binaire inhoud in een tekstdocument"),
+               Text("Describe binary files with a .meta.yaml sidecar instead.",
+                    "Beschrijf binaire bestanden met een .meta.yaml-sidecar.")),
+    "too-large": (Text("The file is too large to read", "Het bestand is te groot om te lezen"),
+                  Text("Raise max_file_size_kb in isaccheck.yaml or leave the file out with ignore.",
+                       "Verhoog max_file_size_kb in isaccheck.yaml of sluit het bestand uit met ignore.")),
+    "unreadable": (Text("The file cannot be read", "Het bestand kan niet gelezen worden"),
+                   Text("Check the file's permissions.", "Controleer de rechten op het bestand.")),
+    "symlink-outside": (Text("Symbolic link pointing outside the repository", "Symbolische link naar buiten de repository"),
+                        Text("Copy the file into the repository instead of linking to it.",
+                             "Kopieer het bestand in de repository in plaats van ernaar te linken.")),
+    "symlink-broken": (Text("Symbolic link to nothing", "Symbolische link naar niets"),
+                       Text("Remove the link or restore its target.", "Verwijder de link of herstel het doel.")),
+    "sidecar-orphan": (Text("A sidecar describes a file that is not there", "Een sidecar beschrijft een bestand dat er niet is"),
+                       Text("Add the described file or remove the sidecar.",
+                            "Voeg het beschreven bestand toe of verwijder de sidecar.")),
+    "tlp-missing": (Text("The document has no TLP label", "Het document heeft geen TLP-label"),
+                    Text("Add tlp: with CLEAR, GREEN, AMBER, AMBER+STRICT or RED to the frontmatter.",
+                         "Zet tlp: met CLEAR, GREEN, AMBER, AMBER+STRICT of RED in de frontmatter.")),
+    "tlp-invalid": (Text("The TLP label is not a TLP label", "Het TLP-label is geen TLP-label"),
+                    Text("Use a TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT or RED.",
+                         "Gebruik een TLP 2.0-label: CLEAR, GREEN, AMBER, AMBER+STRICT of RED.")),
+    "tlp-disagree": (Text("The TLP labels in the document disagree", "De TLP-labels in het document spreken elkaar tegen"),
+                     Text("Make the body's TLP marking agree with the frontmatter's tlp.",
+                          "Laat de TLP-markering in de tekst overeenkomen met tlp in de frontmatter.")),
+    "tlp-understated": (Text("The TLP label is less restrictive than the content", "Het TLP-label is minder streng dan de inhoud"),
+                        Text("Label the document with its most restrictive content's label.",
+                             "Geef het document het label van de meest beperkende inhoud.")),
+    "tlp-deprecated": (Text("A TLP 1.0 label", "Een TLP 1.0-label"),
+                       Text("Use the TLP 2.0 label (WHITE became CLEAR).", "Gebruik het TLP 2.0-label (WHITE werd CLEAR).")),
+    "tlp-sharing": (Text("Shared beyond what the TLP label allows", "Gedeeld buiten wat het TLP-label toestaat"),
+                    Text("Narrow shared_with or choose a less restrictive label if the owner agrees.",
+                         "Beperk shared_with of kies, met instemming van de eigenaar, een ruimer label.")),
+    "tlp-published": (Text("A published path holds a document that is not TLP:CLEAR", "Een gepubliceerd pad bevat een document dat niet TLP:CLEAR is"),
+                      Text("Only TLP:CLEAR documents may be published; move the document or relabel it.",
+                           "Alleen TLP:CLEAR-documenten mogen gepubliceerd worden; verplaats of herlabel het document.")),
+    "waiver-unknown": (Text("A not-applicable decision names an unknown question", "Een niet-van-toepassing-besluit noemt een onbekende vraag"),
+                       Text("Use a question id of `isaccheck rules list`.", "Gebruik een vraag-id uit `isaccheck rules list`.")),
+    "waiver-incomplete": (Text("A not-applicable decision is incomplete", "Een niet-van-toepassing-besluit is onvolledig"),
+                          Text("Give reason, decided_on and decided_in.", "Vul reason, decided_on en decided_in in.")),
+    "waiver-expired": (Text("A not-applicable decision expired", "Een niet-van-toepassing-besluit is verlopen"),
+                       Text("Decide again and update expires, or work on the question.",
+                            "Besluit opnieuw en pas expires aan, of werk aan de vraag.")),
+    "waiver-source": (Text("A not-applicable decision points at a missing document", "Een niet-van-toepassing-besluit verwijst naar een ontbrekend document"),
+                      Text("Point decided_in at the minutes that record the decision.",
+                           "Laat decided_in verwijzen naar de notulen met het besluit.")),
+}
+
+GENERIC_FINDING = (Text("A document check failed", "Een documentcontrole faalde"),
+                   Text("See the message for what to change.", "Zie de melding voor wat er moet veranderen."))
+
+
+def finding_rule(code: str) -> tuple[Text, Text]:
+    return FINDING_RULES.get(code, GENERIC_FINDING)
+
+
+def at(path: str, options: RenderOptions) -> str:
+    """A repository path as the CI sees it (relative to the checkout)."""
+    prefix = options.path_prefix.strip("/")
+    return f"{prefix}/{path}" if prefix else path
+
+
+def question_location(q: QuestionResult) -> tuple[str, int]:
+    if q.location is None:
+        return PROFILE, 1
+    return q.location[0] or PROFILE, max(1, q.location[1] or 1)
+
+
+def finding_location(f: Finding) -> tuple[str, int]:
+    return f.path or PROFILE, max(1, f.line or 1)
+
+
+def fingerprint(rule_id: str, path: str, discriminator: str) -> str:
+    """Stable across runs: not the message, not the line."""
+    return hashlib.sha256(f"{rule_id}\0{path}\0{discriminator}".encode()).hexdigest()[:32]
+
+
+def failing(evaluation: Evaluation) -> list[QuestionResult]:
+    return [q for q in evaluation.questions if q.outcome in (Outcome.FAILS, Outcome.ERROR)]
+
+
+def required_levels(evaluation: Evaluation, options: RenderOptions) -> dict[str, int]:
+    """The gate's levels when a gate is given, else the ambition."""
+    gate = options.gate
+    if gate is not None and gate.required:
+        return dict(gate.required)
+    return {c.code: c.ambition for c in evaluation.capabilities if c.ambition is not None}
+
+
+def blocks(q: QuestionResult, evaluation: Evaluation, options: RenderOptions) -> bool:
+    """The question keeps its capability below the required level (ambition or gate)."""
+    need = required_levels(evaluation, options).get(q.capability)
+    cap = next((c for c in evaluation.capabilities if c.code == q.capability), None)
+    return need is not None and cap is not None and cap.level < need and q.level <= need
+
+
+@dataclass(frozen=True)
+class FindingEntry:
+    finding: Finding
+    discriminator: str
+
+
+def finding_entries(findings: Iterable[Finding]) -> list[FindingEntry]:
+    """Findings with a stable discriminator: the field, plus a counter for repeats in one file."""
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        base = f.field or ""
+        key = (f.code, f.path, base)
+        seen[key] = seen.get(key, 0) + 1
+        out.append(FindingEntry(f, base if seen[key] == 1 else f"{base}#{seen[key]}"))
+    return out
+
+
+def question_message(q: QuestionResult, pack: RulePack, lang: str) -> str:
+    rule = pack.rule(q.id)
+    question = rule.question(lang) if rule else q.id
+    return f"{q.id}: {question} {q.reason(lang)}"

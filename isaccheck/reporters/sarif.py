@@ -1,0 +1,126 @@
+"""SARIF 2.1.0, as GitHub code scanning accepts it (docs/ci.md).
+
+One rule per question of the rule pack and per document check; a result only for what fails (a
+failing question, a document finding), because GitHub shows every result as an alert. Every
+result has a relative file location with a start line (a missing document points at isac.yaml)
+and a logical fingerprint under isaccheck's own key that does not depend on the message or line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ..model import Evaluation, Severity
+from ..rulepack import RulePack
+from . import RenderOptions, register
+from .cifacts import (FINDING_RULES, FINGERPRINT_KEY, at, blocks, failing, finding_entries, finding_location,
+                      finding_rule, fingerprint, question_location, question_message)
+from .jsonout import dumps
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/isaccheck/"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_WARNING_CODES = frozenset({"tlp-deprecated", "waiver-expired", "waiver-source", "sidecar-orphan",
+                            "symlink-broken", "too-large", "binary"})
+
+
+def _location(path: str, line: int, options: RenderOptions) -> dict[str, Any]:
+    return {"physicalLocation": {
+        "artifactLocation": {"uri": quote(at(path, options), safe="/"), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": line},
+    }}
+
+
+def _rules(evaluation: Evaluation, pack: RulePack, lang: str) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = []
+    for rule in pack.rules:
+        info = pack.capabilities.get(rule.capability)
+        cap_name = info.name(lang) if info else rule.capability
+        question = rule.question(lang)
+        level_word = "niveau" if lang == "nl" else "level"
+        advice = rule.advice(lang) if rule.advice else (rule.measure(lang) if rule.measure else question)
+        rules.append({
+            "id": rule.id,
+            "name": rule.id.replace("-", "").replace(".", "_"),
+            "shortDescription": {"text": question},
+            "fullDescription": {"text": f"{rule.capability} {cap_name}, {level_word} {rule.level}: {question}"},
+            "help": {"text": advice},
+            "defaultConfiguration": {"level": "warning"},
+            "properties": {"tags": ["isaccheck", "maturity", rule.capability], "capability": rule.capability,
+                           "level": rule.level},
+        })
+    codes = list(FINDING_RULES) + sorted({f.code for f in evaluation.findings} - set(FINDING_RULES))
+    for code in codes:
+        short, help_text = finding_rule(code)
+        rules.append({
+            "id": code,
+            "name": "".join(part.capitalize() for part in code.split("-")),
+            "shortDescription": {"text": short(lang)},
+            "fullDescription": {"text": f"{short(lang)} ({code})"},
+            "help": {"text": help_text(lang)},
+            "defaultConfiguration": {"level": "warning" if code in _WARNING_CODES else "error"},
+            "properties": {"tags": ["isaccheck", "document"]},
+        })
+    return rules
+
+
+def sarif_log(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -> dict[str, Any]:
+    lang = options.lang
+    rules = _rules(evaluation, pack, lang)
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    results: list[dict[str, Any]] = []
+    for entry in finding_entries(evaluation.findings):
+        f = entry.finding
+        path, line = finding_location(f)
+        results.append({
+            "ruleId": f.code, "ruleIndex": index[f.code], "level": _LEVEL[f.severity],
+            "message": {"text": f.message(lang)},
+            "locations": [_location(path, line, options)],
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f.code, path, entry.discriminator)},
+        })
+    for q in failing(evaluation):
+        path, line = question_location(q)
+        rule = pack.rule(q.id)
+        results.append({
+            "ruleId": q.id, "ruleIndex": index[q.id] if q.id in index else -1,
+            "level": "error" if blocks(q, evaluation, options) else "warning",
+            "message": {"text": question_message(q, pack, lang)},
+            "locations": [_location(path, line, options)],
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(q.id, path, "")},
+            "properties": {"capability": q.capability, "level": q.level, "outcome": q.outcome.value,
+                           **({"advice": rule.advice(lang)} if rule and rule.advice else {})},
+        })
+    for r in results:
+        if r["ruleIndex"] == -1:  # a question of an extra pack that is not in the pack (cannot happen today)
+            del r["ruleIndex"]
+    run_properties: dict[str, Any] = {"as_of": evaluation.provenance.as_of, "tlp": evaluation.tlp,
+                                      "capabilities": {c.code: c.level for c in evaluation.capabilities}}
+    if options.gate is not None:
+        run_properties["gate"] = {"passed": options.gate.passed, "policy": options.gate.policy.describe()}
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "isaccheck",
+                "version": evaluation.provenance.tool_version,
+                "semanticVersion": evaluation.provenance.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+                "properties": {"rulepack": evaluation.provenance.rulepack_version},
+            }},
+            "automationDetails": {"id": "isaccheck/"},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "properties": run_properties,
+        }],
+    }
+
+
+@register("sarif")
+class SarifReporter:
+    name = "sarif"
+
+    def render(self, evaluation: Evaluation, pack: RulePack, options: RenderOptions) -> str:
+        return dumps(sarif_log(evaluation, pack, options))

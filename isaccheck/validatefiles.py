@@ -1,0 +1,72 @@
+"""`isaccheck validate [FILES...]`: schema and TLP checks on some files only, for editors and hooks.
+
+The repository root is the nearest folder at or above the files (or the current folder) that holds
+isac.yaml. Only the given files are read as documents (with their sidecars), through the same
+loader as `isaccheck check`; the rules are not evaluated.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import PROFILE_FILE
+from .errors import ConfigError
+from .model import Finding
+from .repository import selection
+from .runner import load_for_inventory
+
+
+@dataclass(frozen=True)
+class Validated:
+    root: Path
+    paths: tuple[str, ...]  # repository-relative paths checked; empty: the whole repository
+    findings: tuple[Finding, ...]
+
+
+def find_root(start: Path) -> Path:
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROFILE_FILE).is_file():
+            return folder
+    raise ConfigError(f"no {PROFILE_FILE} in {start} or any folder above it: not inside an ISAC repository "
+                      f"(run `isaccheck init` to start one, or give --root)")
+
+
+def validate_files(files: list[Path], root: Path | None = None) -> Validated:
+    absolute = []
+    for file in files:
+        if not file.exists():
+            raise ConfigError(f"{file} does not exist")
+        absolute.append(file.resolve())
+    if root is None:
+        if absolute:
+            common = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in absolute]))
+        else:
+            common = Path.cwd()
+        root = find_root(common)
+    else:
+        if not (root / PROFILE_FILE).is_file():
+            raise ConfigError(f"no {PROFILE_FILE} in {root}: not the root of an ISAC repository")
+        root = root.resolve()
+    rel: list[str] = []
+    for file, resolved in zip(files, absolute):
+        try:
+            inside = resolved.relative_to(root)
+        except ValueError:
+            raise ConfigError(f"{file} is outside the ISAC repository at {root}") from None
+        if resolved.is_dir():
+            raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)")
+        rel.append(inside.as_posix())
+    repo = load_for_inventory(root, only=selection(rel) if files else None)
+    return Validated(root=root, paths=tuple(rel), findings=repo.findings)
+
+
+def shown_path(root: Path, rel: str) -> str:
+    """A repository path as the user sees it: relative to the current folder when below it."""
+    full = root / rel
+    try:
+        return full.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(full)
