@@ -71,7 +71,7 @@ def write_job_summary(evaluation: Evaluation, pack: RulePack, options: RenderOpt
 
 
 def reason_lines(verdict: GateResult, lang: str) -> list[str]:
-    if verdict.passed:
+    if verdict.passed or not verdict.policy.explicit:
         return []
     lines = [f"isaccheck: gate: {reason_line(r, lang)}" for r in verdict.reasons]
     n = len(verdict.reasons)

@@ -15,7 +15,7 @@ The CLI reads the baseline file and hands its data in; this module only compares
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from .errors import ConfigError
@@ -35,6 +35,9 @@ class GatePolicy:
     levels: Mapping[str, int] = field(default_factory=dict)
     baseline: str | None = None  # path of the baseline file, as written by the user
     fail_on: str = "error"
+    # Asked for (a --gate, --fail-on or isaccheck.yaml's gate:). Without it the run only fails on
+    # document errors, as isaccheck always did, and prints no gate reasons.
+    explicit: bool = False
 
     @property
     def checks_levels(self) -> bool:
@@ -159,16 +162,16 @@ def policy_from_config(gate: Mapping[str, Any]) -> GatePolicy:
             levels[code] = _level(code, value, "isaccheck.yaml gate.levels")
     baseline = gate.get("baseline")
     return GatePolicy(ambition=ambition, levels=levels, baseline=str(baseline) if baseline else None,
-                      fail_on=check_fail_on(str(gate.get("fail_on") or "error")))
+                      fail_on=check_fail_on(str(gate.get("fail_on") or "error")), explicit=bool(gate))
 
 
 def combine(config: GatePolicy, cli_specs: tuple[str, ...] | list[str], cli_fail_on: str | None) -> GatePolicy:
     """The command line wins: any --gate replaces the levels and baseline of isaccheck.yaml."""
     fail_on = cli_fail_on or config.fail_on
     if cli_specs:
-        return parse_gate_specs(cli_specs, fail_on)
+        return replace(parse_gate_specs(cli_specs, fail_on), explicit=True)
     return GatePolicy(ambition=config.ambition, levels=config.levels, baseline=config.baseline,
-                      fail_on=check_fail_on(fail_on))
+                      fail_on=check_fail_on(fail_on), explicit=config.explicit or cli_fail_on is not None)
 
 
 # -- applying it -------------------------------------------------------------------------------

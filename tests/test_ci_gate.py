@@ -193,3 +193,12 @@ def test_bad_gate_in_isaccheck_yaml_is_a_usage_error(make_repo) -> None:
     root = make_repo({"isaccheck.yaml": "gate:\n  fail_on: sometimes\n"})
     result = invoke("check", str(root), "--as-of", AS_OF.isoformat())
     assert result.exit_code == EXIT_USAGE and "isaccheck.yaml" in result.stderr
+
+
+def test_without_a_gate_stderr_stays_quiet(make_repo) -> None:
+    root = make_repo({"m.md": "---\ntype: minutes\ndate: 2026-03-12\nattendees: [Alpha]\n---\n"})
+    plain = invoke("check", str(root), "--as-of", AS_OF.isoformat(), "--format", "json")
+    assert plain.exit_code == EXIT_FINDINGS and plain.stderr == ""
+    json.loads(plain.stdout)
+    asked = invoke("check", str(root), "--as-of", AS_OF.isoformat(), "--format", "json", "--fail-on", "error")
+    assert asked.exit_code == EXIT_FINDINGS and asked.stderr.startswith("isaccheck: gate: m.md:")

@@ -41,6 +41,17 @@ def test_wheel_has_schemas_and_templates(wheel: zipfile.ZipFile) -> None:
     assert any(n.startswith("isaccheck/templates/report/") for n in names)
 
 
+def test_wheel_has_the_init_templates_and_workflow(wheel: zipfile.ZipFile) -> None:
+    from isaccheck.scaffold import WORKFLOW_TARGET, planned_files
+
+    names = set(wheel.namelist())
+    assert "isaccheck/templates/workflow/isaccheck.yml" in names
+    for lang in ("nl", "en"):
+        for rel in planned_files(lang, "x"):
+            if rel != WORKFLOW_TARGET:
+                assert f"isaccheck/templates/init/{lang}/{rel}" in names, rel
+
+
 def test_wheel_has_the_console_script(wheel: zipfile.ZipFile) -> None:
     entry_points = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
     assert "isaccheck = isaccheck.cli:main" in wheel.read(entry_points).decode()
