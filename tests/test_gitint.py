@@ -242,7 +242,7 @@ def test_backfilled_document_is_a_finding_with_line(small: Path) -> None:
     assert found[0]["path"] == "meetings/2021-03-01/minutes.md" and found[0]["line"] == 4
     assert found[0]["severity"] == "warning"
     assert "minutes dated 2021-03-01 first committed 2026-02-10" in found[0]["message"]
-    assert "back-filled?" in found[0]["message"]
+    assert "back-filled, or moved?" in found[0]["message"]
 
 
 @pytest.mark.parametrize("setting", ["backfill_tolerance_days: 2000", "imported_until: 2026-02-10"])
