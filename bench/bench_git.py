@@ -5,7 +5,9 @@
 
 Prints the best of --repeat runs (and the first, cold-ish run) for: git log alone (the
 floor: what git itself needs, output discarded), GitRepo.history(), listing a commit's
-tree, and reading every blob through the long-lived cat-file process, one by one and pipelined.
+tree, reading every blob through the long-lived cat-file process, one by one and pipelined,
+and the whole `isaccheck check` (a separate process, JSON to /dev/null) with and without
+the history pass, on the committed tree, as of a past date, and without git at all.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("repo", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-check", action="store_true", help="time the git layer only, not isaccheck check")
     args = parser.parse_args(argv)
     repo = open_repo(args.repo)
     if repo is None:
@@ -72,6 +75,22 @@ def main(argv: list[str] | None = None) -> int:
             paths = [e.path for e in source.entries() if e.kind == "file"]
             return sum(map(len, source.read_many(paths).values()))
 
+    def isaccheck(*options: str) -> Callable[[], int]:
+        argv = [sys.executable, "-m", "isaccheck", "check", str(args.repo), "--format", "json",
+                "-o", os.devnull, *options]
+        env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+
+        def run() -> int:
+            return subprocess.run(argv, env=env, capture_output=True, check=False).returncode
+        return run
+
+    checks = [
+        timed("isaccheck check (with history)", isaccheck(), args.repeat),
+        timed("isaccheck check --no-history", isaccheck("--no-history"), args.repeat),
+        timed("isaccheck check --committed-only", isaccheck("--committed-only"), args.repeat),
+        timed("isaccheck check --as-of 2020-12-31", isaccheck("--as-of", "2020-12-31"), args.repeat),
+        timed("isaccheck check --no-git", isaccheck("--no-git"), args.repeat),
+    ] if not args.skip_check else []
     rows = [
         timed("git log --name-only (plain)", git_floor(args.repo, ["log", "--name-only", "--format=%H", "HEAD"]), args.repeat),
         timed("git log, history() flags (floor)", git_floor(args.repo, HISTORY_FLAGS), args.repeat),
@@ -79,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         timed("tree_source().entries()", entries, args.repeat),
         timed("entries() + read() every blob", read_all, args.repeat),
         timed("entries() + read_many(all)", read_many, args.repeat),
+        *checks,
     ]
     print(f"repository: {args.repo}  commits: {commits}  cpus: {os.cpu_count()}")
     print(f"{'operation':36} {'first s':>8} {'best s':>8}  result")

@@ -33,6 +33,22 @@ MEETING_DOCS = ("agenda", "minutes", "decisions", "attendance")
 WORDS = ("ISAC", "members", "incident", "sharing", "TLP", "agreed", "action", "sector",
          "threat", "report", "vulnerability", "exercise", "chair", "secretary", "trust")
 FORTNIGHT = 14 * 86400
+# The document type each kind of file gets (real isaccheck types, so `isaccheck check` reads them).
+TYPES = {"agenda": "agenda", "minutes": "minutes", "decisions": "minutes", "attendance": "minutes",
+         "policies": "procedure", "guidelines": "procedure", "reports": "situational-picture",
+         "advisories": "shared-information"}
+PROFILE = b"""\
+isac:
+  name: Bench-ISAC
+  sector: benchmark
+  language: en
+  purpose: A generated repository to time isaccheck on.
+  meeting_frequency_months: 3
+participants:
+  - {organisation: Alpha, joined: 2015-01-01}
+  - {organisation: Beta, joined: 2015-01-01}
+ambition: {STR: 2, WOW: 2, INF: 2, SIT: 2, ACT: 2}
+"""
 WHO = b"ISAC Secretary <secretary@isac.example>"
 
 
@@ -67,7 +83,7 @@ class Stream:
 
 def document(path: str, when: int, revision: int, rng: random.Random, text: str) -> bytes:
     day = dt.datetime.fromtimestamp(when, tz=dt.timezone.utc).date().isoformat()
-    kind = Path(path).stem.split("-")[0] if path.startswith("meetings/") else path.split("/")[0].rstrip("s")
+    kind = TYPES[Path(path).stem.split("-")[0] if path.startswith("meetings/") else path.split("/")[0]]
     start = rng.randrange(len(text) - 2000)
     body = text[start:start + rng.randint(300, 1500)]  # a slice: random words, cheaply
     return (
@@ -97,6 +113,8 @@ def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: i
     for j in range(commits):
         when = START + j * step
         changes: list[bytes] = []
+        if j == 0:
+            changes.append(b"M 100644 :%d isac.yaml" % stream.blob(PROFILE))
         # New documents arrive evenly: after commit j there are ceil((j+1)*files/commits).
         due = -(-(j + 1) * files // commits)
         while len(paths) < due:

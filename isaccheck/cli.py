@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import IsaccheckError
+from .gitevidence import GitMode
 from .i18n import word
 from .reporters import REPORTERS, RenderOptions, get_reporter
 from .rulepack import load_builtin
@@ -55,6 +56,20 @@ def _write(output: Path | None, text: str) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+_GIT_MODES: dict[str, GitMode] = {"auto": "auto", "on": "on", "off": "off"}
+
+
+def _git_options(function: Any) -> Any:
+    """Git as evidence (docs/git.md): what is read, and whether history is used."""
+    function = click.option("--no-history", "history", is_flag=True, default=True, flag_value=False,
+                            help="Skip the history pass (first commits, back-fill findings).")(function)
+    function = click.option("--git", "git", flag_value="on", help="Use git even for a subfolder of a repository.")(function)
+    function = click.option("--no-git", "git", flag_value="off", help="Ignore git: read the folder as plain files.")(function)
+    function = click.option("--git-auto", "git", flag_value="auto", default=True, hidden=True)(function)
+    return click.option("--committed-only", is_flag=True,
+                        help="Evaluate HEAD's commit, not the working tree (for CI gates).")(function)
 
 
 class _Cli(click.Group):
@@ -94,19 +109,20 @@ def cli() -> None:
 @click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
               help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every piece of evidence and everything missing.")
+@_git_options
 @click.option("--gate", "gate_specs", multiple=True, metavar="SPEC",
               help="Fail (exit 1) unless: ambition | STR=2,WOW=1 | baseline:FILE (combine with commas; docs/ci.md).")
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
           no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
-          gate_specs: tuple[str, ...], fail_on: str | None) -> None:
+          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
     from . import cigate
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
-                    tlp_ceiling=tlp_ceiling)
+                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
     evaluation = run.evaluation
     verdict = cigate.judge(run, path, gate_specs, fail_on)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
@@ -206,6 +222,30 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
         output.write_bytes(reportmod.render_pdf(built))
     else:
         _write(output, reportmod.render(built, fmt))
+
+
+# -- history (issue 7) --------------------------------------------------------------------------
+
+@cli.command("history")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--since", type=int, metavar="YEAR", help="First year-end to show (default: the first commit's year).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+def history_command(path: Path, since: int | None, fmt: str, lang: str | None, output: Path | None) -> None:
+    """The profile at the end of each year and now, from git history (see docs/git.md)."""
+    import os
+
+    from .history import profile_history, render_json, render_text
+
+    progress = None  # never in machine-readable output, never in CI logs
+    if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI"):
+        def progress(message: str) -> None:
+            click.echo(f"\r\033[K{message}", err=True, nl=False)
+    points = profile_history(path, since, progress=progress)
+    if progress is not None:
+        click.echo("\r\033[K", err=True, nl=False)
+    _write(output, render_json(points, lang or "en") if fmt == "json" else render_text(points, lang))
 
 
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------

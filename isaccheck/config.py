@@ -13,6 +13,7 @@ from .yamlutil import YamlError, load_yaml
 CONFIG_FILE = "isaccheck.yaml"
 PROFILE_FILE = "isac.yaml"
 DEFAULT_MAX_FILE_SIZE_KB = 1024
+DEFAULT_BACKFILL_TOLERANCE_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Config:
     max_file_size_kb: int = DEFAULT_MAX_FILE_SIZE_KB
     ignore: tuple[str, ...] = ()
     allowed_signers: str | None = None
+    # history: how far a document's date may lie before its first commit (see docs/git.md)
+    backfill_tolerance_days: int = DEFAULT_BACKFILL_TOLERANCE_DAYS
+    imported_until: str | None = None  # ISO date: documents first committed by then were imported
     lines: Mapping[str, int] = field(default_factory=dict)
 
 
@@ -93,6 +97,7 @@ def parse_config(text: str | None) -> Config:
         )
         for item in data.get("types") or []
     )
+    history = data.get("history") or {}
     return Config(
         types=types,
         rule_overrides={str(k): dict(v or {}) for k, v in (data.get("rules") or {}).items()},
@@ -103,5 +108,7 @@ def parse_config(text: str | None) -> Config:
         max_file_size_kb=int(data.get("max_file_size_kb") or DEFAULT_MAX_FILE_SIZE_KB),
         ignore=tuple(str(p) for p in data.get("ignore") or []),
         allowed_signers=data.get("allowed_signers"),
+        backfill_tolerance_days=int(history.get("backfill_tolerance_days", DEFAULT_BACKFILL_TOLERANCE_DAYS)),
+        imported_until=str(history["imported_until"]) if history.get("imported_until") is not None else None,
         lines=loaded.lines,
     )

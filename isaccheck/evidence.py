@@ -87,6 +87,9 @@ class Evidence:
         for finding in repo.findings:
             self.findings_by_path[finding.path].append(finding)
         self.meetings = self._meetings()
+        # Git's verdict on signature entries that point at a commit or tag (computed by the
+        # runner before evaluation; empty without git): ("commit"|"tag", name) -> SignatureCheck.
+        self.signature_checks = repo.signature_checks
 
     def _meetings(self) -> tuple[Meeting, ...]:
         minutes: dict[dt.date, Document] = {}

@@ -288,6 +288,15 @@ class GitRepo:
         ).stdout
         return _parse_commit_line(out) if out.strip() else None
 
+    def first_commit(self) -> Commit | None:
+        """The oldest commit on HEAD's first-parent line (None without commits)."""
+        if self.head() is None:
+            return None
+        out = self._git(
+            "log", "-1", "--first-parent", "--max-parents=0", "--format=%H%x00%ct%x00%s", "HEAD",
+        ).stdout
+        return _parse_commit_line(out) if out.strip() else None
+
     def commit(self, rev: str) -> Commit:
         """The commit a revision names (sha, tag, branch); GitError when there is none."""
         proc = self._git(

@@ -635,6 +635,25 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     return _ok(evidence) if not missing else _fail(missing, evidence, location)
 
 
+_SIGNATURE_WORDS = {
+    "verified": ("verified", "geverifieerd"),
+    "unverified": ("declared, the commit is not signed", "verklaard, de commit is niet ondertekend"),
+    "key-unknown": ("declared, signed with a key not in allowed_signers", "verklaard, ondertekend met een sleutel die niet in allowed_signers staat"),
+    "bad": ("bad signature: does not count", "ongeldige handtekening: telt niet"),
+    "missing": ("commit or tag not found: does not count", "commit of tag niet gevonden: telt niet"),
+    "declared": ("declared", "verklaard"),
+}
+
+
+def signature_target(entry: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What a signature entry points at in git: ("commit", sha) or ("tag", name); None when declared only."""
+    for kind in ("commit", "tag"):
+        value = entry.get(kind)
+        if isinstance(value, str) and value.strip():
+            return kind, value.strip()
+    return None
+
+
 @primitive("guidelines_signed", before_first_meeting={"type": "boolean"}, timing_months=MONTHS)
 def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     """Must participants sign the membership guidelines, and has every current participant signed?
@@ -645,6 +664,8 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     guidelines, so re-signing a revision is no breach) not after the first meeting whose minutes
     list it as attendee. `timing_months`: judge that timing only for first meetings inside this
     window, so one late signature years ago is not held against the ISAC for ever.
+    A signature with `commit: <sha>` or `tag: <name>` is verified with git (isaccheck.yaml
+    `allowed_signers`): a bad signature, or a commit or tag that does not exist, does not count.
     """
     docs = ev.docs("membership-guidelines")
     if not docs:
@@ -654,20 +675,39 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     if doc.meta.get("signing_required") is not True:
         missing.append(Text(f"{doc.path}: `signing_required` is not true", f"{doc.path}: `signing_required` is niet true"))
     signed: dict[str, dt.date | None] = {}
+    refused: dict[str, Text] = {}  # organisation -> why its git-backed signature does not count
+    shown: list[tuple[str, str, str]] = []  # (organisation, status, what it points at)
     for entry in doc.meta.get("signatures") or []:
         if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
+            key = entry["organisation"].strip().lower()
+            ref = signature_target(entry)
+            check = ev.signature_checks.get(ref) if ref else None
+            status = check.status if check is not None else "declared"
+            shown.append((entry["organisation"], status, f"{ref[0]} {ref[1][:12]}" if ref else ""))
+            if check is not None and check.status in ("bad", "missing"):
+                refused[key] = Text(f"{ref[0]} {ref[1]}: {check.detail.en}", f"{ref[0]} {ref[1]}: {check.detail.nl}")  # type: ignore[index]
+                continue
             day = parse_date(entry.get("signed_on"))
-            signed[entry["organisation"].strip().lower()] = day
+            signed[key] = day
     earliest: dict[str, dt.date] = {}
     for version in docs:
         for entry in version.meta.get("signatures") or []:
             if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
+                ref = signature_target(entry)
+                check = ev.signature_checks.get(ref) if ref else None
+                if check is not None and check.status in ("bad", "missing"):
+                    continue
                 when = parse_date(entry.get("signed_on"))
                 key = entry["organisation"].strip().lower()
                 if when is not None and when <= ev.as_of and (key not in earliest or when < earliest[key]):
                     earliest[key] = when
     for participant in ev.participants:
         name = participant.organisation.strip().lower()
+        if name in refused:
+            why = refused[name]
+            missing.append(Text(f"{participant.organisation} has not signed: its signature does not hold ({why.en})",
+                                f"{participant.organisation} heeft niet getekend: de handtekening houdt geen stand ({why.nl})"))
+            continue
         if name not in signed:
             missing.append(Text(f"{participant.organisation} has not signed", f"{participant.organisation} heeft niet getekend"))
             continue
@@ -684,7 +724,11 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
                                     f"{participant.organisation} tekende op {first_signed}, na de eerste bijeenkomst op {first}"))
     if not ev.participants:
         missing.append(Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers"))
-    evidence = [_ref(doc, f"signed by {len(signed)}", f"getekend door {len(signed)}", "signatures")]
+    why_en, why_nl = f"signed by {len(signed)}", f"getekend door {len(signed)}"
+    if any(status != "declared" or target for _, status, target in shown):
+        why_en += " (" + "; ".join(f"{org}: {_SIGNATURE_WORDS[status][0]}{f', {t}' if t else ''}" for org, status, t in shown) + ")"
+        why_nl += " (" + "; ".join(f"{org}: {_SIGNATURE_WORDS[status][1]}{f', {t}' if t else ''}" for org, status, t in shown) + ")"
+    evidence = [_ref(doc, why_en, why_nl, "signatures")]
     return _ok(evidence) if not missing else _fail(missing, evidence, (doc.meta_path, doc.line_of("signatures") or doc.line_of("type")))
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import CONFIG_FILE, glob_match, parse_config
-from . import tlpout
+from . import gitevidence, tlpout
 from .engine import evaluate
 from .errors import ConfigError
+from .gitrepo import GitError
 from .model import Evaluation, Text
 from .repository import Repository, load_repository
 from .rulepack import RulePack, import_python_checks, load_packs
@@ -57,15 +58,45 @@ def _extra_packs(source: Source, folders: tuple[str, ...], allow_code: bool) -> 
 
 
 def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
-          source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None) -> CheckRun:
-    source = source or open_source(path)
-    # The extra packs may register primitives (only with allow_code), so they load first.
-    entries = {e.path: e for e in source.entries()}
-    config_text = source.read(CONFIG_FILE).decode("utf-8", "replace") if CONFIG_FILE in entries else None
-    config = parse_config(config_text)
-    extra, warnings = _extra_packs(source, config.rule_packs, allow_code)
-    pack = load_packs(extra)
-    repo = load_repository(source, pack.tlp_required_types or None, config=config)
+          source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None,
+          committed_only: bool = False, git: gitevidence.GitMode = "auto", history: bool = True,
+          today: dt.date | None = None) -> CheckRun:
+    """Evaluate the repository at path as of a date.
+
+    Without a given source, git decides what is read (gitevidence.py): an as-of date before
+    today evaluates the tree of the last commit on or before it; otherwise the working tree
+    (uncommitted documents named in a warning), or HEAD's tree with committed_only. `history`
+    adds the facts of one `git log` pass (first commit per document, back-fill findings).
+    """
+    plan: gitevidence.GitPlan | None = None
+    if source is None:
+        open_source(path)  # the plain errors for a missing path or a file
+        plan = gitevidence.plan_source(path, as_of, today or dt.date.today(), mode=git,
+                                       committed_only=committed_only)
+        source, commit = plan.source, plan.commit
+    try:
+        # The extra packs may register primitives (only with allow_code), so they load first.
+        entries = {e.path: e for e in source.entries()}
+        config_text = source.read(CONFIG_FILE).decode("utf-8", "replace") if CONFIG_FILE in entries else None
+        config = parse_config(config_text)
+        extra, warnings = _extra_packs(source, config.rule_packs, allow_code)
+        pack = load_packs(extra)
+        repo = load_repository(source, pack.tlp_required_types or None, config=config)
+    except GitError as exc:
+        raise ConfigError(f"git: {exc}") from None
+    finally:
+        if plan is not None:
+            plan.close()
+    if plan is not None:
+        warnings = list(plan.warnings) + warnings
+        dirty = gitevidence.uncommitted_warning(plan, repo)
+        warnings += [dirty] if dirty else []
+        commit = plan.commit
+        if history:
+            repo, more = gitevidence.apply_history(plan, repo)
+            warnings += more
+        repo, more = gitevidence.check_signatures(plan, repo)
+        warnings += more
     evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit)
     if warnings:
         evaluation = replace(evaluation, warnings=evaluation.warnings + tuple(warnings))

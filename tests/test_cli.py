@@ -122,3 +122,27 @@ def test_rules_list_and_explain_in_both_languages() -> None:
     assert "jaarlijks" in invoke("explain", "str-2.1", "--lang", "nl").output
     unknown = CliRunner().invoke(cli, ["explain", "STR-9.9"])
     assert unknown.exit_code == EXIT_USAGE and "no question STR-9.9" in unknown.output
+
+
+def test_explain_works_for_every_rule_in_both_languages() -> None:
+    from isaccheck.rulepack import load_builtin
+
+    pack = load_builtin()
+    assert len(pack.rules) == 56
+    for rule in pack.rules:
+        for lang in ("nl", "en"):
+            result = CliRunner().invoke(cli, ["explain", rule.id, "--lang", lang])
+            assert result.exit_code == EXIT_OK, (rule.id, lang, result.output)
+            assert rule.question(lang) in result.output
+            assert ("Handvatten voor niveau" if lang == "nl" else "Advice for level") in result.output
+
+
+def test_published_paths_must_be_clear(make_repo) -> None:
+    root = make_repo({
+        "isaccheck.yaml": "tlp: {published_paths: ['website/**']}\n",
+        "website/advies.md": "---\ntype: shared-information\ndate: 2026-05-01\ntlp: GREEN\nshared_with: [participants]\n---\n",
+        "website/nieuws.md": "---\ntype: pr-activity\ndate: 2026-05-01\ntlp: CLEAR\nchannel: media\n---\n",
+    })
+    data = json.loads(invoke("check", str(root), "--as-of", "2026-06-30", "--format", "json").output)
+    published = [(f["path"], f["code"]) for f in data["findings"] if f["code"] == "tlp-published"]
+    assert published == [("website/advies.md", "tlp-published")]

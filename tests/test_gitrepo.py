@@ -573,7 +573,8 @@ def test_bench_generator_tiny(tmp_path: Path) -> None:
     history = repo.history()
     with repo.tree_source("HEAD") as source:
         paths = [e.path for e in source.entries()]
-        assert len(paths) == 50
+        assert len(paths) == 51  # 50 documents and isac.yaml
         assert set(paths) == set(history)
+        assert source.read("isac.yaml").startswith(b"isac:\n")
         assert source.read(paths[0]).startswith(b"---\n")
     assert repo.uncommitted_paths() == ([], [])

@@ -42,7 +42,8 @@ class TextReporter:
         if evaluation.withheld:
             console.print(word("withheld", lang).format(n=evaluation.withheld))
         console.print(RichText(evaluation.isac_name, style="bold"), end="")
-        console.print(f" · {word('as_of', lang)} {prov.as_of} · isaccheck {prov.tool_version} · {prov.rulepack_version}")
+        commit = f" · commit {prov.commit[:7]}" if prov.commit else ""
+        console.print(f" · {word('as_of', lang)} {prov.as_of}{commit} · isaccheck {prov.tool_version} · {prov.rulepack_version}")
         console.print(f"{len(evaluation.participants)} {word('participants', lang)}, "
                       f"{evaluation.document_count} {word('documents', lang)}")
         console.print()

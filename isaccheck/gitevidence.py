@@ -1,0 +1,278 @@
+"""Git as evidence: which tree a run evaluates, history facts per document, signature checks.
+
+The runner asks `plan_source` what to read (the working tree, HEAD's tree, or the tree of the
+commit at an as-of date), then, after loading, `apply_history` (first-added commit and the
+back-fill check, from one `git log` pass) and `check_signatures` (one verification call for
+every signature entry that points at a commit or tag). Everything is read-only (gitrepo.py).
+
+When git is used (mode "auto"): when the checked folder is the top level of a git work tree.
+A folder nested deeper in some other project's repository (an example inside a tool's source,
+a fixture) has that project's history, not the ISAC's; `--git` uses it anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from .config import CONFIG_FILE, PROFILE_FILE, Config
+from .errors import ConfigError
+from .gitrepo import (
+    SHALLOW_HISTORY,
+    GitError,
+    GitRepo,
+    ShallowCloneError,
+    SignatureCheck,
+    SignatureRef,
+    open_repo,
+)
+from .model import Document, Finding, Severity, Text
+from .primitives import signature_target
+from .repository import Repository, parse_date
+from .sources import Source, WorkingTreeSource
+
+GitMode = Literal["auto", "on", "off"]
+
+EMPTY_REPOSITORY = Text(
+    "the git repository has no commits yet: the working tree is evaluated; history facts and "
+    "--as-of from history are unavailable until the first commit",
+    "de git-repository heeft nog geen commits: de werkmap is beoordeeld; geschiedenis en "
+    "--as-of uit de geschiedenis zijn pas na de eerste commit beschikbaar",
+)
+_SHOWN = 10  # paths named in a warning before "+N more"
+
+
+@dataclass
+class GitPlan:
+    """What one run reads, and what it knows about git."""
+
+    source: Source
+    repo: GitRepo | None = None  # None: git is not used
+    commit: str | None = None  # the evaluated commit (provenance)
+    history_rev: str | None = None  # the revision whose history gives the facts
+    working_tree: bool = True  # the working tree is evaluated (uncommitted files count)
+    head: str | None = None
+    uncommitted: tuple[list[str], list[str]] = ([], [])  # (changed, untracked)
+    warnings: list[Text] = field(default_factory=list)
+
+    def close(self) -> None:
+        close = getattr(self.source, "close", None)
+        if close is not None and not self.working_tree:
+            close()
+
+
+def _git_error(exc: GitError) -> ConfigError:
+    return ConfigError(f"git: {exc}")
+
+
+def find_repo(path: Path, mode: GitMode, committed_only: bool = False) -> GitRepo | None:
+    """The repository to use as evidence for the folder at path, or None (see module docs)."""
+    if mode == "off":
+        if committed_only:
+            raise ConfigError("--committed-only needs git; it cannot be combined with --no-git")
+        return None
+    try:
+        repo = open_repo(path)
+    except GitError as exc:
+        raise _git_error(exc) from None
+    if repo is None:
+        if mode == "on" or committed_only:
+            option = "--committed-only" if committed_only else "--git"
+            raise ConfigError(f"{option}: {path} is not inside a git work tree (or git is not installed)")
+        return None
+    if repo.prefix and mode == "auto" and not committed_only:
+        return None
+    return repo
+
+
+def plan_source(path: Path, as_of: dt.date, today: dt.date, *, mode: GitMode = "auto",
+                committed_only: bool = False) -> GitPlan:
+    """Which tree to evaluate: the commit at as_of (a past date), HEAD (committed only), or the working tree."""
+    working = WorkingTreeSource(path)
+    repo = find_repo(path, mode, committed_only)
+    if repo is None:
+        return GitPlan(working)
+    try:
+        return _plan(repo, working, as_of, today, committed_only)
+    except GitError as exc:
+        raise _git_error(exc) from None
+
+
+def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.date,
+          committed_only: bool) -> GitPlan:
+    head = repo.head()
+    if head is None:
+        if committed_only:
+            raise ConfigError("--committed-only: the git repository has no commits yet; there is nothing committed to evaluate")
+        return GitPlan(working, repo, warnings=[EMPTY_REPOSITORY])
+    if as_of < today:
+        at = repo.commit_at(as_of)
+        if at is None:
+            first = repo.first_commit()
+            where = repo.branch() or f"the detached HEAD ({head[:7]})"
+            if repo.is_shallow():
+                raise ConfigError(
+                    f"--as-of {as_of}: no commit on or before that date was fetched: this is a shallow clone; "
+                    "fetch full depth (`fetch-depth: 0` on GitHub Actions, `GIT_DEPTH: 0` on GitLab CI)")
+            since = f"; the first commit on {where} is of {first.date}" if first else ""
+            raise ConfigError(f"--as-of {as_of}: there is no commit on or before that date{since}: "
+                              "the repository did not exist yet then")
+        return GitPlan(repo.tree_source(at.sha), repo, commit=at.sha, history_rev=at.sha,
+                       working_tree=False, head=head)
+    if committed_only:
+        return GitPlan(repo.tree_source(head), repo, commit=head, history_rev=head, working_tree=False, head=head)
+    return GitPlan(working, repo, commit=head, history_rev=head, head=head, uncommitted=repo.uncommitted_paths())
+
+
+# --------------------------------------------------------------------------- uncommitted
+
+
+def _named(paths: list[str]) -> str:
+    shown = ", ".join(paths[:_SHOWN])
+    return shown + (f" (+{len(paths) - _SHOWN})" if len(paths) > _SHOWN else "")
+
+
+def uncommitted_warning(plan: GitPlan, repository: Repository) -> Text | None:
+    """Name the documents whose working-tree state is not committed (and drop the commit id then)."""
+    if not plan.working_tree or plan.repo is None:
+        return None
+    changed, untracked = plan.uncommitted
+    relevant = {PROFILE_FILE, CONFIG_FILE}
+    for doc in repository.documents:
+        relevant.update((doc.path, doc.meta_path))
+
+    def counts(path: str) -> bool:
+        return path in relevant or path.endswith((".md", ".yaml", ".yml"))
+
+    edited = [p for p in changed if counts(p)]
+    new = [p for p in untracked if counts(p)]
+    if not edited and not new:
+        return None
+    plan.commit = None  # what is evaluated is no commit
+    parts_en, parts_nl = [], []
+    if edited:
+        parts_en.append(f"changed or deleted since the last commit: {_named(edited)}")
+        parts_nl.append(f"gewijzigd of verwijderd sinds de laatste commit: {_named(edited)}")
+    if new:
+        parts_en.append(f"never committed: {_named(new)}")
+        parts_nl.append(f"nooit gecommit: {_named(new)}")
+    return Text(
+        "the working tree is evaluated, including uncommitted work (" + "; ".join(parts_en)
+        + "); use --committed-only to evaluate the last commit only",
+        "de werkmap is beoordeeld, inclusief werk dat niet gecommit is (" + "; ".join(parts_nl)
+        + "); gebruik --committed-only om alleen de laatste commit te beoordelen",
+    )
+
+
+# --------------------------------------------------------------------------- history facts
+
+
+def apply_history(plan: GitPlan, repository: Repository) -> tuple[Repository, list[Text]]:
+    """First-added commit per document and the back-fill check, from one history pass."""
+    if plan.repo is None or plan.history_rev is None:
+        return repository, []
+    try:
+        facts = plan.repo.history(plan.history_rev)
+    except ShallowCloneError:
+        return repository, [SHALLOW_HISTORY]
+    except GitError as exc:
+        raise _git_error(exc) from None
+    config = repository.config
+    imported = parse_date(config.imported_until) if config.imported_until else None
+    documents: list[Document] = []
+    findings: list[Finding] = []
+    for doc in repository.documents:
+        fact = facts.get(doc.path) or facts.get(doc.meta_path)
+        if fact is None:
+            documents.append(doc)
+            continue
+        documents.append(replace(doc, commit=fact.first_commit))
+        if doc.date is None or (imported is not None and fact.first_date <= imported):
+            continue
+        late = (fact.first_date - doc.date).days
+        if late > config.backfill_tolerance_days:
+            field_name = next((f for f in ("date", "adopted_on") if doc.line_of(f)), None)
+            findings.append(Finding(
+                "backfilled", Severity.WARNING, doc.meta_path,
+                doc.line_of(field_name) if field_name else None,
+                Text(f"{doc.type} dated {doc.date} first committed {fact.first_date} "
+                     f"({fact.first_commit[:7]}, {late} days later): back-filled, or moved? "
+                     f"(a moved file counts from its move; tolerance {config.backfill_tolerance_days} days: history.backfill_tolerance_days in {CONFIG_FILE})",
+                     f"{doc.type} gedateerd {doc.date} pas gecommit op {fact.first_date} "
+                     f"({fact.first_commit[:7]}, {late} dagen later): achteraf toegevoegd, of verplaatst? "
+                     f"(een verplaatst bestand telt vanaf de verplaatsing; marge {config.backfill_tolerance_days} dagen: history.backfill_tolerance_days in {CONFIG_FILE})"),
+                field=field_name))
+    repository = replace(repository, documents=tuple(documents),
+                         findings=tuple(sorted(set(repository.findings) | set(findings), key=Finding.sort_key)))
+    return repository, []
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def _signature_entries(repository: Repository) -> list[tuple[Document, int, SignatureRef]]:
+    found = []
+    for doc in repository.documents:
+        if doc.type != "membership-guidelines":
+            continue
+        entries = doc.meta.get("signatures")
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            target = signature_target(entry) if isinstance(entry, dict) else None
+            if target is not None:
+                found.append((doc, index, SignatureRef(*target)))  # type: ignore[arg-type]
+    return found
+
+
+def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository, list[Text]]:
+    """Verify every signature entry that points at git, in one call; findings for bad and missing ones."""
+    entries = _signature_entries(repository)
+    if not entries:
+        return repository, []
+    if plan.repo is None:
+        return repository, [Text(
+            f"{len(entries)} signature(s) point at a git commit or tag, but git is not used here "
+            "(no git work tree at this folder's top level; use --git for a subfolder): shown as declared",
+            f"{len(entries)} handtekening(en) verwijzen naar een git-commit of -tag, maar git wordt hier niet "
+            "gebruikt (geen git-werkmap op het hoogste niveau van deze map; gebruik --git voor een submap): "
+            "getoond als verklaard")]
+    config = repository.config
+    signers = Path(config.allowed_signers) if config.allowed_signers else None
+    try:
+        results = plan.repo.verify_signatures([ref for _, _, ref in entries], signers)
+    except GitError as exc:
+        raise ConfigError(f"allowed_signers: {exc}", CONFIG_FILE, config.lines.get("allowed_signers")) from None
+    findings: list[Finding] = []
+    for doc, index, ref in entries:
+        check = results[ref]
+        if check.status not in ("bad", "missing"):
+            continue
+        entry = doc.meta["signatures"][index]
+        line = doc.line_of(f"signatures.{index}.{ref.kind}") or doc.line_of(f"signatures.{index}")
+        org = entry.get("organisation", "?")
+        # A bad signature is a false claim; a missing object may only be unfetched (shallow clone).
+        severity = Severity.ERROR if check.status == "bad" else Severity.WARNING
+        findings.append(Finding(
+            f"signature-{check.status}", severity, doc.meta_path, line,
+            Text(f"signature of {org}: {ref.kind} {ref.name} is {_STATUS[check.status].en}: {check.detail.en}",
+                 f"handtekening van {org}: {ref.kind} {ref.name} is {_STATUS[check.status].nl}: {check.detail.nl}"),
+            field=f"signatures.{index}.{ref.kind}"))
+    checks: dict[tuple[str, str], SignatureCheck] = {(ref.kind, ref.name): results[ref] for _, _, ref in entries}
+    return replace(repository, signature_checks=checks,
+                   findings=tuple(sorted(set(repository.findings) | set(findings), key=Finding.sort_key))), []
+
+
+_STATUS: dict[str, Text] = {
+    "verified": Text("verified", "geverifieerd"),
+    "unverified": Text("not signed", "niet ondertekend"),
+    "bad": Text("bad", "ongeldig"),
+    "key-unknown": Text("signed with an unknown key", "ondertekend met een onbekende sleutel"),
+    "missing": Text("missing", "niet gevonden"),
+    "declared": Text("declared", "verklaard"),
+}
+
+
+def status_words(status: str) -> Text:
+    return _STATUS.get(status, Text(status, status))
+

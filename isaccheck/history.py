@@ -1,0 +1,150 @@
+"""The trend: the profile (level per capability) at the end of each year, and now.
+
+Each year end is evaluated from the commit at 31 December (runner.check with a past as-of
+date reads that commit's tree); without git, from the working tree as of that date (documents
+dated later are ignored). The yearly report can build its trend from `profile_history`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from . import gitevidence
+from .errors import ConfigError
+from .gitrepo import GitError
+from .model import CAPABILITIES, Evaluation, Text
+from .runner import check, load_for_inventory, open_source
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ProfilePoint:
+    label: str  # the year ("2024") or "now"
+    as_of: dt.date
+    commit: str | None  # the evaluated commit; None for the working tree or without git
+    levels: Mapping[str, int] | None  # None when there was nothing to evaluate then
+    ambition: Mapping[str, int | None]
+    note: Text | None = None  # why levels is None, or what was evaluated
+    warnings: tuple[Text, ...] = ()
+    isac_name: str | None = None
+    language: str = "en"
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "as_of": self.as_of.isoformat(),
+            "commit": self.commit,
+            "levels": dict(self.levels) if self.levels is not None else None,
+            "note": self.note(lang) if self.note else None,
+        }
+
+
+def _point(label: str, as_of: dt.date, evaluation: Evaluation) -> ProfilePoint:
+    return ProfilePoint(
+        label, as_of, evaluation.provenance.commit,
+        {c.code: c.level for c in evaluation.capabilities},
+        {c.code: c.ambition for c in evaluation.capabilities},
+        warnings=evaluation.warnings, isac_name=evaluation.isac_name, language=evaluation.language,
+    )
+
+
+def _first_year(path: Path, repo: Any, today: dt.date) -> int:
+    if repo is not None:
+        try:
+            first = repo.first_commit()
+        except GitError as exc:
+            raise ConfigError(f"git: {exc}") from None
+        if first is not None:
+            return int(first.date.year)
+    dated = [d.date.year for d in load_for_inventory(path).documents if d.date is not None and d.date <= today]
+    return min(dated) if dated else today.year
+
+
+def profile_history(path: Path, since: int | None = None, *, today: dt.date | None = None,
+                    progress: Progress | None = None, committed_only: bool = False) -> list[ProfilePoint]:
+    """The profile at 31 December of every year from `since` (default: the first commit's year) and now."""
+    today = today or dt.date.today()
+    open_source(path)
+    repo = gitevidence.find_repo(path, "auto", committed_only)
+    first = _first_year(path, repo, today)
+    start = first if since is None else since
+    if start > today.year:
+        raise ConfigError(f"--since {start} is after this year")
+    years = list(range(start, today.year))
+    points: list[ProfilePoint] = []
+    for index, year in enumerate(years, 1):
+        end = dt.date(year, 12, 31)
+        if progress is not None:
+            progress(f"history: evaluating {end} ({index}/{len(years) + 1})")
+        try:
+            run = check(path, end, history=False, today=today)
+        except ConfigError as exc:
+            # The repository did not exist yet, or its files could not be used then.
+            points.append(ProfilePoint(str(year), end, None, None, {}, Text(str(exc), str(exc))))
+            continue
+        points.append(_point(str(year), end, run.evaluation))
+    if progress is not None:
+        progress(f"history: evaluating now ({len(years) + 1}/{len(years) + 1})")
+    now = check(path, today, history=False, today=today, committed_only=committed_only)
+    points.append(_point("now", today, now.evaluation))
+    return points
+
+
+# --------------------------------------------------------------------------- output
+
+_WORDS = {
+    "title": ("profile at the end of each year", "profiel aan het eind van elk jaar"),
+    "year": ("year", "jaar"),
+    "as_of": ("as of", "per"),
+    "commit": ("commit", "commit"),
+    "now": ("now", "nu"),
+    "ambition": ("ambition", "ambitie"),
+    "working": ("working tree", "werkmap"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    en, nl = _WORDS[key]
+    return nl if lang == "nl" else en
+
+
+def render_text(points: list[ProfilePoint], lang: str | None = None) -> str:
+    lang = lang or (points[-1].language if points else "en")
+    rows = [[_w("year", lang), _w("as_of", lang), _w("commit", lang), *CAPABILITIES]]
+    notes: list[str] = []
+    for point in points:
+        label = _w("now", lang) if point.label == "now" else point.label
+        commit = point.commit[:7] if point.commit else (_w("working", lang) if point.label == "now" else "-")
+        levels = [str(point.levels[c]) if point.levels and c in point.levels else "-" for c in CAPABILITIES]
+        rows.append([label, point.as_of.isoformat(), commit, *levels])
+        if point.note is not None:
+            notes.append(f"{label}: {point.note(lang)}")
+    if points:
+        ambition = points[-1].ambition
+        rows.append([_w("ambition", lang), "", "", *[str(ambition.get(c)) if ambition.get(c) is not None else "-"
+                                                   for c in CAPABILITIES]])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    name = points[-1].isac_name if points else None
+    lines = [f"{name} · {_w('title', lang)}" if name else _w("title", lang)]
+    for row in rows:
+        cells = [cell.ljust(widths[i]) if i < 3 else cell.rjust(widths[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    for warning in (points[-1].warnings if points else ()):
+        notes.append(f"{_w('now', lang)}: {warning(lang)}")
+    lines += [""] + notes if notes else []
+    return "\n".join(lines) + "\n"
+
+
+def render_json(points: list[ProfilePoint], lang: str = "en") -> str:
+    data = {
+        "isac": points[-1].isac_name if points else None,
+        "capabilities": list(CAPABILITIES),
+        "ambition": dict(points[-1].ambition) if points else {},
+        "points": [p.as_dict(lang) for p in points],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,422 @@
+"""Git as evidence, end to end through the command line (issue 7).
+
+Repositories are built in tmp_path with set commit dates; git is isolated from this machine
+(the autouse git_env fixture of test_gitrepo). Every command runs through `run`, which checks
+that the repository, .git included, is byte-identical (content, mode, mtime) afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from isaccheck.cli import cli
+from isaccheck.gitrepo import SHALLOW_HISTORY
+from isaccheck.gitevidence import EMPTY_REPOSITORY
+from isaccheck.history import profile_history
+
+from .conftest import PROFILE
+from .test_gitrepo import commit, git, git_env, needs_ssh, new_repo, snapshot, write  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
+HAVEN = ROOT / "evidence-examples" / "haven-isac"
+DATE_FIELD = re.compile(r"^(?:date|adopted_on):\s*['\"]?(\d{4}-\d{2}-\d{2})", re.MULTILINE)
+DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+YEAR_ENDS = ("2023-12-31", "2024-12-31", "2025-12-31")
+
+
+def run(repo: Path, *args: str, code: int | None = None) -> Any:
+    """Invoke the CLI on repo; the repository must be unchanged afterwards."""
+    before = snapshot(repo)
+    result = CliRunner().invoke(cli, [args[0], str(repo), *args[1:]])
+    assert snapshot(repo) == before, f"isaccheck {' '.join(args)} changed the repository"
+    if code is not None:
+        assert result.exit_code == code, result.output
+    assert result.exit_code in (0, 1, 2), result.output
+    return result
+
+
+def check_json(repo: Path, *args: str) -> dict[str, Any]:
+    result = run(repo, "check", "--format", "json", "--lang", "en", *args)
+    assert result.exit_code in (0, 1), result.output
+    data: dict[str, Any] = json.loads(result.output)
+    return data
+
+
+def levels(data: dict[str, Any]) -> dict[str, int]:
+    return {c["code"]: c["level"] for c in data["capabilities"]}
+
+
+def question(data: dict[str, Any], qid: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(q for q in data["questions"] if q["id"] == qid)
+    return found
+
+
+def file_date(path: Path) -> str | None:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    match = DATE_FIELD.search(text)
+    if match:
+        return match[1]
+    match = DATE_IN_NAME.search(path.name)
+    return match[1] if match else None
+
+
+# --------------------------------------------------------------------------- several years
+
+
+@pytest.fixture
+def haven(tmp_path: Path) -> dict[str, Any]:
+    """The haven example, committed document by document on (the day after) its own date.
+
+    Then the working tree moves on: the membership guidelines are deleted in a commit of
+    2026-11-20, isac.yaml's ambition is edited without committing, and a new document is
+    left untracked.
+    """
+    repo = new_repo(tmp_path, "haven")
+    shutil.copytree(HAVEN, repo, dirs_exist_ok=True)
+    by_day: dict[str, list[str]] = {}
+    undated: list[str] = []
+    for path in sorted(p for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts):
+        rel = path.relative_to(repo).as_posix()
+        if rel.endswith(".pdf"):
+            continue  # goes with its sidecar
+        day = file_date(path)
+        group = undated if day is None else by_day.setdefault(min(day, "2026-11-19"), [])
+        group.append(rel)
+        if rel.endswith(".pdf.meta.yaml"):
+            group.append(rel[: -len(".meta.yaml")])
+    days = sorted(by_day)
+    by_day[days[0]] = undated + by_day[days[0]]
+    # Stage per day: remove everything from the index first, then add day by day.
+    shas: dict[str, str] = {}
+    kept = {rel: (repo / rel).read_bytes() for files in by_day.values() for rel in files}
+    for rel in kept:
+        (repo / rel).unlink()
+    for day in days:
+        for rel in by_day[day]:
+            target = repo / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(kept[rel])
+        when = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat() + "T12:00:00Z"
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"documents of {day}", date=when)
+        shas[day] = git(repo, "rev-parse", "HEAD")
+    git(repo, "rm", "-q", "governance/lidmaatschapsrichtlijnen.md")
+    git(repo, "commit", "-q", "-m", "guidelines withdrawn", date="2026-11-20T12:00:00Z")
+    profile = (repo / "isac.yaml").read_text(encoding="utf-8")
+    (repo / "isac.yaml").write_text(profile.replace("ambition:", "# edited\nambition:", 1), encoding="utf-8")
+    write(repo, "shared/2026-11-27-untracked.md", "---\ntype: shared-information\ntitle: nog niet gecommit\n"
+          "date: 2026-11-27\ntlp: GREEN\n---\nTekst.\n")
+    return {"repo": repo, "shas": shas, "plain": tmp_path / "plain"}
+
+
+def tree_at(repo: Path, sha: str, target: Path) -> Path:
+    """A plain folder (no git) with the files of a commit."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", sha], cwd=repo, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def test_as_of_each_year_end_gives_that_years_profile(haven: dict[str, Any]) -> None:
+    repo: Path = haven["repo"]
+    profiles = {}
+    for end in YEAR_ENDS:
+        data = check_json(repo, "--as-of", end)
+        at = git(repo, "log", "-1", "--first-parent", f"--before={end}T23:59:59Z", "--format=%H")
+        assert data["commit"] == at
+        # The same as evaluating a plain copy of that commit's files at that date.
+        plain = tree_at(repo, at, haven["plain"] / end)
+        expected = check_json(plain, "--as-of", end)
+        assert levels(data) == levels(expected), end
+        assert expected["commit"] is None
+        assert not any("working tree" in w for w in data["warnings"])
+        profiles[end] = levels(data)
+    assert profiles["2023-12-31"] != profiles["2025-12-31"]
+    # The guidelines, deleted in 2026, still count at the end of 2024 ...
+    wow = question(check_json(repo, "--as-of", "2024-12-31"), "WOW-1.1")
+    assert any(e["path"] == "governance/lidmaatschapsrichtlijnen.md" for e in wow["evidence"])
+    assert wow["outcome"] == "holds"
+    # ... but not when the working tree is read as plain files at that date.
+    moved_on = question(check_json(repo, "--as-of", "2024-12-31", "--no-git"), "WOW-1.1")
+    assert moved_on["outcome"] == "fails"
+    assert not any(e["path"] == "governance/lidmaatschapsrichtlijnen.md" for e in moved_on["evidence"])
+
+
+def test_evidence_carries_the_first_commit(haven: dict[str, Any]) -> None:
+    data = check_json(haven["repo"], "--as-of", "2025-12-31")
+    refs = [e for q in data["questions"] for e in q["evidence"] if e["path"].startswith("meetings/2025-")]
+    assert refs and all(e["commit"] == haven["shas"][e["path"].split("/")[1]] for e in refs)
+    assert not [f for f in data["findings"] if f["code"] == "backfilled"]  # committed the day after
+    no_history = check_json(haven["repo"], "--as-of", "2025-12-31", "--no-history")
+    assert all(e["commit"] is None for q in no_history["questions"] for e in q["evidence"])
+    assert levels(no_history) == levels(data)
+
+
+def test_no_commit_at_the_date_is_a_usage_error(haven: dict[str, Any]) -> None:
+    result = run(haven["repo"], "check", "--as-of", "2020-12-31", code=2)
+    assert "no commit on or before" in result.output and "2023-" in result.output
+
+
+def test_plain_run_names_uncommitted_documents(haven: dict[str, Any]) -> None:
+    repo: Path = haven["repo"]
+    data = check_json(repo)
+    warning = next(w for w in data["warnings"] if "working tree" in w)
+    assert "isac.yaml" in warning and "shared/2026-11-27-untracked.md" in warning
+    assert "--committed-only" in warning
+    assert data["commit"] is None  # the working tree is no commit
+    committed = check_json(repo, "--committed-only")
+    head = git(repo, "rev-parse", "HEAD")
+    assert committed["commit"] == head
+    assert not any("working tree" in w for w in committed["warnings"])
+    assert committed["summary"]["documents"] == data["summary"]["documents"] - 1
+    text = run(repo, "check", "--committed-only", "--lang", "en").output
+    assert f"commit {head[:7]}" in text.splitlines()[0]
+
+
+def test_history_command_table_and_json(haven: dict[str, Any]) -> None:
+    repo: Path = haven["repo"]
+    result = run(repo, "history", "--since", "2022", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr_bytes in (None, b"")  # no progress when not on a terminal
+    data = json.loads(result.output)
+    assert [p["label"] for p in data["points"]][:4] == ["2022", "2023", "2024", "2025"]
+    assert data["points"][-1]["label"] == "now"
+    assert data["points"][0]["levels"] is None and "no commit" in data["points"][0]["note"]
+    for point in data["points"][1:4]:
+        assert point["levels"] == levels(check_json(repo, "--as-of", point["as_of"])), point["as_of"]
+        assert point["commit"]
+    assert data["isac"] == "Haven-ISAC" and data["ambition"]["STR"] == 3
+    table = run(repo, "history", "--lang", "en").output
+    lines = table.splitlines()
+    assert lines[0] == "Haven-ISAC · profile at the end of each year"
+    assert re.match(r"year\s+as of\s+commit\s+STR\s+WOW\s+INF\s+SIT\s+ACT$", lines[1])
+    assert lines[2].startswith("2023 ") and "working tree" in table and lines[6].startswith("ambition")
+    first_year = git(repo, "log", "--reverse", "--format=%cs").splitlines()[0][:4]
+    assert lines[2].startswith(first_year)
+
+
+def test_profile_history_function_and_progress(haven: dict[str, Any]) -> None:
+    seen: list[str] = []
+    points = profile_history(haven["repo"], 2024, progress=seen.append, today=dt.date(2026, 11, 28))
+    assert [p.label for p in points] == ["2024", "2025", "now"]
+    assert len(seen) == 3 and seen[-1].endswith("(3/3)")
+
+
+# --------------------------------------------------------------------------- history facts
+
+MINUTES = """\
+---
+type: minutes
+title: Bijeenkomst
+date: 2021-03-01
+tlp: AMBER
+attendees: [Alpha, Beta]
+---
+# Minutes
+"""
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    repo = new_repo(tmp_path, "small")
+    commit(repo, "2026-01-05T10:00:00Z", "profile", isac__yaml=PROFILE)
+    write(repo, "meetings/2021-03-01/minutes.md", MINUTES)
+    write(repo, "meetings/2026-02-01/minutes.md", MINUTES.replace("2021-03-01", "2026-02-01"))
+    commit(repo, "2026-02-10T10:00:00Z", "minutes")
+    return repo
+
+
+def test_backfilled_document_is_a_finding_with_line(small: Path) -> None:
+    data = check_json(small)
+    found = [f for f in data["findings"] if f["code"] == "backfilled"]
+    assert len(found) == 1
+    assert found[0]["path"] == "meetings/2021-03-01/minutes.md" and found[0]["line"] == 4
+    assert found[0]["severity"] == "warning"
+    assert "minutes dated 2021-03-01 first committed 2026-02-10" in found[0]["message"]
+    assert "back-filled, or moved?" in found[0]["message"]
+
+
+@pytest.mark.parametrize("setting", ["backfill_tolerance_days: 2000", "imported_until: 2026-02-10"])
+def test_backfill_settings(small: Path, setting: str) -> None:
+    commit(small, "2026-03-01T10:00:00Z", "settings", isaccheck__yaml=f"history:\n  {setting}\n")
+    assert not [f for f in check_json(small)["findings"] if f["code"] == "backfilled"]
+
+
+def test_bad_history_setting_is_a_usage_error(small: Path) -> None:
+    write(small, "isaccheck.yaml", "history:\n  backfill_tolerance_days: -1\n")
+    result = run(small, "check", code=2)
+    assert "isaccheck.yaml" in result.output and "backfill_tolerance_days" in result.output
+
+
+def test_shallow_clone_warns_and_gives_no_dates(small: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{small}", str(clone)],
+                   check=True, capture_output=True)
+    data = check_json(clone)
+    assert SHALLOW_HISTORY.en in data["warnings"]
+    assert not [f for f in data["findings"] if f["code"] == "backfilled"]
+    assert all(e["commit"] is None for q in data["questions"] for e in q["evidence"])
+    result = run(clone, "check", "--as-of", "2026-01-31", code=2)
+    assert "shallow clone" in result.output and "fetch-depth: 0" in result.output
+
+
+def test_detached_head(small: Path) -> None:
+    first = git(small, "rev-list", "--max-parents=0", "HEAD")
+    git(small, "checkout", "-q", "--detach", first)
+    data = check_json(small)
+    assert data["commit"] == first
+    assert data["summary"]["documents"] == 0
+    old = check_json(small, "--as-of", "2026-01-31")
+    assert old["commit"] == first
+
+
+def test_empty_repository_evaluates_the_working_tree(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path, "empty")
+    write(repo, "isac.yaml", PROFILE)
+    write(repo, "meetings/2021-03-01/minutes.md", MINUTES)
+    data = check_json(repo)
+    assert EMPTY_REPOSITORY.en in data["warnings"] and data["summary"]["documents"] == 1
+    assert check_json(repo, "--as-of", "2022-01-01")["summary"]["documents"] == 1
+    result = run(repo, "check", "--committed-only", code=2)
+    assert "no commits yet" in result.output
+
+
+def test_not_a_git_repository(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    write(folder, "isac.yaml", PROFILE)
+    write(folder, "meetings/2021-03-01/minutes.md", MINUTES)
+    data = check_json(folder, "--as-of", "2021-12-31")
+    assert data["commit"] is None and data["warnings"] == [] and data["summary"]["documents"] == 1
+    assert check_json(folder, "--as-of", "2020-12-31")["summary"]["documents"] == 1  # dated later: ignored, still loaded
+    result = run(folder, "check", "--committed-only", code=2)
+    assert "not inside a git work tree" in result.output
+    result = run(folder, "history", "--format", "json", code=0)
+    assert json.loads(result.output)["points"][0]["label"] == "2021"
+
+
+def test_subfolder_of_another_repository_uses_git_only_when_asked(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path, "tool")
+    commit(repo, "2026-01-05T10:00:00Z", "isac in a subfolder", example__isac__yaml=PROFILE)
+    folder = repo / "example"
+    assert check_json(folder)["commit"] is None
+    head = git(repo, "rev-parse", "HEAD")
+    assert check_json(folder, "--git")["commit"] == head
+    assert check_json(folder, "--committed-only")["commit"] == head
+
+
+def test_unreadable_blob_is_a_finding(small: Path) -> None:
+    """A GitError while reading a committed file becomes a finding, not a crash."""
+    blob = git(small, "rev-parse", "HEAD:meetings/2021-03-01/minutes.md")
+    obj = small / ".git" / "objects" / blob[:2] / blob[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"corrupt")
+    data = check_json(small, "--committed-only")
+    found = [f for f in data["findings"] if f["path"] == "meetings/2021-03-01/minutes.md"]
+    assert found and found[0]["code"] == "unreadable"
+
+
+# --------------------------------------------------------------------------- signatures
+
+PARTICIPANTS = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
+
+
+def _profile_with_six() -> str:
+    extra = "".join(
+        f"  - organisation: {name}\n    joined: 2020-01-01\n    representative: {{name: {name} Rep, function: CISO}}\n"
+        f"    management_support: {{by: CIO, date: 2020-01-01}}\n    mandate: true\n"
+        for name in PARTICIPANTS[3:])
+    return PROFILE.replace("ambition:", extra + "ambition:", 1)
+
+
+@pytest.fixture
+def signed_isac(tmp_path: Path) -> dict[str, Any]:
+    repo = new_repo(tmp_path, "signed")
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for name in ("alice", "mallory"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(keys / name)],
+                       check=True, capture_output=True)
+    write(repo, "governance/allowed_signers", f"alice@isac.example {(keys / 'alice.pub').read_text().strip()}\n")
+    write(repo, "isaccheck.yaml", "allowed_signers: governance/allowed_signers\n")
+    write(repo, "isac.yaml", _profile_with_six())
+
+    def signed_commit(key: str, message: str, date: str) -> str:
+        git(repo, "add", "-A")
+        git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={keys / key}",
+            "commit", "-q", "--allow-empty", "-S", "-m", message, date=date)
+        return git(repo, "rev-parse", "HEAD")
+
+    alpha = signed_commit("alice", "Alpha signs the guidelines", "2021-01-10T10:00:00Z")
+    gamma = signed_commit("mallory", "Gamma signs the guidelines", "2021-01-11T10:00:00Z")
+    body = git(repo, "cat-file", "commit", alpha) + "\n"
+    tampered = git(repo, "hash-object", "-t", "commit", "-w", "--stdin",
+                   input=body.replace("Alpha signs", "Beta signs").encode())
+    git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={keys / 'alice'}",
+        "tag", "-s", "-m", "Epsilon signs", "epsilon-signs", alpha)
+    refs = {"Alpha": f"commit: {alpha}", "Beta": f"commit: {tampered}", "Gamma": f"commit: {gamma}",
+            "Delta": "commit: " + "0123456789abcdef" * 2 + "01234567", "Epsilon": "tag: epsilon-signs", "Zeta": ""}
+    lines = "".join(f"- {{organisation: {org}, signed_by: {org} Rep, signed_on: 2021-01-1{i}{', ' + ref if ref else ''}}}\n"
+                    for i, (org, ref) in enumerate(refs.items()))
+    write(repo, "governance/guidelines.md",
+          "---\ntype: membership-guidelines\ntitle: Guidelines\ndate: 2021-01-09\ntlp: GREEN\n"
+          f"signing_required: true\nsignatures:\n{lines}---\n# Guidelines\n")
+    commit(repo, "2021-01-20T10:00:00Z", "guidelines with signatures")
+    return {"repo": repo, "alpha": alpha, "tampered": tampered, "gamma": gamma}
+
+
+@needs_ssh
+def test_signatures_through_check(signed_isac: dict[str, Any]) -> None:
+    repo: Path = signed_isac["repo"]
+    data = check_json(repo)
+    wow = question(data, "WOW-1.1")
+    assert wow["outcome"] == "fails"
+    why = wow["evidence"][0]["why"]
+    assert "Alpha: verified" in why and "Epsilon: verified" in why
+    assert "Gamma: declared, signed with a key not in allowed_signers" in why
+    assert "Zeta: declared" in why and "Beta: bad signature" in why and "Delta: commit or tag not found" in why
+    missing = " | ".join(wow["missing"])
+    assert "Beta has not signed: its signature does not hold" in missing and "altered after signing" in missing
+    assert "Delta has not signed" in missing and "does not exist" in missing
+    for org in ("Alpha", "Gamma", "Epsilon", "Zeta"):
+        assert f"{org} has not signed" not in missing
+    findings = {f["code"]: f for f in data["findings"] if f["code"].startswith("signature-")}
+    assert set(findings) == {"signature-bad", "signature-missing"}
+    assert findings["signature-bad"]["severity"] == "error"
+    assert findings["signature-bad"]["path"] == "governance/guidelines.md"
+    assert findings["signature-bad"]["line"] == 9  # Beta's entry
+    assert findings["signature-missing"]["line"] == 11  # Delta's entry
+    assert signed_isac["tampered"] in findings["signature-bad"]["message"]
+
+
+@needs_ssh
+def test_signatures_without_allowed_signers_are_not_verified(signed_isac: dict[str, Any]) -> None:
+    repo: Path = signed_isac["repo"]
+    write(repo, "isaccheck.yaml", "{}\n")
+    why = question(check_json(repo), "WOW-1.1")["evidence"][0]["why"]
+    assert "verified" not in why.replace("not verified", "")
+    assert "Alpha: declared, signed with a key not in allowed_signers" in why
+
+
+@needs_ssh
+def test_allowed_signers_missing_is_a_usage_error(signed_isac: dict[str, Any]) -> None:
+    repo: Path = signed_isac["repo"]
+    write(repo, "isaccheck.yaml", "allowed_signers: governance/nope\n")
+    result = run(repo, "check", code=2)
+    assert "isaccheck.yaml:1" in result.output and "does not exist" in result.output
+
+
+@needs_ssh
+def test_signatures_without_git_are_declared(signed_isac: dict[str, Any]) -> None:
+    data = check_json(signed_isac["repo"], "--no-git")
+    assert any("point at a git commit or tag" in w for w in data["warnings"])
+    assert not [f for f in data["findings"] if f["code"].startswith("signature-")]
+    assert "Beta has not signed" not in " ".join(question(data, "WOW-1.1")["missing"])
