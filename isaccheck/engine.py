@@ -256,7 +256,7 @@ def _holds_text(result: CheckResult) -> Text:
         first = result.evidence[0].why if result.evidence else Text("holds", "voldaan")
         return first
     shown = ", ".join(paths[:3]) + (f" (+{len(paths) - 3})" if len(paths) > 3 else "")
-    return Text(f"evidence: {shown}", f"bewijs: {shown}")
+    return Text(shown, shown)  # the basis ("evidence") is said by the outcome
 
 
 def _evaluate_questions(repo: Repository, pack: RulePack, as_of: dt.date, no_waivers: bool
