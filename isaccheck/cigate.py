@@ -43,6 +43,9 @@ def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: st
     baseline = None
     if policy.baseline:
         file = Path(policy.baseline) if cli_specs else root / policy.baseline
+        if not cli_specs and not file.resolve().is_relative_to(root.resolve()):
+            # The repository's own settings never make isaccheck read outside it.
+            raise GateSpecError(f"gate.baseline {policy.baseline} in isaccheck.yaml is outside the repository; refused")
         baseline = read_baseline(file, policy.baseline)
     return evaluate_gate(run.evaluation, policy, baseline, run.repository.profile.lines)
 

@@ -195,6 +195,14 @@ def test_bad_gate_in_isaccheck_yaml_is_a_usage_error(make_repo) -> None:
     assert result.exit_code == EXIT_USAGE and "isaccheck.yaml" in result.stderr
 
 
+def test_baseline_in_isaccheck_yaml_may_not_leave_the_repository(make_repo, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}")
+    root = make_repo({"isaccheck.yaml": f"gate:\n  baseline: ../outside.json\n"})
+    result = invoke("check", str(root), "--as-of", AS_OF.isoformat())
+    assert result.exit_code == EXIT_USAGE and "outside the repository" in result.stderr
+
+
 def test_without_a_gate_stderr_stays_quiet(make_repo) -> None:
     root = make_repo({"m.md": "---\ntype: minutes\ndate: 2026-03-12\nattendees: [Alpha]\n---\n"})
     plain = invoke("check", str(root), "--as-of", AS_OF.isoformat(), "--format", "json")
