@@ -534,19 +534,15 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
     """
     entries = list(source.entries())
     by_path = {e.path: e for e in entries}
-    if config is not None:
-        pass
-    elif CONFIG_FILE in by_path and by_path[CONFIG_FILE].kind == "file":
-        config = parse_config(_read_settings(source, CONFIG_FILE))
-    else:
-        config = Config()
-    profile_entry = by_path.get(PROFILE_FILE)
-    if profile_entry is None or profile_entry.kind != "file":
+    if config is None:
+        config = parse_config(settings_text(source, by_path, CONFIG_FILE))
+    profile_text = settings_text(source, by_path, PROFILE_FILE)
+    if profile_text is None:
         raise ConfigError(
             f"no {PROFILE_FILE} found in {source.label}: this is not an ISAC repository "
             f"(run `isaccheck init` to start one, or point isaccheck at the right folder)",
         )
-    profile, profile_findings = load_profile(_read_settings(source, PROFILE_FILE))
+    profile, profile_findings = load_profile(profile_text)
     loader = _Loader(source, config, profile, tlp_required)
     if only is None or PROFILE_FILE in only:
         loader.findings.extend(profile_findings)
@@ -563,11 +559,34 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
     )
 
 
-def _read_settings(source: Source, path: str) -> str:
+_NOT_A_FILE = {
+    "symlink-outside": "is a symbolic link pointing outside the repository; refused",
+    "symlink-broken": "is a symbolic link to nothing (or a loop of links)",
+    "other": "is not a regular file",
+}
+
+
+def settings_text(source: Source, by_path: Mapping[str, SourceEntry], path: str) -> str | None:
+    """The text of isac.yaml or isaccheck.yaml (None when absent); anything else is a ConfigError.
+
+    The one way both files are read, so a link that leaves the repository, a FIFO, an unreadable
+    file or bytes that are not UTF-8 all give the same clear configuration error.
+    """
+    entry = by_path.get(path)
+    if entry is None:
+        return None
+    if entry.kind != "file":
+        raise ConfigError(_NOT_A_FILE.get(entry.kind, "is not a regular file"), path)
+    return read_settings_file(source, path)
+
+
+def read_settings_file(source: Source, path: str) -> str:
+    """A file isaccheck needs in order to run at all (settings, a rule file) as text, or a ConfigError."""
     try:
         raw = source.read(path)
-    except OSError as exc:
-        raise ConfigError(f"cannot be read: {exc}", path) from None
+    except (OSError, GitError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise ConfigError(f"cannot be read: {why}", path) from None
     text, problem = _decode(raw, path)
     if problem is not None or text is None:
         raise ConfigError(problem.message.en if problem else "cannot be read", path, problem.line if problem else None)

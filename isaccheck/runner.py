@@ -12,7 +12,7 @@ from .engine import evaluate
 from .errors import ConfigError
 from .gitrepo import GitError
 from .model import Evaluation, Text
-from .repository import Repository, load_repository
+from .repository import Repository, load_repository, settings_text
 from .rulepack import RulePack, import_python_checks, load_packs
 from .sources import Source, WorkingTreeSource
 from .tlp import Label
@@ -76,9 +76,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
         source, commit = plan.source, plan.commit
     try:
         # The extra packs may register primitives (only with allow_code), so they load first.
-        entries = {e.path: e for e in source.entries()}
-        config_text = source.read(CONFIG_FILE).decode("utf-8", "replace") if CONFIG_FILE in entries else None
-        config = parse_config(config_text)
+        config = parse_config(settings_text(source, {e.path: e for e in source.entries()}, CONFIG_FILE))
         extra, warnings = _extra_packs(source, config.rule_packs, allow_code)
         pack = load_packs(extra)
         repo = load_repository(source, pack.tlp_required_types or None, config=config)
@@ -110,7 +108,6 @@ def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Reposi
     With `only` (repository.selection()), just those documents: `isaccheck validate`.
     """
     source = open_source(path)
-    entries = {e.path: e for e in source.entries()}
-    config = parse_config(source.read(CONFIG_FILE).decode("utf-8", "replace") if CONFIG_FILE in entries else None)
+    config = parse_config(settings_text(source, {e.path: e for e in source.entries()}, CONFIG_FILE))
     pack = load_packs(_extra_packs(source, config.rule_packs, allow_code=False)[0])
     return load_repository(source, pack.tlp_required_types or None, config=config, only=only)

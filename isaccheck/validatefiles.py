@@ -25,10 +25,16 @@ class Validated:
     findings: tuple[Finding, ...]
 
 
+def _has_profile(folder: Path) -> bool:
+    """isac.yaml is there: a file, or something in its place (a link, a FIFO) the loader reports on."""
+    profile = folder / PROFILE_FILE
+    return profile.is_symlink() or (profile.exists() and not profile.is_dir())
+
+
 def find_root(start: Path) -> Path:
     here = start.resolve()
     for folder in (here, *here.parents):
-        if (folder / PROFILE_FILE).is_file():
+        if _has_profile(folder):
             return folder
     raise ConfigError(f"no {PROFILE_FILE} in {start} or any folder above it: not inside an ISAC repository "
                       f"(run `isaccheck init` to start one, or give --root)")
@@ -47,7 +53,7 @@ def validate_files(files: list[Path], root: Path | None = None) -> Validated:
             common = Path.cwd()
         root = find_root(common)
     else:
-        if not (root / PROFILE_FILE).is_file():
+        if not _has_profile(root):
             raise ConfigError(f"no {PROFILE_FILE} in {root}: not the root of an ISAC repository")
         root = root.resolve()
     rel: list[str] = []

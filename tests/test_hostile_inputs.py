@@ -161,3 +161,53 @@ def test_fifos_sockets_and_folders_named_like_documents_are_skipped(tmp_path: Pa
     root = build(tmp_path, {"meetings/m.md": MINUTES})
     _special_files(root)
     run_everything(root)  # a FIFO that were read would hang the run
+
+
+def _settings_link_out(root: Path) -> None:
+    os.symlink("/etc/passwd", root / "isaccheck.yaml")
+
+
+def _profile_link_out(root: Path) -> None:
+    os.remove(root / "isac.yaml")
+    os.symlink("/etc/passwd", root / "isac.yaml")
+
+
+def _settings_fifo(root: Path) -> None:
+    os.mkfifo(root / "isaccheck.yaml")
+
+
+def _profile_fifo(root: Path) -> None:
+    os.remove(root / "isac.yaml")
+    os.mkfifo(root / "isac.yaml")
+
+
+def _settings_loop(root: Path) -> None:
+    os.symlink("isaccheck.yaml", root / "isaccheck.yaml")
+
+
+SETTINGS_FILES = {
+    "isaccheck.yaml links out": (_settings_link_out, "isaccheck.yaml: is a symbolic link pointing outside the repository"),
+    "isac.yaml links out": (_profile_link_out, "isac.yaml: is a symbolic link pointing outside the repository"),
+    "isaccheck.yaml is a FIFO": (_settings_fifo, "isaccheck.yaml: is not a regular file"),
+    "isac.yaml is a FIFO": (_profile_fifo, "isac.yaml: is not a regular file"),
+    "isaccheck.yaml links to itself": (_settings_loop, "isaccheck.yaml: is a symbolic link to nothing"),
+}
+
+
+@pytest.mark.parametrize("setup,message", SETTINGS_FILES.values(), ids=SETTINGS_FILES.keys())
+def test_settings_files_that_are_not_files_are_configuration_errors(
+        tmp_path: Path, setup: Callable[[Path], None], message: str) -> None:
+    """Regression: an isaccheck.yaml linking out of the repository raised PermissionError (exit 3)."""
+    root = build(tmp_path, {"meetings/m.md": MINUTES})
+    setup(root)
+    seen = run_everything(root, COMMANDS[:2] + COMMANDS[4:7], expect_exit={2})
+    for _code, output in seen.values():
+        assert message in output
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00\x01binary", b"types: [\xe9]\n", b"ignore: [x]\x00\n"],
+                         ids=["binary", "latin-1", "nul"])
+def test_settings_file_that_is_not_text_is_a_configuration_error(tmp_path: Path, content: bytes) -> None:
+    root = build(tmp_path, {"isaccheck.yaml": content})
+    seen = run_everything(root, COMMANDS[:2] + COMMANDS[4:7], expect_exit={2})
+    assert all("isaccheck.yaml" in output for _code, output in seen.values())
