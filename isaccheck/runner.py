@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from .engine import evaluate
 from .errors import ConfigError
 from .gitrepo import GitError
 from .model import Evaluation, Text
-from .repository import Repository, load_repository, settings_text
+from .repository import Repository, load_repository, read_settings_file, settings_text
 from .rulepack import RulePack, import_python_checks, load_packs
 from .sources import Source, WorkingTreeSource
 from .tlp import Label
@@ -37,14 +38,17 @@ def _extra_packs(source: Source, folders: tuple[str, ...], allow_code: bool) -> 
     entries = [e for e in source.entries() if e.kind == "file"]
     packs: list[tuple[str, dict[str, str]]] = []
     warnings: list[Text] = []
-    for folder in folders:
-        folder = folder.strip("/").removeprefix("./")
-        if folder.startswith("..") or folder.startswith("/"):
-            raise ConfigError(f"rule_packs: {folder} is outside the repository; refused", "isaccheck.yaml")
+    for given in folders:
+        folder = posixpath.normpath(given.replace("\\", "/")).removeprefix("./")
+        if folder == ".." or folder.startswith("../") or given.startswith("/") or folder == ".":
+            raise ConfigError(f"rule_packs: {given} is not a folder inside the repository; refused", "isaccheck.yaml")
         inside = [e for e in entries if e.path.startswith(folder + "/")]
+        if any(e.path == folder for e in entries):
+            raise ConfigError(f"rule_packs: {given} is a file; name the folder that holds the rule files",
+                              "isaccheck.yaml")
         if not inside:
             raise ConfigError(f"rule_packs: folder {folder} has no files", "isaccheck.yaml")
-        files = {e.path[len(folder) + 1:]: source.read(e.path).decode("utf-8") for e in inside
+        files = {e.path[len(folder) + 1:]: read_settings_file(source, e.path) for e in inside
                  if glob_match("**/*.yaml", e.path)}
         packs.append((folder, files))
         code = [e.path for e in inside if e.path.endswith(".py")]

@@ -211,3 +211,30 @@ def test_settings_file_that_is_not_text_is_a_configuration_error(tmp_path: Path,
     root = build(tmp_path, {"isaccheck.yaml": content})
     seen = run_everything(root, COMMANDS[:2] + COMMANDS[4:7], expect_exit={2})
     assert all("isaccheck.yaml" in output for _code, output in seen.values())
+
+
+def test_rule_pack_files_that_are_not_text_or_not_yaml(tmp_path: Path) -> None:
+    """Regression: a binary rule file in a repository rule pack raised UnicodeDecodeError (exit 3)."""
+    for name, content in {"binary": b"\x89PNG\r\n\x1a\n\x00\x00", "latin-1": b"id: \xe9\n",
+                          "yaml-error": b"id: [unclosed\n", "a list": b"- a\n- b\n", "empty": b""}.items():
+        root = tmp_path / name
+        write_tree(root, {"isac.yaml": PROFILE, "isaccheck.yaml": "rule_packs: [extra]\n",
+                          "extra/rule.yaml": content})
+        seen = run_everything(root, COMMANDS[:2] + COMMANDS[4:6], expect_exit={2})
+        for _code, output in seen.values():
+            assert "extra/rule.yaml" in output, (name, output)
+
+
+@pytest.mark.parametrize("folder,message", [
+    ("/etc", "/etc is not a folder inside the repository"),
+    ("../", "../ is not a folder inside the repository"),
+    ("extra/../..", "extra/../.. is not a folder inside the repository"),
+    (".", ". is not a folder inside the repository"),
+    ("isac.yaml", "isac.yaml is a file"),
+])
+def test_rule_pack_folder_outside_or_not_a_folder_is_refused_by_name(tmp_path: Path, folder: str, message: str) -> None:
+    """Regression: `/etc` lost its slash and was looked for as the folder `etc` inside the repository."""
+    root = build(tmp_path, {"isaccheck.yaml": f"rule_packs: ['{folder}']\n", "etc/x.yaml": "x: 1\n"})
+    seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30"], ["tlp", "{p}"]], expect_exit={2})
+    assert all(message in output for _code, output in seen.values())
+
