@@ -22,10 +22,15 @@ __all__ = ["parse_gate_specs", "judge", "path_prefix", "write_job_summary", "rea
 def read_baseline(file: Path, shown: str) -> Mapping[str, Any]:
     from .gate import check_baseline_data
 
+    if file.exists() and not file.is_file():  # a folder, or a FIFO that would block the run
+        raise GateSpecError(f"baseline {shown} is not a regular file")
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise GateSpecError(f"baseline {shown} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise GateSpecError(f"baseline {shown} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+                            f"it should be the JSON output of `isaccheck check --format json`") from None
     try:
         data = json.loads(text)
     except ValueError as exc:

@@ -225,6 +225,19 @@ def test_rule_pack_files_that_are_not_text_or_not_yaml(tmp_path: Path) -> None:
             assert "extra/rule.yaml" in output, (name, output)
 
 
+@pytest.mark.parametrize("baseline", [b"\xff\xfe binary", b"[1, 2]", b"{\"schema_version\": 5}", None],
+                         ids=["binary", "a list", "wrong version", "a FIFO"])
+def test_hostile_gate_baseline_is_a_configuration_error(tmp_path: Path, baseline: bytes | None) -> None:
+    """Regression: a baseline that is not UTF-8 raised UnicodeDecodeError (exit 3); a FIFO hung the run."""
+    root = build(tmp_path, {"isaccheck.yaml": "gate: {baseline: base.json}\n"})
+    if baseline is None:
+        os.mkfifo(root / "base.json")
+    else:
+        (root / "base.json").write_bytes(baseline)
+    seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30"]], expect_exit={2})
+    assert all("base.json" in output for _code, output in seen.values())
+
+
 @pytest.mark.parametrize("folder,message", [
     ("/etc", "/etc is not a folder inside the repository"),
     ("../", "../ is not a folder inside the repository"),
