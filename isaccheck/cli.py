@@ -52,6 +52,9 @@ def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 def _write(output: Path | None, text: str) -> None:
+    # Names from the file system or git may carry bytes that are not UTF-8 (as lone surrogates):
+    # shown escaped rather than failing the whole output.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -21,7 +21,7 @@ from .errors import ConfigError
 from .gitrepo import GitError
 from .model import LEVELS, Document, Finding, Severity, Text
 from .schemas import document_types, section_for_heading, validator_for
-from .sources import Source, SourceEntry
+from .sources import Source, SourceEntry, printable_path, valid_path
 from .validation import schema_findings
 from .yamlutil import YamlData, YamlError, load_yaml
 
@@ -457,6 +457,13 @@ class _Loader:
             if path in (PROFILE_FILE, CONFIG_FILE):
                 continue
             if path in ignored:
+                continue
+            if not valid_path(path):
+                if entry.kind != "other" and (path.endswith(SIDECAR_SUFFIX) or path.lower().endswith(".md")
+                                              or self.mapped_type(path) is not None):
+                    self.finding("file-name", Severity.ERROR, printable_path(path), None,
+                                 "the file name is not UTF-8 text or holds control characters; not read (rename it)",
+                                 "de bestandsnaam is geen UTF-8-tekst of bevat stuurtekens; niet gelezen (hernoem het)")
                 continue
             if entry.kind == "symlink-outside":
                 self.finding("symlink-outside", Severity.ERROR, path, None,

@@ -36,6 +36,32 @@ class Source(Protocol):
         ...
 
 
+# Control characters and the bidirectional overrides ("Trojan Source"): in a file name they break
+# `path:line: message` output and CI annotations, or make a name read differently than it is.
+_HOSTILE_CHARS = frozenset(
+    [chr(c) for c in range(0x20)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)]
+    + ["\u061c", "\u200e", "\u200f", "\u2028", "\u2029"]
+    + [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
+)
+
+
+def valid_path(path: str) -> bool:
+    """A name made of UTF-8 text, without control characters or bidirectional overrides."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, kept by the OS as lone surrogates
+        return False
+    return not _HOSTILE_CHARS.intersection(path)
+
+
+def printable_path(path: str) -> str:
+    """A path as it can be shown: non-UTF-8 bytes as \\xNN, hostile characters as \\n, \\u202e."""
+    if valid_path(path):
+        return path
+    shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(repr(c)[1:-1] if c in _HOSTILE_CHARS else c for c in shown)
+
+
 def _resolve(path: Path) -> Path | None:
     """Where a symbolic link ends up, or None for a loop of links (or one that cannot be followed)."""
     try:

@@ -213,6 +213,22 @@ def test_settings_file_that_is_not_text_is_a_configuration_error(tmp_path: Path,
     assert all("isaccheck.yaml" in output for _code, output in seen.values())
 
 
+def test_file_names_that_are_not_utf8_or_hold_control_characters(tmp_path: Path) -> None:
+    """Regression: a name with a byte that is not UTF-8 made every output raise UnicodeEncodeError."""
+    value_case = "---\ntype: value-case\n---\n"
+    root = build(tmp_path, {"line\nbreak.md": value_case, "bidi\u202eevil.md": value_case,
+                            "fine \u00e9 name.md": value_case})
+    bad = os.fsdecode(b"bad\xff.md")
+    (root / bad).write_text(value_case, encoding="utf-8")
+    (root / os.fsdecode(b"not-a-document-\xff.pdf")).write_bytes(b"%PDF")
+    seen = run_everything(root, COMMANDS + ALL_FORMATS)
+    result = json.loads(seen[" ".join(COMMANDS[1])][1])
+    named = {f["path"] for f in result["findings"] if f["code"] == "file-name"}
+    # Only files isaccheck would read are named, escaped; a valid name is read as usual.
+    assert named == {"bad\\xff.md", "line\\nbreak.md", "bidi\\u202eevil.md"}
+    assert "fine \u00e9 name.md" in seen[" ".join(COMMANDS[0])][1]
+
+
 def test_rule_pack_files_that_are_not_text_or_not_yaml(tmp_path: Path) -> None:
     """Regression: a binary rule file in a repository rule pack raised UnicodeDecodeError (exit 3)."""
     for name, content in {"binary": b"\x89PNG\r\n\x1a\n\x00\x00", "latin-1": b"id: \xe9\n",
