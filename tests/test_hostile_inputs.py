@@ -241,6 +241,18 @@ def test_rule_pack_files_that_are_not_text_or_not_yaml(tmp_path: Path) -> None:
             assert "extra/rule.yaml" in output, (name, output)
 
 
+@pytest.mark.parametrize("settings", [
+    "rule_packs: [isac.yaml]\n", "rule_packs: [../]\n", "rule_packs: [/etc]\n", "rule_packs: [nothing-here]\n",
+    "rule_packs: extra\n", "rule_packs: [[a]]\n", "types: x\n", "types: [{glob: 5, type: [a]}]\n",
+    "rules: {STR-1.1: 5}\n", "rules: [a]\n", "max_file_size_kb: -1\n", "max_file_size_kb: lots\n",
+    "ignore: '**'\n", "gate: {baseline: ../outside.json}\n", "gate: {levels: {STR: 9}}\n", "allowed_signers: /etc/passwd\n",
+    "tlp: {published_paths: 5}\n", "attestation: {months: -3}\n", "history: {imported_until: never}\n",
+    "- a list\n", "just text\n", "unknown_key: 1\n",
+])
+def test_hostile_settings(tmp_path: Path, settings: str) -> None:
+    run_everything(build(tmp_path, {"isaccheck.yaml": settings, "meetings/m.md": MINUTES}))
+
+
 @pytest.mark.parametrize("baseline", [b"\xff\xfe binary", b"[1, 2]", b"{\"schema_version\": 5}", None],
                          ids=["binary", "a list", "wrong version", "a FIFO"])
 def test_hostile_gate_baseline_is_a_configuration_error(tmp_path: Path, baseline: bytes | None) -> None:
@@ -266,4 +278,3 @@ def test_rule_pack_folder_outside_or_not_a_folder_is_refused_by_name(tmp_path: P
     root = build(tmp_path, {"isaccheck.yaml": f"rule_packs: ['{folder}']\n", "etc/x.yaml": "x: 1\n"})
     seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30"], ["tlp", "{p}"]], expect_exit={2})
     assert all(message in output for _code, output in seen.values())
-
