@@ -62,9 +62,40 @@ def init_repository(target: Path, lang: str, name: str | None = None) -> list[st
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
         raise ConfigError(f"{target / existing[0]} already exists{more}; isaccheck init never overwrites, "
                           f"so nothing was written")
+    for rel in files:
+        blocker = _not_a_folder(target, rel)
+        if blocker is not None:
+            raise ConfigError(f"{blocker} is in the way: init needs a folder there inside {target}, "
+                              f"so nothing was written")
+    written: list[str] = []
     for rel, text in files.items():
         path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(text)
-    return list(files)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+                handle.write(text)
+        except OSError as exc:
+            done = f" ({len(written)} file(s) were written before: {', '.join(written)})" if written else \
+                " (nothing was written)"
+            raise ConfigError(f"cannot write {path}: {exc.strerror or exc}{done}") from None
+        written.append(rel)
+    return written
+
+
+def _not_a_folder(target: Path, rel: str) -> Path | None:
+    """The first existing parent of target/rel that is a file, or a link leading out of target."""
+    here = target
+    for part in rel.split("/")[:-1]:
+        here = here / part
+        if here.is_symlink():
+            try:
+                inside = here.resolve().is_relative_to(target.resolve()) and here.resolve().is_dir()
+            except (OSError, RuntimeError):
+                inside = False
+            if not inside:
+                return here
+        elif here.exists() and not here.is_dir():
+            return here
+        elif not here.exists():
+            return None
+    return None

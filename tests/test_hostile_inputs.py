@@ -278,3 +278,33 @@ def test_rule_pack_folder_outside_or_not_a_folder_is_refused_by_name(tmp_path: P
     root = build(tmp_path, {"isaccheck.yaml": f"rule_packs: ['{folder}']\n", "etc/x.yaml": "x: 1\n"})
     seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30"], ["tlp", "{p}"]], expect_exit={2})
     assert all(message in output for _code, output in seen.values())
+
+
+# -- init ----------------------------------------------------------------------------------------
+
+def test_init_with_a_file_where_a_folder_goes_writes_nothing(tmp_path: Path) -> None:
+    """Regression: a file named .github made init raise NotADirectoryError (exit 3) halfway."""
+    target = tmp_path / "new"
+    target.mkdir()
+    (target / ".github").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["init", str(target), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert ".github is in the way" in result.output and "nothing was written" in result.output
+    assert sorted(p.name for p in target.iterdir()) == [".github"]
+
+
+def test_init_does_not_follow_a_folder_link_out_of_the_target(tmp_path: Path) -> None:
+    target, elsewhere = tmp_path / "new", tmp_path / "elsewhere"
+    target.mkdir()
+    elsewhere.mkdir()
+    os.symlink(elsewhere, target / "governance")
+    result = CliRunner().invoke(cli, ["init", str(target), "--lang", "nl"])
+    assert result.exit_code == 2 and "governance is in the way" in result.output
+    assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in target.iterdir()) == ["governance"]
+
+
+def test_init_where_nothing_can_be_written_is_exit_2(tmp_path: Path) -> None:
+    """Regression: an OSError while writing (a folder that cannot be made) was exit 3."""
+    result = CliRunner().invoke(cli, ["init", "/proc/isaccheck-cannot-be-here", "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.output and "nothing was written" in result.output
