@@ -58,7 +58,15 @@ def _write(output: Path | None, text: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write_file(output, text.encode("utf-8"))
+
+
+def _write_file(output: Path, data: bytes) -> None:
+    """-o FILE: a file that cannot be written is a usage error, not a bug."""
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise IsaccheckError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 _GIT_MODES: dict[str, GitMode] = {"auto": "auto", "on": "on", "off": "off"}
@@ -222,7 +230,7 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
     built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
     if fmt == "pdf":
         assert output is not None
-        output.write_bytes(reportmod.render_pdf(built))
+        _write_file(output, reportmod.render_pdf(built))
     else:
         _write(output, reportmod.render(built, fmt))
 

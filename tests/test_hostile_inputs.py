@@ -308,3 +308,13 @@ def test_init_where_nothing_can_be_written_is_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["init", "/proc/isaccheck-cannot-be-here", "--lang", "en"])
     assert result.exit_code == 2, result.output
     assert "cannot write" in result.output and "nothing was written" in result.output
+
+
+@pytest.mark.parametrize("command", [["check", "{p}", "--as-of", "2026-06-30"], ["tlp", "{p}"],
+                                     ["report", "{p}", "--year", "2026", "--format", "md"],
+                                     ["history", "{p}"]])
+def test_output_file_that_cannot_be_written_is_exit_2(tmp_path: Path, command: list[str]) -> None:
+    """Regression: -o in a folder that does not exist raised FileNotFoundError (exit 3)."""
+    root = build(tmp_path, {"meetings/m.md": MINUTES})
+    seen = run_everything(root, [command + ["-o", str(tmp_path / "no-such-folder" / "out.txt")]], expect_exit={2})
+    assert all("cannot write" in output and "no-such-folder" in output for _code, output in seen.values())
