@@ -17,6 +17,7 @@ from . import gitevidence
 from .errors import ConfigError
 from .gitrepo import GitError
 from .model import CAPABILITIES, Evaluation, Text
+from .repository import MAX_TREND_YEARS, first_document_year
 from .runner import check, load_for_inventory, open_source
 
 Progress = Callable[[str], None]
@@ -60,9 +61,8 @@ def _first_year(path: Path, repo: Any, today: dt.date) -> int:
         except GitError as exc:
             raise ConfigError(f"git: {exc}") from None
         if first is not None:
-            return int(first.date.year)
-    dated = [d.date.year for d in load_for_inventory(path).documents if d.date is not None and d.date <= today]
-    return min(dated) if dated else today.year
+            return max(int(first.date.year), today.year - MAX_TREND_YEARS)
+    return first_document_year(load_for_inventory(path).documents, today)
 
 
 def profile_history(path: Path, since: int | None = None, *, today: dt.date | None = None,

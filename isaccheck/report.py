@@ -28,7 +28,7 @@ from . import runner
 from .errors import ConfigError, IsaccheckError
 from .i18n import MARKS, OUTCOME_WORDS, WORDS
 from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, QuestionResult, Text
-from .repository import Repository
+from .repository import Repository, first_document_year
 from .rulepack import RulePack
 from .tlp import Label, most_restrictive
 from .tlpout import document_labels
@@ -333,8 +333,7 @@ def evaluation_date(year: int, today: dt.date | None = None) -> dt.date:
 
 
 def first_year(repo: Repository, as_of: dt.date) -> int:
-    years = [d.date.year for d in repo.documents if d.date is not None and d.date <= as_of]
-    return min(years) if years else as_of.year
+    return first_document_year(repo.documents, as_of)
 
 
 # -- building the model -------------------------------------------------------------------------

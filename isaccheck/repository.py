@@ -111,6 +111,17 @@ class Repository:
     signature_checks: Mapping[tuple[str, str], SignatureCheck] = field(default_factory=dict)
 
 
+# The trend (report, history) starts at the first year with dated documents, looking back at most
+# this many years: one document dated 0001-01-01 must not mean two thousand evaluations.
+MAX_TREND_YEARS = 30
+
+
+def first_document_year(documents: Iterable[Document], as_of: dt.date) -> int:
+    """The year of the earliest dated document up to as_of (at most MAX_TREND_YEARS back), or as_of's."""
+    years = [d.date.year for d in documents if d.date is not None and d.date <= as_of]
+    return max(min(years), as_of.year - MAX_TREND_YEARS) if years else as_of.year
+
+
 def dig(data: Any, dotted: str) -> Any:
     """The value at a dotted path ("isac.platform.online", "signatures.0.organisation")."""
     value = data

@@ -318,3 +318,100 @@ def test_output_file_that_cannot_be_written_is_exit_2(tmp_path: Path, command: l
     root = build(tmp_path, {"meetings/m.md": MINUTES})
     seen = run_everything(root, [command + ["-o", str(tmp_path / "no-such-folder" / "out.txt")]], expect_exit={2})
     assert all("cannot write" in output and "no-such-folder" in output for _code, output in seen.values())
+
+
+# -- documents -----------------------------------------------------------------------------------
+
+HOSTILE_DOCUMENTS: dict[str, dict[str, str | bytes]] = {
+    "frontmatter a scalar, a list, a number": {"a.md": "---\nhello\n---\n", "b.md": "---\n- a\n- type: minutes\n---\n",
+                                               "c.md": "---\n5\n---\n", "d.md": "---\n!!binary aGk=\n---\n"},
+    "type a list, a number, null, a mapping": {"a.md": "---\ntype: [minutes]\n---\n", "b.md": "---\ntype: 5\n---\n",
+                                               "c.md": "---\ntype: null\n---\n", "d.md": "---\ntype: {a: 1}\n---\n"},
+    "0 bytes and empty frontmatter": {"a.md": "", "b.pdf.meta.yaml": "", "c.md": "---\n---\n", "d.md": "---\n",
+                                      "e.md": "---\n...\n"},
+    "NUL byte in the middle": {"a.md": MINUTES.replace("Body", "Bo\x00dy"), "b.md": "---\ntype: minutes\x00\n---\n",
+                               "c.md": MINUTES + "x" * 9000 + "\x00"},
+    "line endings": {"a.md": MINUTES.replace("\n", "\r\n"), "b.md": MINUTES.replace("\n", "\r"),
+                     "c.md": "\ufeff" + MINUTES, "d.md": MINUTES.replace("\n", "\u2028")},
+    "tabs": {"a.md": MINUTES.replace("date:", "date:\t"), "b.md": "---\ntype:\tminutes\n\tdate: x\n---\n"},
+    "sidecars odd": {"a.pdf.meta.yaml": "- a\n", "b.pdf.meta.yaml": "type: minutes\ndate: 2026-01-01\n",
+                     ".meta.yaml": "type: charter\n", "d.md.meta.yaml": "type: charter\n", "d.md": MINUTES,
+                     "e.pdf.meta.yaml.meta.yaml": "type: charter\n", "e.pdf.meta.yaml": "type: value-case\n"},
+    "duplicated keys": {"a.md": "---\ntype: minutes\ntype: charter\ndate: 2026-01-01\ndate: x\n---\n"},
+    "extremely long lines": {"a.md": "---\ntype: charter\npurpose: " + "x" * 300_000 + "\n---\n" + "y" * 300_000},
+    "many headings": {"a.md": "---\ntype: membership-guidelines\n---\n"
+                      + "\n".join("#" * (i % 7 + 1) + " Toetredingscriteria" * 20 for i in range(3000))},
+    "deeply nested": {"a.md": "---\ntype: charter\npurpose: " + "[" * 3000 + "]" * 3000 + "\n---\n",
+                      "b.md": "---\ntype: charter\nx: " + "- " * 3000 + "a\n---\n"},
+    "huge and odd numbers": {"a.md": "---\ntype: annual-plan\nyear: 99999999999999999999999999\n---\n",
+                             "b.md": "---\ntype: roadmap\nfrom_year: -99999999999999999\nto_year: 1e400\n---\n",
+                             "c.md": "---\ntype: minutes\ndate: 9999-12-31\ntlp: AMBER\n---\n",
+                             "d.md": "---\ntype: minutes\ndate: 0001-01-01\ntlp: AMBER\n---\n"},
+    "years as text": {"a.md": "---\ntype: annual-plan\nyear: '2026'\n---\n", "b.md": "---\ntype: evaluation\nyear: 2026.0\n---\n",
+                      "c.md": "---\ntype: roadmap\nfrom_year: true\nto_year: 2026-01-01\n---\n"},
+    "markup and bidi in titles": {
+        "a.md": '---\ntype: charter\ntitle: "::error file=x,line=1::pwn\\n<script>alert(1)</script> \u202e ]]> -->"\n---\n',
+        "b.md": "---\ntype: minutes\ndate: 2026-03-01\ntlp: AMBER\nattendees: ['<script>', '::error::x']\n"
+                "roundtable: ['x', {category: '<b>', tlp: \"RED\\n::error::y\"}]\n---\n"},
+    "odd shapes of structured fields": {
+        "g.md": "---\ntype: membership-guidelines\nsignatures: [Alpha, 5, null, {organisation: [x], commit: 5, tag: [1]}]\n---\n",
+        "s.md": "---\ntype: shared-information\ntlp: AMBER\nshared_with: public\n---\n",
+        "m.md": "---\ntype: minutes\ndate: 2026-03-01\ntlp: AMBER\nroundtable: [phishing, 5]\nactions: [do it, {due: never}]\n---\n",
+        "p.md": "---\ntype: good-practice\nbased_on: minutes.md\n---\n",
+        "w.md": "---\ntype: working-group\nmeetings: [soon, 5, 2026-13-45]\nmembers: Alpha\n---\n",
+        "y.md": "---\ntype: annual-plan\nyear: '2026'\nresources: [{kind: money}, 7]\n---\n",
+        "a.md": "---\ntype: self-assessment\ndate: 2026-03-01\ntlp: AMBER\nanswers: {STR-1.1: yes, STR-1.2: [1], "
+                "STR-1.3: {Alpha: {answer: 5}}, NOPE-9: x, STR-1.4: {answer: null}, STR-1.5: {Alpha: [yes]}}\n---\n",
+        "b.md": "---\ntype: self-assessment\ndate: 2026-03-01\ntlp: AMBER\nanswers: [yes, no]\n---\n",
+    },
+    "sidecars for missing files": {"gone.pdf.meta.yaml": "type: minutes\ndate: 2026-01-01\ntlp: AMBER\n",
+                                   "dir/gone.docx.meta.yaml": "type: charter\npurpose: x\n"},
+}
+
+
+@pytest.mark.parametrize("files", HOSTILE_DOCUMENTS.values(), ids=HOSTILE_DOCUMENTS.keys())
+def test_hostile_documents(tmp_path: Path, files: dict[str, str | bytes]) -> None:
+    run_everything(build(tmp_path, {"meetings/2026-03-01/minutes.md": MINUTES, **files}))
+
+
+def test_hostile_documents_in_every_output_format(tmp_path: Path) -> None:
+    every: dict[str, str | bytes] = {}
+    for name, files in HOSTILE_DOCUMENTS.items():
+        every.update({f"{name.replace(' ', '-')}/{rel}": content for rel, content in files.items()})
+    run_everything(build(tmp_path, every), ALL_FORMATS)
+
+
+def test_a_file_that_cannot_be_read_is_a_finding_and_the_run_goes_on(tmp_path: Path) -> None:
+    """The standard for an unreadable file (chmod 000 does not stop root, so the source refuses)."""
+    import datetime as dt
+
+    from isaccheck.runner import check
+    from isaccheck.sources import WorkingTreeSource
+
+    class Refusing(WorkingTreeSource):
+        def read(self, path: str) -> bytes:
+            if path.startswith("locked"):
+                raise PermissionError(13, "Permission denied", path)
+            return super().read(path)
+
+    root = build(tmp_path, {"meetings/2026-03-01/minutes.md": MINUTES, "locked.md": MINUTES,
+                            "locked.pdf.meta.yaml": "type: charter\n"})
+    run = check(root, dt.date(2026, 6, 30), source=Refusing(root))
+    unreadable = {(f.path, f.code) for f in run.evaluation.findings if "Permission denied" in f.message.en}
+    assert unreadable == {("locked.md", "unreadable"), ("locked.pdf.meta.yaml", "unreadable")}
+    assert [d.path for d in run.repository.documents] == ["meetings/2026-03-01/minutes.md"]
+
+
+def test_a_document_dated_in_year_1_does_not_make_the_trend_two_thousand_years_long(tmp_path: Path) -> None:
+    """Regression: report and history evaluated every year end since 0001 (minutes each)."""
+    import json
+    import time
+
+    root = build(tmp_path, {"meetings/m.md": MINUTES, "old.md": "---\ntype: minutes\ndate: 0001-01-01\ntlp: AMBER\n---\n"})
+    started = time.monotonic()
+    seen = run_everything(root, [["report", "{p}", "--year", "2026", "--format", "md"], ["history", "{p}", "--format", "json"]])
+    assert time.monotonic() - started < 60
+    points = json.loads(seen["history {p} --format json"][1])["points"]
+    from isaccheck.repository import MAX_TREND_YEARS
+
+    assert len(points) <= MAX_TREND_YEARS + 2
