@@ -38,7 +38,7 @@ def _calendar(ev: Evidence, waivers: Iterable[Waiver], horizon: dt.date) -> list
                 signed.add(entry["organisation"].strip().lower())
     for participant in ev.profile.participants:
         joining = participant.joined is not None and as_of < participant.joined <= horizon
-        recent = participant.current(as_of) and participant.joined is not None and participant.joined > as_of - dt.timedelta(days=HORIZON_DAYS)
+        recent = participant.current(as_of) and participant.joined is not None and participant.joined > _shifted(as_of, -HORIZON_DAYS)
         if (joining or recent) and participant.organisation.strip().lower() not in signed:
             found.append(ComingDue((participant.joined or as_of).isoformat(), Text(
                 f"new participant {participant.organisation} has not signed the membership guidelines (WOW-1.1)",
@@ -56,7 +56,7 @@ def _calendar(ev: Evidence, waivers: Iterable[Waiver], horizon: dt.date) -> list
 def coming_due(ev: Evidence, questions: tuple[QuestionResult, ...], waivers: Iterable[Waiver],
                evaluate_at: Callable[[dt.date], Mapping[str, QuestionResult]]) -> tuple[ComingDue, ...]:
     """evaluate_at(date) -> the question results for the same evidence at a later date."""
-    horizon = ev.as_of + dt.timedelta(days=HORIZON_DAYS)
+    horizon = _shifted(ev.as_of, HORIZON_DAYS)
     found = _calendar(ev, waivers, horizon)
     already = {c.question for c in found}
     cache: dict[dt.date, Mapping[str, QuestionResult]] = {}
@@ -84,3 +84,11 @@ def coming_due(ev: Evidence, questions: tuple[QuestionResult, ...], waivers: Ite
             f"{q.id} no longer holds from {high} without new evidence: {why.en}",
             f"{q.id} is vanaf {high} niet meer voldaan zonder nieuw bewijs: {why.nl}"), q.id))
     return tuple(sorted(found, key=lambda c: (c.due, c.question or "", c.message.en)))
+
+
+def _shifted(day: dt.date, days: int) -> dt.date:
+    """day + days, stopping at the first and last date there are (--as-of 9999-12-31)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min

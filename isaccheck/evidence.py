@@ -16,10 +16,17 @@ from .repository import Participant, Profile, Repository, dig, parse_date
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` earlier, clamped to the month's end (31 March - 1 month = 28/29 Feb)."""
+    """The same day `months` earlier, clamped to the month's end (31 March - 1 month = 28/29 Feb).
+
+    A window reaching before the year 1 (months: 99999999 in isaccheck.yaml) starts at the first day.
+    """
     total = day.year * 12 + (day.month - 1) - months
     year, month = divmod(total, 12)
     month += 1
+    if year < dt.MINYEAR:
+        return dt.date.min
+    if year > dt.MAXYEAR:
+        return dt.date.max
     for candidate in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, min(day.day, candidate))

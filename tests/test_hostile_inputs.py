@@ -415,3 +415,26 @@ def test_a_document_dated_in_year_1_does_not_make_the_trend_two_thousand_years_l
     from isaccheck.repository import MAX_TREND_YEARS
 
     assert len(points) <= MAX_TREND_YEARS + 2
+
+
+# -- dates at the edges --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    ["check", "{p}", "--as-of", "9999-12-31", "--format", "json"],
+    ["check", "{p}", "--as-of", "0001-01-01", "-v"],
+    ["report", "{p}", "--as-of", "9999-12-31", "--format", "md"],
+    ["report", "{p}", "--as-of", "0001-01-01", "--format", "md"],
+])
+def test_evaluation_dates_at_the_ends_of_the_calendar(tmp_path: Path, command: list[str]) -> None:
+    """Regression: --as-of 9999-12-31 overflowed in the coming-due horizon (exit 3)."""
+    root = build(tmp_path, {"meetings/m.md": MINUTES, "isaccheck.yaml": "rules: {STR-1.3: {months: 99999999}}\n"})
+    seen = run_everything(root, [command])
+    assert "could not be evaluated" not in next(iter(seen.values()))[1]
+
+
+def test_a_window_reaching_before_the_year_1_covers_everything(tmp_path: Path) -> None:
+    """Regression: `months: 99999999` in isaccheck.yaml made STR-1.3 an error ("AssertionError: unreachable")."""
+    root = build(tmp_path, {"meetings/m.md": MINUTES, "isaccheck.yaml": "rules: {STR-1.3: {months: 99999999}}\n"})
+    seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30", "--format", "json"]])
+    result = json.loads(next(iter(seen.values()))[1])
+    assert next(q for q in result["questions"] if q["id"] == "STR-1.3")["outcome"] != "error"
