@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> Any:
 
 @cli.command("report")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--year", type=int, metavar="YYYY", help="The year to report on (default: the current year).")
+@click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Report language (default: isac.yaml's language).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
@@ -226,7 +226,8 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
 
     if fmt == "pdf" and output is None:
         raise click.UsageError("--format pdf needs --output FILE")
-    year = year or (as_of.year if as_of else dt.date.today().year)
+    if year is None:
+        year = as_of.year if as_of else dt.date.today().year
     built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
     if fmt == "pdf":
         assert output is not None
@@ -239,7 +240,7 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
 
 @cli.command("history")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--since", type=int, metavar="YEAR", help="First year-end to show (default: the first commit's year).")
+@click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")

@@ -438,3 +438,11 @@ def test_a_window_reaching_before_the_year_1_covers_everything(tmp_path: Path) -
     seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30", "--format", "json"]])
     result = json.loads(next(iter(seen.values()))[1])
     assert next(q for q in result["questions"] if q["id"] == "STR-1.3")["outcome"] != "error"
+
+
+@pytest.mark.parametrize("command", [["report", "{p}", "--year", "0"], ["report", "{p}", "--year", "-5"],
+                                     ["history", "{p}", "--since", "-1"], ["history", "{p}", "--since", "0"]])
+def test_years_outside_the_calendar_are_usage_errors(tmp_path: Path, command: list[str]) -> None:
+    """Regression: --year -5 and --since -1 raised ValueError (exit 3); --year 0 meant this year."""
+    seen = run_everything(build(tmp_path, {}), [command], expect_exit={2})
+    assert all("is not in the range" in output for _code, output in seen.values())
