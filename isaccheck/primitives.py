@@ -48,6 +48,8 @@ PRIMITIVES: dict[str, Primitive] = {}
 TYPE = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 MONTHS = {"type": "integer", "minimum": 1, "description": "window in months up to the evaluation date"}
 COUNT = {"type": "integer", "minimum": 1}
+# A check that misses one document per period or year lists this many, then counts the rest.
+MAX_LISTED_PERIODS = 10
 SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 FIELDS = {"type": "array", "items": {"type": "string"}}
 WHERE = {"type": "object", "additionalProperties": {}}
@@ -330,7 +332,10 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
     """
     count = p.get("years", 1)
     offset = p.get("offset", 1)
-    wanted = [ev.as_of.year - offset - i for i in range(count)]
+    # Years before the year 1 do not exist: `years: 99999999` in isaccheck.yaml asks for every year.
+    wanted = [ev.as_of.year - offset - i for i in range(min(count, max(ev.as_of.year - offset, 0)))]
+    beyond_calendar = count - len(wanted)
+    wanted_set = set(wanted)
     fields = list(p.get("fields") or [])
     found: dict[int, Document] = {}
     lacking: dict[int, list[Text]] = {}
@@ -338,7 +343,7 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
         year = doc.meta.get("year")
         if not isinstance(year, int):
             year = doc.date.year if doc.date else None
-        if not isinstance(year, int) or year not in wanted:
+        if not isinstance(year, int) or year not in wanted_set:
             continue
         absent = _missing_fields(ev, doc, fields)
         if absent:
@@ -349,17 +354,18 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
         found.setdefault(year, doc)
     evidence = [_ref(doc, f"{doc.type} for {year}", f"{doc.type} over {year}") for year, doc in sorted(found.items())]
     absent_years = [y for y in wanted if y not in found]
-    if not absent_years:
+    if not absent_years and not beyond_calendar:
         return _ok(evidence)
     # A document that exists but lacks a field says best what to do, so it comes first, and its
     # year is not reported as having no document at all.
     near_misses = [t for y in absent_years for t in lacking.get(y, [])]
-    return _fail(
-        near_misses[:3]
-        + [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen vastgesteld(e) {_type_words(p['type'])} over {y}")
-           for y in absent_years if y not in lacking],
-        evidence,
-    )
+    without = [y for y in absent_years if y not in lacking]
+    listed = [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen vastgesteld(e) {_type_words(p['type'])} over {y}")
+              for y in without[:MAX_LISTED_PERIODS]]
+    more = len(without) - len(listed) + beyond_calendar
+    if more:
+        listed.append(Text(f"and {more} earlier year(s) without one", f"en nog {more} eerdere jaren zonder"))
+    return _fail(near_misses[:3] + listed, evidence)
 
 
 @primitive("ratio", required=("type", "threshold"), type=TYPE, months=MONTHS, where=WHERE,
@@ -438,9 +444,16 @@ def periodic_documents(ev: Evidence, p: Params) -> CheckResult:
     docs = [d for d in ev.docs(p["type"]) if _where_ok(ev, d, p.get("where")) and not _missing_fields(ev, d, fields)]
     evidence: list[EvidenceRef] = []
     missing: list[Text] = []
+    earliest = min((d.date for d in docs if d.date), default=None)
     for index in range(p["periods"]):
         end = months_before(ev.as_of, index * p["period_months"])
         start = months_before(ev.as_of, (index + 1) * p["period_months"])
+        if end == dt.date.min or (len(missing) >= MAX_LISTED_PERIODS and (earliest is None or end < earliest)):
+            # No document lies this far back: every remaining period misses one. Counted, not
+            # walked, so `periods: 99999999` in isaccheck.yaml is a quick answer, not a hang.
+            left = p["periods"] - index
+            missing.append(Text(f"and {left} earlier period(s) without one", f"en nog {left} eerdere periode(n) zonder"))
+            break
         inside = [d for d in docs if d.date and start < d.date <= end]
         if inside:
             evidence.append(_ref(inside[-1], f"covers {start + dt.timedelta(days=1)} to {end}",

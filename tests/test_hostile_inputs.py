@@ -446,3 +446,32 @@ def test_years_outside_the_calendar_are_usage_errors(tmp_path: Path, command: li
     """Regression: --year -5 and --since -1 raised ValueError (exit 3); --year 0 meant this year."""
     seen = run_everything(build(tmp_path, {}), [command], expect_exit={2})
     assert all("is not in the range" in output for _code, output in seen.values())
+
+
+def _extreme_overrides() -> str:
+    """isaccheck.yaml giving every integer rule parameter the largest value its schema allows (or 99999999)."""
+    from isaccheck.rulepack import load_builtin
+
+    lines = ["rules:"]
+    for rule in load_builtin().rules:
+        values = {name: param.schema.get("maximum", 99_999_999) for name, param in rule.parameters.items()
+                  if param.schema.get("type") == "integer"}
+        if values:
+            lines.append(f"  {rule.id}: {json.dumps(values)}")
+    return "\n".join(lines) + "\n"
+
+
+def test_extreme_rule_parameters_answer_quickly_and_never_break_a_rule(tmp_path: Path) -> None:
+    """Regression: `periods: 99999999` (SIT-3.2) walked every period (a hang) and `years: 99999999`
+    built a list of a hundred million years; each now lists ten and counts the rest."""
+    import time
+
+    root = build(tmp_path, {"meetings/m.md": MINUTES, "isaccheck.yaml": _extreme_overrides(),
+                            "pictures/p.md": "---\ntype: situational-picture\ndate: 2026-05-01\ntlp: AMBER\noutlook: x\n---\n"})
+    started = time.monotonic()
+    seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30", "--format", "json"]])
+    assert time.monotonic() - started < 30
+    result = json.loads(next(iter(seen.values()))[1])
+    assert [q["id"] for q in result["questions"] if q["outcome"] == "error"] == []
+    for question in result["questions"]:
+        assert len(json.dumps(question)) < 20_000, question["id"]
