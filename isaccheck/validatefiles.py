@@ -43,9 +43,11 @@ def find_root(start: Path) -> Path:
 def validate_files(files: list[Path], root: Path | None = None) -> Validated:
     absolute = []
     for file in files:
-        if not file.exists():
+        if not file.exists() and not file.is_symlink():
             raise ConfigError(f"{file} does not exist")
-        absolute.append(file.resolve())
+        # The folders resolved, the file itself not: a link is reported by the loader (where it
+        # leads, or that it leads nowhere), never followed out of the repository.
+        absolute.append(file.absolute().parent.resolve() / file.name)
     if root is None:
         if absolute:
             common = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in absolute]))

@@ -475,3 +475,14 @@ def test_extreme_rule_parameters_answer_quickly_and_never_break_a_rule(tmp_path:
     assert [q["id"] for q in result["questions"] if q["outcome"] == "error"] == []
     for question in result["questions"]:
         assert len(json.dumps(question)) < 20_000, question["id"]
+
+
+def test_validate_reports_a_named_link_instead_of_following_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: `validate d/out.md` (a link to /etc/passwd) looked for isac.yaml in /etc; a loop 'did not exist'."""
+    root = build(tmp_path, {"d/m.md": MINUTES})
+    os.symlink("/etc/passwd", root / "d" / "out.md")
+    os.symlink("loop.md", root / "d" / "loop.md")
+    monkeypatch.chdir(root)
+    seen = run_everything(root, [["validate", "d/out.md"], ["validate", "d/loop.md"]])
+    assert seen["validate d/out.md"][0] == 1 and "d/out.md: error: symbolic link pointing outside" in seen["validate d/out.md"][1]
+    assert "d/loop.md: warning: symbolic link to nothing (or a loop of links)" in seen["validate d/loop.md"][1]
