@@ -778,8 +778,9 @@ def no_findings(ev: Evidence, p: Params) -> CheckResult:
             if any(finding.code.startswith(code) for code in p["codes"]):
                 hits.append((doc, finding))
     if not hits:
-        return _ok([EvidenceRef(path=".", why=Text(f"{len(docs)} documents without such findings",
-                                                   f"{len(docs)} documenten zonder zulke bevindingen"))])
+        shown = ", ".join(f"`{c}`" for c in p["codes"])
+        return _ok([EvidenceRef(path=".", why=Text(f"{len(docs)} documents without findings {shown}",
+                                                   f"{len(docs)} documenten zonder bevindingen {shown}"))])
     first = hits[0][1]
     return _fail([Text(f"{f.path}:{f.line or 1}: {f.message.en}", f"{f.path}:{f.line or 1}: {f.message.nl}") for _, f in hits[:5]],
                  location=(first.path, first.line))
