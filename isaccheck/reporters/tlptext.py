@@ -37,6 +37,8 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=80, color_system=None, highlight=False, emoji=False)
     labels = list(data["per_label"])
+    if data.get("tlp"):
+        console.print(f"TLP:{data['tlp']}")
     console.print(f"{name} · {WORDS['title'](lang)} · {data['documents']} {WORDS['documents'](lang)}")
     console.print()
     console.print(_counts_table({"": data["per_label"]}, WORDS["label"](lang), labels))
