@@ -19,7 +19,7 @@ from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
 from .errors import ConfigError
 from .gitrepo import GitError
-from .model import Document, Finding, Severity, Text
+from .model import LEVELS, Document, Finding, Severity, Text
 from .schemas import document_types, section_for_heading, validator_for
 from .sources import Source, SourceEntry
 from .validation import schema_findings
@@ -89,7 +89,9 @@ class Profile:
         value = self.data.get("ambition")
         if not isinstance(value, dict):
             return {}
-        return {k: v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
+        # An ambition outside 0..3 is a schema finding on isac.yaml; it is not used as a target.
+        return {k: v for k, v in value.items()
+                if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= LEVELS[-1]}
 
     def get(self, dotted: str) -> Any:
         return dig(self.data, dotted)
