@@ -465,7 +465,8 @@ class _Loader:
                 continue
             if entry.kind == "symlink-broken":
                 self.finding("symlink-broken", Severity.WARNING, path, None,
-                             "symbolic link to nothing; skipped", "symbolische link naar niets; overgeslagen")
+                             "symbolic link to nothing (or a loop of links); skipped",
+                             "symbolische link naar niets (of een kring van links); overgeslagen")
                 continue
             if entry.kind != "file":
                 continue

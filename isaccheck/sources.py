@@ -36,6 +36,14 @@ class Source(Protocol):
         ...
 
 
+def _resolve(path: Path) -> Path | None:
+    """Where a symbolic link ends up, or None for a loop of links (or one that cannot be followed)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return None
+
+
 class WorkingTreeSource:
     """The files on disk under root. Symbolic links are followed only while they stay inside."""
 
@@ -62,8 +70,10 @@ class WorkingTreeSource:
                 if full.is_symlink():
                     # A linked folder is listed as one entry, never walked into.
                     rel = full.relative_to(self.root).as_posix()
-                    inside = self._inside(full.resolve())
-                    found.append(SourceEntry(rel, 0, "other" if inside else "symlink-outside"))
+                    resolved = _resolve(full)
+                    kind: EntryKind = ("symlink-broken" if resolved is None
+                                       else "other" if self._inside(resolved) else "symlink-outside")
+                    found.append(SourceEntry(rel, 0, kind))
                     continue
                 kept.append(d)
             dirnames[:] = sorted(kept)
@@ -71,7 +81,10 @@ class WorkingTreeSource:
                 full = here / name
                 rel = full.relative_to(self.root).as_posix()
                 if full.is_symlink():
-                    resolved = full.resolve()
+                    resolved = _resolve(full)
+                    if resolved is None:  # a loop of links
+                        found.append(SourceEntry(rel, 0, "symlink-broken"))
+                        continue
                     if not self._inside(resolved):
                         found.append(SourceEntry(rel, 0, "symlink-outside"))
                         continue
@@ -87,7 +100,9 @@ class WorkingTreeSource:
         yield from sorted(found, key=lambda e: e.path)
 
     def read(self, path: str) -> bytes:
-        full = (self.root / path).resolve()
+        full = _resolve(self.root / path)
+        if full is None:
+            raise OSError(f"{path}: a loop of symbolic links")
         if not self._inside(full):
             raise PermissionError(f"{path} leaves the repository")
         return full.read_bytes()

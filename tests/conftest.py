@@ -85,6 +85,9 @@ def snapshot(root: Path) -> dict[str, tuple[str, int]]:
             if path.is_symlink():
                 state[str(path)] = ("link:" + os.readlink(path), 0)
                 continue
+            if not path.is_file():  # a FIFO or socket: reading it would block
+                state[str(path)] = ("special", path.lstat().st_mtime_ns)
+                continue
             data = path.read_bytes()
             state[str(path)] = (hashlib.sha256(data).hexdigest(), path.stat().st_mtime_ns)
     return state

@@ -7,6 +7,7 @@ written; nothing outside it is read.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -115,10 +116,48 @@ def test_out_of_range_ambition_is_a_finding_not_a_target(tmp_path: Path) -> None
     root = build(tmp_path, {}, MINIMAL + "ambition: {STR: 99999999999999999999999, WOW: 7, INF: -1, SIT: 2}\n")
     seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30", "--format", "json"],
                                  ["report", "{p}", "--year", "2026", "--format", "md"]])
-    import json
-
     result = json.loads(next(iter(seen.values()))[1])
     ambitions = {c["code"]: c.get("ambition") for c in result["capabilities"]}
     assert ambitions["STR"] is None and ambitions["WOW"] is None and ambitions["INF"] is None
     assert ambitions["SIT"] == 2
     assert any(f["path"] == "isac.yaml" and "ambition.STR" in f["message"] for f in result["findings"])
+
+
+# -- the file system -----------------------------------------------------------------------------
+
+def _links_everywhere(root: Path) -> None:
+    os.symlink("/etc/passwd", root / "pw.md")
+    os.symlink("/etc", root / "etc-folder")
+    os.symlink("nowhere.md", root / "broken.md")
+    os.symlink("loop-b.md", root / "loop-a.md")
+    os.symlink("loop-a.md", root / "loop-b.md")
+    os.symlink("loop-d", root / "loop-c")
+    os.symlink("loop-c", root / "loop-d")
+    os.symlink(".", root / "self")
+    os.symlink("../", root / "up")
+
+
+def _special_files(root: Path) -> None:
+    os.mkfifo(root / "meetings" / "fifo.md")
+    os.mkfifo(root / "x.pdf.meta.yaml")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(root / "socket.md"))
+    (root / "folder.md").mkdir()
+    (root / "folder.pdf.meta.yaml").mkdir()
+
+
+def test_symlink_loops_and_links_out_are_findings(tmp_path: Path) -> None:
+    """Regression: a loop of links made Path.resolve() raise RuntimeError (exit 3)."""
+    root = build(tmp_path, {"meetings/m.md": MINUTES})
+    _links_everywhere(root)
+    seen = run_everything(root)
+    check = seen[" ".join(COMMANDS[0])][1]
+    assert "loop-a.md" in check and "loop of links" in check
+    assert "pw.md" in check and "outside the repository" in check
+    assert "root:" not in check  # /etc/passwd was not read
+
+
+def test_fifos_sockets_and_folders_named_like_documents_are_skipped(tmp_path: Path) -> None:
+    root = build(tmp_path, {"meetings/m.md": MINUTES})
+    _special_files(root)
+    run_everything(root)  # a FIFO that were read would hang the run
