@@ -122,7 +122,8 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show every piece of evidence and everything missing.")
 @_git_options
 @click.option("--gate", "gate_specs", multiple=True, metavar="SPEC",
-              help="Fail (exit 1) unless: ambition | STR=2,WOW=1 | baseline:FILE (combine with commas; docs/ci.md).")
+              help="Fail (exit 1) unless: ambition | STR=2,WOW=1 | baseline:FILE (combine with commas); "
+                   "none: no level gate, not even isaccheck.yaml's. See docs/ci.md.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
@@ -150,7 +151,7 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
 
 @cli.group()
 def rules() -> None:
-    """The rule pack: list the questions, explain one."""
+    """The rule pack: list its questions (`isaccheck explain ID` explains one)."""
 
 
 @rules.command("list")
@@ -159,7 +160,8 @@ def rules_list(lang: str) -> None:
     """Every checklist question with its id, level and basis."""
     pack = load_builtin()
     for rule in pack.rules:
-        basis = {"never": "evidence", "allowed": "evidence|attestation", "only": "attestation"}[rule.attestation]
+        basis = {"never": ("evidence", "bewijs"), "allowed": ("evidence|attestation", "bewijs|bevestiging"),
+                 "only": ("attestation", "bevestiging")}[rule.attestation][lang == "nl"]
         click.echo(f"{rule.id:<8} L{rule.level}  {basis:<20} {rule.question(lang)}")
     click.echo(f"{len(pack.rules)} {word('rules', lang)} · {pack.name} {pack.version}")
 

@@ -42,7 +42,7 @@ def _calendar(ev: Evidence, waivers: Iterable[Waiver], horizon: dt.date) -> list
         if (joining or recent) and participant.organisation.strip().lower() not in signed:
             found.append(ComingDue((participant.joined or as_of).isoformat(), Text(
                 f"new participant {participant.organisation} has not signed the membership guidelines (WOW-1.1)",
-                f"nieuwe deelnemer {participant.organisation} heeft de lidmaatschapsrichtlijnen niet getekend (WOW-1.1)"),
+                f"nieuwe deelnemer {participant.organisation} heeft de lidmaatschapsrichtlijnen niet ondertekend (WOW-1.1)"),
                 "WOW-1.1"))
     for waiver in waivers:
         if waiver.expires and not waiver.expired and dt.date.fromisoformat(waiver.expires) <= horizon:

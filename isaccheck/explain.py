@@ -41,5 +41,6 @@ def explain_rule(rule: Rule, pack: RulePack, lang: str) -> str:
         lines += ["", (f"Advice for level {rule.level} (NCSC handreiking):" if not nl
                        else f"Handvatten voor niveau {rule.level} (NCSC-handreiking):"), level.advice(lang)]
     if rule.notes:
-        lines += ["", "Notes: " + rule.notes]
+        # The notes are written once, in English, for the maintainers of the rule pack.
+        lines += ["", ("Notes: " if not nl else "Toelichting (in het Engels): ") + rule.notes]
     return "\n".join(lines).rstrip() + "\n"

@@ -100,7 +100,7 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
 _WORDS = {
     "title": ("profile at the end of each year", "profiel aan het eind van elk jaar"),
     "year": ("year", "jaar"),
-    "as_of": ("as of", "per"),
+    "as_of": ("as of", "peildatum"),
     "commit": ("commit", "commit"),
     "now": ("now", "nu"),
     "ambition": ("ambition", "ambitie"),

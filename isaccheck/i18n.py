@@ -44,6 +44,20 @@ OUTCOME_WORDS: dict[Outcome, Text] = {
     Outcome.ERROR: Text("error", "fout"),
 }
 
+SEVERITY_WORDS: dict[str, Text] = {
+    "error": Text("error", "fout"),
+    "warning": Text("warning", "waarschuwing"),
+    "info": Text("info", "info"),
+}
+
+
+def severity_word(severity: str, lang: str) -> str:
+    """The severity of a finding in the output language, padded so messages line up."""
+    width = max(len(t(lang)) for t in SEVERITY_WORDS.values())
+    shown = SEVERITY_WORDS[severity](lang) if severity in SEVERITY_WORDS else severity
+    return f"{shown:<{width}}"
+
+
 MARKS: dict[Outcome, str] = {
     Outcome.HOLDS: "✓",
     Outcome.ATTESTED: "≈",

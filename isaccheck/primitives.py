@@ -114,12 +114,13 @@ def _where_ok(ev: Evidence, doc: Document, where: Mapping[str, Any] | None) -> b
     return all(matches(ev.field(doc, k), v) for k, v in (where or {}).items())
 
 
-def _where_words(where: Mapping[str, Any] | None) -> str:
+def _where_words(where: Mapping[str, Any] | None, lang: str = "en") -> str:
     if not where:
         return ""
     parts = []
+    conjunction = " of " if lang == "nl" else " or "
     for key, value in where.items():
-        shown = " or ".join(map(str, value)) if isinstance(value, list) else str(value)
+        shown = conjunction.join(map(_shown, value)) if isinstance(value, list) else _shown(value)
         parts.append(f"{key}: {shown}")
     return " (" + ", ".join(parts) + ")"
 
@@ -203,9 +204,9 @@ def profile_list(ev: Evidence, p: Params) -> CheckResult:
     need = p.get("min_count", 1)
     if len(chosen) >= need:
         return _ok([_profile_ref(ev, p["field"], f"`{p['field']}` lists {len(chosen)}", f"`{p['field']}` noemt er {len(chosen)}")])
-    where = _where_words(p.get("where"))
+    where, where_nl = _where_words(p.get("where")), _where_words(p.get("where"), "nl")
     return _fail([Text(f"isac.yaml: `{p['field']}` has {len(chosen)} item(s){where}, {need} needed",
-                       f"isac.yaml: `{p['field']}` heeft {len(chosen)} item(s){where}, {need} nodig")],
+                       f"isac.yaml: `{p['field']}` heeft {len(chosen)} item(s){where_nl}, {need} nodig")],
                  location=("isac.yaml", ev.profile_line(p["field"])))
 
 
@@ -277,7 +278,7 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
         if "has_item" in p and not _has_item(doc, p["has_item"]):
             spec = p["has_item"]
             problems.append((f"has no `{spec['field']}` item{_where_words(spec.get('where'))}",
-                             f"heeft geen `{spec['field']}`-item{_where_words(spec.get('where'))}"))
+                             f"heeft geen `{spec['field']}`-item{_where_words(spec.get('where'), 'nl')}"))
         if "min_contributors" in p and len(_contributors(ev, doc)) < p["min_contributors"]:
             n = len(_contributors(ev, doc))
             problems.append((f"has {n} contributing participant(s), {p['min_contributors']} needed",
@@ -306,18 +307,18 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     if len(good) >= need:
         return _ok(good)
     win_en, win_nl = _window_words(months)
-    where = _where_words(p.get("where"))
+    where, where_nl = _where_words(p.get("where")), _where_words(p.get("where"), "nl")
     year_en = f" for {year}" if year is not None else ""
     year_nl = f" voor {year}" if year is not None else ""
     if need == 1:
         head = Text(f"no adopted {_type_words(p['type'])} document{where}{year_en}{win_en} with all that is asked",
-                    f"geen vastgesteld {_type_words(p['type'])}-document{where}{year_nl}{win_nl} met alles wat gevraagd wordt")
+                    f"geen vastgesteld {_type_words(p['type'])}-document{where_nl}{year_nl}{win_nl} met alles wat gevraagd wordt")
         if not near_misses:
             head = Text(f"no adopted {_type_words(p['type'])} document{where}{year_en}{win_en}",
-                        f"geen vastgesteld {_type_words(p['type'])}-document{where}{year_nl}{win_nl}")
+                        f"geen vastgesteld {_type_words(p['type'])}-document{where_nl}{year_nl}{win_nl}")
     else:
         head = Text(f"{len(good)} of {need} adopted {_type_words(p['type'])} documents{where}{year_en}{win_en}",
-                    f"{len(good)} van {need} vastgestelde {_type_words(p['type'])}-documenten{where}{year_nl}{win_nl}")
+                    f"{len(good)} van {need} vastgestelde {_type_words(p['type'])}-documenten{where_nl}{year_nl}{win_nl}")
     # A document that almost counts says best what to do, so it comes first.
     return _fail([*near_misses[:5], head], good)
 
@@ -387,7 +388,7 @@ def ratio(ev: Evidence, p: Params) -> CheckResult:
     win_en, win_nl = _window_words(p.get("months"))
     if len(population) < need:
         return _fail([Text(f"{len(population)} {_type_words(p['type'])} document(s){_where_words(p.get('where'))}{win_en}; {need} needed to measure",
-                           f"{len(population)} {_type_words(p['type'])}-document(en){_where_words(p.get('where'))}{win_nl}; {need} nodig om te meten")])
+                           f"{len(population)} {_type_words(p['type'])}-document(en){_where_words(p.get('where'), 'nl')}{win_nl}; {need} nodig om te meten")])
     share = len(meeting) / len(population)
     evidence = [_ref(d, "meets the condition", "voldoet aan de voorwaarde") for d in meeting]
     if share >= p["threshold"]:
@@ -431,8 +432,8 @@ def references_resolve(ev: Evidence, p: Params) -> CheckResult:
     win_en, win_nl = _window_words(p.get("months"))
     missing = broken[:5]
     if len(good) < need:
-        missing.insert(0, Text(f"{len(good)} {_type_words(p['type'])} document(s){win_en} with resolving `{p['field']}`, {need} needed",
-                               f"{len(good)} {_type_words(p['type'])}-document(en){win_nl} met bestaande `{p['field']}`, {need} nodig"))
+        missing.insert(0, Text(f"{len(good)} {_type_words(p['type'])} document(s){win_en} whose `{p['field']}` names existing documents, {need} needed",
+                               f"{len(good)} {_type_words(p['type'])}-document(en){win_nl} waarvan `{p['field']}` naar bestaande documenten verwijst, {need} nodig"))
     return _fail(missing, good)
 
 
@@ -457,11 +458,13 @@ def periodic_documents(ev: Evidence, p: Params) -> CheckResult:
         inside = [d for d in docs if d.date and start < d.date <= end]
         if inside:
             evidence.append(_ref(inside[-1], f"covers {start + dt.timedelta(days=1)} to {end}",
-                                 f"dekt {start + dt.timedelta(days=1)} tot {end}"))
+                                 f"dekt {start + dt.timedelta(days=1)} t/m {end}"))
         else:
-            extra = f" with {', '.join(fields)}" if fields else ""
-            missing.append(Text(f"no {_type_words(p['type'])}{_where_words(p.get('where'))}{extra} dated {start + dt.timedelta(days=1)} to {end}",
-                                f"geen {_type_words(p['type'])}{_where_words(p.get('where'))}{extra} gedateerd {start + dt.timedelta(days=1)} tot {end}"))
+            shown = ", ".join(f"`{f}`" for f in fields)
+            extra_en = f" with {shown}" if fields else ""
+            extra_nl = f" met {shown}" if fields else ""
+            missing.append(Text(f"no {_type_words(p['type'])}{_where_words(p.get('where'))}{extra_en} dated {start + dt.timedelta(days=1)} to {end}",
+                                f"geen {_type_words(p['type'])}{_where_words(p.get('where'), 'nl')}{extra_nl} gedateerd {start + dt.timedelta(days=1)} t/m {end}"))
     return _ok(evidence) if not missing else _fail(missing, evidence)
 
 
@@ -493,14 +496,21 @@ def every_participant_has(ev: Evidence, p: Params) -> CheckResult:
     for participant in ev.participants:
         index = ev.participant_index(participant)
         absent = [f for f in p["fields"] if is_empty(dig(participant.data, f))]
+        problems_en: list[str] = []
+        problems_nl: list[str] = []
+        if absent:
+            shown = ", ".join(f"`{f}`" for f in absent)
+            problems_en.append(f"{shown} missing, empty or false")
+            problems_nl.append(f"{shown} ontbreekt, is leeg of false")
         if spec and allowed is not None:
             value = dig(participant.data, spec["field"])
             if not isinstance(value, str) or value.strip().lower() not in allowed:
-                absent.append(f"{spec['field']} in {spec['profile_list']} (is {value!r})")
-        if absent:
+                problems_en.append(f"`{spec['field']}` is {value!r}, not one of `{spec['profile_list']}`")
+                problems_nl.append(f"`{spec['field']}` is {value!r}, niet een van `{spec['profile_list']}`")
+        if problems_en:
             first_line = first_line or ev.profile_line(f"participants.{index}")
-            shown = ", ".join(absent)
-            missing.append(Text(f"{participant.organisation}: {shown}", f"{participant.organisation}: {shown}"))
+            missing.append(Text(f"{participant.organisation}: " + "; ".join(problems_en),
+                                f"{participant.organisation}: " + "; ".join(problems_nl)))
     n = len(ev.participants)
     if not missing:
         return _ok([_profile_ref(ev, "participants", f"all {n} current participants", f"alle {n} huidige deelnemers")])
@@ -719,10 +729,10 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
         if name in refused:
             why = refused[name]
             missing.append(Text(f"{participant.organisation} has not signed: its signature does not hold ({why.en})",
-                                f"{participant.organisation} heeft niet getekend: de handtekening houdt geen stand ({why.nl})"))
+                                f"{participant.organisation} heeft niet ondertekend: de handtekening houdt geen stand ({why.nl})"))
             continue
         if name not in signed:
-            missing.append(Text(f"{participant.organisation} has not signed", f"{participant.organisation} heeft niet getekend"))
+            missing.append(Text(f"{participant.organisation} has not signed", f"{participant.organisation} heeft niet ondertekend"))
             continue
         day = signed[name]
         if day is None or day > ev.as_of:
@@ -737,7 +747,7 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
                                     f"{participant.organisation} tekende op {first_signed}, na de eerste bijeenkomst op {first}"))
     if not ev.participants:
         missing.append(Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers"))
-    why_en, why_nl = f"signed by {len(signed)}", f"getekend door {len(signed)}"
+    why_en, why_nl = f"signed by {len(signed)}", f"ondertekend door {len(signed)}"
     if any(status != "declared" or target for _, status, target in shown):
         why_en += " (" + "; ".join(f"{org}: {_SIGNATURE_WORDS[status][0]}{f', {t}' if t else ''}" for org, status, t in shown) + ")"
         why_nl += " (" + "; ".join(f"{org}: {_SIGNATURE_WORDS[status][1]}{f', {t}' if t else ''}" for org, status, t in shown) + ")"
@@ -781,8 +791,9 @@ def no_findings(ev: Evidence, p: Params) -> CheckResult:
             if any(finding.code.startswith(code) for code in p["codes"]):
                 hits.append((doc, finding))
     if not hits:
-        return _ok([EvidenceRef(path=".", why=Text(f"{len(docs)} documents without such findings",
-                                                   f"{len(docs)} documenten zonder zulke bevindingen"))])
+        shown = ", ".join(f"`{c}`" for c in p["codes"])
+        return _ok([EvidenceRef(path=".", why=Text(f"{len(docs)} documents without findings {shown}",
+                                                   f"{len(docs)} documenten zonder bevindingen {shown}"))])
     first = hits[0][1]
     return _fail([Text(f"{f.path}:{f.line or 1}: {f.message.en}", f"{f.path}:{f.line or 1}: {f.message.nl}") for _, f in hits[:5]],
                  location=(first.path, first.line))

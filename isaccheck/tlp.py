@@ -858,8 +858,8 @@ _RULES: dict[Label, Text] = {
         nl="TLP:AMBER mag alleen naar de deelnemers en hun organisaties, op need-to-know-basis",
     ),
     Label.GREEN: Text(
-        en="TLP:GREEN may go to the community but never be published",
-        nl="TLP:GREEN mag naar de community maar nooit openbaar worden gemaakt",
+        en="TLP:GREEN may go to the community, never to the public",
+        nl="TLP:GREEN mag naar de community, nooit openbaar",
     ),
     Label.CLEAR: Text(en="TLP:CLEAR may go to anyone", nl="TLP:CLEAR mag naar iedereen"),
 }

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from .model import Text
 from .repository import Repository
-from .tlp import Label
+from .tlp import Label, most_restrictive
+from .tlpout import document_labels
 
 TLP_CODES = ("tlp-missing", "tlp-invalid", "tlp-deprecated", "tlp-disagree", "tlp-understated", "tlp-sharing",
              "tlp-published")
@@ -32,13 +34,26 @@ def inventory(repo: Repository) -> dict[str, Any]:
     def ordered(counter: Counter[str]) -> dict[str, int]:
         return dict(sorted(counter.items(), key=lambda kv: (order.get(kv[0], -1), kv[0])))
 
-    findings = [
-        {"code": f.code, "severity": f.severity.value, "path": f.path, "line": f.line, "message": f.message.en,
-         "message_nl": f.message.nl}
-        for f in repo.findings if f.code in TLP_CODES
-    ]
+    # The findings quote the documents they are about (a recipient's name, a label): the inventory
+    # carries the most restrictive of those labels, and a TLP:RED document's content never appears.
+    labels = document_labels(repo)
+    findings = []
+    quoted: list[Label | None] = []
+    for f in repo.findings:
+        if f.code not in TLP_CODES:
+            continue
+        doc_label = labels.get(f.path)
+        message = f.message
+        if doc_label is Label.RED:
+            message = Text(f"[withheld: {f.path} is TLP:RED]", f"[weggelaten: {f.path} is TLP:RED]")
+        else:
+            quoted.append(doc_label)
+        findings.append({"code": f.code, "severity": f.severity.value, "path": f.path, "line": f.line,
+                         "message": message.en, "message_nl": message.nl})
     by_code = Counter(f["code"] for f in findings)
+    top = most_restrictive(quoted)
     return {
+        "tlp": top.value if top else None,
         "documents": len(repo.documents),
         "per_label": ordered(per_label),
         "per_type": {t: ordered(c) for t, c in sorted(per_type.items())},

@@ -201,3 +201,14 @@ def test_sections_from_dutch_and_english_headings() -> None:
     assert sections["admission_criteria"] == "Alleen vitale aanbieders."
     assert sections["process_agreements"] == "We meet."
     assert "Overig" not in "".join(sections)
+
+
+def test_isac_community_is_a_list_of_organisations(make_repo) -> None:
+    """`isac.community` (docs/contract.md) is validated like any other profile field."""
+    from tests.conftest import PROFILE
+
+    good = PROFILE.replace("  sector: water\n", "  sector: water\n  community: [NCSC, Z-CERT]\n")
+    assert "isac.yaml" not in codes(load(make_repo(profile=good)))
+    bad = PROFILE.replace("  sector: water\n", "  sector: water\n  community: NCSC\n")
+    repo = load(make_repo(profile=bad))
+    assert [(f.code, f.line) for f in repo.findings if f.path == "isac.yaml"] == [("schema", 4)]

@@ -40,6 +40,7 @@ def test_inventory_counts_and_findings_with_lines() -> None:
         ("tlp-deprecated", "shared/advies-phishing.md", 5),
         ("tlp-sharing", "shared/advies-phishing.md", 6),
     }
+    assert data["tlp"] == "AMBER"  # what the inventory quotes: findings on AMBER minutes
     # The guidelines explain every label in prose: that is not a marking.
     assert not [f for f in data["findings"] if "lidmaatschapsrichtlijnen" in f["path"]]
 
@@ -83,3 +84,12 @@ def test_red_content_never_appears_even_without_ceiling() -> None:
 def test_bad_ceiling_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["check", str(EXAMPLE), "--tlp", "YELLOW"])
     assert result.exit_code == 2 and "TLP" in result.output
+
+
+def test_inventory_never_quotes_a_red_document(make_repo) -> None:
+    root = make_repo({"x.md": "---\ntype: shared-information\ndate: 2026-05-01\ntlp: RED\n"
+                              "shared_with: [participants, Geheime Partner BV]\n---\n"})
+    data = json.loads(run("tlp", str(root), "--format", "json").output)
+    found = [f for f in data["findings"] if f["path"] == "x.md"]
+    assert {f["code"] for f in found} == {"tlp-sharing"} and "Geheime Partner" not in json.dumps(data)
+    assert all("withheld" in f["message"] for f in found)

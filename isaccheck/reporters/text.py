@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
-from ..i18n import MARKS, OUTCOME_WORDS, word
+from ..i18n import MARKS, OUTCOME_WORDS, severity_word, word
 from ..model import Evaluation, Outcome
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -131,9 +131,9 @@ class TextReporter:
             console.print(word("none", lang))
         for f in evaluation.findings:
             where = f"{f.path}:{f.line}" if f.line else f.path
-            console.print(RichText(f"{f.severity.value:<7} {where} {f.message(lang)}",
+            console.print(RichText(f"{severity_word(f.severity.value, lang)} {where} {f.message(lang)}",
                                    style="red" if f.severity.value == "error" else "yellow"))
         for warning in evaluation.warnings:
-            console.print(RichText(f"warning {warning(lang)}", style="yellow"))
+            console.print(RichText(f"{severity_word('warning', lang)} {warning(lang)}", style="yellow"))
         # rich pads table cells to the full width; trailing blanks are noise in files and diffs.
         return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"

@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ..i18n import severity_word
 from ..model import Text
 
 WORDS = {
@@ -18,6 +19,7 @@ WORDS = {
     "unlabelled": Text("Documents without a label", "Documenten zonder label"),
     "findings": Text("TLP findings", "TLP-bevindingen"),
     "none": Text("none", "geen"),
+    "documents": Text("documents", "documenten"),
 }
 
 
@@ -35,7 +37,9 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=80, color_system=None, highlight=False, emoji=False)
     labels = list(data["per_label"])
-    console.print(f"{name} · {WORDS['title'](lang)} · {data['documents']} documents")
+    if data.get("tlp"):
+        console.print(f"TLP:{data['tlp']}")
+    console.print(f"{name} · {WORDS['title'](lang)} · {data['documents']} {WORDS['documents'](lang)}")
     console.print()
     console.print(_counts_table({"": data["per_label"]}, WORDS["label"](lang), labels))
     console.print()
@@ -53,5 +57,5 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     for f in data["findings"]:
         where = f"{f['path']}:{f['line']}" if f["line"] else f["path"]
         message = f["message_nl"] if lang == "nl" else f["message"]
-        console.print(f"  {f['severity']:<7} {f['code']:<15} {where} {message}")
+        console.print(f"  {severity_word(f['severity'], lang)} {f['code']:<15} {where} {message}")
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
