@@ -345,8 +345,8 @@ HOSTILE_DOCUMENTS: dict[str, dict[str, str | bytes]] = {
                       "b.md": "---\ntype: charter\nx: " + "- " * 3000 + "a\n---\n"},
     "huge and odd numbers": {"a.md": "---\ntype: annual-plan\nyear: 99999999999999999999999999\n---\n",
                              "b.md": "---\ntype: roadmap\nfrom_year: -99999999999999999\nto_year: 1e400\n---\n",
-                             "c.md": "---\ntype: minutes\ndate: 9999-12-31\ntlp: AMBER\n---\n",
-                             "d.md": "---\ntype: minutes\ndate: 0001-01-01\ntlp: AMBER\n---\n"},
+                             "c.md": "---\ntype: minutes\ndate: 9999-12-31\ntlp: AMBER\n---\n"},
+    # (a document dated 0001-01-01 has its own test below: it makes the trend as long as allowed)
     "years as text": {"a.md": "---\ntype: annual-plan\nyear: '2026'\n---\n", "b.md": "---\ntype: evaluation\nyear: 2026.0\n---\n",
                       "c.md": "---\ntype: roadmap\nfrom_year: true\nto_year: 2026-01-01\n---\n"},
     "markup and bidi in titles": {

@@ -98,7 +98,7 @@ def test_random_frontmatter_never_breaks_loading(texts: list[str], as_sidecar: b
         assert document.path in files
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(frontmatter(), min_size=1, max_size=3), st.booleans())
 def test_random_frontmatter_never_breaks_evaluation_or_any_output(texts: list[str], as_sidecar: bool) -> None:
     from pathlib import Path
