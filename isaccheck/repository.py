@@ -544,13 +544,16 @@ def selection(paths: Iterable[str]) -> frozenset[str]:
 
 
 def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
-                    config: Config | None = None, only: frozenset[str] | None = None) -> Repository:
+                    config: Config | None = None, only: frozenset[str] | None = None,
+                    entries: list[SourceEntry] | None = None) -> Repository:
     """Read everything; tlp_required is the rule pack's list of types that must carry a label.
 
     With `only` (see selection()), only those files are read as documents, and the profile's own
     findings are kept only when isac.yaml is among them: the fast path of `isaccheck validate`.
+    `entries`: the source's listing when the caller already has it (listing a tree is not free).
     """
-    entries = list(source.entries())
+    if entries is None:
+        entries = list(source.entries())
     by_path = {e.path: e for e in entries}
     if config is None:
         config = parse_config(settings_text(source, by_path, CONFIG_FILE))

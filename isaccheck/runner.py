@@ -15,7 +15,7 @@ from .gitrepo import GitError
 from .model import Evaluation, Text
 from .repository import Repository, load_repository, read_settings_file, settings_text
 from .rulepack import RulePack, import_python_checks, load_packs
-from .sources import Source, WorkingTreeSource
+from .sources import Source, SourceEntry, WorkingTreeSource
 from .tlp import Label
 
 
@@ -34,8 +34,9 @@ def open_source(path: Path) -> Source:
     return WorkingTreeSource(path)
 
 
-def _extra_packs(source: Source, folders: tuple[str, ...], allow_code: bool) -> tuple[list[tuple[str, dict[str, str]]], list[Text]]:
-    entries = [e for e in source.entries() if e.kind == "file"]
+def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str, ...], allow_code: bool
+                 ) -> tuple[list[tuple[str, dict[str, str]]], list[Text]]:
+    entries = [e for e in listing if e.kind == "file"]
     packs: list[tuple[str, dict[str, str]]] = []
     warnings: list[Text] = []
     for given in folders:
@@ -79,11 +80,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
                                        committed_only=committed_only)
         source, commit = plan.source, plan.commit
     try:
-        # The extra packs may register primitives (only with allow_code), so they load first.
-        config = parse_config(settings_text(source, {e.path: e for e in source.entries()}, CONFIG_FILE))
-        extra, warnings = _extra_packs(source, config.rule_packs, allow_code)
-        pack = load_packs(extra)
-        repo = load_repository(source, pack.tlp_required_types or None, config=config)
+        repo, pack, warnings = _load(source, allow_code)
     except GitError as exc:
         raise ConfigError(f"git: {exc}") from None
     finally:
@@ -106,12 +103,21 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     return CheckRun(evaluation, pack, repo)
 
 
+def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None
+          ) -> tuple[Repository, RulePack, list[Text]]:
+    """Settings, rule packs and documents, from one listing of the source."""
+    listing = list(source.entries())
+    config = parse_config(settings_text(source, {e.path: e for e in listing}, CONFIG_FILE))
+    # The extra packs may register primitives (only with allow_code), so they load first.
+    extra, warnings = _extra_packs(source, listing, config.rule_packs, allow_code)
+    pack = load_packs(extra)
+    repo = load_repository(source, pack.tlp_required_types or None, config=config, only=only, entries=listing)
+    return repo, pack, warnings
+
+
 def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Repository:
     """The repository as loaded for a check, without evaluating it (for `isaccheck tlp`).
 
     With `only` (repository.selection()), just those documents: `isaccheck validate`.
     """
-    source = open_source(path)
-    config = parse_config(settings_text(source, {e.path: e for e in source.entries()}, CONFIG_FILE))
-    pack = load_packs(_extra_packs(source, config.rule_packs, allow_code=False)[0])
-    return load_repository(source, pack.tlp_required_types or None, config=config, only=only)
+    return _load(open_source(path), allow_code=False, only=only)[0]
