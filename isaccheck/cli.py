@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import click
 
@@ -26,6 +26,8 @@ from .rulepack import load_builtin
 from .runner import check as run_check
 from .runner import load_for_inventory
 from .tlp import Label, TlpError, parse_label
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -51,14 +53,107 @@ def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(exc.message.en) from None
 
 
-def _write(output: Path | None, text: str) -> None:
+def _write(output: Path | None, text: str, color: bool = False) -> None:
     # Names from the file system or git may carry bytes that are not UTF-8 (as lone surrogates):
     # shown escaped rather than failing the whole output.
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    if output is None:
-        click.echo(text, nl=False)
+    if output is None or str(output) == "-":
+        # color=True keeps the escape codes that --color always (or FORCE_COLOR) asked for even
+        # when stdout is a pipe; otherwise click strips them there.
+        click.echo(text, nl=False, color=True if color else None)
     else:
         _write_file(output, text.encode("utf-8"))
+
+
+# -- options every command has: -q, -v, --color -------------------------------------------------
+
+def _setting(name: str) -> Any:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        ctx.meta[f"isaccheck.{name}"] = value
+        return value
+    return store
+
+
+def _meta(name: str, default: Any = None) -> Any:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(f"isaccheck.{name}", default) if ctx is not None else default
+
+
+def _common(verbose: bool = True) -> Callable[[F], F]:
+    """-q, -v and --color on every command, so a user never meets "no such option" for them."""
+    def decorate(function: F) -> F:
+        function = click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                                show_default=True, expose_value=False, callback=_setting("color"),
+                                help="Colours in terminal output; auto honours NO_COLOR, FORCE_COLOR and TERM=dumb.",
+                                )(function)
+        function = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_setting("quiet"),
+                                help="Only the result and errors: no notes, progress or file lists.")(function)
+        if verbose:
+            function = click.option("-v", "--verbose", is_flag=True, expose_value=False,
+                                    callback=_setting("verbose"),
+                                    help="Show more, including the traceback of an internal error.")(function)
+        return function
+    return decorate
+
+
+def use_color(mode: str, stream_is_tty: bool, env: dict[str, str] | None = None) -> bool:
+    """--color: never and always win; auto follows NO_COLOR, FORCE_COLOR, TERM=dumb and the terminal."""
+    import os
+
+    env = dict(os.environ) if env is None else env
+    if mode != "auto":
+        return mode == "always"
+    if env.get("NO_COLOR"):
+        return False  # no-color.org: any non-empty value
+    force = env.get("FORCE_COLOR")
+    if force is not None and force not in ("", "0", "false"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    return stream_is_tty
+
+
+def _color(output: Path | None) -> bool:
+    to_terminal = (output is None or str(output) == "-") and sys.stdout.isatty()
+    if output is not None and str(output) != "-":
+        return False  # a file never gets escape codes
+    return use_color(_meta("color", "auto"), to_terminal)
+
+
+def _note(message: str) -> None:
+    """A message about the run (not its result) on stderr; -q silences it."""
+    if not _meta("quiet", False):
+        click.echo(f"isaccheck: {message}", err=True)
+
+
+def _root(path: Path, lang: str | None = None) -> Path:
+    """The ISAC repository path is in (walking up to isac.yaml); says so when it is not path itself."""
+    from .runner import find_root
+
+    root = find_root(path)
+    if root != path:
+        import os
+
+        shown = os.path.relpath(root, Path.cwd())
+        nl = (lang or profile_language(root)) == "nl"
+        _note(f"ISAC-repository in {shown}" if nl else f"ISAC repository in {shown}")
+    return root
+
+
+def profile_language(root: Path) -> str:
+    """isac.yaml's language for messages before the repository is loaded; "en" when unreadable
+    (the load that follows reports what is wrong with the file)."""
+    import yaml
+
+    profile = root / "isac.yaml"
+    if profile.is_symlink() or not profile.is_file():
+        return "en"  # never read through a link: it may lead out of the repository
+    try:
+        data = yaml.safe_load(profile.read_text(encoding="utf-8"))
+        language = data["isac"]["language"]
+    except Exception:  # any problem is reported by the real load; this is only the message language
+        return "en"
+    return language if language in ("nl", "en") else "en"
 
 
 def _write_file(output: Path, data: bytes) -> None:
@@ -109,23 +204,26 @@ def cli() -> None:
     """isaccheck: how mature is this ISAC, by the NCSC Next Generation ISAC model?"""
 
 
-@cli.command()
+@cli.command(short_help="Evaluate an ISAC repository: levels, gap and plan.")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
 @click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to FILE instead of stdout.")
 @click.option("--no-waivers", is_flag=True, help="Ignore not-applicable decisions: the profile without them.")
 @click.option("--allow-code", is_flag=True, help="Run Python checks found in the repository's extra rule packs.")
 @click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
               help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
-@click.option("-v", "--verbose", is_flag=True, help="Show every piece of evidence and everything missing.")
+@click.option("-v", "--verbose", is_flag=True, callback=_setting("verbose"),
+              help="Show every piece of evidence and everything missing.")
 @_git_options
 @click.option("--gate", "gate_specs", multiple=True, metavar="SPEC",
               help="Fail (exit 1) unless: ambition | STR=2,WOW=1 | baseline:FILE (combine with commas); "
                    "none: no level gate, not even isaccheck.yaml's. See docs/ci.md.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
+@_common(verbose=False)
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
           no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
           committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None) -> None:
@@ -133,14 +231,15 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
     from . import cigate
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
+    path = _root(path, lang)
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
                     tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
     evaluation = run.evaluation
     verdict = cigate.judge(run, path, gate_specs, fail_on)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
-                            color=output is None and fmt == "text" and sys.stdout.isatty(),
+                            color=fmt == "text" and _color(output),
                             gate=verdict, path_prefix=cigate.path_prefix(path))
-    _write(output, get_reporter(fmt).render(evaluation, run.pack, options))
+    _write(output, get_reporter(fmt).render(evaluation, run.pack, options), color=options.color)
     if fmt == "github":
         cigate.write_job_summary(evaluation, run.pack, options)
     for line in cigate.reason_lines(verdict, options.lang):
@@ -149,13 +248,14 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
         sys.exit(EXIT_FINDINGS)
 
 
-@cli.group()
+@cli.group(short_help="List the checklist questions of the rule pack.")
 def rules() -> None:
     """The rule pack: list its questions (`isaccheck explain ID` explains one)."""
 
 
 @rules.command("list")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@_common()
 def rules_list(lang: str) -> None:
     """Every checklist question with its id, level and basis."""
     pack = load_builtin()
@@ -166,9 +266,10 @@ def rules_list(lang: str) -> None:
     click.echo(f"{len(pack.rules)} {word('rules', lang)} · {pack.name} {pack.version}")
 
 
-@cli.command()
+@cli.command(short_help="Explain one question: evidence and advice.")
 @click.argument("question_id")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@_common()
 def explain(question_id: str, lang: str) -> None:
     """The question, its level, the evidence it looks for and the advice."""
     from .explain import explain_rule
@@ -184,18 +285,20 @@ def explain(question_id: str, lang: str) -> None:
     click.echo(explain_rule(rule, pack, lang))
 
 
-@cli.command("tlp")
+@cli.command("tlp", short_help="The TLP inventory: labels, missing labels, violations.")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to FILE instead of stdout.")
+@_common()
 def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> None:
     """The TLP inventory: documents per label, type and year; missing labels, disagreements, violations."""
     from .reporters.jsonout import dumps
     from .reporters.tlptext import render_inventory
     from .tlpinventory import inventory
 
-    repo = load_for_inventory(path)
+    repo = load_for_inventory(_root(path, lang))
     data = inventory(repo)
     chosen = lang or repo.profile.language
     _write(output, dumps(data) if fmt == "json" else render_inventory(data, repo.profile.name, chosen))
@@ -210,50 +313,110 @@ def main(argv: list[str] | None = None) -> Any:
 
 # -- report (issue 6) ---------------------------------------------------------------------------
 
-@cli.command("report")
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+_REPORT_EXTENSIONS = {"html": "html", "md": "md", "pdf": "pdf"}
+FIRST_YEAR = 1990  # before the web and before any ISAC: a year like 25 is a typo for 2025
+
+
+def report_format(output: Path | None, fmt: str | None) -> str:
+    """The format from -o's extension; --format only where the extension does not say, or agrees."""
+    if output is None or str(output) == "-":
+        return fmt or "html"
+    from_name = _REPORT_FORMATS.get(output.suffix.lower())
+    if from_name is None:
+        return fmt or "html"
+    if fmt is not None and fmt != from_name:
+        raise click.UsageError(f"--format {fmt} does not match {output.name}, which is {from_name}: "
+                               f"drop --format or change the file name")
+    return from_name
+
+
+def default_report_name(root: Path, lang: str, year: int, fmt: str) -> Path:
+    """verslag-2026.html / report-2026.html in the current folder, or beside the repository when the
+    current folder is inside it: the checked repository is never written."""
+    name = f"{'verslag' if lang == 'nl' else 'report'}-{year}.{_REPORT_EXTENSIONS[fmt]}"
+    here = Path.cwd().resolve()
+    root = root.resolve()
+    folder = root.parent if here == root or root in here.parents else here
+    return folder / name
+
+
+def _check_year(year: int, root: Path) -> None:
+    from .repository import first_document_year
+
+    if year < FIRST_YEAR:
+        guess = 2000 + year if year < 100 else None
+        hint = f"; did you mean --year {guess}?" if guess else "; write the year in full (YYYY)"
+        raise click.UsageError(f"--year {year} is before {FIRST_YEAR}{hint}")
+    today = dt.date.today()
+    documents = load_for_inventory(root).documents
+    if any(d.date is not None for d in documents):
+        first = first_document_year(documents, today)
+        if year < first:
+            raise click.UsageError(f"--year {year} is before the ISAC's first dated document ({first}); "
+                                   f"choose a year from {first} to {today.year}")
+
+
+@cli.command("report", short_help="The yearly evidence report (HTML, Markdown, PDF).")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]),
+              help="html, md or pdf (default: from -o's extension, else html).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Report language (default: isac.yaml's language).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to FILE (required for pdf; html and md go to stdout without it).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to FILE; - for stdout (default: verslag-YYYY.html or report-YYYY.html).")
 @click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
               help="TLP ceiling: show only titles and texts of documents up to this label (e.g. GREEN).")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE",
               help="Evaluation date (default: 31 December of the year, or today for the current year).")
-def report_command(path: Path, year: int | None, fmt: str, lang: str | None, output: Path | None,
+@_common()
+def report_command(path: Path, year: int | None, fmt: str | None, lang: str | None, output: Path | None,
                    tlp_ceiling: Label | None, as_of: dt.date | None) -> None:
     """The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md)."""
     from . import report as reportmod
 
-    if fmt == "pdf" and output is None:
-        raise click.UsageError("--format pdf needs --output FILE")
+    chosen = report_format(output, fmt)
+    path = _root(path, lang)
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
-    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
-    if fmt == "pdf":
-        assert output is not None
-        _write_file(output, reportmod.render_pdf(built))
     else:
-        _write(output, reportmod.render(built, fmt))
+        _check_year(year, path)
+    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
+    target = output if output is not None else default_report_name(path, built.lang, year, chosen)
+    if chosen == "pdf":
+        data = reportmod.render_pdf(built)
+        if str(target) == "-":
+            if sys.stdout.isatty():
+                raise click.UsageError("a PDF is not for the terminal: give -o FILE.pdf, or pipe -o - into a file")
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            _write_file(target, data)
+    else:
+        _write(target, reportmod.render(built, chosen))
+    if output is None:
+        _note(f"verslag geschreven naar {target}" if built.lang == "nl" else f"report written to {target}")
 
 
 # -- history (issue 7) --------------------------------------------------------------------------
 
-@cli.command("history")
+@cli.command("history", short_help="The profile at every year end, from git history.")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to FILE instead of stdout.")
+@_common()
 def history_command(path: Path, since: int | None, fmt: str, lang: str | None, output: Path | None) -> None:
     """The profile at the end of each year and now, from git history (see docs/git.md)."""
     import os
 
     from .history import profile_history, render_json, render_text
 
+    path = _root(path, lang)
     progress = None  # never in machine-readable output, never in CI logs
-    if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI"):
+    if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") and not _meta("quiet", False):
         def progress(message: str) -> None:
             click.echo(f"\r\033[K{message}", err=True, nl=False)
     points = profile_history(path, since, progress=progress)
@@ -264,7 +427,7 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
 
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
 
-@cli.command("validate")
+@cli.command("validate", short_help="Check documents (schema, TLP) without evaluating.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="The repository root (default: the nearest folder above the files with isac.yaml).")
@@ -272,6 +435,7 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
+@_common()
 def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
@@ -300,16 +464,33 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt:
         sys.exit(EXIT_FINDINGS)
 
 
-@cli.command("init")
+@cli.command("init", short_help="Start a new ISAC repository with templates.")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
               help="Language of the templates and of isaccheck's reports.")
 @click.option("--name", help="The ISAC's name (default: the folder's name).")
-def init_command(path: Path, lang: str, name: str | None) -> None:
+@click.option("--only-missing", is_flag=True, help="Write only the files that are missing; keep every file there.")
+@click.option("--action-ref", metavar="REF",
+              help="Where the CI workflow gets isaccheck: OWNER/REPO@REF of the GitHub Action, or an https:// "
+                   "repository URL. Without it (and no answer when asked) no workflow is written.")
+@_common()
+def init_command(path: Path, lang: str, name: str | None, only_missing: bool, action_ref: str | None) -> None:
     """Start a new ISAC document repository at PATH: isac.yaml, templates and a CI workflow."""
-    from .scaffold import init_repository
+    from .i18n import plural
+    from .scaffold import WORKFLOW_TARGET, init_repository, install_steps
 
-    written = init_repository(path, lang, name)
+    nl = lang == "nl"
+    if action_ref is None and sys.stdin.isatty() and not _meta("quiet", False):
+        asked = click.prompt(
+            "Waar haalt de CI-workflow isaccheck vandaan? OWNER/REPO@REF of een https://-adres (leeg: geen workflow)"
+            if nl else "Where does the CI workflow get isaccheck? OWNER/REPO@REF or an https:// URL (empty: no workflow)",
+            default="", show_default=False).strip()
+        action_ref = asked or None
+    if action_ref is not None:
+        install_steps(action_ref)  # a bad reference is refused before anything is written
+    written = init_repository(path, lang, name, only_missing=only_missing, action_ref=action_ref)
+    if _meta("quiet", False):
+        return
     for rel in written:
         click.echo(f"  {rel}")
     steps = {
@@ -320,6 +501,12 @@ def init_command(path: Path, lang: str, name: str | None) -> None:
                "  2. governance/lidmaatschapsrichtlijnen.md: vul aan, stel vast (haal status: draft weg) en onderteken.",
                "  3. isaccheck check: het niveau per capability en wat eerst te doen."],
     }[lang]
-    click.echo(f"isaccheck: {len(written)} files written in {path}")
+    count = plural(len(written), "file", lang)
+    click.echo(f"isaccheck: {count} geschreven in {path}" if nl else f"isaccheck: {count} written in {path}")
+    if action_ref is None and not (path / WORKFLOW_TARGET).exists():
+        click.echo(f"isaccheck: geen CI-workflow geschreven; later: isaccheck init {path} --only-missing "
+                   f"--action-ref OWNER/REPO@REF (zie docs/ci.md)" if nl else
+                   f"isaccheck: no CI workflow written; later: isaccheck init {path} --only-missing "
+                   f"--action-ref OWNER/REPO@REF (see docs/ci.md)")
     for line in steps:
         click.echo(line)

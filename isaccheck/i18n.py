@@ -29,8 +29,6 @@ WORDS: dict[str, Text] = {
     "expired": Text("expired", "verlopen"),
     "warnings": Text("Warnings", "Waarschuwingen"),
     "coming_due": Text("Coming due", "Binnenkort nodig"),
-    "withheld": Text("{n} item(s) withheld: above the TLP ceiling of this output",
-                     "{n} item(s) weggelaten: boven het TLP-plafond van deze uitvoer"),
     "documents": Text("documents", "documenten"),
     "participants": Text("participants", "deelnemers"),
 }
@@ -70,3 +68,52 @@ MARKS: dict[Outcome, str] = {
 
 def word(key: str, lang: str) -> str:
     return WORDS[key](lang)
+
+
+# -- plurals: "1 bijeenkomst", "2 bijeenkomsten", never "bijeenkomst(en)" -------------------------
+
+# noun -> (English singular, English plural, Dutch singular, Dutch plural)
+NOUNS: dict[str, tuple[str, str, str, str]] = {
+    "file": ("file", "files", "bestand", "bestanden"),
+    "error": ("error", "errors", "fout", "fouten"),
+    "warning": ("warning", "warnings", "waarschuwing", "waarschuwingen"),
+    "item": ("item", "items", "onderdeel", "onderdelen"),
+    "meeting": ("meeting", "meetings", "bijeenkomst", "bijeenkomsten"),
+    "signature": ("signature", "signatures", "handtekening", "handtekeningen"),
+    "document": ("document", "documents", "document", "documenten"),
+    "participant": ("participant", "participants", "deelnemer", "deelnemers"),
+    "question": ("question", "questions", "vraag", "vragen"),
+    "rule": ("rule", "rules", "regel", "regels"),
+    "template": ("template", "templates", "sjabloon", "sjablonen"),
+    "organisation": ("organisation", "organisations", "organisatie", "organisaties"),
+    "day": ("day", "days", "dag", "dagen"),
+    "year": ("year", "years", "jaar", "jaar"),
+}
+
+
+def noun(count: int, key: str, lang: str) -> str:
+    """The noun's singular or plural form for count, in the language."""
+    en_one, en_many, nl_one, nl_many = NOUNS[key]
+    if lang == "nl":
+        return nl_one if count == 1 else nl_many
+    return en_one if count == 1 else en_many
+
+
+def plural(count: int, key: str, lang: str) -> str:
+    """"1 file", "3 files", "1 bestand", "3 bestanden"."""
+    return f"{count} {noun(count, key, lang)}"
+
+
+def adopted(lang: str, plural_noun: bool = False, definite: bool = False) -> str:
+    """Dutch "vastgesteld" with its adjective ending: "een vastgesteld jaarplan", "vastgestelde notulen",
+    "het vastgestelde jaarplan"; English "adopted"."""
+    if lang != "nl":
+        return "adopted"
+    return "vastgestelde" if plural_noun or definite else "vastgesteld"
+
+
+def withheld_line(count: int, lang: str) -> str:
+    """What the TLP ceiling left out of this output."""
+    if lang == "nl":
+        return f"{plural(count, 'item', lang)} weggelaten: boven het TLP-plafond van deze uitvoer"
+    return f"{plural(count, 'item', lang)} withheld: above the TLP ceiling of this output"

@@ -109,6 +109,8 @@ class Repository:
     unreadable_types: Mapping[str, str] = field(default_factory=dict)
     # Git verification of signature entries, ("commit"|"tag", name) -> result; set by the runner.
     signature_checks: Mapping[tuple[str, str], SignatureCheck] = field(default_factory=dict)
+    # Files left out by isaccheck.yaml's `templates`: named in the output, never evidence.
+    templates: tuple[str, ...] = ()
 
 
 # The trend (report, history) starts at the first year with dated documents, looking back at most
@@ -215,6 +217,7 @@ class _Loader:
         self.findings: list[Finding] = []
         self.documents: list[Document] = []
         self.unreadable_types: dict[str, str] = {}
+        self.templates: list[str] = []
         self.prefetched: dict[str, bytes] = {}
         self.limit = config.max_file_size_kb * 1024
         self.known_types = set(document_types())
@@ -460,6 +463,10 @@ class _Loader:
     def run(self, entries: list[SourceEntry], only: frozenset[str] | None = None) -> None:
         paths = {e.path for e in entries}
         ignored = {e.path for e in entries if any(glob_match(pattern, e.path) for pattern in self.config.ignore)}
+        self.templates = sorted(e.path for e in entries if e.kind == "file" and e.path not in ignored
+                                and (only is None or e.path in only)
+                                and any(glob_match(pattern, e.path) for pattern in self.config.templates))
+        ignored |= set(self.templates)
         self.prefetch([e for e in entries if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)])
         for entry in entries:
             path = entry.path
@@ -577,6 +584,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
         findings=tuple(sorted(set(loader.findings), key=Finding.sort_key)),
         paths=frozenset(by_path),
         unreadable_types=dict(loader.unreadable_types),
+        templates=tuple(loader.templates),
     )
 
 

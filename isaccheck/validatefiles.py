@@ -15,7 +15,7 @@ from .config import PROFILE_FILE
 from .errors import ConfigError
 from .model import Finding
 from .repository import selection
-from .runner import load_for_inventory
+from .runner import enclosing_root, has_profile, load_for_inventory
 
 
 @dataclass(frozen=True)
@@ -23,21 +23,6 @@ class Validated:
     root: Path
     paths: tuple[str, ...]  # repository-relative paths checked; empty: the whole repository
     findings: tuple[Finding, ...]
-
-
-def _has_profile(folder: Path) -> bool:
-    """isac.yaml is there: a file, or something in its place (a link, a FIFO) the loader reports on."""
-    profile = folder / PROFILE_FILE
-    return profile.is_symlink() or (profile.exists() and not profile.is_dir())
-
-
-def find_root(start: Path) -> Path:
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if _has_profile(folder):
-            return folder
-    raise ConfigError(f"no {PROFILE_FILE} in {start} or any folder above it: not inside an ISAC repository "
-                      f"(run `isaccheck init` to start one, or give --root)")
 
 
 def validate_files(files: list[Path], root: Path | None = None) -> Validated:
@@ -53,9 +38,13 @@ def validate_files(files: list[Path], root: Path | None = None) -> Validated:
             common = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in absolute]))
         else:
             common = Path.cwd()
-        root = find_root(common)
+        found = enclosing_root(common)
+        if found is None:
+            raise ConfigError(f"no {PROFILE_FILE} in {common} or any folder above it: not inside an ISAC repository "
+                              f"(run `isaccheck init` to start one, or give --root)")
+        root = found
     else:
-        if not _has_profile(root):
+        if not has_profile(root):
             raise ConfigError(f"no {PROFILE_FILE} in {root}: not the root of an ISAC repository")
         root = root.resolve()
     rel: list[str] = []

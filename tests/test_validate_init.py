@@ -103,7 +103,7 @@ def test_profile_findings_only_when_isac_yaml_is_given(make_repo) -> None:
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_init_then_validate_and_check(tmp_path: Path, lang: str) -> None:
     target = tmp_path / "new-isac"
-    result = invoke("init", str(target), "--lang", lang)
+    result = invoke("init", str(target), "--lang", lang, "--action-ref", "owner/isaccheck@v1")
     assert result.exit_code == EXIT_OK, result.output
     written = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
     assert written == set(planned_files(lang, "x")) and WORKFLOW_TARGET in written

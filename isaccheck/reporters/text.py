@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
-from ..i18n import MARKS, OUTCOME_WORDS, severity_word, word
+from ..i18n import MARKS, OUTCOME_WORDS, severity_word, word, plural, withheld_line
 from ..model import Evaluation, Outcome
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -40,12 +40,12 @@ class TextReporter:
         if evaluation.tlp:
             console.print(RichText(f"TLP:{evaluation.tlp}", style="bold"))
         if evaluation.withheld:
-            console.print(word("withheld", lang).format(n=evaluation.withheld))
+            console.print(withheld_line(evaluation.withheld, lang))
         console.print(RichText(evaluation.isac_name, style="bold"), end="")
         commit = f" · commit {prov.commit[:7]}" if prov.commit else ""
         console.print(f" · {word('as_of', lang)} {prov.as_of}{commit} · isaccheck {prov.tool_version} · {prov.rulepack_version}")
-        console.print(f"{len(evaluation.participants)} {word('participants', lang)}, "
-                      f"{evaluation.document_count} {word('documents', lang)}")
+        console.print(f"{plural(len(evaluation.participants), 'participant', lang)}, "
+                      f"{plural(evaluation.document_count, 'document', lang)}")
         console.print()
 
         table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")

@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..i18n import severity_word
+from ..i18n import plural, severity_word
 from ..model import Text
 
 WORDS = {
@@ -39,7 +39,7 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     labels = list(data["per_label"])
     if data.get("tlp"):
         console.print(f"TLP:{data['tlp']}")
-    console.print(f"{name} · {WORDS['title'](lang)} · {data['documents']} {WORDS['documents'](lang)}")
+    console.print(f"{name} · {WORDS['title'](lang)} · {plural(data['documents'], 'document', lang)}")
     console.print()
     console.print(_counts_table({"": data["per_label"]}, WORDS["label"](lang), labels))
     console.print()
