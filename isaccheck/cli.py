@@ -120,6 +120,15 @@ def _color(output: Path | None) -> bool:
     return use_color(_meta("color", "auto"), to_terminal)
 
 
+def terminal_width() -> int:
+    """The terminal's width for folded text; 80 when stdout is not a terminal (files, pipes, tests)."""
+    import shutil
+
+    if not sys.stdout.isatty():
+        return 80
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
 def _note(message: str) -> None:
     """A message about the run (not its result) on stderr; -q silences it."""
     if not _meta("quiet", False):
@@ -258,11 +267,18 @@ def rules() -> None:
 @_common()
 def rules_list(lang: str) -> None:
     """Every checklist question with its id, level and basis."""
+    import textwrap
+
     pack = load_builtin()
+    width = terminal_width()
     for rule in pack.rules:
         basis = {"never": ("evidence", "bewijs"), "allowed": ("evidence|attestation", "bewijs|bevestiging"),
                  "only": ("attestation", "bevestiging")}[rule.attestation][lang == "nl"]
-        click.echo(f"{rule.id:<8} L{rule.level}  {basis:<20} {rule.question(lang)}")
+        head = f"{rule.id:<8} L{rule.level}  {basis:<20} "
+        # The question folds under itself, between words, at the terminal's width.
+        click.echo(textwrap.fill(rule.question(lang), width=max(width, len(head) + 20), initial_indent=head,
+                                 subsequent_indent=" " * len(head), break_long_words=False,
+                                 break_on_hyphens=False))
     click.echo(f"{len(pack.rules)} {word('rules', lang)} · {pack.name} {pack.version}")
 
 
@@ -282,7 +298,7 @@ def explain(question_id: str, lang: str) -> None:
         close = difflib.get_close_matches(question_id.upper(), [r.id for r in pack.rules], n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         raise IsaccheckError(f"no question {question_id} in the rule pack{hint}")
-    click.echo(explain_rule(rule, pack, lang))
+    click.echo(explain_rule(rule, pack, lang, width=terminal_width()), nl=False)
 
 
 @cli.command("tlp", short_help="The TLP inventory: labels, missing labels, violations.")
@@ -422,7 +438,18 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
     points = profile_history(path, since, progress=progress)
     if progress is not None:
         click.echo("\r\033[K", err=True, nl=False)
-    _write(output, render_json(points, lang or "en") if fmt == "json" else render_text(points, lang))
+    from .gitevidence import find_repo
+
+    text = render_json(points, lang or "en") if fmt == "json" else render_text(points, lang)
+    if fmt == "text" and find_repo(path, "auto") is None:
+        nl = (lang or (points[-1].language if points else "en")) == "nl"
+        text += ("\nGeen git-geschiedenis: de jaareinden hierboven komen uit de huidige bestanden, op hun datum.\n"
+                 "Wat er op elk jaareinde echt was, toont isaccheck alleen met git: zet de map onder git\n"
+                 "(git init, git add -A, git commit) en leg elke wijziging vast met een commit.\n" if nl else
+                 "\nNo git history: the year-end rows above come from today's files, by their dates.\n"
+                 "Year-end rows that show what was really there need git: put the folder under git\n"
+                 "(git init, git add -A, git commit) and commit every change.\n")
+    _write(output, text)
 
 
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
@@ -431,19 +458,22 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="The repository root (default: the nearest folder above the files with isac.yaml).")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
 @_common()
-def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str) -> None:
+def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | None, fmt: str, fail_on: str) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
     from .reporters.github import command
     from .reporters.jsonout import dumps, finding_dict
     from .validatefiles import shown_path, validate_files
 
+    from .i18n import plural
+
     done = validate_files(list(files), root)
+    lang = lang or profile_language(done.root)
     findings = done.findings
     if fmt == "json":
         click.echo(dumps({"root": str(done.root), "files": list(done.paths),
@@ -458,8 +488,17 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt:
             click.echo(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]")
     errors = sum(1 for f in findings if f.severity.value == "error")
     warnings = sum(1 for f in findings if f.severity.value == "warning")
-    checked = f"{len(done.paths)} file(s)" if done.paths else "the whole repository"
-    click.echo(f"isaccheck: validated {checked}: {errors} error(s), {warnings} warning(s)", err=True)
+    counts = f"{plural(errors, 'error', lang)}, {plural(warnings, 'warning', lang)}"
+    if lang == "nl":
+        checked = plural(len(done.paths), "file", lang) if done.paths else "de hele repository"
+        _note(f"{checked} gecontroleerd: {counts}")
+    else:
+        checked = plural(len(done.paths), "file", lang) if done.paths else "the whole repository"
+        _note(f"validated {checked}: {counts}")
+    if done.templates:
+        from .runner import templates_note
+
+        _note(templates_note(done.templates)(lang))
     if any(finding_fails(f, fail_on) for f in findings):
         sys.exit(EXIT_FINDINGS)
 

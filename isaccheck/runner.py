@@ -144,7 +144,7 @@ def templates_note(paths: tuple[str, ...]) -> Text:
     shown = ", ".join(paths)
     return Text(f"{plural(len(paths), 'template', 'en')} not counted as evidence (templates in {CONFIG_FILE}): "
                 f"{shown}",
-                f"{plural(len(paths), 'template', 'nl')} tellen niet mee als bewijs (templates in {CONFIG_FILE}): "
+                f"{plural(len(paths), 'template', 'nl')} {'telt' if len(paths) == 1 else 'tellen'} niet mee als bewijs (templates in {CONFIG_FILE}): "
                 f"{shown}")
 
 

@@ -23,6 +23,7 @@ class Validated:
     root: Path
     paths: tuple[str, ...]  # repository-relative paths checked; empty: the whole repository
     findings: tuple[Finding, ...]
+    templates: tuple[str, ...] = ()  # given files that are templates (isaccheck.yaml `templates`): not checked
 
 
 def validate_files(files: list[Path], root: Path | None = None) -> Validated:
@@ -57,7 +58,7 @@ def validate_files(files: list[Path], root: Path | None = None) -> Validated:
             raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)")
         rel.append(inside.as_posix())
     repo = load_for_inventory(root, only=selection(rel) if files else None)
-    return Validated(root=root, paths=tuple(rel), findings=repo.findings)
+    return Validated(root=root, paths=tuple(rel), findings=repo.findings, templates=repo.templates)
 
 
 def shown_path(root: Path, rel: str) -> str:

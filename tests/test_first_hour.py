@@ -170,3 +170,39 @@ def test_color_always_reaches_a_pipe(isac: Path) -> None:
     plain = invoke("check", str(isac), "--as-of", AS_OF.isoformat(), "--color", "never").stdout
     colored = invoke("check", str(isac), "--as-of", AS_OF.isoformat(), "--color", "always").stdout
     assert "\x1b[" not in plain and "\x1b[" in colored
+
+
+# -- history without git, validate, wrapping -----------------------------------------------------
+
+def test_history_outside_git_says_year_ends_need_git(isac: Path) -> None:
+    result = invoke("history", str(isac), "--lang", "nl")
+    assert result.exit_code == EXIT_OK, result.output
+    assert "Geen git-geschiedenis" in result.stdout and "git init" in result.stdout
+
+
+def test_validate_speaks_the_repository_language_with_real_plurals(isac: Path, monkeypatch) -> None:
+    monkeypatch.chdir(isac)
+    result = invoke("validate", "meetings/2024-03-12/minutes.md", "sjablonen/notulen.md")
+    assert result.exit_code == EXIT_OK, result.output
+    assert "2 bestanden gecontroleerd: 0 fouten, 0 waarschuwingen" in result.stderr
+    assert "1 sjabloon telt niet mee als bewijs" in result.stderr and "sjablonen/notulen.md" in result.stderr
+    assert invoke("validate", "-q").stderr == ""
+
+
+@pytest.mark.parametrize("command", [["rules", "list", "--lang", "nl"], ["rules", "list", "--lang", "en"],
+                                     ["explain", "STR-1.2", "--lang", "nl"], ["explain", "ACT-3.2", "--lang", "en"]])
+def test_rules_list_and_explain_fold_at_80_columns_between_words(command: list[str]) -> None:
+    from isaccheck.rulepack import load_builtin
+
+    text = invoke(*command).stdout
+    assert max(len(line) for line in text.splitlines()) <= 80  # not a tty here: 80 columns
+    # Folded only between words: every question reads whole again once the line breaks are undone.
+    flat = " ".join(text.split())
+    rules = load_builtin().rules if command[0] == "rules" else [load_builtin().rule(command[1])]
+    for rule in rules:
+        assert " ".join(rule.question(command[-1]).split()) in flat, rule.id
+
+
+def test_explain_in_dutch_has_no_english_notes() -> None:
+    text = invoke("explain", "STR-1.1", "--lang", "nl").stdout
+    assert "in het Engels" not in text and "Technische toelichting" in text

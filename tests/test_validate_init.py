@@ -37,7 +37,7 @@ def test_only_the_given_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir(repo)
     ok = invoke("validate", "meetings/a/minutes.md", "notes/readme.md")
     assert ok.exit_code == EXIT_OK and ok.stdout == ""
-    assert "validated 2 file(s): 0 error(s)" in ok.stderr
+    assert "validated 2 files: 0 errors" in ok.stderr
     bad = invoke("validate", "meetings/b/minutes.md")
     assert bad.exit_code == EXIT_FINDINGS
     assert bad.stdout.startswith("meetings/b/minutes.md:") and "[tlp-missing]" in bad.stdout
