@@ -19,6 +19,7 @@ from typing import Literal
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config
 from .errors import ConfigError
+from .i18n import plural, type_name
 from .gitrepo import (
     SHALLOW_HISTORY,
     GitError,
@@ -200,7 +201,7 @@ def apply_history(plan: GitPlan, repository: Repository) -> tuple[Repository, li
                 Text(f"{doc.type} dated {doc.date} first committed {fact.first_date} "
                      f"({fact.first_commit[:7]}, {late} days later): back-filled, or moved? "
                      f"(a moved file counts from its move; tolerance {config.backfill_tolerance_days} days: history.backfill_tolerance_days in {CONFIG_FILE})",
-                     f"{doc.type} gedateerd {doc.date} pas gecommit op {fact.first_date} "
+                     f"{type_name(doc.type, 'nl').capitalize()} gedateerd {doc.date}, pas op {fact.first_date} in git vastgelegd "
                      f"({fact.first_commit[:7]}, {late} dagen later): achteraf toegevoegd, of verplaatst? "
                      f"(een verplaatst bestand telt vanaf de verplaatsing; marge {config.backfill_tolerance_days} dagen: history.backfill_tolerance_days in {CONFIG_FILE})"),
                 field=field_name))
@@ -232,9 +233,9 @@ def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository,
         return repository, []
     if plan.repo is None:
         return repository, [Text(
-            f"{len(entries)} signature(s) point at a git commit or tag, but git is not used here "
+            f"{plural(len(entries), 'signature', 'en')} {'points' if len(entries) == 1 else 'point'} at a git commit or tag, but git is not used here "
             "(no git work tree at this folder's top level; use --git for a subfolder): shown as declared",
-            f"{len(entries)} handtekening(en) verwijzen naar een git-commit of -tag, maar git wordt hier niet "
+            f"{plural(len(entries), 'signature', 'nl')} {'verwijst' if len(entries) == 1 else 'verwijzen'} naar een git-commit of -tag, maar git wordt hier niet "
             "gebruikt (geen git-werkmap op het hoogste niveau van deze map; gebruik --git voor een submap): "
             "getoond als verklaard")]
     config = repository.config

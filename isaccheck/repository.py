@@ -385,14 +385,22 @@ class _Loader:
         markings = tlpmod.find_markings(body, first_line=body_line, tlp_version=version) if body else []
         problems = tlpmod.check_document_labels(front, markings, requires_label=doc_type in self.tlp_required)
         problems += tlpmod.deprecation_problems(front, markings, front_line=source.lines.get("tlp"))
-        for problem in problems:
-            severity = Severity(tlpmod.DEFAULT_SEVERITY.get(problem.code, "error"))
-            findings.append(Finding(problem.code, severity, path, problem.line or fallback_line, problem.message))
-        findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
         label = front.label if front else None
         if label is None:
             whole = [m.label for m in markings if m.label is not None and m.position in ("top", "bottom", "classification")]
             label = whole[0] if whole else None
+        for problem in problems:
+            severity = Severity(tlpmod.DEFAULT_SEVERITY.get(problem.code, "error"))
+            message = problem.message
+            if problem.code == "tlp-disagree" and label is not None:
+                # Which label counted, and the two lines to choose between: the secretary fixes one.
+                used, tlp_line = label.canonical, source.lines.get("tlp") or fallback_line
+                message = Text(f"{message.en} isaccheck uses {used}; change the wrong one: line {tlp_line} "
+                               f"(`tlp:`) or line {problem.line}.",
+                               f"{message.nl} isaccheck gebruikt {used}; pas de verkeerde aan: regel {tlp_line} "
+                               f"(`tlp:`) of regel {problem.line}.")
+            findings.append(Finding(problem.code, severity, path, problem.line or fallback_line, message))
+        findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
         if label is not None:
             findings.extend(self.sharing_findings(path, label, meta, source, fallback_line))
         return (label.value if label else None), findings

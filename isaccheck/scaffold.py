@@ -137,7 +137,8 @@ def init_repository(target: Path, lang: str, name: str | None = None, *, only_mi
             with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
                 handle.write(text)
         except OSError as exc:
-            done = f" ({len(written)} file(s) were written before: {', '.join(written)})" if written else \
+            done = f" ({'1 file was' if len(written) == 1 else f'{len(written)} files were'} written before: " \
+                f"{', '.join(written)})" if written else \
                 " (nothing was written)"
             raise ConfigError(f"cannot write {path}: {exc.strerror or exc}{done}") from None
         written.append(rel)

@@ -205,7 +205,7 @@ def test_tlp_ceiling_green_leaves_out_amber_and_red(tlp_repo: Path, fmt: str) ->
         assert secret not in output, secret
     # Their paths and the fact that they exist remain; the report says how much was withheld.
     assert "meetings/2026-06-10/minutes.md" in output and "shared/dader.md" in output
-    match = re.search(r"(\d+) item\(s\) withheld because they quote documents above TLP:GREEN", output)
+    match = re.search(r"Items withheld: (\d+)\. They quote documents above TLP:GREEN", output)
     assert match and int(match.group(1)) > 0
     first = output.splitlines()[0] if fmt == "md" else output[output.index("<title>"):output.index("</title>")]
     assert "TLP:GREEN" in first

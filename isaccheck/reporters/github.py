@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..gate import GateResult, finding_fails
+from ..i18n import plural
 from ..model import Evaluation, Finding, Severity, Text
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -100,7 +101,7 @@ def _plain(evaluation: Evaluation, gate: GateResult | None, lang: str) -> list[s
         lines.append(f"isaccheck: {cap.code} level {cap.level} (ambition {ambition})")
     errors = sum(1 for f in evaluation.findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in evaluation.findings if f.severity is Severity.WARNING)
-    lines.append(f"isaccheck: {errors} error(s), {warnings} warning(s) in documents")
+    lines.append(f"isaccheck: {plural(errors, 'error', 'en')}, {plural(warnings, 'warning', 'en')} in documents")
     if gate is not None:
         lines.append(f"isaccheck: gate {'passed' if gate.passed else 'failed'} ({gate.policy.describe()})")
     return lines

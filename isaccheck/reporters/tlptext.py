@@ -8,8 +8,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..i18n import plural, severity_word
+from ..i18n import plural, type_name, severity_word
 from ..model import Text
+from ..tlpinventory import UNDATED
 
 WORDS = {
     "title": Text("TLP inventory", "TLP-overzicht"),
@@ -43,9 +44,13 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     console.print()
     console.print(_counts_table({"": data["per_label"]}, WORDS["label"](lang), labels))
     console.print()
-    console.print(_counts_table(data["per_type"], WORDS["type"](lang), labels))
+    # Dutch rows name the types in Dutch; the JSON keeps the keys documents use.
+    per_type = {type_name(k, lang) if lang == "nl" else k: v for k, v in data["per_type"].items()}
+    console.print(_counts_table(per_type, WORDS["type"](lang), labels))
     console.print()
-    console.print(_counts_table(data["per_year"], WORDS["year"](lang), labels))
+    per_year = {("zonder datum" if lang == "nl" else "undated") if k == UNDATED else k: v
+                for k, v in data["per_year"].items()}
+    console.print(_counts_table(per_year, WORDS["year"](lang), labels))
     console.print()
     console.print(f"{WORDS['unlabelled'](lang)} ({len(data['unlabelled'])})")
     for path in data["unlabelled"]:
