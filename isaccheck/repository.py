@@ -286,7 +286,7 @@ class _Loader:
                 source = load_yaml(fm, first_line=1)
             except YamlError as exc:
                 self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line,
-                             f"frontmatter: {exc.message}", f"frontmatter: {exc.message}")
+                             f"frontmatter: {exc.message}", f"frontmatter: {exc.message_nl}")
                 sniffed = DECLARED_TYPE.search(fm)
                 if sniffed:
                     self.unreadable_types[entry.path] = sniffed[1]
@@ -310,7 +310,7 @@ class _Loader:
         try:
             source = load_yaml(text)
         except YamlError as exc:
-            self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message)
+            self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message_nl)
             return
         if not isinstance(source.data, dict):
             self.finding("frontmatter", Severity.ERROR, entry.path, 1,

@@ -19,10 +19,64 @@ MAX_EXPANDED_NODES = 20_000
 
 
 class YamlError(Exception):
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, message_nl: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        # Dutch runs stay Dutch: PyYAML's English, translated (dutch_problem), or said plainly.
+        self.message_nl = message_nl or message
+
+
+# PyYAML's problems and contexts that a hand-written frontmatter meets, in Dutch. An unknown one
+# gets a plain Dutch sentence rather than English in a Dutch run.
+_COLON_NL = ("hier kan geen `: ` met een waarde staan (staat er een dubbele punt in een tekst? zet die tekst "
+             "dan tussen aanhalingstekens)")
+_PROBLEMS_NL: dict[str, str] = {
+    "found character that cannot start any token": "een teken dat hier niet kan staan",
+    "mapping values are not allowed here": _COLON_NL,
+    "mapping values are not allowed in this context": _COLON_NL,
+    "could not find expected ':'": "hier ontbreekt een `:` na de veldnaam",
+    "did not find expected key": "hier verwachtte YAML een veldnaam (klopt de inspringing?)",
+    "did not find expected '-' indicator": "hier verwachtte YAML een lijstitem met `-` (klopt de inspringing?)",
+    "found unexpected end of stream": "de tekst houdt op voordat hij af is (een aanhalingsteken niet gesloten?)",
+    "found undefined alias": "een verwijzing (*naam) naar iets dat niet bestaat",
+    "did not find expected ',' or ']'": "een lijst met [ wordt niet goed gesloten met ]",
+    "did not find expected ',' or '}'": "een verzameling met { wordt niet goed gesloten met }",
+    "found duplicate anchor": "een anker (&naam) staat er twee keer",
+}
+_CONTEXTS_NL: dict[str, str] = {
+    "while scanning for the next token": "",
+    "while scanning a simple key": "bij het lezen van een veldnaam",
+    "while parsing a block mapping": "in een verzameling velden",
+    "while parsing a block collection": "in een lijst",
+    "while scanning a quoted scalar": "in een tekst tussen aanhalingstekens",
+    "while parsing a flow sequence": "in een lijst tussen [ ]",
+    "while parsing a flow mapping": "in een verzameling tussen { }",
+    "while scanning a block scalar": "in een tekstblok",
+    "while parsing a block node": "",
+    "while parsing a flow node": "",
+}
+
+_TAB_EN = "a tab: YAML indents with spaces only; replace the tab with spaces"
+_TAB_NL = "een tab: YAML springt alleen met spaties in; vervang de tab door spaties"
+
+
+def _is_tab(text: str, mark: Any) -> bool:
+    lines = text.split("\n")
+    if mark is None or mark.line >= len(lines):
+        return False
+    line: str = lines[mark.line]
+    column: int = mark.column
+    return (column < len(line) and line[column] == "\t") or (column == 0 and line.startswith("\t"))
+
+
+def dutch_problem(problem: str, context: str | None) -> str:
+    """PyYAML's English problem and context as one Dutch phrase."""
+    words = _PROBLEMS_NL.get(problem)
+    if words is None:
+        words = "de opbouw klopt hier niet (controleer inspringing, dubbele punten en aanhalingstekens)"
+    where = _CONTEXTS_NL.get(context or "", "")
+    return f"{words} ({where})" if where else words
 
 
 @dataclass
@@ -42,6 +96,7 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
         raise YamlError(
             "the YAML expands to too many values (aliases nested into each other); refused",
             node.start_mark.line + first_line,
+            "de YAML groeit uit tot te veel waarden (verwijzingen in elkaar genest); geweigerd",
         )
     out.lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
@@ -103,10 +158,13 @@ def load_yaml(text: str, first_line: int = 1) -> YamlData:
         line = mark.line + first_line if mark is not None else None
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise YamlError(f"YAML syntax error: {problem}{context}", line) from None
+        if _is_tab(text, exc.problem_mark):
+            raise YamlError(f"YAML syntax error: {_TAB_EN}", line, f"YAML-syntaxfout: {_TAB_NL}") from None
+        raise YamlError(f"YAML syntax error: {problem}{context}", line,
+                        f"YAML-syntaxfout: {dutch_problem(problem, exc.context)}") from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error: {exc}", None) from None
+        raise YamlError(f"YAML error: {exc}", None, "YAML-fout: de tekst is geen geldige YAML") from None
     except RecursionError:
-        raise YamlError("the YAML is nested too deeply; refused", None) from None
+        raise YamlError("the YAML is nested too deeply; refused", None, "de YAML is te diep genest; geweigerd") from None
     finally:
         loader.dispose()
