@@ -20,7 +20,7 @@ import click
 from . import __version__
 from .errors import IsaccheckError
 from .gitevidence import GitMode
-from .i18n import word
+from .i18n import SEVERITY_WORDS, word
 from .reporters import REPORTERS, RenderOptions, get_reporter
 from .rulepack import load_builtin
 from .runner import check as run_check
@@ -485,7 +485,9 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | Non
             click.echo(command(kind, f.message(lang), file=where, line=f.line or 1, title=f"isaccheck: {f.code}"))
         else:
             line = f":{f.line}" if f.line else ""
-            click.echo(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]")
+            # Editors match "error"/"warning" in English; a Dutch run shows "fout"/"waarschuwing".
+            shown = SEVERITY_WORDS[f.severity.value](lang) if f.severity.value in SEVERITY_WORDS else f.severity.value
+            click.echo(f"{where}{line}: {shown}: {f.message(lang)} [{f.code}]")
     errors = sum(1 for f in findings if f.severity.value == "error")
     warnings = sum(1 for f in findings if f.severity.value == "warning")
     counts = f"{plural(errors, 'error', lang)}, {plural(warnings, 'warning', lang)}"

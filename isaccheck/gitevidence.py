@@ -118,8 +118,11 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
                     f"--as-of {as_of}: no commit on or before that date was fetched: this is a shallow clone; "
                     "fetch full depth (`fetch-depth: 0` on GitHub Actions, `GIT_DEPTH: 0` on GitLab CI)")
             since = f"; the first commit on {where} is of {first.date}" if first else ""
+            since_nl = f"; de eerste commit is van {first.date}" if first else ""
             raise ConfigError(f"--as-of {as_of}: there is no commit on or before that date{since}: "
-                              "the repository did not exist yet then")
+                              "the repository did not exist yet then",
+                              message_nl=f"--as-of {as_of}: er is geen commit op of voor die datum{since_nl}: "
+                                         "de repository bestond toen nog niet")
         return GitPlan(repo.tree_source(at.sha), repo, commit=at.sha, history_rev=at.sha,
                        working_tree=False, head=head)
     if committed_only:
