@@ -120,6 +120,11 @@ def _color(output: Path | None) -> bool:
     return use_color(_meta("color", "auto"), to_terminal)
 
 
+def interactive() -> bool:
+    """A person at a terminal, who can answer a question (never in CI or a pipe)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def terminal_width() -> int:
     """The terminal's width for folded text; 80 when stdout is not a terminal (files, pipes, tests)."""
     import shutil
@@ -521,7 +526,7 @@ def init_command(path: Path, lang: str, name: str | None, only_missing: bool, ac
     from .scaffold import WORKFLOW_TARGET, init_repository, install_steps
 
     nl = lang == "nl"
-    if action_ref is None and sys.stdin.isatty() and not _meta("quiet", False):
+    if action_ref is None and interactive() and not _meta("quiet", False):
         asked = click.prompt(
             "Waar haalt de CI-workflow isaccheck vandaan? OWNER/REPO@REF of een https://-adres (leeg: geen workflow)"
             if nl else "Where does the CI workflow get isaccheck? OWNER/REPO@REF or an https:// URL (empty: no workflow)",

@@ -576,7 +576,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
     if profile_text is None:
         raise ConfigError(
             f"no {PROFILE_FILE} found in {source.label}: this is not an ISAC repository "
-            f"(run `isaccheck init` to start one, or point isaccheck at the right folder)",
+            f"(point isaccheck at the folder that holds it)",
         )
     profile, profile_findings = load_profile(profile_text)
     loader = _Loader(source, config, profile, tlp_required)

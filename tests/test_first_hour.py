@@ -206,3 +206,28 @@ def test_rules_list_and_explain_fold_at_80_columns_between_words(command: list[s
 def test_explain_in_dutch_has_no_english_notes() -> None:
     text = invoke("explain", "STR-1.1", "--lang", "nl").stdout
     assert "in het Engels" not in text and "Technische toelichting" in text
+
+
+@pytest.mark.parametrize("answer, workflow", [("me/isaccheck@v2\n", True), ("\n", False)])
+def test_init_asks_for_the_action_ref_at_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     answer: str, workflow: bool) -> None:
+    import isaccheck.cli as climod
+
+    monkeypatch.setattr(climod, "interactive", lambda: True)
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "a"), "--lang", "nl"], input=answer)
+    assert result.exit_code == EXIT_OK, result.output
+    assert "Waar haalt de CI-workflow isaccheck vandaan?" in result.output
+    path = tmp_path / "a" / WORKFLOW_TARGET
+    assert path.exists() is workflow
+    if workflow:
+        assert "uses: me/isaccheck@v2" in path.read_text()
+
+
+def test_a_year_row_before_the_repository_existed_does_not_suggest_init() -> None:
+    from isaccheck.errors import ConfigError
+    from isaccheck.repository import load_repository
+    from isaccheck.sources import WorkingTreeSource
+
+    with pytest.raises(ConfigError) as caught:
+        load_repository(WorkingTreeSource(Path(__file__).parent / "golden"))
+    assert "isaccheck init" not in str(caught.value)
