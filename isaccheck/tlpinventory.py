@@ -53,7 +53,8 @@ def inventory(repo: Repository) -> dict[str, Any]:
                          "message": message.en, "message_nl": message.nl})
     by_code = Counter(f["code"] for f in findings)
     top = most_restrictive(quoted)
-    return {
+    extra: dict[str, Any] = {"templates": list(repo.templates)} if repo.templates else {}
+    return {**extra,
         "tlp": top.value if top else None,
         "documents": len(repo.documents),
         "per_label": ordered(per_label),

@@ -86,7 +86,10 @@ def test_templates_are_never_evidence_nor_in_the_tlp_inventory(isac: Path) -> No
     assert data["summary"]["documents"] == 2  # the draft guidelines and the minutes
     assert any("sjablonen/notulen.md" in w for w in data["warnings"])  # named, not silently skipped
     inventory = json.loads(invoke("tlp", str(isac), "--format", "json").stdout)
-    assert inventory["documents"] == 2 and "sjablonen" not in json.dumps(inventory)
+    assert inventory["documents"] == 2 and "sjablonen" not in json.dumps(inventory["per_type"])
+    assert inventory["templates"] == [f"sjablonen/{n}.md" for n in
+                                      ("agenda", "evaluatie", "jaarplan", "notulen", "zelfevaluatie")]
+    assert "Sjablonen die niet meetellen (templates in isaccheck.yaml) (5)" in invoke("tlp", str(isac)).stdout
     text = invoke("check", str(isac), "--as-of", AS_OF.isoformat(), "--lang", "nl").stdout
     assert "5 sjablonen tellen niet mee als bewijs" in text and "2 documenten" in text
 

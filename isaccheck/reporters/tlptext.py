@@ -19,6 +19,8 @@ WORDS = {
     "year": Text("Year", "Jaar"),
     "unlabelled": Text("Documents without a label", "Documenten zonder label"),
     "findings": Text("TLP findings", "TLP-bevindingen"),
+    "templates": Text("Templates, not counted (templates in isaccheck.yaml)",
+                      "Sjablonen die niet meetellen (templates in isaccheck.yaml)"),
     "none": Text("none", "geen"),
     "documents": Text("documents", "documenten"),
 }
@@ -55,6 +57,12 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     console.print(f"{WORDS['unlabelled'](lang)} ({len(data['unlabelled'])})")
     for path in data["unlabelled"]:
         console.print(f"  {path}")
+    if data.get("templates"):
+        # Named, so nothing is left out silently.
+        console.print()
+        console.print(f"{WORDS['templates'](lang)} ({len(data['templates'])})")
+        for path in data["templates"]:
+            console.print(f"  {path}")
     console.print()
     console.print(f"{WORDS['findings'](lang)} ({len(data['findings'])})")
     if not data["findings"]:
