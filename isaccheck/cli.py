@@ -145,12 +145,15 @@ def _root(path: Path, lang: str | None = None) -> Path:
     from .runner import find_root
 
     root = find_root(path)
+    chosen = lang or profile_language(root)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["isaccheck.lang"] = chosen  # for the error line, should one follow
     if root != path:
         import os
 
         shown = os.path.relpath(root, Path.cwd())
-        nl = (lang or profile_language(root)) == "nl"
-        _note(f"ISAC-repository in {shown}" if nl else f"ISAC repository in {shown}")
+        _note(f"ISAC-repository in {shown}" if chosen == "nl" else f"ISAC repository in {shown}")
     return root
 
 
@@ -201,7 +204,11 @@ class _Cli(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except IsaccheckError as exc:
-            click.echo(f"isaccheck: error: {exc}", err=True)
+            # The repository's language once it is known (_root): Dutch where a Dutch text exists.
+            if ctx.meta.get("isaccheck.lang") == "nl" and exc.message_nl is not None:
+                click.echo(f"isaccheck: fout: {exc.text('nl')}", err=True)
+            else:
+                click.echo(f"isaccheck: error: {exc}", err=True)
             ctx.exit(EXIT_USAGE)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)

@@ -234,3 +234,20 @@ def test_a_year_row_before_the_repository_existed_does_not_suggest_init() -> Non
     with pytest.raises(ConfigError) as caught:
         load_repository(WorkingTreeSource(Path(__file__).parent / "golden"))
     assert "isaccheck init" not in str(caught.value)
+
+
+def test_an_error_in_a_dutch_repository_is_dutch_where_it_can_be(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "a"
+    assert invoke("init", str(repo), "--lang", "nl", "-q").exit_code == EXIT_OK
+    git = ["git", "-c", "user.name=a", "-c", "user.email=a@example.org"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], cwd=repo, check=True)
+    result = invoke("check", str(repo), "--as-of", "2001-01-01")
+    assert result.exit_code == EXIT_USAGE
+    assert "isaccheck: fout: --as-of 2001-01-01: er is geen commit op of voor die datum" in result.stderr
