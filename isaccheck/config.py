@@ -77,7 +77,7 @@ def parse_config(text: str | None) -> Config:
     try:
         loaded = load_yaml(text)
     except YamlError as exc:
-        raise ConfigError(exc.message, CONFIG_FILE, exc.line) from None
+        raise ConfigError(exc.message, CONFIG_FILE, exc.line, message_nl=exc.message_nl) from None
     data = loaded.data or {}
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of settings", CONFIG_FILE, 1)

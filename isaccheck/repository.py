@@ -541,7 +541,7 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
     try:
         loaded = load_yaml(text)
     except YamlError as exc:
-        raise ConfigError(exc.message, PROFILE_FILE, exc.line) from None
+        raise ConfigError(exc.message, PROFILE_FILE, exc.line, message_nl=exc.message_nl) from None
     data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
         raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)

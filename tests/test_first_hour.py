@@ -251,3 +251,10 @@ def test_an_error_in_a_dutch_repository_is_dutch_where_it_can_be(tmp_path: Path)
     result = invoke("check", str(repo), "--as-of", "2001-01-01")
     assert result.exit_code == EXIT_USAGE
     assert "isaccheck: fout: --as-of 2001-01-01: er is geen commit op of voor die datum" in result.stderr
+
+
+def test_a_tab_in_isaccheck_yaml_of_a_dutch_repository(isac: Path) -> None:
+    (isac / "isaccheck.yaml").write_text("templates:\n\t- sjablonen/**\n")
+    result = invoke("check", str(isac))
+    assert result.exit_code == EXIT_USAGE
+    assert "isaccheck: fout: isaccheck.yaml:2: YAML-syntaxfout: een tab" in result.stderr
