@@ -160,13 +160,14 @@ def _root(path: Path, lang: str | None = None) -> Path:
 def profile_language(root: Path) -> str:
     """isac.yaml's language for messages before the repository is loaded; "en" when unreadable
     (the load that follows reports what is wrong with the file)."""
-    import yaml
+    from .yamlutil import load_yaml
 
     profile = root / "isac.yaml"
     if profile.is_symlink() or not profile.is_file():
         return "en"  # never read through a link: it may lead out of the repository
     try:
-        data = yaml.safe_load(profile.read_text(encoding="utf-8"))
+        # The guarded loader of every other read: an alias bomb in isac.yaml is refused here too.
+        data = load_yaml(profile.read_text(encoding="utf-8")).data
         language = data["isac"]["language"]
     except Exception:  # any problem is reported by the real load; this is only the message language
         return "en"

@@ -163,7 +163,7 @@ def test_evidence_carries_the_first_commit(haven: dict[str, Any]) -> None:
 
 def test_no_commit_at_the_date_is_a_usage_error(haven: dict[str, Any]) -> None:
     result = run(haven["repo"], "check", "--as-of", "2020-12-31", code=2)
-    assert "no commit on or before" in result.output and "2023-" in result.output
+    assert "geen commit op of voor die datum" in result.output and "2023-" in result.output  # haven is Dutch
 
 
 def test_plain_run_names_uncommitted_documents(haven: dict[str, Any]) -> None:
