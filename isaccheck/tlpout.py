@@ -94,6 +94,17 @@ def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None
         findings.append(replace(f, tlp=label.value if label else None))
         shown_labels.append(label)
 
+    survey = evaluation.survey
+    if survey is not None:
+        # The answer counts and the ambition proposal come from the self-assessment: they carry its label
+        # and are left out above the ceiling (and always for TLP:RED), like any text quoting it.
+        label = quoting.labels.get(survey.path)
+        if _too_high(label, limit):
+            withheld += 1
+            survey = None
+        else:
+            shown_labels.append(label)
+
     top = most_restrictive(shown_labels)
     return replace(evaluation, questions=tuple(questions), findings=tuple(findings),
-                   tlp=top.value if top else None, withheld=withheld)
+                   tlp=top.value if top else None, withheld=withheld, survey=survey)
