@@ -601,7 +601,9 @@ def build(files: Sequence[Path], shown: Sequence[str], pack: RulePack, profile: 
                 f"{key}: {response.unanswered} vraag/vragen leeg of 'weet niet' (geen antwoord)")))
 
     order = {p.organisation: i for i, p in enumerate(profile.participants)}
-    selected = sorted(chosen.values(), key=lambda pr: order[pr[0].organisation])
+    # A respondent that answered nothing (reported above) is no respondent of the document.
+    selected = sorted((pr for pr in chosen.values() if pr[1].answers or pr[1].ambition),
+                      key=lambda pr: order[pr[0].organisation])
     answers: dict[str, dict[str, Any]] = {}
     written = 0
     for rule in pack.rules:
