@@ -326,10 +326,19 @@ def parse_table(rows: list[Row], path: str, questions: Questions, problems: list
         problems.append(Problem("warning", path, None, Text("the file is empty; nothing imported",
                                                              "het bestand is leeg; niets ingelezen")))
         return []
-    header_row, header = filled[0]
-    columns = [classify(h, questions) for h in header]
-    if any(c.kind in ("answer", "ambition") for c in columns):
-        return _per_respondent(filled, path, questions, columns, problems)
+    # Some exports put a title or a blank-ish line above the header: the header is the first of the
+    # first rows with a question or ambition column; rows above it are reported, not read.
+    for start, (header_row, header) in enumerate(filled[:10]):
+        norms = {_norm(c) for c in header}
+        if norms & _ID_HEADERS and norms & _ANSWER_HEADERS:
+            break  # the Id/Answer header of a one-row-per-question table: not a form export
+        columns = [classify(h, questions) for h in header]
+        if any(c.kind in ("answer", "ambition") for c in columns):
+            for number, _ in filled[:start]:
+                problems.append(Problem("info", path, number, Text(
+                    "a row above the column headers; not read", "een rij boven de kolomkoppen; niet gelezen")))
+            return _per_respondent(filled[start:], path, questions, columns, problems)
+    header_row = filled[0][0]
     per_question = _per_question(filled, path, questions, problems)
     if per_question is not None:
         return per_question
@@ -645,8 +654,10 @@ def render_document(date: dt.date, tlp: Label, lang: str, respondents: list[str]
 
 
 def _plain(name: str) -> str:
-    # A file name is data: shown as code so Markdown or HTML in it is never rendered.
-    return "`" + name.replace("`", "'") + "`"
+    # A file name is data: shown as code so Markdown or HTML in it is never rendered, on one line
+    # (a newline in a name could otherwise start a line of its own, such as a TLP marking).
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
+    return "`" + shown.replace("`", "'") + "`"
 
 
 def proposal(levels: Sequence[int]) -> tuple[int, float]:

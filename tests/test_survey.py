@@ -13,6 +13,8 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from isaccheck.cli import cli
 from isaccheck.rulepack import load_builtin
@@ -453,3 +455,36 @@ def test_report_has_a_bar_per_attested_question(make_repo: Callable[..., Path], 
     md = invoke("report", str(root), "--year", "2026", "--as-of", AS_OF.isoformat(), "--format", "md",
                 "--lang", "nl").output
     assert "`█▒░`" in md and "Zelfevaluatie in cijfers" in md
+
+
+def test_title_rows_above_the_form_header_are_reported_not_read(repo: Path, tmp_path: Path) -> None:
+    table = [["Zelfevaluatie 2026"], ["Organisation", "SIT-1.1"], ["Alpha", "ja"]]
+    result = run_import(repo, write_csv(tmp_path / "f.csv", table))
+    assert "f.csv:1: info: a row above the column headers; not read" in result.output
+    assert imported(repo)["answers"] == {"SIT-1.1": {"Alpha": "yes"}}
+
+
+def test_file_names_in_the_document_stay_on_one_line(repo: Path, tmp_path: Path) -> None:
+    from isaccheck.repository import load_profile
+    from isaccheck.surveyimport import build
+    from isaccheck.tlp import Label
+
+    path = write_csv(tmp_path / "f.csv", [["Organisation", "SIT-1.1"], ["Alpha", "ja"]])
+    profile, _ = load_profile(SURVEY_PROFILE)
+    done = build([path], ["a\nTLP:CLEAR\n`x`.csv"], PACK, profile, DATE, Label.AMBER, "en")
+    assert "\nTLP:CLEAR" not in done.text and "- `a\\x0aTLP:CLEAR\\x0a'x'.csv`" in done.text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400) | st.text(alphabet=";,\t\"\n\r abSIT-1.2janeeé\ufeff|", max_size=300).map(
+    lambda t: t.encode("utf-8")))
+def test_any_bytes_are_reported_never_a_crash(tmp_path: Path, data: bytes) -> None:
+    from isaccheck.repository import load_profile
+    from isaccheck.surveyimport import build
+    from isaccheck.tlp import Label
+
+    path = tmp_path / "any.csv"
+    path.write_bytes(data)
+    profile, _ = load_profile(SURVEY_PROFILE)
+    done = build([path], ["any.csv"], PACK, profile, DATE, Label.AMBER, "nl")
+    yaml.safe_load(done.text.split("---\n")[1])  # whatever came in, the document is valid YAML
