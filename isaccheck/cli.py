@@ -372,6 +372,9 @@ def survey_import(files: tuple[Path, ...], root: Path, date: dt.date | None, tlp
     from .surveyimport import build
 
     profile_path = root / PROFILE_FILE
+    if profile_path.is_symlink() and not profile_path.resolve().is_relative_to(root.resolve()):
+        # As for check: a link out of the repository is not followed (docs/contract.md, "Bad input").
+        raise IsaccheckError(f"{profile_path} is a link out of the repository; not read")
     try:
         profile_text = profile_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -93,7 +93,7 @@ _EMAIL = {"email", "e mail", "email address", "e mail address", "emailadres", "e
 _COMPLETED = {"completion time", "tijd van voltooien", "tijdstip van voltooien", "voltooiingstijd", "timestamp",
               "tijdstempel", "date submitted", "submitdate", "completed"}
 _KNOWN_SKIPPED = {"id", "start time", "begintijd", "starttijd", "name", "naam", "last modified time",
-                  "tijd van laatste wijziging", "laatst gewijzigd", "response id", "respondent", "language", "taal",
+                  "tijd van laatste wijziging", "tijdstip van laatste wijziging", "laatst gewijzigd", "response id", "respondent", "language", "taal",
                   "startlanguage", "seed", "lastpage", "startdate", "datestamp", "ipaddr", "refurl"}
 _NOTE_WORDS = ("note", "notes", "opmerking", "opmerkingen", "toelichting", "notitie", "comment", "comments",
                "explanation", "remark", "remarks")
@@ -395,7 +395,7 @@ def _per_respondent(filled: list[Row], path: str, questions: Questions, columns:
             problems.append(Problem("warning", path, header_row, Text(
                 f"column {index + 1} {name!r} is not a question, note, ambition, organisation or e-mail column; ignored",
                 f"kolom {index + 1} {name!r} is geen vraag, opmerking, ambitie, organisatie of e-mail; genegeerd")))
-        elif column.kind in ("answer", "note", "ambition", "organisation", "email") and column.kind != "skip":
+        elif column.kind in ("answer", "note", "ambition", "organisation", "email"):
             if column.kind in ("answer", "note") and column.key not in questions.ids:
                 problems.append(Problem("warning", path, header_row, Text(
                     f"column {index + 1} {name!r}: {column.key} is not a question of the rule pack; ignored",

@@ -488,3 +488,21 @@ def test_any_bytes_are_reported_never_a_crash(tmp_path: Path, data: bytes) -> No
     profile, _ = load_profile(SURVEY_PROFILE)
     done = build([path], ["any.csv"], PACK, profile, DATE, Label.AMBER, "nl")
     yaml.safe_load(done.text.split("---\n")[1])  # whatever came in, the document is valid YAML
+
+
+def test_a_profile_linked_out_of_the_repository_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(SURVEY_PROFILE, encoding="utf-8")
+    root = tmp_path / "linked"
+    root.mkdir()
+    (root / "isac.yaml").symlink_to(outside)
+    good = write_csv(tmp_path / "good.csv", [["Organisation", "SIT-1.1"], ["Gamma", "ja"]])
+    result = run_import(root, good)
+    assert result.exit_code == 2 and "link out of the repository" in result.output
+    assert not (root / "assessments").exists()
+
+
+def test_without_isac_yaml_nothing_is_written(tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "good.csv", [["Organisation", "SIT-1.1"], ["Gamma", "ja"]])
+    result = run_import(tmp_path / "nowhere", good)
+    assert result.exit_code == 2 and "isac.yaml" in result.output and "Traceback" not in result.output
