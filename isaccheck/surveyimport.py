@@ -36,6 +36,10 @@ from .rulepack import RulePack
 from .tlp import Label
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a form export of a few hundred respondents is well under 1 MiB
+# A workbook is a zip: small on disk, it may unpack to gigabytes. Bounds far above any ISAC's survey.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 10_000
+MAX_COLUMNS = 1_000
 
 _ID = re.compile(r"(?<![A-Za-z0-9])(STR|WOW|INF|SIT|ACT)\s*[-_ ]\s*([1-3])\s*[.,]\s*(\d{1,2})(?!\d)", re.IGNORECASE)
 
@@ -195,16 +199,35 @@ def read_xlsx(data: bytes) -> list[Row]:
     """The first sheet; cells as their stored values (a formula is never evaluated)."""
     import zipfile
 
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportError_(f"not a readable xlsx workbook ({type(exc).__name__}: {exc})") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportError_(f"unpacks to {unpacked // (1024 * 1024)} MiB, more than "
+                           f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MiB; not read")
+    try:
+        return _xlsx_rows(data)
+    except ImportError_:
+        raise
+    except Exception as exc:
+        # A workbook is untrusted input parsed by a library whose exceptions are many (zip, XML,
+        # openpyxl's own): whatever breaks, the file is reported and the other files are read.
+        raise ImportError_(f"not a readable xlsx workbook ({type(exc).__name__}: {exc})") from None
+
+
+def _xlsx_rows(data: bytes) -> list[Row]:
     from openpyxl import load_workbook
 
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportError_(f"not a readable xlsx workbook ({type(exc).__name__}: {exc})") from None
-    try:
+        if not book.worksheets:
+            raise ImportError_("the workbook has no sheet; not read")
         sheet = book.worksheets[0]
         rows: list[Row] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+            if number > MAX_ROWS:
+                raise ImportError_(f"more than {MAX_ROWS} rows; not read")
             rows.append((number, [_cell_text(v) for v in values]))
         return rows
     finally:

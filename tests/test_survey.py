@@ -506,3 +506,41 @@ def test_without_isac_yaml_nothing_is_written(tmp_path: Path) -> None:
     good = write_csv(tmp_path / "good.csv", [["Organisation", "SIT-1.1"], ["Gamma", "ja"]])
     result = run_import(tmp_path / "nowhere", good)
     assert result.exit_code == 2 and "isac.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    import isaccheck.surveyimport as surveyimport
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [["Organisation", "SIT-1.1"], ["Alpha", "ja"], ["Beta", "ja"]]:
+        sheet.append(row)
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    monkeypatch.setattr(surveyimport, "MAX_UNPACKED_BYTES", 1000)
+    assert "big.xlsx: warning: unpacks to" in run_import(repo, path).output
+    monkeypatch.setattr(surveyimport, "MAX_UNPACKED_BYTES", 10**9)
+    monkeypatch.setattr(surveyimport, "MAX_ROWS", 2)
+    assert "big.xlsx: warning: more than 2 rows; not read" in run_import(repo, path).output
+
+
+def test_a_workbook_with_broken_xml_is_reported(repo: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    source = tmp_path / "ok.xlsx"
+    book.save(source)
+    broken = tmp_path / "broken-xml.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename.endswith("sheet1.xml"):
+                content = b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><worksheet>&a;&a;</worksheet"
+            dst.writestr(info.filename, content)
+    result = run_import(repo, broken)
+    assert result.exit_code == 2 and "broken-xml.xlsx: warning: not a readable xlsx workbook" in result.output
