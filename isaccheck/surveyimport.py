@@ -432,6 +432,12 @@ def _per_respondent(filled: list[Row], path: str, questions: Questions, columns:
                     "are filled",
                     f"kolom {index + 1} {name!r} herhaalt kolom {seen[key] + 1}; als beide gevuld zijn telt de latere")))
             seen[key] = index
+    counted = {kind: sum(1 for c in columns if c.kind == kind) for kind in ("answer", "note", "ambition")}
+    problems.append(Problem("info", path, header_row, Text(
+        f"read as one row per respondent: {counted['answer']} question, {counted['note']} note and "
+        f"{counted['ambition']} ambition column(s)",
+        f"gelezen als één rij per respondent: {counted['answer']} vraag-, {counted['note']} opmerking- en "
+        f"{counted['ambition']} ambitiekolom(men)")))
     if not any(c.kind in ("organisation", "email") for c in columns):
         problems.append(Problem("warning", path, header_row, Text(
             "no organisation or e-mail column: respondents cannot be matched to participants",

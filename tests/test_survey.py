@@ -544,3 +544,11 @@ def test_a_workbook_with_broken_xml_is_reported(repo: Path, tmp_path: Path) -> N
             dst.writestr(info.filename, content)
     result = run_import(repo, broken)
     assert result.exit_code == 2 and "broken-xml.xlsx: warning: not a readable xlsx workbook" in result.output
+
+
+def test_the_import_says_how_it_read_a_form(repo: Path, tmp_path: Path) -> None:
+    table = [["Organisatie", "SIT-1.1", "SIT-1.1 opmerking", "SIT ambitie"], ["Alpha", "ja", "", "2"]]
+    result = invoke("survey", "import", str(write_csv(tmp_path / "f.csv", table)), "--root", str(repo),
+                    "--lang", "nl", "--date", DATE.isoformat())
+    assert "f.csv:1: info: gelezen als één rij per respondent: 1 vraag-, 1 opmerking- en 1 ambitiekolom(men)" in result.output
+    assert "geschreven: 1 respondent(en), 1 antwoord(en)" in result.output
