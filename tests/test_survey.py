@@ -552,3 +552,35 @@ def test_the_import_says_how_it_read_a_form(repo: Path, tmp_path: Path) -> None:
                     "--lang", "nl", "--date", DATE.isoformat())
     assert "f.csv:1: info: gelezen als één rij per respondent: 1 vraag-, 1 opmerking- en 1 ambitiekolom(men)" in result.output
     assert "geschreven: 1 respondent(en), 1 antwoord(en)" in result.output
+
+
+WRITTEN = {"yes": ["Ja", "yes", "JA", "Y"], "no": ["nee", "No", "N"], "partly": ["Deels", "gedeeltelijk", "Partly"],
+           "": ["", "Weet niet", "don't know"]}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(ATTESTED_ONLY + ["STR-1.1", "WOW-2.4"]), st.sampled_from(sorted(WRITTEN)),
+                          st.integers(0, 3)), min_size=3, max_size=3 * 5),
+       st.randoms(use_true_random=False))
+def test_round_trip_property_answers_come_back_as_given(tmp_path_factory: pytest.TempPathFactory,
+                                                        picks: list[tuple[str, str, int]], rnd) -> None:
+    from isaccheck.repository import load_profile
+    from isaccheck.surveyimport import build
+    from isaccheck.tlp import Label
+
+    orgs = ["Alpha", "Beta", "Gamma"]
+    questions = sorted({q for q, _, _ in picks})
+    chosen = {(orgs[i % 3], q): a for i, (q, a, _) in enumerate(picks)}
+    table = [["Organisation", *questions]]
+    for org in orgs:
+        table.append([org, *[rnd.choice(WRITTEN[chosen.get((org, q), "")]) for q in questions]])
+    path = write_csv(tmp_path_factory.mktemp("prop") / "f.csv", table, delimiter=rnd.choice([",", ";", "\t"]),
+                     bom=rnd.random() < 0.5)
+    profile, _ = load_profile(SURVEY_PROFILE)
+    done = build([path], ["f.csv"], PACK, profile, DATE, Label.AMBER, "en")
+    doc = yaml.safe_load(done.text.split("---\n")[1])
+    expected: dict[str, dict[str, str]] = {}
+    for (org, q), answer in chosen.items():
+        if answer:
+            expected.setdefault(q, {})[org] = answer
+    assert {q: dict(v) for q, v in doc["answers"].items()} == expected
