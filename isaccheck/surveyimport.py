@@ -414,7 +414,13 @@ def _per_respondent(filled: list[Row], path: str, questions: Questions, columns:
     header_row, header = filled[0]
     seen: dict[tuple[str, str], int] = {}
     for index, (column, name) in enumerate(zip(columns, header)):
-        if column.kind == "unknown" and name.strip():
+        if column.kind == "unknown" and not name.strip():
+            filled_below = sum(1 for _, cells in filled[1:] if _cells(cells, index).strip())
+            if filled_below:
+                problems.append(Problem("warning", path, header_row, Text(
+                    f"column {index + 1} has no header but {filled_below} filled cell(s); ignored",
+                    f"kolom {index + 1} heeft geen kop maar {filled_below} gevulde cel(len); genegeerd")))
+        elif column.kind == "unknown":
             problems.append(Problem("warning", path, header_row, Text(
                 f"column {index + 1} {name!r} is not a question, note, ambition, organisation or e-mail column; ignored",
                 f"kolom {index + 1} {name!r} is geen vraag, opmerking, ambitie, organisatie of e-mail; genegeerd")))
@@ -454,7 +460,7 @@ def _per_respondent(filled: list[Row], path: str, questions: Questions, columns:
             elif column.kind == "completed" and value:
                 response.completed = value
             elif column.kind == "answer":
-                _answer_into(response, column.key, value, path, number, header[index], problems)
+                _answer_into(response, column.key, value, path, number, f"column {index + 1}", problems)
             elif column.kind == "note":
                 _note_into(response, column.key, value)
             elif column.kind == "ambition":
@@ -501,7 +507,7 @@ def _per_question(filled: list[Row], path: str, questions: Questions, problems: 
                 f"{key!r} is not a question id or capability of the rule pack; row ignored",
                 f"{key!r} is geen vraag-id of capability uit de regelset; rij genegeerd")))
             continue
-        _answer_into(response, qid, value, path, number, key, problems)
+        _answer_into(response, qid, value, path, number, f"column {answer_col + 1}", problems)
         if note_col >= 0:
             _note_into(response, qid, _cells(cells, note_col).strip())
     if not found_table:

@@ -584,3 +584,9 @@ def test_round_trip_property_answers_come_back_as_given(tmp_path_factory: pytest
         if answer:
             expected.setdefault(q, {})[org] = answer
     assert {q: dict(v) for q, v in doc["answers"].items()} == expected
+
+
+def test_a_column_without_header_but_with_answers_is_reported(repo: Path, tmp_path: Path) -> None:
+    table = [["Organisation", "SIT-1.1", ""], ["Alpha", "ja", "ja"], ["Beta", "ja", ""]]
+    result = run_import(repo, write_csv(tmp_path / "f.csv", table))
+    assert "f.csv:1: warning: column 3 has no header but 1 filled cell(s); ignored" in result.output
