@@ -590,3 +590,10 @@ def test_a_column_without_header_but_with_answers_is_reported(repo: Path, tmp_pa
     table = [["Organisation", "SIT-1.1", ""], ["Alpha", "ja", "ja"], ["Beta", "ja", ""]]
     result = run_import(repo, write_csv(tmp_path / "f.csv", table))
     assert "f.csv:1: warning: column 3 has no header but 1 filled cell(s); ignored" in result.output
+
+
+def test_survey_numbers_of_a_self_assessment_with_an_unreadable_label_are_withheld(
+        make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"assessments/sa.md": SELF_ASSESSMENT.replace("tlp: AMBER", "tlp: PURPLE")})
+    data = json.loads(invoke("check", str(root), "--as-of", AS_OF.isoformat(), "--format", "json").output)
+    assert data["survey"] is None and data["withheld"] >= 1
