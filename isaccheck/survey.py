@@ -183,9 +183,12 @@ def render_xlsx(pack: RulePack, lang: str) -> bytes:
                   W["explanation"](lang), W["answer"](lang), W["note"](lang)])
     for cell in sheet[6]:
         cell.font = Font(bold=True)
-    answers = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-    answers.error = W["choices"](lang).format(choices=" / ".join(choices), dont=choices[3])
-    levels = DataValidation(type="list", formula1='"' + ",".join(LEVEL_CHOICES) + '"', allow_blank=True)
+    # Excel refuses anything else in these cells: a note belongs in the note column, not in the answer.
+    answers = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                             showErrorMessage=True, error=W["choices"](lang).format(choices=" / ".join(choices),
+                                                                                    dont=choices[3]))
+    levels = DataValidation(type="list", formula1='"' + ",".join(LEVEL_CHOICES) + '"', allow_blank=True,
+                            showErrorMessage=True, error="0, 1, 2, 3")
     sheet.add_data_validation(answers)
     sheet.add_data_validation(levels)
     for item in items(pack, lang):

@@ -97,6 +97,7 @@ def test_xlsx_questionnaire_has_one_row_per_question_and_drop_downs() -> None:
     lists = {dv.formula1: str(dv.sqref) for dv in sheet.data_validations.dataValidation}
     assert '"yes,no,partly,don\'t know"' in lists and '"0,1,2,3"' in lists
     assert len(lists['"yes,no,partly,don\'t know"'].split()) == len(IDS)
+    assert all(dv.showErrorMessage for dv in sheet.data_validations.dataValidation)
 
 
 def test_questionnaire_is_byte_identical_run_to_run() -> None:
