@@ -598,3 +598,20 @@ def test_survey_numbers_of_a_self_assessment_with_an_unreadable_label_are_withhe
     root = make_repo({"assessments/sa.md": SELF_ASSESSMENT.replace("tlp: AMBER", "tlp: PURPLE")})
     data = json.loads(invoke("check", str(root), "--as-of", AS_OF.isoformat(), "--format", "json").output)
     assert data["survey"] is None and data["withheld"] >= 1
+
+
+def test_dutch_forms_xlsx_with_real_times_later_response_wins(repo: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    header, *_ = forms_export("nl", [], ["SIT-1.1"])
+    sheet.append(header)
+    sheet.append([1, dt.datetime(2026, 5, 3, 9), dt.datetime(2026, 5, 3, 9, 30), "ann@alpha.example", "Ann", "Nee"])
+    sheet.append([2, dt.datetime(2026, 5, 1, 9), dt.datetime(2026, 5, 1, 9, 30), "an@alpha.example", "An", "Ja"])
+    path = tmp_path / "Zelfevaluatie(1-2).xlsx"
+    book.save(path)
+    result = run_import(repo, path)
+    assert "Alpha answered twice" in result.output and ":2) counts" in result.output
+    assert imported(repo)["answers"] == {"SIT-1.1": {"Alpha": "no"}}
