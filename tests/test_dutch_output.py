@@ -80,6 +80,7 @@ def test_every_command_on_every_example_is_dutch(example: Path) -> None:
 
 def test_the_commands_without_a_repository_are_dutch(tmp_path: Path) -> None:
     _scan(_run("rules", "list", "--lang", "nl"), "rules list")
+    _scan(_run("survey", "new", "--lang", "nl", "--format", "md", "-o", "-"), "survey new")
     for rule in load_builtin().rules:
         _scan(_run("explain", rule.id, "--lang", "nl"), f"explain {rule.id}")
     _scan(_run("init", str(tmp_path / "nieuw"), "--lang", "nl"), "init")
