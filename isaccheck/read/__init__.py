@@ -43,6 +43,9 @@ def read_document(path: str, data: bytes, *, limits: ReadLimits | None = None,
     if fmt == "markdown":
         from isaccheck.read.markdown import read_markdown
         return read_markdown(path, decode(data), line_offset=line_offset)
+    if fmt == "html":
+        from isaccheck.read.html import read_html
+        return read_html(path, decode(data), line_offset=line_offset)
     if fmt == "text":
         from isaccheck.read.text import read_text
         return read_text(path, decode(data), line_offset=line_offset)
