@@ -49,6 +49,9 @@ def read_document(path: str, data: bytes, *, limits: ReadLimits | None = None,
     if fmt == "docx":
         from isaccheck.read.docx import read_docx
         return read_docx(path, data, limits)
+    if fmt == "pdf":
+        from isaccheck.read.pdf import read_pdf
+        return read_pdf(path, data, limits)
     if fmt == "text":
         from isaccheck.read.text import read_text
         return read_text(path, decode(data), line_offset=line_offset)
