@@ -132,7 +132,8 @@ def _end_line(el: lhtml.HtmlElement, line_offset: int) -> int | None:
     line = _line(el, line_offset)
     if line is None:
         return None
-    return line + sum(t.count("\n") for t in el.itertext())
+    newlines: int = sum(str(t).count("\n") for t in el.itertext())
+    return line + newlines
 
 
 def _nearest_li(el: lhtml.HtmlElement) -> lhtml.HtmlElement | None:
