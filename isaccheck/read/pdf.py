@@ -153,10 +153,17 @@ def _marginal(pages: list[_Page]) -> set[tuple[int, int]]:
             while taken:
                 i, line = taken[-1]
                 rest = ordered[len(taken)] if len(taken) < len(ordered) else None
+                if rest is None and not _side(line, page.height, _MARGIN):
+                    # Only repeated lines on the page and nothing else: body text, not a header.
+                    taken.pop()
+                    continue
                 if rest is None:
                     break
                 gap = rest[1].top - line.bottom if side == "header" else line.top - rest[1].bottom
-                if gap >= (line.bottom - line.top) * 0.8:
+                # In the margin a header is set apart by more than line spacing; a line found only by
+                # repetition needs a clear gap of two lines (a repeated first body line has less).
+                spacing = 0.8 if _side(line, page.height, _MARGIN) else 2.0
+                if gap >= (line.bottom - line.top) * spacing:
                     break
                 taken.pop()
             out.update((page.number, i) for i, _ in taken)
