@@ -34,8 +34,8 @@ def format_of(path: str) -> str | None:
     return FORMATS.get(posixpath.splitext(path)[1].lower())
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """BaseException: the readers' and libraries' `except Exception` must not swallow it."""
 
 
 @contextmanager

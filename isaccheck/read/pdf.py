@@ -54,13 +54,27 @@ def _properties(metadata: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(props)
 
 
+def _cause(exc: BaseException) -> BaseException:
+    """The innermost error: pdfplumber wraps pdfminer's (PDFPasswordIncorrect, PDFSyntaxError...)."""
+    seen = 0
+    while seen < 10:
+        seen += 1
+        inner = next((a for a in exc.args if isinstance(a, BaseException)), None) or exc.__cause__
+        if inner is None or inner is exc:
+            return exc
+        exc = inner
+    return exc
+
+
 def _problem_for(path: str, exc: BaseException) -> ReadProblem:
-    name = type(exc).__name__
-    if "Password" in name or "Encrypt" in name or "encrypt" in str(exc).lower():
+    inner = _cause(exc)
+    name = type(inner).__name__
+    if "Password" in name or "Encrypt" in name or "encrypt" in str(inner).lower():
         return ReadProblem(path, "encrypted", f"{path}: the PDF is encrypted with a password; not read",
                            f"{path}: de PDF is met een wachtwoord versleuteld; niet gelezen")
-    return ReadProblem(path, "corrupt", f"{path}: not a readable PDF ({name}: {exc})",
-                       f"{path}: geen leesbare PDF ({name}: {exc})")
+    detail = f"{name}: {inner}" if str(inner) else name
+    return ReadProblem(path, "corrupt", f"{path}: not a readable PDF ({detail})",
+                       f"{path}: geen leesbare PDF ({detail})")
 
 
 def read_pdf(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument | ReadProblem:
