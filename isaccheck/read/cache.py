@@ -104,7 +104,9 @@ def _decode(raw: dict[str, Any], path: str) -> StructuredDocument:
     for kind, text, line, page, part, level, rows in raw["blocks"]:
         if kind not in ("heading", "paragraph", "list_item", "table", "header", "footer", "metadata"):
             raise ValueError(kind)
-        blocks.append(Block(kind, str(text), Location(line=line, page=page, part=part), level=int(level),
+        location = Location(line=None if line is None else int(line), page=None if page is None else int(page),
+                            part=None if part is None else str(part))
+        blocks.append(Block(kind, str(text), location, level=int(level),
                             rows=tuple(tuple(str(c) for c in r) for r in rows)))
     props = tuple((str(k), str(v)) for k, v in raw["properties"])
     return StructuredDocument(path=path, format=str(raw["format"]), blocks=tuple(blocks), properties=props)
