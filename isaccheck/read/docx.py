@@ -22,8 +22,18 @@ _HEADING_STYLE = re.compile(r"^(?:heading|kop|überschrift|titre)\s*(\d)$", re.I
 _LIST_STYLE = re.compile(r"^(?:list|lijst)", re.IGNORECASE)
 
 
-def _heading_level(p: Paragraph) -> int:
-    name = (p.style.name if p.style is not None else "") or ""
+def _style_name(p: Paragraph, names: dict[str, str]) -> str:
+    """The paragraph's style name, looked up by id in a table made once per document
+    (python-docx's p.style searches all styles for every paragraph)."""
+    ppr = p._p.pPr
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    if style is None:
+        return ""
+    return names.get(style.get(qn("w:val")) or "", "")
+
+
+def _heading_level(p: Paragraph, names: dict[str, str]) -> int:
+    name = _style_name(p, names)
     m = _HEADING_STYLE.match(name.strip())
     if m:
         return min(max(int(m.group(1)), 1), 6)
@@ -42,7 +52,7 @@ def _heading_level(p: Paragraph) -> int:
     return 0
 
 
-def _list_level(p: Paragraph) -> int | None:
+def _list_level(p: Paragraph, names: dict[str, str]) -> int | None:
     """The list nesting depth (0 = top) of a list paragraph; None when it is not in a list."""
     ppr = p._p.pPr
     numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
@@ -52,7 +62,7 @@ def _list_level(p: Paragraph) -> int | None:
             return int(ilvl.get(qn("w:val")) or "0") if ilvl is not None else 0
         except ValueError:
             return 0
-    name = (p.style.name if p.style is not None else "") or ""
+    name = _style_name(p, names)
     if _LIST_STYLE.match(name.strip()):
         m = re.search(r"(\d)$", name.strip())
         return int(m.group(1)) - 1 if m else 0
@@ -136,6 +146,7 @@ def read_docx(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument 
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a broken package
         return ReadProblem(path, "corrupt", f"{path}: not a readable Word document ({type(exc).__name__}: {exc})",
                            f"{path}: geen leesbaar Word-document ({type(exc).__name__}: {exc})")
+    names = {style.style_id: style.name or "" for style in doc.styles}
     blocks: list[Block] = _header_footer(doc, "header")
     n_par = n_tab = 0
     for item in doc.iter_inner_content():
@@ -145,11 +156,11 @@ def read_docx(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument 
             if not text:
                 continue
             loc = Location(part=f"paragraph {n_par}")
-            level = _heading_level(item)
+            level = _heading_level(item, names)
             if level:
                 blocks.append(Block("heading", text, loc, level=level))
                 continue
-            depth = _list_level(item)
+            depth = _list_level(item, names)
             if depth is not None:
                 blocks.append(Block("list_item", text, loc, level=depth))
             else:
