@@ -96,6 +96,13 @@ def test_markdown_blocks_keep_their_lines() -> None:
     assert d.format == "markdown" and d.path == "notulen/2025-03-12.md"
 
 
+def test_markdown_frontmatter_top_level_lines_only() -> None:
+    d = doc("a.md", b"---\ntype: minutes\nattendees:\n- Alpha\n  - Beta\nitems: [a]\n---\nTekst\n")
+    assert [(b.kind, b.text, b.location.line) for b in d.blocks] == [
+        ("metadata", "type: minutes", 2), ("metadata", "attendees:", 3), ("metadata", "items: [a]", 6),
+        ("paragraph", "Tekst", 8)]
+
+
 def test_markdown_line_offset_for_a_body_after_frontmatter() -> None:
     d = doc("a.md", b"# Kop\n\ntekst\n", line_offset=4)
     assert [(b.text, b.location.line) for b in d.blocks] == [("Kop", 5), ("tekst", 7)]
@@ -213,6 +220,22 @@ def test_docx_headings_lists_tables_headers_footers_properties() -> None:
     # A merged cell is one cell, not repeated per grid column.
     assert tables[1].rows[0] == ("Samengevoegd", "C")
     assert ("title", "Notulen 12 maart") in d.properties
+
+
+def test_docx_content_controls_are_read() -> None:
+    def build(document: object) -> None:
+        from docx.oxml import parse_xml
+
+        body = document.element.body  # type: ignore[attr-defined]
+        sdt = parse_xml(
+            '<w:sdt xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:sdtContent>'
+            '<w:p><w:r><w:t>Datum: 12 maart 2025</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+        body.insert(0, sdt)
+        document.add_paragraph("Daarna")  # type: ignore[attr-defined]
+
+    d = doc("a.docx", docx_bytes(build))
+    assert [(b.kind, b.text, b.location.part) for b in d.blocks] == [
+        ("metadata", "Datum: 12 maart 2025", "paragraph 1"), ("paragraph", "Daarna", "paragraph 2")]
 
 
 def test_docx_outline_level_makes_a_heading() -> None:

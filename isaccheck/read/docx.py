@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
@@ -19,6 +21,7 @@ from isaccheck.read.ziparchive import open_zip
 # "Heading 2" (English Word; Dutch Word stores its "Kop 2" under the same built-in name), "Kop 2"
 # in documents made from a localised template.
 _HEADING_STYLE = re.compile(r"^(?:heading|kop|überschrift|titre)\s*(\d)$", re.IGNORECASE)
+_P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _LIST_STYLE = re.compile(r"^(?:list|lijst)", re.IGNORECASE)
 
 
@@ -92,6 +95,21 @@ def _table_block(kind: BlockKind, table: Table, part: str) -> Block | None:
                  Location(part=part), rows=tuple(rows))
 
 
+def _items(element: Any, parent: Any) -> Iterator[Paragraph | Table]:
+    """Paragraphs and tables in document order, also those inside content controls (w:sdt):
+    Word templates put a cover page's title and date in them, and python-docx's
+    iter_inner_content skips them."""
+    for child in element.iterchildren():
+        if child.tag == _P:
+            yield Paragraph(child, parent)
+        elif child.tag == _TBL:
+            yield Table(child, parent)
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _items(content, parent)
+
+
 def _header_footer(doc: DocxDocument, which: str) -> list[Block]:
     """Page header or footer blocks of every section (first-page and even-page variants too);
     a section linked to the previous one repeats it and is not read twice."""
@@ -110,7 +128,7 @@ def _header_footer(doc: DocxDocument, which: str) -> list[Block]:
                 continue
             seen.add(id(element))
             part = f"{label} (section {n})"
-            for item in hf.iter_inner_content():
+            for item in _items(element, hf):
                 if isinstance(item, Paragraph):
                     text = normalise(item.text)
                     if text:
@@ -149,7 +167,7 @@ def read_docx(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument 
     names = {style.style_id: style.name or "" for style in doc.styles}
     blocks: list[Block] = _header_footer(doc, "header")
     n_par = n_tab = 0
-    for item in doc.iter_inner_content():
+    for item in _items(doc.element.body, doc._body):
         if isinstance(item, Paragraph):
             n_par += 1
             text = normalise(item.text)
