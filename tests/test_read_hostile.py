@@ -107,6 +107,11 @@ def test_pdf_with_only_an_owner_password_is_read() -> None:
     assert isinstance(result, StructuredDocument) and result.blocks[0].text == "openbaar"
 
 
+def test_pdf_without_text_is_said_to_be_a_scan() -> None:
+    p = problem("scans/notulen 2019.pdf", pdf_bytes([[], []]))
+    assert p.code == "unreadable" and "OCR" in p.message_en and "2 page" in p.message_en
+
+
 @pytest.mark.parametrize("data", [b"", b"not a pdf at all", b"%PDF-1.7\n" + bytes(range(256)) * 4,
                                   pdf_bytes([[("p", "afgebroken")]])[:400]])
 def test_corrupt_pdf(data: bytes) -> None:

@@ -95,6 +95,12 @@ def read_pdf(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument |
             pages = [_page(n, page) for n, page in enumerate(pdf.pages, start=1)]
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds for broken or encrypted files
         return _problem_for(path, exc)
+    if not any(page.lines or page.tables for page in pages):
+        # A scan has pages but no text layer; an empty document would look like one with nothing
+        # to infer from, so it is said.
+        return ReadProblem(path, "unreadable",
+                           f"{path}: no text on any of its {len(pages)} page(s): a scan? isaccheck does no OCR",
+                           f"{path}: geen tekst op de {len(pages)} pagina('s): een scan? isaccheck doet geen OCR")
     blocks = _blocks(pages)
     return StructuredDocument(path=path, format="pdf", blocks=tuple(blocks), properties=props)
 
