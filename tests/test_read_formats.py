@@ -2,6 +2,9 @@
 properties, each block with its location (line, page or Word/ODF part)."""
 from __future__ import annotations
 
+import importlib.util
+import os
+
 import pytest
 
 from isaccheck.read import SUPPORTED_SUFFIXES, Block, Location, ReadProblem, StructuredDocument, format_of, read_document
@@ -354,3 +357,30 @@ def test_blocks_are_frozen() -> None:
     block = Block("paragraph", "x", Location(line=1))
     with pytest.raises(AttributeError):
         block.text = "y"  # type: ignore[misc]
+
+
+def test_pdf_from_html_with_page_margin_boxes() -> None:
+    """WeasyPrint draws @page header/footer boxes after the body (as Word's "save as PDF" draws its
+    headers apart): the reader still puts them at the top and bottom of each page."""
+    if importlib.util.find_spec("weasyprint") is None:
+        if os.environ.get("ISACCHECK_REQUIRE_PDF"):
+            pytest.fail("weasyprint is required here (ISACCHECK_REQUIRE_PDF is set) but not installed")
+        pytest.skip("weasyprint not installed (set ISACCHECK_REQUIRE_PDF=1 to make this a failure)")
+    import weasyprint
+
+    body = "".join(f"<h2>{n}. Onderwerp</h2><p>" + "De leden bespreken het dreigingsbeeld. " * 40 + "</p>"
+                   for n in range(1, 5))
+    html = ("<html><head><style>@page { size: A4; margin: 2.5cm 2cm; @top-center { content: 'TLP:AMBER' }"
+            " @bottom-center { content: 'Status: definitief - pagina ' counter(page) } }"
+            " td, th { border: 1px solid black } table { border-collapse: collapse }</style></head><body>"
+            "<h1>Notulen</h1><p>Datum: 12 maart 2025</p><table><tr><th>Naam</th><th>Aanwezig</th></tr>"
+            f"<tr><td>Jan</td><td>X</td></tr><tr><td>Els</td><td></td></tr></table>{body}</body></html>")
+    d = doc("notulen.pdf", weasyprint.HTML(string=html).write_pdf())
+    pages = max(b.location.page or 0 for b in d.blocks)
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        on_page = [b for b in d.blocks if b.location.page == page]
+        assert (on_page[0].kind, on_page[0].text) == ("header", "TLP:AMBER")
+        assert (on_page[-1].kind, on_page[-1].text) == ("footer", f"Status: definitief - pagina {page}")
+    assert [b.rows for b in d.blocks if b.kind == "table"] == [(("Naam", "Aanwezig"), ("Jan", "X"), ("Els", ""))]
+    assert ("heading", "Notulen") in kinds(d) and ("metadata", "Datum: 12 maart 2025") in kinds(d)
