@@ -260,7 +260,8 @@ def test_docx_outline_level_makes_a_heading() -> None:
 def test_pdf_headers_footers_headings_lists_tables_by_page() -> None:
     pages = [[("h1", "Notulen overleg"), ("p", "Datum: 24 september 2025"), ("h2", "Aanwezig"),
               ("li", "Jan (Haven)"), ("li", "Els (Water)")],
-             [("h2", "Rondvraag"), ("p", "Geen punten.")]]
+             [("h2", "Rondvraag"), ("p", "Geen punten."), ("h3", "Besluiten"), ("p", "Geen besluiten."),
+              ("b", "Status: vastgesteld")]]
     data = pdf_bytes(pages, header="TLP:AMBER", footer="Status: definitief / TLP:AMBER - pagina {page}",
                      table=[("Naam", "Organisatie", "Aanwezig"), ("Jan", "Haven", "X"), ("Els", "Water", "")])
     d = doc("notulen/2025-09-24.pdf", data)
@@ -273,6 +274,9 @@ def test_pdf_headers_footers_headings_lists_tables_by_page() -> None:
     assert ("footer", "Status: definitief / TLP:AMBER - pagina 1", 1, 0) in got
     assert ("header", "TLP:AMBER", 2, 0) in got
     assert ("heading", "Rondvraag", 2, 2) in got
+    # Bold at body size is the next heading level; a bold "Label: value" line stays metadata.
+    assert ("heading", "Besluiten", 2, 3) in got
+    assert ("metadata", "Status: vastgesteld", 2, 0) in got
     assert got[-1] == ("footer", "Status: definitief / TLP:AMBER - pagina 2", 2, 0)
     (table,) = [b for b in d.blocks if b.kind == "table"]
     assert table.rows == (("Naam", "Organisatie", "Aanwezig"), ("Jan", "Haven", "X"), ("Els", "Water", ""))
