@@ -83,10 +83,27 @@ def _git_options(function: Any) -> Any:
                         help="Evaluate HEAD's commit, not the working tree (for CI gates).")(function)
 
 
+def _no_infer(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        from .repository import INFER
+
+        INFER.set(False)
+    return value
+
+
+def _infer_option(function: Any) -> Any:
+    """--no-infer: read only frontmatter, sidecars and `types:` globs, never document text (docs/adopt.md)."""
+    return click.option("--no-infer", is_flag=True, expose_value=False, callback=_no_infer, is_eager=True,
+                        help="Do not infer fields from document text: only frontmatter, sidecars and globs.")(function)
+
+
 class _Cli(click.Group):
     """Expected errors become one clear line and exit code 2; a bug becomes one line and 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .repository import INFER
+
+        INFER.set(True)  # each invocation starts inferring; --no-infer turns it off for this one only
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
@@ -110,6 +127,7 @@ def cli() -> None:
 
 
 @cli.command()
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -185,6 +203,7 @@ def explain(question_id: str, lang: str) -> None:
 
 
 @cli.command("tlp")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -211,6 +230,7 @@ def main(argv: list[str] | None = None) -> Any:
 # -- report (issue 6) ---------------------------------------------------------------------------
 
 @cli.command("report")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
@@ -241,6 +261,7 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
 # -- history (issue 7) --------------------------------------------------------------------------
 
 @cli.command("history")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -265,6 +286,7 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
 
 @cli.command("validate")
+@_infer_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="The repository root (default: the nearest folder above the files with isac.yaml).")

@@ -440,7 +440,8 @@ class _Quoter:
             return EvidenceView(ref.path, None, None, None, None, None, shown, True)
         doc = self.docs.get(ref.path)
         title = doc.title if doc is not None and doc.title != doc.path else None
-        return EvidenceView(ref.path, ref.line, title, ref.date, ref.commit, ref.why(lang), shown, False)
+        why = ref.why(lang) if ref.inferred is None else f"{ref.why(lang)} ({ref.inferred(lang)})"
+        return EvidenceView(ref.path, ref.line, title, ref.date, ref.commit, why, shown, False)
 
 
 def _question_view(q: QuestionResult, pack: RulePack, quoter: _Quoter, lang: str, w: Mapping[str, str]) -> QuestionView:
