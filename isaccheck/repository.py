@@ -257,22 +257,8 @@ class _Loader:
 
     # -- files -------------------------------------------------------------------------------
     def read_text(self, entry: SourceEntry) -> str | None:
-        if entry.size > self.limit:
-            kb = entry.size // 1024
-            self.finding(
-                "too-large", Severity.WARNING, entry.path, None,
-                f"skipped: {kb} KB is over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
-                f"overgeslagen: {kb} KB is meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
-            )
-            return None
-        raw = self.prefetched.pop(entry.path, None)
-        try:
-            if raw is None:
-                raw = self.source.read(entry.path)
-        except (OSError, GitError) as exc:
-            why = getattr(exc, "strerror", None) or exc
-            self.finding("unreadable", Severity.ERROR, entry.path, None,
-                         f"cannot be read: {why}", f"kan niet gelezen worden: {why}")
+        raw = self.read_bytes(entry)
+        if raw is None:
             return None
         text, problem = _decode(raw, entry.path)
         if problem:
@@ -647,6 +633,15 @@ class _Loader:
                 elif posixpath.splitext(path)[1].lower() in NAMED_WHEN_NOT_COUNTED:
                     self.name_uncounted(entry)
         self.same_meetings()
+        self.unused_globs(entries)
+
+    def unused_globs(self, entries: list[SourceEntry]) -> None:
+        """A `types:` glob that matches no file is most likely mistyped: say so."""
+        for index, mapping in enumerate(self.config.types):
+            if not any(glob_match(mapping.glob, e.path) for e in entries if e.kind == "file"):
+                self.finding("glob-unused", Severity.WARNING, CONFIG_FILE, self.config.lines.get(f"types.{index}.glob"),
+                             f"types: the glob `{mapping.glob}` ({mapping.type}) matches no file",
+                             f"types: de glob `{mapping.glob}` ({mapping.type}) past op geen enkel bestand")
 
     def same_meetings(self) -> None:
         """The same meeting in two files (its own minutes and a yearly notes file) counts once: say which."""

@@ -324,12 +324,17 @@ def _pseudo_markdown(blocks: Sequence[Block]) -> tuple[str, list[Location | None
         where.append(location)
 
     for block in blocks:
+        if tlpmod.names_several_labels(block.text.replace("\n", " ")) and block.kind != "table":
+            add("", None)  # a line naming several labels talks about TLP; it labels nothing
+            continue
         if block.kind == "heading":
             add("#" * max(1, min(block.level, 6)) + " " + _strip_symbols(block.text), block.location)
         elif block.kind == "list_item":
             add("- " + _strip_symbols(block.text), block.location)
         elif block.kind == "table":
             for row in block.rows or tuple(tuple(r.split(" | ")) for r in block.text.split("\n")):
+                if tlpmod.names_several_labels(" ".join(row)):
+                    continue
                 add("| " + " | ".join(_strip_symbols(c) for c in row) + " |", block.location)
         elif block.kind in ("header", "footer", "metadata"):
             # "Status: Final / TLP: GREEN": each part of a header line on its own, as a classification line.
@@ -461,7 +466,7 @@ class TypeGuess:
 
 
 _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("minutes", ("notulen", "minutes", "verslag", "meeting-notes", "meeting notes", "notes", "besluitenlijst")),
+    ("minutes", ("notulen", "minutes", "verslag", "meeting notes", "vergadernotities", "besluitenlijst")),
     ("agenda", ("agenda",)),
     ("membership-guidelines", ("deelnemersregels", "spelregels", "huishoudelijk reglement", "membership guidelines",
                                "membership-guidelines", "guidelines", "code of conduct", "reglement")),
