@@ -283,6 +283,27 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
     _write(output, render_json(points, lang or "en") if fmt == "json" else render_text(points, lang))
 
 
+# -- adopt (issue 10) ---------------------------------------------------------------------------
+
+@cli.command("adopt")
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--write", is_flag=True,
+              help="Write a .meta.yaml sidecar for review next to each file with a guessed type (never overwrites).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
+    """Files at PATH that are not documents yet, and what isaccheck would infer from them (docs/adopt.md)."""
+    from . import adopt
+    from .reporters.jsonout import dumps
+
+    if not path.is_dir():
+        raise IsaccheckError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder")
+    found = adopt.candidates(path)
+    if write:
+        adopt.write_sidecars(path, found, lang)
+    click.echo(dumps(adopt.as_json(found, lang)) if fmt == "json" else adopt.as_text(found, lang), nl=False)
+
+
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
 
 @cli.command("validate")

@@ -224,10 +224,7 @@ def _where(location: Location | None, how: tuple[str, str]) -> Text:
     """Where in its file a value was read: "line 7 (attendance section)", "page 2 (TLP marking)"."""
     if location is None:
         return Text(f"the path ({how[0]})", f"het pad ({how[1]})")
-    en = location.describe()
-    nl = en.replace("page", "pagina").replace("line", "regel").replace("paragraph", "alinea").replace(
-        "table", "tabel").replace("header", "koptekst").replace("footer", "voettekst").replace("section", "sectie")
-    return Text(f"{en} ({how[0]})", f"{nl} ({how[1]})")
+    return Text(f"{infermod.describe(location, 'en')} ({how[0]})", f"{infermod.describe(location, 'nl')} ({how[1]})")
 
 
 class _Loader:

@@ -442,3 +442,37 @@ def test_cli_no_infer(make_repo) -> None:
     assert inferred["summary"]["documents"] == 1 and strict["summary"]["documents"] == 0
     again = json.loads(CliRunner().invoke(cli, args).output)  # --no-infer holds for one invocation only
     assert again["summary"]["documents"] == 1
+
+
+# -- isaccheck adopt ---------------------------------------------------------------------------------
+def test_adopt_lists_and_writes_sidecars_for_review(make_repo) -> None:
+    from click.testing import CliRunner
+
+    from isaccheck.cli import cli
+    from tests.conftest import snapshot
+
+    root = make_repo({"minutes/2026-05-29-minutes.md": MINUTES,
+                      "minutes/notes-2026.md": "# Notes\n\n## 2026-05-29\n\nPresent: Beta\n\n## 2026-03-01\n\nPresent: Beta\n",
+                      "misc/unknown.txt": "hello\n",
+                      "governance/charter.md": "---\ntype: charter\npurpose: x\n---\n"}, profile=PROFILE)
+    before = snapshot(root)
+    listed = json.loads(CliRunner().invoke(cli, ["adopt", str(root), "--format", "json"]).output)
+    assert snapshot(root) == before  # without --write nothing is written
+    by_path = {f["path"]: f for f in listed["files"]}
+    assert sorted(by_path) == ["minutes/2026-05-29-minutes.md", "minutes/notes-2026.md", "misc/unknown.txt"]
+    first = by_path["minutes/2026-05-29-minutes.md"]
+    assert (first["type"], first["confidence"]) == ("minutes", "high")
+    assert first["documents"][0]["fields"]["attendees"] == {"value": ["Alpha", "Beta"], "line": 6, "page": None,
+                                                            "part": None, "how": "attendance section"}
+    assert by_path["misc/unknown.txt"]["type"] is None
+    text = CliRunner().invoke(cli, ["adopt", str(root), "--write", "--lang", "nl"]).output
+    assert "geschreven: minutes/2026-05-29-minutes.md.meta.yaml" in text
+    assert "meerdere bijeenkomsten in één bestand" in text and "type onbekend" in text
+    sidecar = (root / "minutes/2026-05-29-minutes.md.meta.yaml").read_text(encoding="utf-8")
+    assert "# attendees: regel 6 (aanwezigheidssectie)" in sidecar and "- Alpha" in sidecar
+    assert (root / "minutes/2026-05-29-minutes.md").read_text(encoding="utf-8") == MINUTES  # original untouched
+    # The reviewed sidecar is a valid document; a second --write never overwrites it.
+    (doc,) = [d for d in _load(root, infer=False).documents if d.path == "minutes/2026-05-29-minutes.md"]
+    assert doc.valid and doc.meta["attendees"] == ["Alpha", "Beta"] and doc.tlp == "AMBER"
+    again = CliRunner().invoke(cli, ["adopt", str(root), "--write"]).output
+    assert "minutes/2026-05-29-minutes.md:" not in again  # a document now, no longer a candidate

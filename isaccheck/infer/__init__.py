@@ -20,7 +20,7 @@ from ..schemas import normalise_heading, section_for_heading
 from .dates import FoundDate, date_from_path, find_dates, first_date, is_date_text, year_from_folder
 from .names import MATCH_THRESHOLD, Match, ParticipantMatcher, normalise_name
 
-__all__ = ["Inferred", "InferredDocument", "Note", "infer_document", "MATCH_THRESHOLD", "ParticipantMatcher",
+__all__ = ["describe", "Inferred", "InferredDocument", "Note", "infer_document", "MATCH_THRESHOLD", "ParticipantMatcher",
            "normalise_name", "find_dates", "guess_type", "TypeGuess"]
 
 
@@ -58,6 +58,19 @@ class InferredDocument:
             else:
                 out[name] = inferred.value
         return out
+
+
+def describe(location: Location | None, lang: str) -> str:
+    """ "line 12" / "regel 12", "page 3" / "pagina 3", "paragraph 4" / "alinea 4"; the path when None."""
+    if location is None:
+        return "pad" if lang == "nl" else "path"
+    text = location.describe()
+    if lang != "nl":
+        return text
+    for en, nl in (("page", "pagina"), ("line", "regel"), ("paragraph", "alinea"), ("table", "tabel"),
+                   ("header", "koptekst"), ("footer", "voettekst"), ("section", "sectie")):
+        text = text.replace(en, nl)
+    return text
 
 
 # -- headings -------------------------------------------------------------------------------
