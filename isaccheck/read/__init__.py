@@ -1,12 +1,19 @@
 """Reading the formats an ISAC keeps (issue 10): one module per format behind one interface.
 
 ``read_document(path, data)`` returns a StructuredDocument (blocks with locations) or a
-ReadProblem; it never raises for bad input.
+ReadProblem; it never raises for bad input: too large, too slow, a zip bomb, XML entities, an
+encrypted or corrupt PDF and garbage bytes are each a ReadProblem naming the file.
 """
 from __future__ import annotations
 
 import posixpath
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
+from isaccheck.read.cache import Cache, content_id
 from isaccheck.read.limits import DEFAULT_LIMITS, ReadLimits
 from isaccheck.read.model import Block, BlockKind, Location, ReadProblem, StructuredDocument
 
@@ -27,26 +34,91 @@ def format_of(path: str) -> str | None:
     return FORMATS.get(posixpath.splitext(path)[1].lower())
 
 
-def read_document(path: str, data: bytes, *, limits: ReadLimits | None = None,
-                  line_offset: int = 0) -> StructuredDocument | ReadProblem:
+class _Timeout(BaseException):
+    """BaseException: the readers' and libraries' `except Exception` must not swallow it."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the reader after `seconds` (SIGALRM: Unix, main thread only; elsewhere the page
+    and size limits bound the work). Python-level parsers (pdfminer, the ODF walker) are
+    interrupted between bytecodes; a C parser finishes its call first."""
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _reader(fmt: str) -> Callable[[str, bytes, ReadLimits, int], StructuredDocument | ReadProblem]:
+    from isaccheck.read.text import decode
+
+    if fmt == "markdown":
+        from isaccheck.read.markdown import read_markdown
+        return lambda p, d, lim, off: read_markdown(p, decode(d), line_offset=off)
+    if fmt == "html":
+        from isaccheck.read.html import read_html
+        return lambda p, d, lim, off: read_html(p, decode(d), line_offset=off)
+    if fmt == "docx":
+        from isaccheck.read.docx import read_docx
+        return lambda p, d, lim, off: read_docx(p, d, lim)
+    if fmt == "pdf":
+        from isaccheck.read.pdf import read_pdf
+        return lambda p, d, lim, off: read_pdf(p, d, lim)
+    if fmt == "odt":
+        from isaccheck.read.odt import read_odt
+        return lambda p, d, lim, off: read_odt(p, d, lim)
+    from isaccheck.read.text import read_text
+    return lambda p, d, lim, off: read_text(p, decode(d), line_offset=off)
+
+
+def read_document(path: str, data: bytes, *, limits: ReadLimits | None = None, line_offset: int = 0,
+                  blob_id: str | None = None, repo_root: str | None = None) -> StructuredDocument | ReadProblem:
+    """Read one file. `blob_id` (the git blob id, when the caller has it) saves hashing the bytes
+    for the cache; `repo_root` keeps the cache out of the checked repository."""
     limits = limits or DEFAULT_LIMITS
     fmt = format_of(path)
     if fmt is None:
-        return ReadProblem(path, "unsupported",
-                           f"{path}: not a format isaccheck reads (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})",
-                           f"{path}: geen formaat dat isaccheck leest (ondersteund: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        return ReadProblem(path, "unsupported", f"{path}: not a format isaccheck reads (supported: {supported})",
+                           f"{path}: geen formaat dat isaccheck leest (ondersteund: {supported})")
     if len(data) > limits.max_bytes:
         return ReadProblem(path, "too-large",
                            f"{path}: {len(data):,} bytes, more than the limit of {limits.max_bytes:,}; not read",
                            f"{path}: {len(data):,} bytes, meer dan de grens van {limits.max_bytes:,}; niet gelezen")
-    from isaccheck.read.text import decode
-    if fmt == "markdown":
-        from isaccheck.read.markdown import read_markdown
-        return read_markdown(path, decode(data), line_offset=line_offset)
-    if fmt == "text":
-        from isaccheck.read.text import read_text
-        return read_text(path, decode(data), line_offset=line_offset)
-    return ReadProblem(path, "unsupported", f"{path}: no {fmt} reader yet", f"{path}: nog geen lezer voor {fmt}")
+    cache = Cache.for_run(repo_root)
+    key = f"{fmt}-{line_offset}-{content_id(data, blob_id)}"
+    if cache is not None:
+        hit = cache.load(key, path)
+        if hit is not None:
+            return hit
+    try:
+        with _time_limit(limits.max_seconds):
+            result = _reader(fmt)(path, data, limits, line_offset)
+    except _Timeout:
+        return ReadProblem(path, "timeout",
+                           f"{path}: reading took longer than {limits.max_seconds:g} s; not read",
+                           f"{path}: lezen duurde langer dan {limits.max_seconds:g} s; niet gelezen")
+    except RecursionError:
+        return ReadProblem(path, "corrupt", f"{path}: nested too deeply to read; not read",
+                           f"{path}: te diep genest om te lezen; niet gelezen")
+    except Exception as exc:  # noqa: BLE001 - a reader bug on odd input is a finding, not a traceback
+        return ReadProblem(path, "unreadable", f"{path}: could not be read ({type(exc).__name__}: {exc})",
+                           f"{path}: kon niet worden gelezen ({type(exc).__name__}: {exc})")
+    if cache is not None and isinstance(result, StructuredDocument):
+        cache.store(key, result)
+    return result
 
 
 __all__ = ["Block", "BlockKind", "Location", "ReadLimits", "ReadProblem", "StructuredDocument",

@@ -6,6 +6,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from isaccheck.read.html import read_html_fragment
 from isaccheck.read.model import Block, BlockKind, Location, StructuredDocument
 from isaccheck.read.text import normalise
 
@@ -96,9 +97,9 @@ def _blocks(path: str, tokens: list[Token], line_offset: int) -> list[Block]:
             if text:
                 out.append(Block("paragraph", text, Location(line=_line(tok, line_offset))))
         elif t == "html_block":
-            text = normalise(re.sub(r"<[^>]*>", " ", tok.content))
-            if text:
-                out.append(Block("paragraph", text, Location(line=_line(tok, line_offset))))
+            # HTML inside Markdown (secretaries paste tables from Word): read with the HTML
+            # reader, lines counted from the block's first line.
+            out.extend(read_html_fragment(tok.content, line_offset=(_line(tok, line_offset) or 1) - 1))
         i += 1
     return out
 
