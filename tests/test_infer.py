@@ -476,3 +476,53 @@ def test_adopt_lists_and_writes_sidecars_for_review(make_repo) -> None:
     assert doc.valid and doc.meta["attendees"] == ["Alpha", "Beta"] and doc.tlp == "AMBER"
     again = CliRunner().invoke(cli, ["adopt", str(root), "--write"]).output
     assert "minutes/2026-05-29-minutes.md:" not in again  # a document now, no longer a candidate
+
+
+# -- what the bundled archives showed -----------------------------------------------------------------
+def test_label_paragraph_holds_only_what_follows_it() -> None:
+    found = only(md("Aanwezig:\n\n- Gemeente Utrecht\n\nAgenda: opening, rondvraag.\n\nEerste overleg na de start.\n"))
+    assert found.fields["attendees"].value == ["Gemeente Utrecht"] and not found.notes
+
+
+@pytest.mark.parametrize("item", ["Oefening najaar voorbereiden: Ann Chair", "Checklist versturen: Sanne de Wit",
+                                  "Overzicht aanvullen: alle deelnemers"])
+def test_action_owner_after_the_colon(item: str) -> None:
+    (action,) = only(md(f"## Actiepunten\n\n- {item}\n")).fields["actions"].value
+    assert item == f"{action['action']}: {action['owner']}"
+
+
+def test_word_attendance_table_under_aanwezigheid_and_properties() -> None:
+    doc = StructuredDocument("notulen/verslag.docx", "docx", (
+        Block("header", "TLP:AMBER", Location(part="header (section 1)")),
+        Block("heading", "Verslag", Location(part="paragraph 1"), level=1),
+        Block("heading", "Aanwezigheid", Location(part="paragraph 2"), level=2),
+        Block("table", "", Location(part="table 1"), rows=(("Naam", "Organisatie", "Aanwezig"),
+                                                            ("P", "Gemeente Utrecht", "X"), ("Q", "Acme Security", "")))),
+        properties=(("created", "2025-06-19T09:00:00+00:00"),))
+    found = only(doc)
+    assert found.fields["attendees"].value == ["Gemeente Utrecht"]
+    assert found.fields["tlp"].location == Location(part="header (section 1)")
+    assert found.fields["date"].value == "2025-06-19" and found.fields["date"].how_en == "document properties"
+
+
+def test_properties_date_never_disagrees_and_dates_an_agendas_sending() -> None:
+    doc = StructuredDocument("agenda.docx", "docx", (
+        Block("paragraph", "Datum: 12 maart 2025", Location(part="paragraph 1")),
+        Block("list_item", "Opening", Location(part="paragraph 2"))), properties=(("created", "2025-02-26T09:00:00Z"),))
+    found = only(doc, "agenda")
+    assert found.fields["date"].value == "2025-03-12" and not found.notes
+    assert found.fields["issued_on"].value == "2025-02-26"
+    sent = only(blocks(("paragraph", "Verzonden: 1 maart 2025"), ("paragraph", "Datum: 12 maart 2025")), "agenda")
+    assert sent.fields["issued_on"].value == "2025-03-01" and sent.fields["issued_on"].location == Location(page=1)
+
+
+def test_yearly_documents_get_their_year() -> None:
+    plan = only(blocks(("heading", "Jaarplan 2025"), path="plannen/jaarplan 2025.pdf"), "annual-plan")
+    assert plan.fields["year"].value == 2025 and plan.fields["date"].value == "2025-01-01"
+    report = only(blocks(("heading", "Verantwoording"), path="jaarverslag-2024.pdf"), "accountability-report")
+    assert report.fields["year"].value == 2024 and report.fields["date"].value == "2024-12-31"
+
+
+def test_adopted_on_line_dates_guidelines() -> None:
+    found = only(md("# Richtlijnen\n\nVersie 1.0, vastgesteld op 17 januari 2024.\n"), "membership-guidelines")
+    assert found.fields["date"].value == "2024-01-17"

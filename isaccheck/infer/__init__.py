@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .. import tlp as tlpmod
 from ..read.model import Block, Location, StructuredDocument
 from ..schemas import normalise_heading, section_for_heading
-from .dates import FoundDate, date_from_path, find_dates, first_date, is_date_text, year_from_folder
+from .dates import FoundDate, date_from_path, find_dates, first_date, is_date_text, year_from_folder, year_from_name
 from .names import MATCH_THRESHOLD, Match, ParticipantMatcher, normalise_name
 
 __all__ = ["describe", "Inferred", "InferredDocument", "Note", "infer_document", "MATCH_THRESHOLD", "ParticipantMatcher",
@@ -76,7 +76,8 @@ def describe(location: Location | None, lang: str) -> str:
 # -- headings -------------------------------------------------------------------------------
 ATTENDEE_HEADINGS = frozenset({
     "aanwezig", "aanwezigen", "aanwezig waren", "deelnemers", "present", "attendance", "attendees",
-    "participants", "members present", "in attendance", "attending", "present were", "deelname"})
+    "participants", "members present", "in attendance", "attending", "present were", "deelname", "aanwezigheid",
+    "presentielijst", "presence", "attendance list", "roll call", "deelnemerslijst"})
 ABSENT_HEADINGS = frozenset({
     "afwezig", "afwezigen", "afgemeld", "afmeldingen", "met kennisgeving afwezig", "verhinderd", "absent",
     "apologies", "apologies for absence", "regrets", "not present"})
@@ -92,7 +93,9 @@ CANCELLED = re.compile(r"\b(?:cancell?ed|geannuleerd|vervallen|vervalt|afgelast|
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|[a-z]\))\s+", re.I)
 DATE_LINE = re.compile(
     r"^\W*(?:datum(?:\s+(?:vergadering|bijeenkomst|overleg))?|vergaderdatum|date|meeting\s+date|date\s+of\s+meeting|"
-    r"dated|datum en tijd|date and time)\s*[:\-–]\s*(?P<value>.+)$", re.I)
+    r"dated|datum en tijd|date and time)\s*[:\-–]\s*(?P<value>.+)$"
+    r"|^.{0,40}?\b(?:vastgesteld|goedgekeurd|ondertekend|adopted|approved|signed)(?:\s+(?:op|on|d\.?d\.?))?\s*:?\s+"
+    r"(?P<adopted>.+)$", re.I)
 _INLINE_SECTION = re.compile(r"^\W*(?P<key>[A-Za-zÀ-ÿ ]{3,40}?)\s*:\s*(?P<value>.*)$")
 
 
@@ -104,8 +107,20 @@ def heading_key(text: str) -> str:
 
 
 def _section_end(blocks: Sequence[Block], start: int) -> int:
-    """Index after the section whose heading (or label paragraph) is blocks[start]."""
+    """Index after the section whose heading (or label paragraph) is blocks[start].
+
+    A label paragraph ("Aanwezig:") holds only what directly follows it: one list, one table or
+    one paragraph; the prose after that is the minutes' own text, not more attendees.
+    """
     head = blocks[start]
+    if head.kind != "heading":
+        index = start + 1
+        if index < len(blocks) and (blocks[index].kind == "table" or (
+                blocks[index].kind == "paragraph" and _label_paragraph(blocks[index]) is None)):
+            return index + 1
+        while index < len(blocks) and blocks[index].kind == "list_item":
+            index += 1
+        return index
     for index in range(start + 1, len(blocks)):
         block = blocks[index]
         if block.kind == "heading" and (head.kind != "heading" or block.level <= head.level):
@@ -265,26 +280,49 @@ _OWNER_LEADING = re.compile(r"^(?P<owner>[A-ZÀ-Ý][^:]{1,40}?)\s*:\s+(?P<rest>.
 _OWNER_TRAILING = re.compile(r"^(?P<rest>.+?)\s*[(\[](?P<owner>[^()\[\]]{2,40})[)\]]\s*\.?$")
 
 
-def _action_from_text(text: str) -> dict[str, str]:
+_ROLE_WORDS = frozenset({"voorzitter", "secretaris", "secretariaat", "vicevoorzitter", "chair", "secretary", "vice chair",
+                         "alle deelnemers", "iedereen", "all participants", "everyone", "all", "allen", "bestuur", "board"})
+_PARTICLES = frozenset({"van", "de", "der", "den", "het", "ter", "ten", "te", "el", "al", "von", "du", "da", "'t"})
+
+
+def _looks_like_owner(text: str, matcher: ParticipantMatcher | None) -> bool:
+    """A role, a participant or its representative, or a person's name ("Sanne de Wit")."""
+    words = text.split()
+    if not words or len(words) > 5:
+        return False
+    if text.lower().strip(" .") in _ROLE_WORDS:
+        return True
+    if matcher is not None and matcher.match(text).organisation is not None:
+        return True
+    return words[0][:1].isupper() and len(words) >= 2 and all(
+        w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+
+
+def _action_from_text(text: str, matcher: ParticipantMatcher | None = None) -> dict[str, str]:
     match = _OWNER_IN_TEXT.search(text)
     if match:
         return {"action": (text[:match.start()] + text[match.end():]).strip(" -–—;,"), "owner": match["owner"].strip()}
     leading = _OWNER_LEADING.match(text)
-    if leading and len(leading["owner"].split()) <= 4:
-        return {"action": leading["rest"].strip(), "owner": leading["owner"].strip()}
+    if leading:
+        # "Secretaris: verslag rondsturen" or "Oefening voorbereiden: Joost Bakker": the owner is the side that reads as one.
+        left, right = leading["owner"].strip(), leading["rest"].strip()
+        if _looks_like_owner(right, matcher) and not _looks_like_owner(left, matcher):
+            return {"action": left, "owner": right}
+        if len(left.split()) <= 4:
+            return {"action": right, "owner": left}
     trailing = _OWNER_TRAILING.match(text)
     if trailing and not find_dates(trailing["owner"]):
         return {"action": trailing["rest"].strip(" -–—"), "owner": trailing["owner"].strip()}
     return {"action": text}
 
 
-def _actions(section: _Section) -> list[dict[str, str]]:
+def _actions(section: _Section, matcher: ParticipantMatcher) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     if section.inline is not None:
-        return [_action_from_text(section.inline)]
+        return [_action_from_text(section.inline, matcher)]
     for block in section.body:
         if block.kind == "list_item":
-            found.append(_action_from_text(block.text))
+            found.append(_action_from_text(block.text, matcher))
         elif block.kind == "table" and len(block.rows) > 1:
             header = block.rows[0]
             what = _column(header, ACTION_COLUMNS)
@@ -399,8 +437,8 @@ def _date_line(blocks: Sequence[Block]) -> tuple[FoundDate, Location] | None:
         for line in block.text.split("\n"):
             match = DATE_LINE.match(line)
             if match:
-                found = first_date(match["value"])
-                if found:
+                found = first_date(match["value"] or match["adopted"])
+                if found and found.period is None:
                     return found, block.location
     return None
 
@@ -414,7 +452,18 @@ def _date_heading(blocks: Sequence[Block]) -> tuple[FoundDate, Location] | None:
     return None
 
 
-def infer_date(path: str, blocks: Sequence[Block], *, use_path: bool = True) -> tuple[Inferred | None, Inferred | None, list[Note]]:
+def _property_date(properties: Sequence[tuple[str, str]]) -> FoundDate | None:
+    """Word/ODT/PDF "created" property: after the name, since a template's date may linger there."""
+    for key, value in properties:
+        if key.lower() in ("created", "creationdate", "creation-date", "date"):
+            found = first_date(value)
+            if found:
+                return found
+    return None
+
+
+def infer_date(path: str, blocks: Sequence[Block], *, use_path: bool = True,
+               properties: Sequence[tuple[str, str]] = ()) -> tuple[Inferred | None, Inferred | None, list[Note]]:
     """(date, period, notes): body date line, then date heading, then file name, then year folder."""
     candidates: list[tuple[FoundDate, Location | None, str, str]] = []
     line = _date_line(blocks)
@@ -424,9 +473,12 @@ def infer_date(path: str, blocks: Sequence[Block], *, use_path: bool = True) -> 
     if heading:
         candidates.append((heading[0], heading[1], "date heading", "datumkop"))
     if use_path:
-        named = date_from_path(path)
+        named = date_from_path(path) or year_from_name(path)
         if named:
             candidates.append((named, None, "file name", "bestandsnaam"))
+        created = _property_date(properties)
+        if created:
+            candidates.append((created, None, "document properties", "documenteigenschappen"))
         folder = year_from_folder(path)
         if folder:
             candidates.append((folder, None, "year folder", "jaarmap"))
@@ -435,6 +487,8 @@ def infer_date(path: str, blocks: Sequence[Block], *, use_path: bool = True) -> 
         return None, None, notes
     chosen = candidates[0]
     for other in candidates[1:]:
+        if other[2] == "document properties":
+            continue  # a file is created or saved after the meeting: not a disagreement
         a, b = chosen[0], other[0]
         same = _agree(a, b)
         if not same:
@@ -565,13 +619,51 @@ def infer_document(doc: StructuredDocument, doc_type: str, matcher: ParticipantM
                 part_label, _ = infer_tlp(part_blocks, tlp_version)
                 chosen = label if part_label is None or (label and _rank(label) >= _rank(part_label)) else part_label
                 out += _one(doc.path, doc_type, part_blocks, matcher, chosen, [], use_path=False,
-                            part=head.text)
+                            part=head.text, properties=())
             if out:
                 first = out[0]
                 out[0] = InferredDocument(first.path, first.type, first.fields, tuple(notes) + first.notes, first.part)
                 return out
             return [InferredDocument(doc.path, doc_type, {}, tuple(notes))]
-    return _one(doc.path, doc_type, blocks, matcher, label, tlp_notes, use_path=True, part=None)
+    return _one(doc.path, doc_type, blocks, matcher, label, tlp_notes, use_path=True, part=None,
+                properties=doc.properties)
+
+
+_ISSUED_LINE = re.compile(r"^\W*(?:verzonden|verstuurd|rondgestuurd|uitgenodigd|issued|sent|circulated|distributed)"
+                          r"(?:\s+(?:op|on))?\s*:?\s+(?P<value>.+)$", re.I)
+
+
+def _issued(blocks: Sequence[Block], properties: Sequence[tuple[str, str]], meeting: Inferred | None) -> Inferred | None:
+    """When an agenda went out: a "Verzonden: ..." line, else the file's creation date, if before the meeting."""
+    for block in blocks:
+        match = _ISSUED_LINE.match(block.text)
+        found = first_date(match["value"]) if match else None
+        if found is not None and found.period is None:
+            return Inferred(found.date.isoformat(), block.location, "sent line", "verzendregel")
+    created = _property_date(properties)
+    if created is not None and meeting is not None and created.date.isoformat() < str(meeting.value):
+        # An agenda file created before the meeting it is for was sent before it, as a chair reads it.
+        return Inferred(created.date.isoformat(), None, "created before the meeting (document properties)",
+                        "gemaakt vóór de bijeenkomst (documenteigenschappen)")
+    return None
+
+
+YEAR_TYPES = frozenset({"annual-plan", "accountability-report", "evaluation"})
+PLAN_TYPES = frozenset({"annual-plan"})
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _year(path: str, blocks: Sequence[Block]) -> Inferred | None:
+    """The year a yearly document is about: in its title ("Jaarplan 2025"), else its file name."""
+    title = next((b for b in blocks if b.kind == "heading"), None)
+    if title is not None:
+        found = _YEAR.findall(title.text)
+        if len(set(found)) == 1:
+            return Inferred(int(found[0]), title.location, "year in the title", "jaar in de titel")
+    found = _YEAR.findall(path.rsplit("/", 1)[-1])
+    if len(set(found)) == 1:
+        return Inferred(int(found[0]), None, "year in the file name", "jaar in de bestandsnaam")
+    return None
 
 
 def _rank(inferred: Inferred) -> int:
@@ -579,15 +671,23 @@ def _rank(inferred: Inferred) -> int:
 
 
 def _one(path: str, doc_type: str, blocks: Sequence[Block], matcher: ParticipantMatcher, label: Inferred | None,
-         tlp_notes: list[Note], *, use_path: bool, part: str | None) -> list[InferredDocument]:
+         tlp_notes: list[Note], *, use_path: bool, part: str | None,
+         properties: Sequence[tuple[str, str]]) -> list[InferredDocument]:
     fields: dict[str, Inferred] = {}
     notes: list[Note] = list(tlp_notes)
-    date, period, date_notes = infer_date(path, blocks, use_path=use_path)
+    date, period, date_notes = infer_date(path, blocks, use_path=use_path, properties=properties)
     notes += date_notes
     if date is not None:
         fields["date"] = date
-    if period is not None and doc_type in ("accountability-report", "evaluation", "annual-plan", "situational-picture"):
+    if period is not None and doc_type == "situational-picture":
         fields["period"] = period
+    if doc_type in YEAR_TYPES:
+        year = _year(path, blocks)
+        if year is not None:
+            fields["year"] = year
+            if doc_type in PLAN_TYPES and (date is None or date.how_en in ("file name", "year folder")):
+                # A plan for a year is made before it: in force from its first day, not its last.
+                fields["date"] = Inferred(f"{year.value}-01-01", year.location, year.how_en, year.how_nl)
     if label is not None:
         fields["tlp"] = label
     title = next((b for b in blocks if b.kind == "heading"), None)
@@ -615,7 +715,7 @@ def _one(path: str, doc_type: str, blocks: Sequence[Block], matcher: Participant
                                       f"onder `aliases:` van een deelnemer als het er een is)", location))
         if where is not None:
             fields["attendees"] = Inferred(attendees, where, "attendance section", "aanwezigheidssectie")
-        actions = [a for s in found if s.key in ACTION_HEADINGS for a in _actions(s)]
+        actions = [a for s in found if s.key in ACTION_HEADINGS for a in _actions(s, matcher)]
         action_head = next((s.head for s in found if s.key in ACTION_HEADINGS), None)
         if actions and action_head is not None:
             fields["actions"] = Inferred(actions, action_head.location, "action section", "actiepuntensectie")
@@ -629,6 +729,9 @@ def _one(path: str, doc_type: str, blocks: Sequence[Block], matcher: Participant
                         agenda_fields[name] = fields[name]
                 extra.append(InferredDocument(path, "agenda", agenda_fields, (), part))
     elif doc_type == "agenda":
+        issued = _issued(blocks, properties, fields.get("date"))
+        if issued is not None:
+            fields["issued_on"] = issued
         agenda = next((s for s in found if s.key in AGENDA_HEADINGS), None)
         body = agenda.body if agenda is not None and agenda.inline is None else blocks
         items = _items([b for b in body if b is not title])

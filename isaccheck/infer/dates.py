@@ -137,3 +137,16 @@ def year_from_folder(path: str) -> FoundDate | None:
             year = int(folder)
             return FoundDate(dt.date(year, 12, 31), folder, str(year))
     return None
+
+
+def year_from_name(path: str) -> FoundDate | None:
+    """A bare year in the file name ("jaarverslag 2024.pdf"): that year as a period, dated its last day."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    years = set(_YEAR_IN_NAME.findall(stem))
+    if len(years) != 1:
+        return None
+    year = int(years.pop())
+    return FoundDate(dt.date(year, 12, 31), str(year), str(year))
+
+
+_YEAR_IN_NAME = re.compile(r"(?<![\dA-Za-z])((?:19|20)\d{2})(?![\dA-Za-z])")
