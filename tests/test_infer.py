@@ -526,3 +526,9 @@ def test_yearly_documents_get_their_year() -> None:
 def test_adopted_on_line_dates_guidelines() -> None:
     found = only(md("# Richtlijnen\n\nVersie 1.0, vastgesteld op 17 januari 2024.\n"), "membership-guidelines")
     assert found.fields["date"].value == "2024-01-17"
+
+
+def test_incident_round_section_is_the_roundtable() -> None:
+    found = only(md("## Rondje rood\n\n- Phishing met valse facturen (TLP:GREEN)\n- Ransomware bij een leverancier\n"))
+    assert found.fields["roundtable"].value == [{"category": "Phishing met valse facturen", "tlp": "GREEN"},
+                                                {"category": "Ransomware bij een leverancier"}]

@@ -85,6 +85,8 @@ AGENDA_HEADINGS = frozenset({"agenda", "agendapunten", "agenda items", "voorlopi
 ACTION_HEADINGS = frozenset({
     "actiepunten", "actielijst", "acties", "action items", "action points", "actions", "open actions",
     "nieuwe actiepunten", "new action items"})
+ROUNDTABLE_HEADINGS = frozenset({"rondje rood", "rondje langs de deelnemers", "incidentenronde", "ronde incidenten",
+                                 "incident round", "roundtable", "round table", "tour de table", "tour de table incidents"})
 PURPOSE_HEADINGS = frozenset({"doel", "doelstelling", "doelstellingen", "missie", "mission", "purpose", "goal",
                               "goals", "aim", "objective", "objectives", "mission statement", "visie en missie"})
 SIGNATURE_HEADINGS = frozenset({"ondertekening", "ondertekend", "handtekeningen", "signatures", "signed",
@@ -132,7 +134,7 @@ def _section_end(blocks: Sequence[Block], start: int) -> int:
     return len(blocks)
 
 
-ALL_SECTION_WORDS = ATTENDEE_HEADINGS | ABSENT_HEADINGS | AGENDA_HEADINGS | ACTION_HEADINGS
+ALL_SECTION_WORDS = ATTENDEE_HEADINGS | ABSENT_HEADINGS | AGENDA_HEADINGS | ACTION_HEADINGS | ROUNDTABLE_HEADINGS
 
 
 def _label_paragraph(block: Block) -> str | None:
@@ -352,6 +354,22 @@ def _items(section_blocks: Sequence[Block]) -> list[str]:
     if not items:
         items = [b.text for b in section_blocks if b.kind == "paragraph"]
     return [i for i in items if i.strip()]
+
+
+def _roundtable(section: _Section) -> list[dict[str, str]]:
+    """One entry per item shared in the incident round: its text as category, its own label where marked."""
+    texts = [section.inline] if section.inline else _items(section.body)
+    entries: list[dict[str, str]] = []
+    for text in texts:
+        label, _ = infer_tlp([Block("list_item", text, Location())])
+        category = re.sub(r"\(?\s*TLP\s*:\s*[A-Za-z+]+\s*\)?", "", text).strip(" -–—:;,.")
+        if not category:
+            continue
+        entry = {"category": category[:200]}
+        if label is not None:
+            entry["tlp"] = str(label.value)
+        entries.append(entry)
+    return entries
 
 
 # -- TLP ---------------------------------------------------------------------------------------
@@ -719,6 +737,12 @@ def _one(path: str, doc_type: str, blocks: Sequence[Block], matcher: Participant
         action_head = next((s.head for s in found if s.key in ACTION_HEADINGS), None)
         if actions and action_head is not None:
             fields["actions"] = Inferred(actions, action_head.location, "action section", "actiepuntensectie")
+        round_section = next((s for s in found if s.key in ROUNDTABLE_HEADINGS), None)
+        if round_section is not None:
+            entries = _roundtable(round_section)
+            if entries:
+                fields["roundtable"] = Inferred(entries, round_section.head.location, "incident round section",
+                                                "sectie rondje rood")
         agenda = next((s for s in found if s.key in AGENDA_HEADINGS), None)
         if agenda is not None:
             items = _items(agenda.body) if agenda.inline is None else _split_inline(agenda.inline)
