@@ -85,8 +85,8 @@ def inferred_note(doc: Document) -> Text | None:
     if not doc.inferred:
         return None
     fields = sorted(doc.inferred.items())
-    return Text(f"inferred from {doc.path}: " + "; ".join(f"{name} {t.en}" for name, t in fields),
-                f"afgeleid uit {doc.path}: " + "; ".join(f"{name} {t.nl}" for name, t in fields))
+    return Text(f"inferred from {doc.path}: " + "; ".join(f"`{name}` {t.en}" for name, t in fields),
+                f"afgeleid uit {doc.path}: " + "; ".join(f"`{name}` {t.nl}" for name, t in fields))
 
 
 def _types(value: Any) -> list[str]:
