@@ -78,8 +78,9 @@ def test_markdown_blocks_keep_their_lines() -> None:
     got = [(b.kind, b.text, b.location.line, b.level) for b in d.blocks]
     assert got[:2] == [("metadata", "title: Notulen", 2, 0), ("metadata", "date: 2025-03-12", 3, 0)]
     assert ("heading", "Notulen 12 maart 2025", 5, 1) in got
-    # A soft line break joins lines into one paragraph, as Markdown renders it.
-    assert ("paragraph", "Datum: 12 maart 2025 Locatie: Naaldwijk", 7, 0) in got
+    # "Label: value" lines are metadata, each at its own line, also when they form one paragraph.
+    assert ("metadata", "Datum: 12 maart 2025", 7, 0) in got
+    assert ("metadata", "Locatie: Naaldwijk", 8, 0) in got
     assert ("heading", "Aanwezig", 10, 2) in got
     assert ("list_item", "Jan de Vries (Havenbedrijf B.V.)", 12, 0) in got
     assert ("list_item", "vervangen door Els", 13, 1) in got
@@ -102,7 +103,7 @@ def test_markdown_line_offset_for_a_body_after_frontmatter() -> None:
 
 def test_markdown_html_is_data_not_markup() -> None:
     d = doc("a.md", b"<script>alert(1)</script>\n\n<div>Status: <i>Final</i></div>\n")
-    assert kinds(d) == [("paragraph", "Status: Final")]
+    assert kinds(d) == [("metadata", "Status: Final")]
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def test_html_blocks_with_lines_headers_and_properties() -> None:
     got = [(b.kind, b.text, b.location.line, b.level) for b in d.blocks]
     assert got[0] == ("header", "Classification: TLP:AMBER", 5, 0)
     assert ("heading", "Minutes", 6, 1) in got
-    assert ("paragraph", "Meeting Date: May 29, 2024", 7, 0) in got
+    assert ("metadata", "Meeting Date: May 29, 2024", 7, 0) in got
     assert ("heading", "Participants", 8, 2) in got
     assert ("list_item", "Ann (Alpha)", 10, 0) in got
     assert ("list_item", "deputy: Bob", 11, 1) in got
@@ -150,6 +151,13 @@ def test_html_blocks_with_lines_headers_and_properties() -> None:
     assert table.location.line == 15
     assert not any("TLP:RED" in b.text for b in d.blocks)    # script is never text
     assert d.properties == (("title", "Minutes 29 May 2024"), ("author", "Tom Harris"))
+
+
+def test_html_line_breaks_split_labelled_lines() -> None:
+    d = doc("a.html", b"<p>Meeting Date: May 29, 2024<br>Classification: TLP:AMBER</p>\n<p>Ann spoke.<br>Then Bob.</p>")
+    assert [(b.kind, b.text, b.location.line) for b in d.blocks] == [
+        ("metadata", "Meeting Date: May 29, 2024", 1), ("metadata", "Classification: TLP:AMBER", 1),
+        ("paragraph", "Ann spoke. Then Bob.", 2)]
 
 
 def test_html_empty_and_windows_1252() -> None:
@@ -193,7 +201,7 @@ def test_docx_headings_lists_tables_headers_footers_properties() -> None:
     assert got[0] == ("header", "TLP:AMBER", "header (section 1)", 0)
     assert got[1] == ("header", "TLP:RED", "first page header (section 1)", 0)
     assert ("heading", "Notulen", "paragraph 1", 1) in got
-    assert ("paragraph", "Datum: 12 maart 2025", "paragraph 2", 0) in got
+    assert ("metadata", "Datum: 12 maart 2025", "paragraph 2", 0) in got
     assert ("heading", "Aanwezig", "paragraph 3", 2) in got
     assert ("list_item", "Jan (Haven B.V.)", "paragraph 4", 0) in got
     assert ("list_item", "Els", "paragraph 5", 1) in got
@@ -233,7 +241,7 @@ def test_pdf_headers_footers_headings_lists_tables_by_page() -> None:
     got = [(b.kind, b.text, b.location.page, b.level) for b in d.blocks]
     assert got[0] == ("header", "TLP:AMBER", 1, 0)
     assert ("heading", "Notulen overleg", 1, 1) in got
-    assert ("paragraph", "Datum: 24 september 2025", 1, 0) in got
+    assert ("metadata", "Datum: 24 september 2025", 1, 0) in got
     assert ("heading", "Aanwezig", 1, 2) in got
     assert ("list_item", "Jan (Haven)", 1, 0) in got
     assert ("footer", "Status: definitief / TLP:AMBER - pagina 1", 1, 0) in got
@@ -280,7 +288,7 @@ def test_odt_headings_lists_tables_headers_footers_properties() -> None:
     assert got == [
         ("header", "TLP:AMBER", "header (page style Standard)", 0),
         ("heading", "Notulen", "paragraph 1", 1),
-        ("paragraph", "Datum: 12 maart 2025", "paragraph 2", 0),
+        ("metadata", "Datum: 12 maart 2025", "paragraph 2", 0),
         ("heading", "Aanwezig", "paragraph 3", 2),
         ("list_item", "Jan (Haven)", "paragraph 4", 0),
         ("list_item", "Els", "paragraph 5", 1),
@@ -293,9 +301,24 @@ def test_odt_headings_lists_tables_headers_footers_properties() -> None:
 # --- plain text -------------------------------------------------------------------------------
 
 def test_text_paragraphs_with_lines() -> None:
-    d = doc("notes.txt", b"\xef\xbb\xbfDatum: 12 maart 2025\nAanwezig: Jan\n\n\nTLP:GREEN\n")
+    d = doc("notes.txt", b"\xef\xbb\xbfDatum: 12 maart 2025\nAanwezig: Jan\n\n\nTLP:GREEN\nStatus: concept\n\nEen zin: met\nvervolg.\n")
     assert [(b.kind, b.text, b.location.line) for b in d.blocks] == [
-        ("paragraph", "Datum: 12 maart 2025 Aanwezig: Jan", 1), ("paragraph", "TLP:GREEN", 5)]
+        ("metadata", "Datum: 12 maart 2025", 1), ("metadata", "Aanwezig: Jan", 2),
+        ("paragraph", "TLP:GREEN Status: concept", 5), ("paragraph", "Een zin: met vervolg.", 8)]
+
+
+@pytest.mark.parametrize("line", ["Datum: 12 maart 2025", "Meeting Date: May 29, 2024", "Classification: TLP:AMBER",
+                                  "Status: Final / TLP: GREEN", "Aanwezig (leden): Jan, Piet"])
+def test_labelled_lines(line: str) -> None:
+    from isaccheck.read.text import is_labelled
+    assert is_labelled(line)
+
+
+@pytest.mark.parametrize("line", ["TLP:AMBER", "10:30 start", "Zie https://x.nl", "- item: x",
+                                  "Dit is een lange zin met veel woorden voor de dubbele punt: x"])
+def test_not_labelled_lines(line: str) -> None:
+    from isaccheck.read.text import is_labelled
+    assert not is_labelled(line)
 
 
 @pytest.mark.parametrize("suffix", [".md", ".txt", ".html"])

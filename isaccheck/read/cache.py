@@ -7,6 +7,7 @@ isaccheck version and READER_VERSION, so a new release or reader never sees old 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -54,24 +55,28 @@ def _inside(path: Path, root: str | None) -> bool:
 class Cache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._dir = str(directory)
 
     @classmethod
     def for_run(cls, repo_root: str | None = None) -> Cache | None:
         """The cache to use, or None: caching off, or the cache directory lies inside the checked
         repository (which isaccheck never writes)."""
-        root = cache_root()
-        if root is None or _inside(root, repo_root):
-            return None
-        return cls(root)
+        return _for_run(os.environ.get("ISACCHECK_NO_CACHE", ""), os.environ.get("ISACCHECK_CACHE_DIR", ""), repo_root)
+
 
     def _file(self, key: str) -> Path:
         return self.directory / key[-2:] / f"{key}.json"
+
+    def _name(self, key: str) -> str:
+        # A plain string path: pathlib's joins are a fifth of a warm read.
+        return os.path.join(self._dir, key[-2:], key + ".json")
 
     def load(self, key: str, path: str) -> StructuredDocument | None:
         """The cached document for key, with path set; None when absent or unreadable (a corrupt
         entry is ignored and rewritten by the next store)."""
         try:
-            raw = json.loads(self._file(key).read_text(encoding="utf-8"))
+            with open(self._name(key), "rb") as fh:
+                raw = json.loads(fh.read())
             return _decode(raw, path)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
@@ -90,6 +95,15 @@ class Cache:
             return
 
 
+@functools.lru_cache(maxsize=16)
+def _for_run(no_cache: str, cache_dir: str, repo_root: str | None) -> Cache | None:
+    # Keyed on the environment it depends on: once per run, not once per file.
+    root = cache_root()
+    if root is None or _inside(root, repo_root):
+        return None
+    return Cache(root)
+
+
 def _encode(doc: StructuredDocument) -> dict[str, Any]:
     return {
         "format": doc.format,
@@ -99,12 +113,27 @@ def _encode(doc: StructuredDocument) -> dict[str, Any]:
     }
 
 
+_KINDS = frozenset(("heading", "paragraph", "list_item", "table", "header", "footer", "metadata"))
+
+
 def _decode(raw: dict[str, Any], path: str) -> StructuredDocument:
+    """The document of a cache entry; ValueError/TypeError/KeyError when the entry is not one.
+    Written for speed (a warm run is mostly this): blocks of one page or part share a Location."""
     blocks = []
+    locations: dict[tuple[Any, Any, Any], Location] = {}
     for kind, text, line, page, part, level, rows in raw["blocks"]:
-        if kind not in ("heading", "paragraph", "list_item", "table", "header", "footer", "metadata"):
+        if kind not in _KINDS or not isinstance(text, str) or not isinstance(level, int):
             raise ValueError(kind)
-        blocks.append(Block(kind, str(text), Location(line=line, page=page, part=part), level=int(level),
-                            rows=tuple(tuple(str(c) for c in r) for r in rows)))
+        location = locations.get((line, page, part))
+        if location is None:
+            if not all(v is None or isinstance(v, int) for v in (line, page)) or not (part is None or isinstance(part, str)):
+                raise ValueError(part)
+            location = locations[(line, page, part)] = Location(line=line, page=page, part=part)
+        cells: tuple[tuple[str, ...], ...] = ()
+        if rows:
+            cells = tuple(tuple(r) for r in rows)
+            if not all(isinstance(c, str) for r in cells for c in r):
+                raise ValueError("cell")
+        blocks.append(Block(kind, text, location, level, cells))
     props = tuple((str(k), str(v)) for k, v in raw["properties"])
     return StructuredDocument(path=path, format=str(raw["format"]), blocks=tuple(blocks), properties=props)

@@ -13,7 +13,7 @@ from docx.text.paragraph import Paragraph
 
 from isaccheck.read.limits import ReadLimits
 from isaccheck.read.model import Block, BlockKind, Location, ReadProblem, StructuredDocument
-from isaccheck.read.text import normalise
+from isaccheck.read.text import normalise, paragraph_blocks
 from isaccheck.read.ziparchive import open_zip
 
 # "Heading 2" (English Word; Dutch Word stores its "Kop 2" under the same built-in name), "Kop 2"
@@ -153,7 +153,8 @@ def read_docx(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument 
             if depth is not None:
                 blocks.append(Block("list_item", text, loc, level=depth))
             else:
-                blocks.append(Block("paragraph", text, loc))
+                # Lines split by a line break (Shift+Enter) may each be a "Label: value" line.
+                blocks.extend(paragraph_blocks([(line, loc) for line in item.text.split("\n")]))
         else:
             n_tab += 1
             block = _table_block("table", item, f"table {n_tab}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from lxml import etree, html as lhtml
 
 from isaccheck.read.model import Block, BlockKind, Location, StructuredDocument
-from isaccheck.read.text import normalise
+from isaccheck.read.text import normalise, paragraph_blocks
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _PARAS = {"p", "pre", "dt", "dd", "caption", "address", "figcaption", "summary"}
@@ -33,6 +33,15 @@ def _tag(el: object) -> str:
 
 def text_of(el: lhtml.HtmlElement, *, skip_lists: bool = False) -> str:
     """Plain text of an element: block-level children and <br> separate words."""
+    return normalise(raw_text(el, skip_lists=skip_lists))
+
+
+# Marks a <br> in raw text: source newlines are spaces in HTML, only <br> ends a line.
+BR = "\x0b"
+
+
+def raw_text(el: lhtml.HtmlElement, *, skip_lists: bool = False) -> str:
+    """Text of an element with BR for each <br>, not yet normalised."""
     parts: list[str] = []
 
     def walk(e: lhtml.HtmlElement) -> None:
@@ -40,7 +49,9 @@ def text_of(el: lhtml.HtmlElement, *, skip_lists: bool = False) -> str:
         if tag in _SKIP or (skip_lists and e is not el and tag in _LISTS):
             return
         sep = tag in _BLOCKISH
-        if sep:
+        if tag == "br":
+            parts.append(BR)
+        elif sep:
             parts.append(" ")
         if e.text:
             parts.append(e.text)
@@ -52,7 +63,7 @@ def text_of(el: lhtml.HtmlElement, *, skip_lists: bool = False) -> str:
             parts.append(" ")
 
     walk(el)
-    return normalise("".join(parts))
+    return "".join(parts)
 
 
 def _line(el: lhtml.HtmlElement, line_offset: int) -> int | None:
@@ -79,9 +90,8 @@ def _blocks(root: lhtml.HtmlElement, line_offset: int) -> list[Block]:
             run.append(text)
 
         def flush() -> None:
-            text = normalise("".join(run))
-            if text:
-                out.append(Block("paragraph", text, Location(line=run_line[0])))
+            loc = Location(line=run_line[0])
+            out.extend(paragraph_blocks([(line, loc) for line in "".join(run).split(BR)]))
             run.clear()
             run_line[0] = None
 
@@ -92,8 +102,10 @@ def _blocks(root: lhtml.HtmlElement, line_offset: int) -> list[Block]:
                 flush()
                 block(child, depth)
             elif tag and tag not in _SKIP:
-                add(" " if tag == "br" else text_of(child), _line(child, line_offset))
-            add(child.tail or "", _end_line(child, line_offset))
+                add(BR if tag == "br" else text_of(child), _line(child, line_offset))
+            # Source line breaks inside running text are spaces; only <br> breaks a line.
+            tail = child.tail or ""
+            add(tail, _end_line(child, line_offset))
         flush()
 
     def block(el: lhtml.HtmlElement, depth: int) -> None:
@@ -101,7 +113,8 @@ def _blocks(root: lhtml.HtmlElement, line_offset: int) -> list[Block]:
         if tag in _HEADINGS:
             emit("heading", text_of(el), el, level=int(tag[1]))
         elif tag in _PARAS:
-            emit("paragraph", text_of(el), el)
+            loc = Location(line=_line(el, line_offset))
+            out.extend(paragraph_blocks([(line, loc) for line in raw_text(el).split(BR)]))
         elif tag == "table":
             rows = table_rows(el)
             if rows:

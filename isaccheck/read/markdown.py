@@ -7,8 +7,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from isaccheck.read.html import read_html_fragment
-from isaccheck.read.model import Block, BlockKind, Location, StructuredDocument
-from isaccheck.read.text import normalise
+from isaccheck.read.model import Block, Location, StructuredDocument
+from isaccheck.read.text import normalise, paragraph_blocks
 
 _FRONTMATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -18,17 +18,20 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
-def _inline_text(token: Token) -> str:
-    """The plain text of an inline token: text, code and link labels; line breaks become spaces."""
-    parts: list[str] = []
+def _inline_lines(token: Token) -> list[str]:
+    """The plain text of an inline token per source line: text, code and link labels."""
+    lines: list[list[str]] = [[]]
     for child in token.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
+        if child.type in ("text", "code_inline", "image"):
+            lines[-1].append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
-    return normalise("".join(parts))
+            lines.append([])
+    return ["".join(parts) for parts in lines]
+
+
+def _inline_text(token: Token) -> str:
+    """The plain text of an inline token; line breaks become spaces."""
+    return normalise(" ".join(_inline_lines(token)))
 
 
 def _frontmatter(lines: list[str]) -> int:
@@ -82,11 +85,15 @@ def _blocks(path: str, tokens: list[Token], line_offset: int) -> list[Block]:
             i += 3
             continue
         elif t == "paragraph_open":
-            text = _inline_text(tokens[i + 1])
-            kind: BlockKind = "list_item" if in_item else "paragraph"
-            if text:
-                out.append(Block(kind, text, Location(line=_line(tok, line_offset)),
-                                 level=max(list_depth - 1, 0) if in_item else 0))
+            if in_item:
+                text = _inline_text(tokens[i + 1])
+                if text:
+                    out.append(Block("list_item", text, Location(line=_line(tok, line_offset)),
+                                     level=max(list_depth - 1, 0)))
+            else:
+                first = _line(tok, line_offset) or 1
+                out.extend(paragraph_blocks([(text, Location(line=first + k))
+                                             for k, text in enumerate(_inline_lines(tokens[i + 1]))]))
             i += 3
             continue
         elif t == "table_open":

@@ -10,7 +10,7 @@ from defusedxml.ElementTree import fromstring
 
 from isaccheck.read.limits import ReadLimits
 from isaccheck.read.model import Block, BlockKind, Location, ReadProblem, StructuredDocument
-from isaccheck.read.text import normalise
+from isaccheck.read.text import normalise, paragraph_blocks
 from isaccheck.read.ziparchive import open_zip
 
 _NS = {
@@ -34,14 +34,16 @@ _SECTIONLIKE = {_q("text", "section"), _q("table", "table-header-rows"), _q("tab
 _NOTE = _q("text", "note")
 
 
-def _text(el: Element) -> str:
-    """Plain text of a paragraph: spaces (text:s), tabs and line breaks become spaces; notes are left out."""
+def _raw(el: Element) -> str:
+    """Text of a paragraph: text:s and tabs become spaces, line breaks newlines; notes are left out."""
     parts: list[str] = []
 
     def walk(e: Element) -> None:
         if e.tag == _NOTE:
             return
-        if e.tag in (_q("text", "s"), _q("text", "tab"), _q("text", "line-break")):
+        if e.tag == _q("text", "line-break"):
+            parts.append("\n")
+        elif e.tag in (_q("text", "s"), _q("text", "tab")):
             parts.append(" ")
         elif e.text:
             parts.append(e.text)
@@ -51,7 +53,11 @@ def _text(el: Element) -> str:
                 parts.append(child.tail)
 
     walk(el)
-    return normalise("".join(parts))
+    return "".join(parts)
+
+
+def _text(el: Element) -> str:
+    return normalise(_raw(el))
 
 
 def _rows(table: Element) -> list[tuple[str, ...]]:
@@ -90,9 +96,11 @@ class _Walker:
                                           level=min(max(level, 1), 6) if kind == "heading" else 0))
             elif tag == _P:
                 self.n_par += 1
-                text = _text(child)
-                if text:
-                    self.out.append(Block(self.kind_default, text, self.loc(f"paragraph {self.n_par}")))
+                loc = self.loc(f"paragraph {self.n_par}")
+                if self.part_for is None:
+                    self.out.extend(paragraph_blocks([(line, loc) for line in _raw(child).split("\n")]))
+                elif _text(child):
+                    self.out.append(Block(self.kind_default, _text(child), loc))
             elif tag == _LIST:
                 self.list(child, depth)
             elif tag == _TABLE:

@@ -11,7 +11,7 @@ from typing import Any
 
 from isaccheck.read.limits import ReadLimits
 from isaccheck.read.model import Block, BlockKind, Location, ReadProblem, StructuredDocument
-from isaccheck.read.text import normalise
+from isaccheck.read.text import is_labelled, normalise, paragraph_blocks
 
 # A line in the outer 7.5% of the page height is in the margin where Word, LibreOffice and
 # WeasyPrint put page headers and footers (2.5 cm margins on A4 are 8.4%).
@@ -222,7 +222,10 @@ def _blocks(pages: list[_Page]) -> list[Block]:
 
         def flush() -> None:
             if para:
-                out.append(Block("paragraph", normalise(" ".join(p.text for p in para)), loc))
+                # A lone "Label: value" line is metadata; wrapped lines are one paragraph.
+                lines = [(p.text, loc) for p in para]
+                out.extend(paragraph_blocks(lines) if len(lines) == 1 else
+                           [Block("paragraph", normalise(" ".join(p.text for p in para)), loc)])
                 para.clear()
 
         for _, item in items:
@@ -243,7 +246,8 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             # A line continues the paragraph when it follows closely in the same type; a wider gap
             # (a blank line) starts a new one.
             if prev is not None and (item.top - prev.bottom > max(prev.bottom - prev.top, 1) * 0.8
-                                     or abs(item.size - prev.size) > 0.5 or prev.x1 < right * 0.85):
+                                     or abs(item.size - prev.size) > 0.5 or prev.x1 < right * 0.85
+                                     or is_labelled(item.text)):
                 flush()
             para.append(item)
         flush()
