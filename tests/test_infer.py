@@ -254,7 +254,7 @@ def test_tlp_markings_not_mentions(case: str, spec: list[tuple[str, str]], expec
 
 def test_tlp_in_markdown_joined_paragraph() -> None:
     label, _ = infer_tlp(md("Datum: 12 maart 2025\nClassificatie: TLP:AMBER\n\nTekst.\n").blocks)
-    assert label is not None and label.value == "AMBER" and label.location == Location(line=1)
+    assert label is not None and label.value == "AMBER" and label.location == Location(line=2)
 
 
 def test_unreadable_marking_counts_as_red() -> None:

@@ -407,9 +407,10 @@ def _pseudo_markdown(blocks: Sequence[Block]) -> tuple[str, list[Location | None
                 add("| " + " | ".join(_strip_symbols(c) for c in row) + " |", block.location)
         elif block.kind in ("header", "footer", "metadata"):
             # "Status: Final / TLP: GREEN": each part of a header line on its own, as a classification line.
-            for segment in _SEGMENTS.split(block.text):
-                if segment.strip():
-                    add(_strip_symbols(segment), block.location)
+            for part in _KEY_BREAK.split(block.text):
+                for segment in _SEGMENTS.split(part):
+                    if segment.strip():
+                        add(_strip_symbols(segment), block.location)
         else:
             # A reader may join "Datum: ...\nClassificatie: TLP:AMBER" into one paragraph: split it again.
             for line in _KEY_BREAK.split(block.text):
