@@ -532,3 +532,20 @@ def test_incident_round_section_is_the_roundtable() -> None:
     found = only(md("## Rondje rood\n\n- Phishing met valse facturen (TLP:GREEN)\n- Ransomware bij een leverancier\n"))
     assert found.fields["roundtable"].value == [{"category": "Phishing met valse facturen", "tlp": "GREEN"},
                                                 {"category": "Ransomware bij een leverancier"}]
+
+
+# The measurement behind MATCH_THRESHOLD (isaccheck/infer/names.py): (written, participant, matches?).
+FUZZY_PAIRS = [
+    ("Gemeente Utrect", "Gemeente Utrecht", True), ("Waterschap Rivierenlnd", "Waterschap Rivierenland", True),
+    ("Kwekerij Groene Polder", "Kwekerij De Groene Polder", True), ("North Quay Terminal", "North Quay Terminals", True),
+    ("Pilot Cooperative", "Pilots Cooperative", True), ("Westland Kassen Cooperatie", "Westland Kassen Coöperatie", True),
+    ("Agrologistiek Venray", "Agrologistiek Venlo", False), ("Gemeente Utrecht-West", "Gemeente Utrecht", False),
+    ("Zuivelcooperatie Zuid", "Zuivelcooperatie Noord", False), ("Westside Container Services", "Eastside Container Services", False),
+    ("Havenbedrijf R'dam", "Havenbedrijf Rotterdam", False), ("Waterschap", "Waternet", False),
+]
+
+
+@pytest.mark.parametrize(("written", "participant", "matches"), FUZZY_PAIRS)
+def test_fuzzy_threshold_measurement(written: str, participant: str, matches: bool) -> None:
+    found = ParticipantMatcher([{"organisation": participant}]).match(written)
+    assert (found.organisation == participant) is matches
