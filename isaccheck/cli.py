@@ -241,8 +241,10 @@ def main(argv: list[str] | None = None) -> Any:
               help="TLP ceiling: show only titles and texts of documents up to this label (e.g. GREEN).")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE",
               help="Evaluation date (default: 31 December of the year, or today for the current year).")
+@_git_options
 def report_command(path: Path, year: int | None, fmt: str, lang: str | None, output: Path | None,
-                   tlp_ceiling: Label | None, as_of: dt.date | None) -> None:
+                   tlp_ceiling: Label | None, as_of: dt.date | None, committed_only: bool, git: str,
+                   history: bool) -> None:
     """The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md)."""
     from . import report as reportmod
 
@@ -250,7 +252,8 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
         raise click.UsageError("--format pdf needs --output FILE")
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
-    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
+    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of, git=_GIT_MODES[git],
+                                   committed_only=committed_only, history=history)
     if fmt == "pdf":
         assert output is not None
         _write_file(output, reportmod.render_pdf(built))
