@@ -12,7 +12,7 @@ import difflib
 import posixpath
 import re
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from frontmatter.default_handlers import YAMLHandler
@@ -464,6 +464,14 @@ class _Loader:
         self.findings.extend(problems)
 
         label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
+        if inferred is not None:
+            # There is no frontmatter to put `tlp:` in: say what works for a Word or PDF file.
+            label_findings = [replace(f, message=Text(
+                "this document needs a TLP label and none was found in its text (a marking such as TLP:AMBER "
+                f"at the top, in the page header or footer, or a sidecar {path}{SIDECAR_SUFFIX} with `tlp:`)",
+                "dit document heeft een TLP-label nodig en in de tekst staat er geen (een markering zoals TLP:AMBER "
+                f"bovenaan, in de kop- of voettekst, of een sidecar {path}{SIDECAR_SUFFIX} met `tlp:`)"))
+                if f.code == "tlp-missing" else f for f in label_findings]
         self.findings.extend(label_findings)
 
         date = parse_date(meta.get("date")) or parse_date(meta.get("adopted_on")) or date_from_name(path)

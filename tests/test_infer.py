@@ -549,3 +549,30 @@ FUZZY_PAIRS = [
 def test_fuzzy_threshold_measurement(written: str, participant: str, matches: bool) -> None:
     found = ParticipantMatcher([{"organisation": participant}]).match(written)
     assert (found.organisation == participant) is matches
+
+
+# -- never a traceback on odd text ---------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.sampled_from(list("TLP:AMBERGREN/|()[]-,;:x✓ 0123456789QaanwezigDatum\n🟠#*")), max_size=60)
+_BLOCK = st.builds(
+    lambda kind, text, level, rows: Block(kind, text, Location(line=1), level=level, rows=rows if kind == "table" else ()),
+    st.sampled_from(["heading", "paragraph", "list_item", "table", "header", "footer", "metadata"]), _TEXT,
+    st.integers(0, 7), st.lists(st.lists(_TEXT, max_size=4).map(tuple), max_size=4).map(tuple))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_BLOCK, max_size=12), st.sampled_from(["minutes", "agenda", "membership-guidelines", "charter",
+                                                       "annual-plan", "situational-picture"]))
+def test_inference_never_raises(spec: list[Block], doc_type: str) -> None:
+    found = infer_document(StructuredDocument("x/2025-Q1 notulen.pdf", "pdf", tuple(spec)), doc_type, MATCHER)
+    assert found and all(d.path == "x/2025-Q1 notulen.pdf" for d in found)
+
+
+def test_missing_label_on_an_inferred_document_says_what_works(make_repo) -> None:
+    root = make_repo({"minutes/2026-05-29-minutes.md": MINUTES.replace("Classification: TLP:AMBER\n", "")},
+                     profile=PROFILE)
+    (finding,) = [f for f in _load(root).findings if f.code == "tlp-missing"]
+    assert "page header" in finding.message.en and "minutes/2026-05-29-minutes.md.meta.yaml" in finding.message.nl
+    assert "frontmatter" not in finding.message.en
