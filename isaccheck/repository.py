@@ -23,6 +23,8 @@ from .errors import ConfigError
 from .gitrepo import GitError
 from .model import LEVELS, Document, Finding, Severity, Text
 from . import infer as infermod
+from .infer import cache as infercache
+from .read.cache import content_id
 from .read import SUPPORTED_SUFFIXES, format_of, read_document
 from .read.model import Location, ReadProblem, StructuredDocument
 from .schemas import document_types, section_for_heading, validator_for
@@ -232,8 +234,11 @@ class _Loader:
                  tlp_required: frozenset[str] | None = None, infer: bool = True) -> None:
         self.infer = infer
         participants = profile.data.get("participants")
-        self.matcher = infermod.ParticipantMatcher(
-            [p for p in participants if isinstance(p, dict)] if isinstance(participants, list) else [])
+        self.matcher_input = [p for p in participants if isinstance(p, dict)] if isinstance(participants, list) else []
+        self.matcher = infermod.ParticipantMatcher(self.matcher_input)
+        root = getattr(source, "root", None)
+        self.repo_root = str(root) if root is not None else None
+        self.infer_cache = infercache.directory(self.repo_root) if infer else None
         self.source = source
         self.config = config
         self.profile = profile
@@ -373,7 +378,19 @@ class _Loader:
         """
         path = entry.path
         doc_type, defaults = mapped
-        structured = read_document(path, data)
+        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
+        cache_key = infercache.key(content_id(data), path, doc_type, version, self.matcher_input)
+        found = infercache.load(self.infer_cache, cache_key)
+        if found is None:
+            found, readable = self.infer_text(path, doc_type, data, version)
+            if readable:  # a read problem is not cached: it has to be named again on every run
+                infercache.store(self.infer_cache, cache_key, found)
+        self.add_inferred(entry, path, doc_type, defaults, found, guessed)
+
+    def infer_text(self, path: str, doc_type: str, data: bytes, version: str
+                   ) -> tuple[list[infermod.InferredDocument], bool]:
+        """The documents inferred from the file's text, and whether the text could be read."""
+        structured = read_document(path, data, repo_root=self.repo_root)
         if isinstance(structured, ReadProblem):
             # The file still is a document of its type (the glob or its path says so); only what
             # its text would have told is missing.
@@ -383,15 +400,20 @@ class _Loader:
                          f"{CONFIG_FILE} say",
                          structured.message_nl.removeprefix(f"{path}: ") + "; meegeteld met wat het pad en "
                          f"{CONFIG_FILE} zeggen")
-            structured = StructuredDocument(path, format_of(path) or "text", ())
-        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
-        found = infermod.infer_document(structured, doc_type, self.matcher, tlp_version=version)
+            empty = StructuredDocument(path, format_of(path) or "text", ())
+            return infermod.infer_document(empty, doc_type, self.matcher, tlp_version=version), False
+        return infermod.infer_document(structured, doc_type, self.matcher, tlp_version=version), True
+
+    def add_inferred(self, entry: SourceEntry, path: str, doc_type: str, defaults: Mapping[str, Any],
+                     found: list[infermod.InferredDocument], guessed: bool) -> None:
         for inferred in found:
             for note in inferred.notes:
-                where = note.location.describe() if note.location and note.location.line is None else ""
-                prefix = f"{where}: " if where else ""
+                # Without a line (Word, PDF) the place goes into the message: "page 2: ...".
+                placed = note.location is not None and note.location.line is None
+                en = f"{infermod.describe(note.location, 'en')}: {note.en}" if placed else note.en
+                nl = f"{infermod.describe(note.location, 'nl')}: {note.nl}" if placed else note.nl
                 self.finding(f"infer-{note.code}", Severity(note.severity), path,
-                             note.location.line if note.location else None, prefix + note.en, prefix + note.nl)
+                             note.location.line if note.location else None, en, nl)
             values = inferred.values()
             meta: dict[str, Any] = {**values, **{k: v for k, v in defaults.items()}}
             meta["type"] = inferred.type

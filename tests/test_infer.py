@@ -576,3 +576,24 @@ def test_missing_label_on_an_inferred_document_says_what_works(make_repo) -> Non
     (finding,) = [f for f in _load(root).findings if f.code == "tlp-missing"]
     assert "page header" in finding.message.en and "minutes/2026-05-29-minutes.md.meta.yaml" in finding.message.nl
     assert "frontmatter" not in finding.message.en
+
+
+# -- the cache of inferred fields ------------------------------------------------------------------------
+def test_inferred_fields_are_cached_by_content_and_path(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import isaccheck.infer as infermod_
+
+    root = make_repo({"minutes/2026-05-29-minutes.md": MINUTES, "minutes/2026-04-01-minutes.pdf": b"not a pdf"},
+                     profile=PROFILE)
+    first = _load(root)
+    calls: list[str] = []
+    real = infermod_.infer_document
+    monkeypatch.setattr(infermod_, "infer_document", lambda doc, *a, **k: calls.append(doc.path) or real(doc, *a, **k))
+    second = _load(root)
+    assert second.documents == first.documents and second.findings == first.findings
+    # The Markdown file came from the cache; the unreadable PDF is read (and named) again every run.
+    assert calls == ["minutes/2026-04-01-minutes.pdf"]
+    assert any(f.code.startswith("read-") and f.path == "minutes/2026-04-01-minutes.pdf" for f in second.findings)
+    (root / "minutes/2026-05-29-minutes.md").write_text(MINUTES.replace("Beta", "Gamma"), encoding="utf-8")
+    third = _load(root)
+    assert "minutes/2026-05-29-minutes.md" in calls
+    assert next(d for d in third.documents if d.path.endswith(".md")).meta["attendees"] == ["Alpha"]

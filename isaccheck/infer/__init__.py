@@ -379,6 +379,8 @@ _SEGMENTS = re.compile(r"\s+(?:/|\||·|•|–|—)\s+|\s{3,}")
 
 def _strip_symbols(text: str) -> str:
     # 🟠 TLP:AMBER / TLP:RED 🔴: the coloured circle is decoration around a marking.
+    if text.isascii():
+        return text.strip()  # most text: no symbols to look for (the character loop is slow)
     return "".join(" " if unicodedata.category(c) in ("So", "Sk", "Cs") or c in "\ufe0f\u200d" else c
                    for c in text).strip()
 
