@@ -20,7 +20,8 @@ def docx_bytes(build: object = None) -> bytes:
 
 def pdf_bytes(pages: Sequence[Sequence[tuple[str, str]]], *, header: str = "", footer: str = "",
               table: Sequence[Sequence[str]] = (), encrypt: str = "") -> bytes:
-    """A PDF with fpdf2: per page (kind, text) with kind "h1", "h2", "p" or "li"; a header and a
+    """A PDF with fpdf2: per page (kind, text) with kind "h1", "h2", "h3" (bold at body size), "b"
+    (bold), "p" or "li"; a header and a
     footer on every page ("{page}" becomes the page number); a ruled table on the first page."""
     from fpdf import FPDF
 
@@ -45,7 +46,7 @@ def pdf_bytes(pages: Sequence[Sequence[tuple[str, str]]], *, header: str = "", f
         pdf.add_page()
         for kind, text in page:
             size = {"h1": 16, "h2": 13}.get(kind, 10.5)
-            pdf.set_font("Helvetica", "B" if kind.startswith("h") else "", size)
+            pdf.set_font("Helvetica", "B" if kind.startswith("h") or kind == "b" else "", size)
             pdf.multi_cell(0, 6, ("- " if kind == "li" else "") + text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
         if n == 0 and table:

@@ -2,6 +2,9 @@
 properties, each block with its location (line, page or Word/ODF part)."""
 from __future__ import annotations
 
+import importlib.util
+import os
+
 import pytest
 
 from isaccheck.read import SUPPORTED_SUFFIXES, Block, Location, ReadProblem, StructuredDocument, format_of, read_document
@@ -94,6 +97,13 @@ def test_markdown_blocks_keep_their_lines() -> None:
     assert tables[1].rows == (("Name", "Company"), ("Ann", "Alpha Inc."))
     assert tables[1].location.line == 21
     assert d.format == "markdown" and d.path == "notulen/2025-03-12.md"
+
+
+def test_markdown_frontmatter_top_level_lines_only() -> None:
+    d = doc("a.md", b"---\ntype: minutes\nattendees:\n- Alpha\n  - Beta\nitems: [a]\n---\nTekst\n")
+    assert [(b.kind, b.text, b.location.line) for b in d.blocks] == [
+        ("metadata", "type: minutes", 2), ("metadata", "attendees:", 3), ("metadata", "items: [a]", 6),
+        ("paragraph", "Tekst", 8)]
 
 
 def test_markdown_line_offset_for_a_body_after_frontmatter() -> None:
@@ -215,6 +225,22 @@ def test_docx_headings_lists_tables_headers_footers_properties() -> None:
     assert ("title", "Notulen 12 maart") in d.properties
 
 
+def test_docx_content_controls_are_read() -> None:
+    def build(document: object) -> None:
+        from docx.oxml import parse_xml
+
+        body = document.element.body  # type: ignore[attr-defined]
+        sdt = parse_xml(
+            '<w:sdt xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:sdtContent>'
+            '<w:p><w:r><w:t>Datum: 12 maart 2025</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+        body.insert(0, sdt)
+        document.add_paragraph("Daarna")  # type: ignore[attr-defined]
+
+    d = doc("a.docx", docx_bytes(build))
+    assert [(b.kind, b.text, b.location.part) for b in d.blocks] == [
+        ("metadata", "Datum: 12 maart 2025", "paragraph 1"), ("paragraph", "Daarna", "paragraph 2")]
+
+
 def test_docx_outline_level_makes_a_heading() -> None:
     def build(document: object) -> None:
         from docx.oxml import OxmlElement
@@ -234,7 +260,8 @@ def test_docx_outline_level_makes_a_heading() -> None:
 def test_pdf_headers_footers_headings_lists_tables_by_page() -> None:
     pages = [[("h1", "Notulen overleg"), ("p", "Datum: 24 september 2025"), ("h2", "Aanwezig"),
               ("li", "Jan (Haven)"), ("li", "Els (Water)")],
-             [("h2", "Rondvraag"), ("p", "Geen punten.")]]
+             [("h2", "Rondvraag"), ("p", "Geen punten."), ("h3", "Besluiten"), ("p", "Geen besluiten."),
+              ("b", "Status: vastgesteld")]]
     data = pdf_bytes(pages, header="TLP:AMBER", footer="Status: definitief / TLP:AMBER - pagina {page}",
                      table=[("Naam", "Organisatie", "Aanwezig"), ("Jan", "Haven", "X"), ("Els", "Water", "")])
     d = doc("notulen/2025-09-24.pdf", data)
@@ -247,6 +274,9 @@ def test_pdf_headers_footers_headings_lists_tables_by_page() -> None:
     assert ("footer", "Status: definitief / TLP:AMBER - pagina 1", 1, 0) in got
     assert ("header", "TLP:AMBER", 2, 0) in got
     assert ("heading", "Rondvraag", 2, 2) in got
+    # Bold at body size is the next heading level; a bold "Label: value" line stays metadata.
+    assert ("heading", "Besluiten", 2, 3) in got
+    assert ("metadata", "Status: vastgesteld", 2, 0) in got
     assert got[-1] == ("footer", "Status: definitief / TLP:AMBER - pagina 2", 2, 0)
     (table,) = [b for b in d.blocks if b.kind == "table"]
     assert table.rows == (("Naam", "Organisatie", "Aanwezig"), ("Jan", "Haven", "X"), ("Els", "Water", ""))
@@ -331,3 +361,30 @@ def test_blocks_are_frozen() -> None:
     block = Block("paragraph", "x", Location(line=1))
     with pytest.raises(AttributeError):
         block.text = "y"  # type: ignore[misc]
+
+
+def test_pdf_from_html_with_page_margin_boxes() -> None:
+    """WeasyPrint draws @page header/footer boxes after the body (as Word's "save as PDF" draws its
+    headers apart): the reader still puts them at the top and bottom of each page."""
+    if importlib.util.find_spec("weasyprint") is None:
+        if os.environ.get("ISACCHECK_REQUIRE_PDF"):
+            pytest.fail("weasyprint is required here (ISACCHECK_REQUIRE_PDF is set) but not installed")
+        pytest.skip("weasyprint not installed (set ISACCHECK_REQUIRE_PDF=1 to make this a failure)")
+    import weasyprint
+
+    body = "".join(f"<h2>{n}. Onderwerp</h2><p>" + "De leden bespreken het dreigingsbeeld. " * 40 + "</p>"
+                   for n in range(1, 5))
+    html = ("<html><head><style>@page { size: A4; margin: 2.5cm 2cm; @top-center { content: 'TLP:AMBER' }"
+            " @bottom-center { content: 'Status: definitief - pagina ' counter(page) } }"
+            " td, th { border: 1px solid black } table { border-collapse: collapse }</style></head><body>"
+            "<h1>Notulen</h1><p>Datum: 12 maart 2025</p><table><tr><th>Naam</th><th>Aanwezig</th></tr>"
+            f"<tr><td>Jan</td><td>X</td></tr><tr><td>Els</td><td></td></tr></table>{body}</body></html>")
+    d = doc("notulen.pdf", weasyprint.HTML(string=html).write_pdf())
+    pages = max(b.location.page or 0 for b in d.blocks)
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        on_page = [b for b in d.blocks if b.location.page == page]
+        assert (on_page[0].kind, on_page[0].text) == ("header", "TLP:AMBER")
+        assert (on_page[-1].kind, on_page[-1].text) == ("footer", f"Status: definitief - pagina {page}")
+    assert [b.rows for b in d.blocks if b.kind == "table"] == [(("Naam", "Aanwezig"), ("Jan", "X"), ("Els", ""))]
+    assert ("heading", "Notulen") in kinds(d) and ("metadata", "Datum: 12 maart 2025") in kinds(d)

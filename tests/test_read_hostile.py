@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import time
 import zipfile
 
 import pytest
@@ -33,11 +34,13 @@ def test_too_many_pages() -> None:
 
 
 def test_time_limit_per_file() -> None:
-    data = pdf_bytes([[("p", f"Pagina {n}: " + "tekst " * 200)] for n in range(15)])
+    data = pdf_bytes([[("p", f"Pagina {n}: " + "tekst " * 200)] for n in range(8)])
     p = problem("archief/traag.pdf", data, ReadLimits(max_seconds=0.02))
     assert p.code == "timeout" and "0.02 s" in p.message_en
-    # The same file within the limit reads (and the alarm is off again afterwards).
-    assert isinstance(read_document("archief/traag.pdf", data), StructuredDocument)
+    # The alarm is off again afterwards: a file within its limit reads, and nothing fires later.
+    small = pdf_bytes([[("p", "snel")]])
+    assert isinstance(read_document("archief/snel.pdf", small, limits=ReadLimits(max_seconds=5)), StructuredDocument)
+    time.sleep(0.05)
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -105,6 +108,11 @@ def test_pdf_with_only_an_owner_password_is_read() -> None:
     # "Protected against editing" PDFs open without a password; their text is read.
     result = read_document("a.pdf", pdf_bytes([[("p", "openbaar")]], encrypt=""))
     assert isinstance(result, StructuredDocument) and result.blocks[0].text == "openbaar"
+
+
+def test_pdf_without_text_is_said_to_be_a_scan() -> None:
+    p = problem("scans/notulen 2019.pdf", pdf_bytes([[], []]))
+    assert p.code == "unreadable" and "OCR" in p.message_en and "2 page" in p.message_en
 
 
 @pytest.mark.parametrize("data", [b"", b"not a pdf at all", b"%PDF-1.7\n" + bytes(range(256)) * 4,

@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "tools" / "archive_sources"
 EXAMPLES = ROOT / "evidence-examples"
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+# The versions the committed files were made with: another python-docx (its template) or fpdf2
+# (its PDF writer) may write other bytes for the same text; tests then compare the text read.
+GENERATED_WITH = {"python-docx": "1.2.0", "fpdf2": "2.8.9"}
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
@@ -19,11 +21,22 @@ from isaccheck.read.ziparchive import open_zip
 # "Heading 2" (English Word; Dutch Word stores its "Kop 2" under the same built-in name), "Kop 2"
 # in documents made from a localised template.
 _HEADING_STYLE = re.compile(r"^(?:heading|kop|überschrift|titre)\s*(\d)$", re.IGNORECASE)
+_P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _LIST_STYLE = re.compile(r"^(?:list|lijst)", re.IGNORECASE)
 
 
-def _heading_level(p: Paragraph) -> int:
-    name = (p.style.name if p.style is not None else "") or ""
+def _style_name(p: Paragraph, names: dict[str, str]) -> str:
+    """The paragraph's style name, looked up by id in a table made once per document
+    (python-docx's p.style searches all styles for every paragraph)."""
+    ppr = p._p.pPr
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    if style is None:
+        return ""
+    return names.get(style.get(qn("w:val")) or "", "")
+
+
+def _heading_level(p: Paragraph, names: dict[str, str]) -> int:
+    name = _style_name(p, names)
     m = _HEADING_STYLE.match(name.strip())
     if m:
         return min(max(int(m.group(1)), 1), 6)
@@ -42,7 +55,7 @@ def _heading_level(p: Paragraph) -> int:
     return 0
 
 
-def _list_level(p: Paragraph) -> int | None:
+def _list_level(p: Paragraph, names: dict[str, str]) -> int | None:
     """The list nesting depth (0 = top) of a list paragraph; None when it is not in a list."""
     ppr = p._p.pPr
     numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
@@ -52,7 +65,7 @@ def _list_level(p: Paragraph) -> int | None:
             return int(ilvl.get(qn("w:val")) or "0") if ilvl is not None else 0
         except ValueError:
             return 0
-    name = (p.style.name if p.style is not None else "") or ""
+    name = _style_name(p, names)
     if _LIST_STYLE.match(name.strip()):
         m = re.search(r"(\d)$", name.strip())
         return int(m.group(1)) - 1 if m else 0
@@ -82,6 +95,21 @@ def _table_block(kind: BlockKind, table: Table, part: str) -> Block | None:
                  Location(part=part), rows=tuple(rows))
 
 
+def _items(element: Any, parent: Any) -> Iterator[Paragraph | Table]:
+    """Paragraphs and tables in document order, also those inside content controls (w:sdt):
+    Word templates put a cover page's title and date in them, and python-docx's
+    iter_inner_content skips them."""
+    for child in element.iterchildren():
+        if child.tag == _P:
+            yield Paragraph(child, parent)
+        elif child.tag == _TBL:
+            yield Table(child, parent)
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _items(content, parent)
+
+
 def _header_footer(doc: DocxDocument, which: str) -> list[Block]:
     """Page header or footer blocks of every section (first-page and even-page variants too);
     a section linked to the previous one repeats it and is not read twice."""
@@ -100,7 +128,7 @@ def _header_footer(doc: DocxDocument, which: str) -> list[Block]:
                 continue
             seen.add(id(element))
             part = f"{label} (section {n})"
-            for item in hf.iter_inner_content():
+            for item in _items(element, hf):
                 if isinstance(item, Paragraph):
                     text = normalise(item.text)
                     if text:
@@ -136,20 +164,21 @@ def read_docx(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument 
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a broken package
         return ReadProblem(path, "corrupt", f"{path}: not a readable Word document ({type(exc).__name__}: {exc})",
                            f"{path}: geen leesbaar Word-document ({type(exc).__name__}: {exc})")
+    names = {style.style_id: style.name or "" for style in doc.styles}
     blocks: list[Block] = _header_footer(doc, "header")
     n_par = n_tab = 0
-    for item in doc.iter_inner_content():
+    for item in _items(doc.element.body, doc._body):
         if isinstance(item, Paragraph):
             n_par += 1
             text = normalise(item.text)
             if not text:
                 continue
             loc = Location(part=f"paragraph {n_par}")
-            level = _heading_level(item)
+            level = _heading_level(item, names)
             if level:
                 blocks.append(Block("heading", text, loc, level=level))
                 continue
-            depth = _list_level(item)
+            depth = _list_level(item, names)
             if depth is not None:
                 blocks.append(Block("list_item", text, loc, level=depth))
             else:

@@ -49,8 +49,9 @@ def read_markdown(path: str, text: str, *, line_offset: int = 0) -> StructuredDo
     blocks: list[Block] = []
     fm = _frontmatter(lines)
     for i in range(1, max(fm - 1, 1)):
-        # Frontmatter lines are metadata as written; fields are inferred by isaccheck.infer.
-        if lines[i].strip() and not lines[i].startswith((" ", "\t", "#")):
+        # Top-level frontmatter lines are metadata as written (nested values and list items are
+        # part of the line above them).
+        if lines[i].strip() and not lines[i].startswith((" ", "\t", "#", "-")):
             blocks.append(Block("metadata", normalise(lines[i]), Location(line=i + 1 + line_offset)))
     # Blank lines keep the body's line numbers equal to the file's.
     body = "\n" * fm + "\n".join(lines[fm:])

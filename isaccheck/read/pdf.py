@@ -21,6 +21,7 @@ _MARGIN = 0.075
 _BAND = 0.15
 _BULLET = re.compile(r"^(?:[•·▪◦‣∙○●■□\-–—*]|\d{1,2}[.)]|[a-z][.)])\s+")
 _DIGITS = re.compile(r"\d+")
+_BOLD = re.compile(r"bold|black|heavy|semibold", re.IGNORECASE)
 
 
 @dataclass
@@ -32,6 +33,7 @@ class _Line:
     x0: float
     x1: float
     size: float
+    bold: bool = False
 
 
 def _decode(value: Any) -> str:
@@ -95,6 +97,12 @@ def read_pdf(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument |
             pages = [_page(n, page) for n, page in enumerate(pdf.pages, start=1)]
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds for broken or encrypted files
         return _problem_for(path, exc)
+    if not any(page.lines or page.tables for page in pages):
+        # A scan has pages but no text layer; an empty document would look like one with nothing
+        # to infer from, so it is said.
+        return ReadProblem(path, "unreadable",
+                           f"{path}: no text on any of its {len(pages)} page(s): a scan? isaccheck does no OCR",
+                           f"{path}: geen tekst op de {len(pages)} pagina('s): een scan? isaccheck doet geen OCR")
     blocks = _blocks(pages)
     return StructuredDocument(path=path, format="pdf", blocks=tuple(blocks), properties=props)
 
@@ -130,7 +138,9 @@ def _page(n: int, page: Any) -> _Page:
             continue
         sizes = [float(c.get("size", 0)) for c in line.get("chars", ())]
         size = round(max(Counter(round(s, 1) for s in sizes).most_common(1)[0][0], 0), 1) if sizes else 0.0
-        lines.append(_Line(n, text, top, bottom, x0, x1, size))
+        chars = [c for c in line.get("chars", ()) if str(c.get("text", "")).strip()]
+        bold = bool(chars) and all(_BOLD.search(str(c.get("fontname", ""))) for c in chars)
+        lines.append(_Line(n, text, top, bottom, x0, x1, size, bold))
     return _Page(n, float(page.height), lines, tables)
 
 
@@ -203,6 +213,16 @@ def _blocks(pages: list[_Page]) -> list[Block]:
     # Larger type than the body text is a heading; the largest size is level 1.
     heading_sizes = sorted((s for s in body_sizes if body and s > body * 1.12), reverse=True)
     level_of = {s: min(i + 1, 6) for i, s in enumerate(heading_sizes)}
+    # A short line all in bold at about body size is the next level down (Word's Heading 3 is
+    # 12 pt bold beside 11 pt body text); a sentence in bold (ending in a full stop) is not.
+    bold_level = min(len(heading_sizes) + 1, 6)
+
+    def heading_level(line: _Line) -> int:
+        level = level_of.get(line.size, 0)
+        if (not level and line.bold and len(line.text) <= 80 and not line.text.endswith((".", ",", ";"))
+                and not is_labelled(line.text)):
+            level = bold_level
+        return level
 
     out: list[Block] = []
     for page in pages:
@@ -233,7 +253,7 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 flush()
                 out.append(item)
                 continue
-            level = level_of.get(item.size, 0)
+            level = heading_level(item)
             if level:
                 flush()
                 out.append(Block("heading", item.text, loc, level=level))

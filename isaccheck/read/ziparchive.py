@@ -4,14 +4,45 @@ from __future__ import annotations
 import io
 import zipfile
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as defused_fromstring
+from xml.parsers import expat
 
 from isaccheck.read.limits import ReadLimits
 from isaccheck.read.model import ReadProblem
 
 # An Office file has a few dozen parts; thousands are a crafted archive.
 MAX_ENTRIES = 5000
+
+
+class _Declared(Exception):
+    pass
+
+
+def _refuse(*_args: object) -> None:
+    raise _Declared
+
+
+def _refuse_reference(*_args: object) -> int:
+    raise _Declared
+
+
+def _dtd_problem(path: str, part: str, data: bytes) -> ReadProblem | None:
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse_reference
+    try:
+        parser.Parse(data, True)
+    except _Declared:
+        return ReadProblem(path, "unsafe",
+                           f"{path}: part {part} declares a DTD or entities (XML external entities are never "
+                           "resolved); not read",
+                           f"{path}: deel {part} declareert een DTD of entiteiten (externe XML-entiteiten "
+                           "worden nooit opgezocht); niet gelezen")
+    except expat.ExpatError as exc:
+        return ReadProblem(path, "corrupt", f"{path}: part {part} is not well-formed XML ({exc}); not read",
+                           f"{path}: deel {part} is geen goedgevormde XML ({exc}); niet gelezen")
+    return None
 
 
 def open_zip(path: str, data: bytes, limits: ReadLimits, what: str) -> zipfile.ZipFile | ReadProblem:
@@ -36,19 +67,13 @@ def open_zip(path: str, data: bytes, limits: ReadLimits, what: str) -> zipfile.Z
                            f"{path}: pakt uit tot {total:,} bytes uit {len(data):,} (verhouding {ratio:.0f}, grens "
                            f"{limits.max_ratio:.0f}; groottegrens {limits.max_unzipped_bytes:,}): een zip-bom; niet gelezen")
     # Office and OpenDocument XML never has a DTD; one that does could define entities
-    # (billion laughs, external files). defusedxml refuses them before any XML library sees them.
+    # (billion laughs, external files). They are refused before any XML library sees the part,
+    # by defusedxml's rule (forbid DTDs) applied with expat's declaration handlers only: no tree
+    # is built, so the check costs a fraction of the reading (a full defusedxml parse of every
+    # part was 70% of the time of a Word file).
     for info in infos:
         if info.filename.lower().endswith((".xml", ".rels")):
-            try:
-                defused_fromstring(zf.read(info), forbid_dtd=True)
-            except DefusedXmlException:
-                return ReadProblem(path, "unsafe",
-                                   f"{path}: part {info.filename} declares a DTD or entities (XML external "
-                                   "entities are never resolved); not read",
-                                   f"{path}: deel {info.filename} declareert een DTD of entiteiten (externe XML-"
-                                   "entiteiten worden nooit opgezocht); niet gelezen")
-            except Exception as exc:  # noqa: BLE001 - any parse failure of a part is a corrupt file
-                return ReadProblem(path, "corrupt",
-                                   f"{path}: part {info.filename} is not well-formed XML ({exc}); not read",
-                                   f"{path}: deel {info.filename} is geen goedgevormde XML ({exc}); niet gelezen")
+            problem = _dtd_problem(path, info.filename, zf.read(info))
+            if problem is not None:
+                return problem
     return zf
