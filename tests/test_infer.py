@@ -597,3 +597,8 @@ def test_inferred_fields_are_cached_by_content_and_path(make_repo, monkeypatch: 
     third = _load(root)
     assert "minutes/2026-05-29-minutes.md" in calls
     assert next(d for d in third.documents if d.path.endswith(".md")).meta["attendees"] == ["Alpha"]
+
+
+@pytest.mark.parametrize("path", ["governance/platform-guidelines.md", "docs/code-review.md", "README.md", "notes.md"])
+def test_no_type_guessed_from_generic_words(path: str) -> None:
+    assert guess_type(path) is None

@@ -556,12 +556,13 @@ class TypeGuess:
 _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("minutes", ("notulen", "minutes", "verslag", "meeting notes", "vergadernotities", "besluitenlijst")),
     ("agenda", ("agenda",)),
+    # Not "guidelines" alone: platform or TLP guidelines are procedures, not membership guidelines.
     ("membership-guidelines", ("deelnemersregels", "spelregels", "huishoudelijk reglement", "membership guidelines",
-                               "membership-guidelines", "guidelines", "code of conduct", "reglement")),
+                               "lidmaatschapsrichtlijnen", "deelnemersrichtlijnen", "code of conduct", "reglement")),
     ("charter", ("charter", "convenant", "oprichtingsakte", "statuten", "terms of reference", "mission")),
     ("annual-plan", ("jaarplan", "annual plan", "annual-plan", "werkplan", "work plan")),
     ("accountability-report", ("jaarverslag", "annual report", "annual-report", "accountability")),
-    ("evaluation", ("evaluatie", "evaluation", "review")),
+    ("evaluation", ("evaluatie", "evaluation", "jaarevaluatie")),
     ("roadmap", ("roadmap",)),
     ("situational-picture", ("dreigingsbeeld", "threat picture", "threat-landscape", "situational", "omgevingsbeeld")),
     ("procedure", ("procedure", "werkwijze", "playbook")),
