@@ -437,8 +437,8 @@ def test_cli_no_infer(make_repo) -> None:
 
     root = make_repo({"minutes/2026-05-29-minutes.md": MINUTES}, profile=PROFILE)
     args = ["check", str(root), "--as-of", "2026-06-30", "--no-git", "--format", "json"]
-    inferred = json.loads(CliRunner().invoke(cli, args).output)
-    strict = json.loads(CliRunner().invoke(cli, [*args, "--no-infer"]).output)
+    inferred = json.loads(CliRunner().invoke(cli, args).stdout)
+    strict = json.loads(CliRunner().invoke(cli, [*args, "--no-infer"]).stdout)
     assert inferred["summary"]["documents"] == 1 and strict["summary"]["documents"] == 0
     again = json.loads(CliRunner().invoke(cli, args).output)  # --no-infer holds for one invocation only
     assert again["summary"]["documents"] == 1
@@ -602,3 +602,32 @@ def test_inferred_fields_are_cached_by_content_and_path(make_repo, monkeypatch: 
 @pytest.mark.parametrize("path", ["governance/platform-guidelines.md", "docs/code-review.md", "README.md", "notes.md"])
 def test_no_type_guessed_from_generic_words(path: str) -> None:
     assert guess_type(path) is None
+
+
+def test_report_shows_where_values_were_inferred() -> None:
+    from click.testing import CliRunner
+
+    from isaccheck.cli import cli
+
+    root = Path(__file__).resolve().parent.parent / "evidence-examples" / "harbour-wg"
+    result = CliRunner().invoke(cli, ["report", str(root), "--year", "2024", "--format", "md", "--lang", "en",
+                                      "--no-git"])
+    assert result.exit_code == 0, result.output
+    # Markdown output escapes the backticks around field names.
+    assert "(inferred from minutes/2024-11-27-quarterly.md: \\`attendees\\` line 6 (attendance section)" in result.output
+
+
+@pytest.mark.parametrize("command", [["tlp", "--format", "json"], ["validate", "--format", "json"]])
+def test_no_infer_on_the_other_commands(make_repo, command: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from isaccheck.cli import cli
+
+    root = make_repo({"minutes/2026-05-29-minutes.md": MINUTES.replace("Beta", "Nobody Ltd")}, profile=PROFILE)
+    args = [*command, "--root", str(root)] if command[0] == "validate" else [command[0], str(root), *command[1:]]
+    inferred = json.loads(CliRunner().invoke(cli, args).stdout)
+    strict = json.loads(CliRunner().invoke(cli, [*args, "--no-infer"]).stdout)
+    if command[0] == "tlp":
+        assert (inferred["documents"], strict["documents"]) == (1, 0)
+    else:  # the attendee no participant matches is named only when the text is read
+        assert [f["code"] for f in inferred["findings"]] == ["infer-unmatched-attendee"] and strict["findings"] == []
