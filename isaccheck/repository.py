@@ -236,7 +236,9 @@ class _Loader:
         participants = profile.data.get("participants")
         self.matcher_input = [p for p in participants if isinstance(p, dict)] if isinstance(participants, list) else []
         self.matcher = infermod.ParticipantMatcher(self.matcher_input)
-        root = getattr(source, "root", None)
+        # Where the repository lies on disk (a working tree's root, a git tree's work tree), so the
+        # caches of extracted text and inferred fields are never written inside it.
+        root = getattr(source, "root", None) or getattr(source, "top", None) or getattr(getattr(source, "tree", None), "top", None)
         self.repo_root = str(root) if root is not None else None
         self.infer_cache = infercache.directory(self.repo_root) if infer else None
         self.source = source

@@ -631,3 +631,14 @@ def test_no_infer_on_the_other_commands(make_repo, command: list[str]) -> None:
         assert (inferred["documents"], strict["documents"]) == (1, 0)
     else:  # the attendee no participant matches is named only when the text is read
         assert [f["code"] for f in inferred["findings"]] == ["infer-unmatched-attendee"] and strict["findings"] == []
+
+
+def test_caches_never_inside_the_checked_repository(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import snapshot
+
+    root = make_repo({"minutes/2026-05-29-minutes.md": MINUTES, "notulen/verslag.html": "<h1>Notulen</h1>"},
+                     profile=PROFILE)
+    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(root / ".cache"))
+    before = snapshot(root)
+    _load(root)
+    assert snapshot(root) == before
