@@ -285,6 +285,27 @@ def test_pdf_headers_footers_headings_lists_tables_by_page() -> None:
     assert not any(b.kind == "paragraph" and "Organisatie" in b.text for b in d.blocks)
 
 
+def test_pdf_table_in_the_page_margin_is_a_header() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=9)
+    pdf.set_xy(20, 8)
+    with pdf.table(width=170) as table:     # Word headers are often a table: label | title | page
+        row = table.row()
+        for cell in ("TLP:AMBER", "Notulen", "pagina 1"):
+            row.cell(cell)
+    pdf.set_xy(20, 40)
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(0, 6, "De voorzitter opent het overleg.")
+    d = doc("a.pdf", bytes(pdf.output()))
+    assert [(b.kind, b.text, b.rows) for b in d.blocks] == [
+        ("header", "TLP:AMBER | Notulen | pagina 1", (("TLP:AMBER", "Notulen", "pagina 1"),)),
+        ("paragraph", "De voorzitter opent het overleg.", ())]
+
+
 def test_pdf_repeated_body_lines_are_not_footers() -> None:
     # The same first line at the same height on every page, followed by body text: not a header.
     pages = [[("p", "Geen opmerkingen."), ("p", f"Punt {n} van de vergadering.")] for n in range(3)]

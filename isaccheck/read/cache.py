@@ -19,7 +19,7 @@ from isaccheck import __version__
 from isaccheck.read.model import Block, Location, StructuredDocument
 
 # Bump when any reader's output changes for the same bytes.
-READER_VERSION = "3"
+READER_VERSION = "4"
 
 
 def cache_root() -> Path | None:
@@ -122,18 +122,23 @@ def _decode(raw: dict[str, Any], path: str) -> StructuredDocument:
     blocks = []
     locations: dict[tuple[Any, Any, Any], Location] = {}
     for kind, text, line, page, part, level, rows in raw["blocks"]:
-        if kind not in _KINDS or not isinstance(text, str) or not isinstance(level, int):
+        if kind not in _KINDS or type(text) is not str or type(level) is not int:
             raise ValueError(kind)
-        location = locations.get((line, page, part))
+        key = (line, page, part)
+        location = locations.get(key)
         if location is None:
-            if not all(v is None or isinstance(v, int) for v in (line, page)) or not (part is None or isinstance(part, str)):
-                raise ValueError(part)
-            location = locations[(line, page, part)] = Location(line=line, page=page, part=part)
-        cells: tuple[tuple[str, ...], ...] = ()
+            if ((line is not None and type(line) is not int) or (page is not None and type(page) is not int)
+                    or (part is not None and type(part) is not str)):
+                raise ValueError(key)
+            location = locations[key] = Location(line, page, part)
         if rows:
-            cells = tuple(tuple(r) for r in rows)
-            if not all(isinstance(c, str) for r in cells for c in r):
-                raise ValueError("cell")
-        blocks.append(Block(kind, text, location, level, cells))
+            cells = tuple(map(tuple, rows))
+            for row in cells:
+                for cell in row:
+                    if type(cell) is not str:
+                        raise ValueError(cell)
+            blocks.append(Block(kind, text, location, level, cells))
+        else:
+            blocks.append(Block(kind, text, location, level))
     props = tuple((str(k), str(v)) for k, v in raw["properties"])
     return StructuredDocument(path=path, format=str(raw["format"]), blocks=tuple(blocks), properties=props)

@@ -112,11 +112,11 @@ class _Page:
     number: int
     height: float
     lines: list[_Line]
-    tables: list[tuple[float, list[tuple[str, ...]]]]   # (top, rows)
+    tables: list[tuple[float, float, list[tuple[str, ...]]]]   # (top, bottom, rows)
 
 
 def _page(n: int, page: Any) -> _Page:
-    tables: list[tuple[float, list[tuple[str, ...]]]] = []
+    tables: list[tuple[float, float, list[tuple[str, ...]]]] = []
     boxes: list[tuple[float, float, float, float]] = []
     # Only a page with ruling lines or boxes can hold a ruled table; finding tables costs a third
     # of the time of a page, so pages of plain text skip it.
@@ -125,7 +125,7 @@ def _page(n: int, page: Any) -> _Page:
             rows = [tuple(normalise(c or "") for c in row) for row in table.extract()]
             rows = [r for r in rows if any(r)]
             if rows:
-                tables.append((float(table.bbox[1]), rows))
+                tables.append((float(table.bbox[1]), float(table.bbox[3]), rows))
                 boxes.append(tuple(float(v) for v in table.bbox))  # type: ignore[arg-type]
     lines: list[_Line] = []
     for line in page.extract_text_lines(strip=True, return_chars=True):
@@ -229,12 +229,22 @@ def _blocks(pages: list[_Page]) -> list[Block]:
         loc = Location(page=page.number)
         headers = [ln for i, ln in enumerate(page.lines) if (page.number, i) in marginal and _side(ln, page.height, _BAND) == "header"]
         footers = [ln for i, ln in enumerate(page.lines) if (page.number, i) in marginal and _side(ln, page.height, _BAND) == "footer"]
-        for ln in headers:
-            out.append(Block("header", ln.text, loc))
+        # A table in the page margin is a header or footer laid out as a table (Word headers often
+        # are: "TLP:AMBER | Notulen | pagina 1").
+        edge: dict[str, list[Block]] = {"header": [], "footer": []}
         items: list[tuple[float, Block | _Line]] = [(ln.top, ln) for i, ln in enumerate(page.lines)
                                                     if (page.number, i) not in marginal]
-        for top, rows in page.tables:
-            items.append((top, Block("table", "\n".join(" | ".join(r) for r in rows), loc, rows=tuple(rows))))
+        for top, bottom, rows in page.tables:
+            text = "\n".join(" | ".join(r) for r in rows)
+            if bottom <= page.height * _MARGIN or top >= page.height * (1 - _MARGIN):
+                side: BlockKind = "header" if bottom <= page.height * _MARGIN else "footer"
+                edge[side].append(Block(side, normalise(" | ".join(c for r in rows for c in r if c)), loc,
+                                        rows=tuple(rows)))
+            else:
+                items.append((top, Block("table", text, loc, rows=tuple(rows))))
+        out.extend(edge["header"])
+        for ln in headers:
+            out.append(Block("header", ln.text, loc))
         items.sort(key=lambda it: it[0])
         para: list[_Line] = []
         # Where wrapped lines end: a line ending well before it ended its paragraph (or a line break).
@@ -273,5 +283,6 @@ def _blocks(pages: list[_Page]) -> list[Block]:
         flush()
         for ln in footers:
             out.append(Block("footer", ln.text, loc))
+        out.extend(edge["footer"])
     return out
 
