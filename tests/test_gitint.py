@@ -441,7 +441,7 @@ def test_report_takes_the_git_options(tmp_path: Path) -> None:
     repo = new_repo(tmp_path, "r")
     commit(repo, "2026-01-05T10:00:00Z", "profile", isac__yaml=PROFILE)
     write(repo, "uncommitted.md", "---\ntype: charter\npurpose: x\ntlp: CLEAR\n---\n")
-    args = ["report", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]
+    args = ["report", "-o", "-", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]
     committed = CliRunner().invoke(cli, [*args, "--committed-only"])
     working = CliRunner().invoke(cli, [*args, "--no-git"])
     assert committed.exit_code == 0 and working.exit_code == 0, committed.output + working.output
