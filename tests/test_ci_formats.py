@@ -139,6 +139,30 @@ def test_sarif_paths_follow_where_isaccheck_ran(run) -> None:
         assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("docs/isac/")
 
 
+def test_sarif_level_follows_severity_and_the_ambition(broken_run) -> None:
+    """Exact levels: a finding's severity maps error/warning/note; a failing question is an error only
+    when it keeps its capability below the ambition (the gate), otherwise a warning."""
+    log = json.loads(render(broken_run, "sarif", GatePolicy(ambition=True)))
+    results = log["runs"][0]["results"]
+    by_rule: dict[str, set[str]] = {}
+    for result in results:
+        by_rule.setdefault(result["ruleId"], set()).add(result["level"])
+    severity_level = {"error": "error", "warning": "warning", "info": "note"}
+    for finding in broken_run.evaluation.findings:
+        assert severity_level[finding.severity.value] in by_rule[finding.code], finding
+    # the planted findings: one of each severity
+    assert by_rule["schema"] == {"error"} and by_rule["tlp-deprecated"] == {"warning"}
+    assert by_rule["new-check"] == {"note"}
+    ambition = broken_run.repository.profile.ambition
+    caps = {c.code: c.level for c in broken_run.evaluation.capabilities}
+    questions = [r for r in results if re.match(r"[A-Z]+-\d", r["ruleId"])]
+    blocking = [r for r in questions if caps[r["properties"]["capability"]] < ambition[r["properties"]["capability"]]
+                and r["properties"]["level"] <= ambition[r["properties"]["capability"]]]
+    assert blocking and len(blocking) < len(questions), "the example must have both kinds"
+    for r in questions:
+        assert r["level"] == ("error" if r in blocking else "warning"), r["ruleId"]
+
+
 # -- JUnit -------------------------------------------------------------------------------------
 
 def junit_xsd() -> Path:
@@ -192,7 +216,16 @@ def test_junit_survives_control_characters(run) -> None:
 
     bad = Finding("schema", Severity.ERROR, "a.md", 1, Text("bell \x07 and \x1b[31m", "x"))
     r = replace(run, evaluation=replace(run.evaluation, findings=(bad,)))
-    ET.fromstring(render(r, "junit"))
+    root = ET.fromstring(render(r, "junit"))
+    (case,) = [c for c in root.iter("testcase") if c.get("name") == "a.md"]
+    failure = case.find("failure")
+    assert failure is not None and failure.get("type") == "schema"
+    message = failure.get("message") or ""
+    # the finding is there, its control characters replaced (XML 1.0 cannot carry them), the text kept
+    assert message.startswith("bell ") and message.endswith("[31m") and "and" in message
+    assert "\x07" not in message and "\x1b" not in message
+    assert message == "bell \ufffd and \ufffd[31m"
+    assert "a.md:1" in (failure.text or "")
 
 
 # -- GitHub ------------------------------------------------------------------------------------
