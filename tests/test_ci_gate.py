@@ -200,7 +200,8 @@ def test_baseline_in_isaccheck_yaml_may_not_leave_the_repository(make_repo, tmp_
     outside.write_text("{}")
     root = make_repo({"isaccheck.yaml": f"gate:\n  baseline: ../outside.json\n"})
     result = invoke("check", str(root), "--as-of", AS_OF.isoformat())
-    assert result.exit_code == EXIT_USAGE and "outside the repository" in result.stderr
+    assert result.exit_code == EXIT_USAGE
+    assert "isaccheck.yaml:2: gate.baseline: ../outside.json is not a file inside the repository" in result.stderr
 
 
 def test_without_a_gate_stderr_stays_quiet(make_repo) -> None:

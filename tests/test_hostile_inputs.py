@@ -241,16 +241,38 @@ def test_rule_pack_files_that_are_not_text_or_not_yaml(tmp_path: Path) -> None:
             assert "extra/rule.yaml" in output, (name, output)
 
 
-@pytest.mark.parametrize("settings", [
-    "rule_packs: [isac.yaml]\n", "rule_packs: [../]\n", "rule_packs: [/etc]\n", "rule_packs: [nothing-here]\n",
-    "rule_packs: extra\n", "rule_packs: [[a]]\n", "types: x\n", "types: [{glob: 5, type: [a]}]\n",
-    "rules: {STR-1.1: 5}\n", "rules: [a]\n", "max_file_size_kb: -1\n", "max_file_size_kb: lots\n",
-    "ignore: '**'\n", "gate: {baseline: ../outside.json}\n", "gate: {levels: {STR: 9}}\n", "allowed_signers: /etc/passwd\n",
-    "tlp: {published_paths: 5}\n", "attestation: {months: -3}\n", "history: {imported_until: never}\n",
-    "- a list\n", "just text\n", "unknown_key: 1\n",
-])
-def test_hostile_settings(tmp_path: Path, settings: str) -> None:
-    run_everything(build(tmp_path, {"isaccheck.yaml": settings, "meetings/m.md": MINUTES}))
+# Each hostile setting, with what the error says after "isaccheck.yaml" (every command refuses it).
+HOSTILE_SETTINGS = {
+    "rule_packs: [isac.yaml]\n": ": rule_packs: isac.yaml is a file",
+    "rule_packs: [../]\n": ": rule_packs: ../ is not a folder inside the repository",
+    "rule_packs: [/etc]\n": ": rule_packs: /etc is not a folder inside the repository",
+    "rule_packs: [nothing-here]\n": ": rule_packs: folder nothing-here has no files",
+    "rule_packs: extra\n": ":1: rule_packs: 'extra' is not of type 'array'",
+    "rule_packs: [[a]]\n": ":1: rule_packs.0:",
+    "types: x\n": ":1: types: 'x' is not of type 'array'",
+    "types: [{glob: 5, type: [a]}]\n": ":1: types.0.glob: 5 is not of type 'string'",
+    "rules: {STR-1.1: 5}\n": ":1: rules.STR-1.1: 5 is not of type 'object'",
+    "rules: [a]\n": ":1: rules:",
+    "max_file_size_kb: -1\n": ":1: max_file_size_kb: -1 is less than the minimum of 1",
+    "max_file_size_kb: lots\n": ":1: max_file_size_kb: 'lots' is not of type 'integer'",
+    "ignore: '**'\n": ":1: ignore: '**' is not of type 'array'",
+    "gate: {baseline: ../outside.json}\n": ":1: gate.baseline: ../outside.json is not a file inside the repository",
+    "gate: {levels: {STR: 9}}\n": ":1: gate.levels:",
+    "allowed_signers: /etc/passwd\n": ":1: allowed_signers: /etc/passwd is not a file inside the repository",
+    "tlp: {published_paths: 5}\n": ":1: tlp.published_paths: 5 is not of type 'array'",
+    "attestation: {months: -3}\n": ":1: attestation.months: -3 is less than the minimum of 1",
+    "history: {imported_until: never}\n": ":1: history.imported_until: 'never' is not a 'date'",
+    "- a list\n": ":1: must be a mapping of settings",
+    "just text\n": ":1: must be a mapping of settings",
+    "unknown_key: 1\n": ":1: settings: Additional properties are not allowed ('unknown_key' was unexpected)",
+}
+
+
+@pytest.mark.parametrize("settings,message", HOSTILE_SETTINGS.items(), ids=list(HOSTILE_SETTINGS))
+def test_hostile_settings(tmp_path: Path, settings: str, message: str) -> None:
+    seen = run_everything(build(tmp_path, {"isaccheck.yaml": settings, "meetings/m.md": MINUTES}), expect_exit={2})
+    for shown, (_code, output) in seen.items():
+        assert f"isaccheck.yaml{message}" in output, f"{shown}:\n{output[-1000:]}"
 
 
 @pytest.mark.parametrize("baseline", [b"\xff\xfe binary", b"[1, 2]", b"{\"schema_version\": 5}", None],
