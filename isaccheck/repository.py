@@ -263,7 +263,8 @@ class _Loader:
         text = self.read_text(entry)
         if text is None:
             return
-        text = text.replace("\r\n", "\n")
+        # Windows and old Mac line ends: a CR-only file was passed over as "no frontmatter".
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         meta: dict[str, Any] = {}
         source = YamlData({})
         body, body_line = text, 1
@@ -487,6 +488,11 @@ class _Loader:
                              "symbolische link naar niets (of een kring van links); overgeslagen")
                 continue
             if entry.kind != "file":
+                if path.endswith(SIDECAR_SUFFIX) or path.lower().endswith(".md") or self.mapped_type(path):
+                    # A FIFO, socket or device named like a document: reading it could hang the run.
+                    self.finding("not-a-file", Severity.WARNING, path, None,
+                                 "not a regular file (a FIFO, socket, device or linked folder); not read",
+                                 "geen gewoon bestand (een FIFO, socket, apparaat of gelinkte map); niet gelezen")
                 continue
             if path.endswith(SIDECAR_SUFFIX):
                 described = path[: -len(SIDECAR_SUFFIX)]

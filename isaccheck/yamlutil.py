@@ -8,6 +8,7 @@ that JSON Schema can validate them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,9 @@ import yaml
 # Nodes visited while walking the document with aliases expanded. Real ISAC documents have a
 # few hundred; the limit only stops documents built to explode.
 MAX_EXPANDED_NODES = 20_000
+# YAML 1.1's infinity and not-a-number: no field of the contract can use them (a meeting every
+# .inf months), and they compare strangely everywhere after loading.
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
 class YamlError(Exception):
@@ -45,8 +49,15 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
         )
     out.lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            line = key_node.start_mark.line + first_line
+            if key in seen and key != "<<":
+                # YAML keeps the last one silently; which one the writer meant is unknown, so refuse.
+                raise YamlError(f"the key `{_join(path, key)}` appears twice (also at line {seen[key]}); "
+                                "keep one", line)
+            seen.setdefault(key, line)
             child = _join(path, key)
             out.lines.setdefault(child, key_node.start_mark.line + first_line)
             _walk(value_node, child, first_line, out, budget)
@@ -54,6 +65,9 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
         for index, item in enumerate(node.value):
             _walk(item, _join(path, str(index)), first_line, out, budget)
     elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None (Python) or "" (libyaml)
+        if _NOT_FINITE.fullmatch(node.value):
+            raise YamlError(f"`{path or 'value'}: {node.value}` is not a finite number; write a number "
+                            "(or put it in quotes if it is text)", node.start_mark.line + first_line)
         out.plain_scalars[path] = node.value
 
 
