@@ -72,15 +72,16 @@ class _Evaluator:
             if unknown:
                 return CheckResult(None, evidence, missing, unknown[0].unknown_reason, location)
             firsts = [r.missing[0] for r in results if r.missing]
-            either = Text("either " + "; or ".join(m.en for m in firsts), "ofwel " + "; of ".join(m.nl for m in firsts))
+            either = Text("either " + "; or ".join(m.en for m in firsts),
+                          "ofwel " + "; of ".join(m.nl for m in firsts)).quoting(*(m.quotes for m in firsts))
             return CheckResult(False, evidence, (either, *missing), location=location)
         if "not" in node:
             inner = self.run(node["not"])
             if inner.value is None:
                 return inner
             if inner.value:
-                return CheckResult(False, (), tuple(Text(f"should not hold: {e.path}", f"hoort niet te gelden: {e.path}")
-                                                    for e in inner.evidence), location=inner.location)
+                return CheckResult(False, (), tuple(Text(f"should not hold: {e.path}", f"hoort niet te gelden: {e.path}",
+                                                         e.why.quotes) for e in inner.evidence), location=inner.location)
             return CheckResult(True, ())
         return self.primitive(node)
 
@@ -96,7 +97,7 @@ class _Evaluator:
                 return CheckResult(
                     None, result.evidence, result.missing,
                     Text(f"{first.path} could not be read: {first.message.en}",
-                         f"{first.path} kon niet gelezen worden: {first.message.nl}"),
+                         f"{first.path} kon niet gelezen worden: {first.message.nl}").quoting(first.path, first.message.quotes),
                     (first.path, first.line),
                 )
         return result
@@ -201,7 +202,7 @@ def _attestation_text(a: Attestation) -> Text:
     extra_en = f", {a.no} no" if a.no else ""
     extra_nl = f", {a.no} nee" if a.no else ""
     return Text(f"attested by {a.yes} of {a.eligible} participants{extra_en} ({a.path}, {a.date})",
-                f"bevestigd door {a.yes} van {a.eligible} deelnemers{extra_nl} ({a.path}, {a.date})")
+                f"bevestigd door {a.yes} van {a.eligible} deelnemers{extra_nl} ({a.path}, {a.date})", frozenset({a.path}))
 
 
 def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], waiver: Waiver | None,
@@ -212,7 +213,8 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
     if waiver is not None:
         return result(Outcome.NOT_APPLICABLE,
                       Text(f"{waiver.reason} (decided {waiver.decided_on} in {waiver.decided_in})",
-                           f"{waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})"),
+                           f"{waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})",
+                           frozenset({waiver.decided_in})),
                       waiver=waiver)
     attestation = attest(evaluator.ev, sa, rule.id, settings) if rule.attestation != "never" else None
     if rule.evidence is None:

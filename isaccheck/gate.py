@@ -264,12 +264,13 @@ def evaluate_gate(evaluation: Evaluation, policy: GatePolicy, baseline: Mapping[
                 reasons.append(GateReason(
                     "regression-question",
                     Text(f"{q.id} held in the baseline and now does not: {q.reason.en}",
-                         f"{q.id} was in orde in de baseline en nu niet: {q.reason.nl}"),
+                         f"{q.id} was in orde in de baseline en nu niet: {q.reason.nl}", q.reason.quotes),
                     path=path, line=line or 1, capability=q.capability, question=q.id))
 
     for f in sorted(evaluation.findings, key=lambda f: (-f.severity.rank, f.sort_key())):
         if finding_fails(f, policy.fail_on):
-            reasons.append(GateReason("finding", Text(f"{f.message.en} [{f.code}]", f"{f.message.nl} [{f.code}]"),
+            reasons.append(GateReason("finding", Text(f"{f.message.en} [{f.code}]", f"{f.message.nl} [{f.code}]",
+                                                              f.message.quotes | {f.path}),
                                       path=f.path, line=f.line, finding=f))
     ambition_lines = {cap: lines.get(f"ambition.{cap}") or lines.get("ambition") or 1 for cap in CAPABILITIES}
     return GateResult(policy=policy, reasons=tuple(reasons), required=required, changes=tuple(changes),

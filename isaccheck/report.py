@@ -552,7 +552,7 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
         label = quoter.label(wv.decided_in)
         rule = pack.rule(wv.question)
         waivers.append(WaiverView(wv.question, rule.question(lang) if rule else wv.question,
-                                  wv.reason if quoter.allow(label) else None, wv.decided_on, wv.decided_in,
+                                  wv.reason if quoter.allow(label) and wv.withheld is None else None, wv.decided_on, wv.decided_in,
                                   wv.expires, wv.expired, label.value if label else None))
 
     findings = tuple(

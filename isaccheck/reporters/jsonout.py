@@ -19,8 +19,8 @@ def _evidence(ref: EvidenceRef, lang: str) -> dict[str, Any]:
     return {"path": ref.path, "line": ref.line, "date": ref.date, "commit": ref.commit, "tlp": ref.tlp, "why": ref.why(lang)}
 
 
-def _waiver(w: Waiver) -> dict[str, Any]:
-    return {"question": w.question, "reason": w.reason, "decided_on": w.decided_on, "decided_in": w.decided_in,
+def _waiver(w: Waiver, lang: str) -> dict[str, Any]:
+    return {"question": w.question, "reason": w.reason_text(lang), "decided_on": w.decided_on, "decided_in": w.decided_in,
             "expires": w.expires, "expired": w.expired, "line": w.line}
 
 
@@ -54,7 +54,7 @@ def question_dict(q: QuestionResult, pack: RulePack, lang: str) -> dict[str, Any
         "attestation": None if a is None else {
             "yes": a.yes, "no": a.no, "partly": a.partly, "eligible": a.eligible, "path": a.path, "date": a.date,
             "holds": a.holds},
-        "not_applicable": _waiver(q.waiver) if q.waiver else None,
+        "not_applicable": _waiver(q.waiver, lang) if q.waiver else None,
         "location": None if q.location is None else {"path": q.location[0], "line": q.location[1]},
     }
 
@@ -101,7 +101,7 @@ def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, 
         ],
         "questions": [question_dict(q, pack, lang) for q in evaluation.questions],
         "plan": plan,
-        "not_applicable": [_waiver(w) for w in evaluation.waivers],
+        "not_applicable": [_waiver(w, lang) for w in evaluation.waivers],
         "disagreements": [{"question": d.question, "self_assessment": d.self_assessment, "evidence": d.evidence}
                           for d in evaluation.disagreements],
         "findings": [finding_dict(f, lang) for f in evaluation.findings],

@@ -111,7 +111,7 @@ class TextReporter:
             console.print(RichText(word("not_applicable", lang), style="bold underline"))
             for w in evaluation.waivers:
                 state = word("expired", lang) if w.expired else (f"{word('expires', lang)} {w.expires}" if w.expires else "")
-                console.print(f"{w.question}: {w.reason} ({w.decided_on}, {w.decided_in}{', ' + state if state else ''})")
+                console.print(f"{w.question}: {w.reason_text(lang)} ({w.decided_on}, {w.decided_in}{', ' + state if state else ''})")
 
         if evaluation.disagreements:
             console.print()
