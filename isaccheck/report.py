@@ -31,6 +31,7 @@ from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, Que
 from .repository import Repository, first_document_year
 from .rulepack import RulePack
 from .tlp import Label, most_restrictive
+from .escape import inert_markdown, plain
 from .tlpout import document_labels
 
 FORMATS = ("html", "md", "pdf")
@@ -593,17 +594,14 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
 
 # -- rendering ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({
-    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "|": "\\|", "#": "\\#",
-    "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " ",
-})
-
-
 def md_escape(value: Any) -> Any:
-    """Every value printed by the Markdown template: plain text, never markup (Markup passes)."""
+    """Every value printed by the Markdown template: plain text, never markup (Markup passes).
+
+    No HTML, link, emphasis or table break; no @mention and no bare URL becomes live (escape.py).
+    """
     if value is None or isinstance(value, Markup):
         return value if value is not None else ""
-    return str(value).translate(_MD_SPECIAL)
+    return inert_markdown(plain(" ".join(str(value).split())))
 
 
 def _environment(fmt: str) -> jinja2.Environment:

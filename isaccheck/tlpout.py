@@ -16,7 +16,7 @@ whatever the ceiling: only its path and the fact that it exists.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 from .model import ComingDue, Evaluation, Finding, QuestionResult, Text, Waiver
@@ -109,6 +109,32 @@ def _waiver(w: Waiver, quoting: Quoting) -> Waiver:
 
 def _coming(c: ComingDue, quoting: Quoting) -> ComingDue:
     return replace(c, message=quoting.text(c.message))
+
+
+@dataclass(frozen=True)
+class Filtered:
+    findings: tuple[Finding, ...]
+    tlp: str | None  # the label of what is shown (the ceiling when nothing labelled is)
+    withheld: int
+
+
+def filter_findings(findings: Iterable[Finding], repo: Repository, ceiling: Label | None = None) -> Filtered:
+    """Findings alone (`isaccheck validate`), under the same rules as a whole evaluation."""
+    quoting = Quoting(document_labels(repo), ceiling)
+    shown = tuple(_finding(f, quoting) for f in findings)
+    top = most_restrictive(quoting.shown) or ceiling
+    return Filtered(shown, top.value if top else None, quoting.withheld)
+
+
+def notice(label: str | None, withheld: int) -> Text | None:
+    """One line for the formats that have no field for it: the output's label and what was left out."""
+    if label is None and not withheld:
+        return None
+    shown = f"TLP:{label}" if label else "TLP: -"
+    return Text(f"{shown}: this output quotes documents up to this label; share it no further than it allows"
+                + (f" ({withheld} item(s) withheld above the ceiling)" if withheld else ""),
+                f"{shown}: deze uitvoer citeert documenten tot dit label; deel haar niet verder dan het toestaat"
+                + (f" ({withheld} item(s) weggelaten boven het plafond)" if withheld else ""))
 
 
 def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None) -> Evaluation:

@@ -31,8 +31,15 @@ def _clean(root: ET.Element) -> None:
             element.text = _NOT_XML.sub("\ufffd", element.text)
 
 
-def _suite(parent: ET.Element, name: str, package: str) -> ET.Element:
-    return ET.SubElement(parent, "testsuite", {"name": name, "package": package, "time": "0"})
+def _suite(parent: ET.Element, name: str, package: str, evaluation: Evaluation) -> ET.Element:
+    suite = ET.SubElement(parent, "testsuite", {"name": name, "package": package, "time": "0"})
+    # The label of what the report quotes, where JUnit keeps facts about a run: every suite's properties
+    # (a test report viewer may show one suite alone).
+    if evaluation.tlp or evaluation.withheld:
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", {"name": "tlp", "value": f"TLP:{evaluation.tlp}" if evaluation.tlp else ""})
+        ET.SubElement(properties, "property", {"name": "tlp_withheld", "value": str(evaluation.withheld)})
+    return suite
 
 
 def _count(suite: ET.Element) -> tuple[int, int, int]:
@@ -51,7 +58,8 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
     root = ET.Element("testsuites", {"name": f"isaccheck: {evaluation.isac_name}", "time": "0"})
     for cap in evaluation.capabilities:
         info = pack.capabilities.get(cap.code)
-        suite = _suite(root, f"{cap.code} {info.name(lang) if info else ''}".strip(), f"isaccheck.{cap.code}")
+        suite = _suite(root, f"{cap.code} {info.name(lang) if info else ''}".strip(), f"isaccheck.{cap.code}",
+                       evaluation)
         for q in (q for q in evaluation.questions if q.capability == cap.code):
             rule = pack.rule(q.id)
             question = rule.question(lang) if rule else q.id
@@ -72,7 +80,7 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in evaluation.findings:
         by_file[f.path].append(f)
-    documents = _suite(root, "documents", "isaccheck.documents")
+    documents = _suite(root, "documents", "isaccheck.documents", evaluation)
     for path in sorted(by_file):
         case = ET.SubElement(documents, "testcase", {"name": at(path, options), "classname": "isaccheck.documents",
                                                      "time": "0"})
@@ -87,7 +95,7 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
             out.text = "\n".join(lines)
 
     if options.gate is not None:
-        gate = _suite(root, "gate", "isaccheck.gate")
+        gate = _suite(root, "gate", "isaccheck.gate", evaluation)
         reasons = [r for r in options.gate.reasons if r.kind != "finding"]
         case = ET.SubElement(gate, "testcase", {"name": options.gate.policy.describe(), "classname": "isaccheck.gate",
                                                 "time": "0"})

@@ -95,6 +95,7 @@ def sarif_log(evaluation: Evaluation, pack: RulePack, options: RenderOptions) ->
         if r["ruleIndex"] == -1:  # a question of an extra pack that is not in the pack (cannot happen today)
             del r["ruleIndex"]
     run_properties: dict[str, Any] = {"as_of": evaluation.provenance.as_of, "tlp": evaluation.tlp,
+                                      "tlp_withheld": evaluation.withheld,
                                       "capabilities": {c.code: c.level for c in evaluation.capabilities}}
     if options.gate is not None:
         run_properties["gate"] = {"passed": options.gate.passed, "policy": options.gate.policy.describe()}
