@@ -37,6 +37,14 @@ def plain(value: str, keep: str = "") -> str:
     return _UNSAFE.sub(lambda m: m.group(0) if m.group(0) in keep else _escaped(m), value)
 
 
+_JSON_RAW = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_inert(dumped: str) -> str:
+    """JSON text with the characters json.dumps leaves raw (DEL, C1, bidi) as \\u escapes: same data."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
+
+
 def neutralise(text: str) -> str:
     """A finished output with no line that a CI runner reads as a command.
 

@@ -184,3 +184,73 @@ def test_warnings_and_coming_due_are_filtered_and_counted(attacked: Path) -> Non
         for fmt in CI_FORMATS:
             output = get_reporter(fmt).render(filtered, done.pack, RenderOptions())
             _no_secret(output, fmt)
+
+
+# -- 10, 11: output injection --------------------------------------------------------------------
+
+HOSTILE_REASON = "ok\n::error file=x.md::owned\n::add-mask::abc\n##[group]owned [/b] [link=https://evil.example]x[/link]"
+OSC = "Evil\x1b]52;c;b3duZWQ=\x07 Org\u202e"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("inject") / "water"
+    shutil.copytree(WATER, root)
+    profile = (root / "isac.yaml").read_text(encoding="utf-8")
+    profile = re.sub(r"reason: >-\n(      .*\n)+", lambda _: f"reason: {json.dumps(HOSTILE_REASON)}\n", profile, count=1)
+    profile = profile.replace("name: Water-ISAC", "name: '\\[gate passed\\](https://evil.example) @alice'", 1)
+    profile = profile.replace("participants:\n", f"participants:\n  - organisation: {json.dumps(OSC)}\n    joined: 2026-01-01\n", 1)
+    (root / "isac.yaml").write_text(profile, encoding="utf-8")
+    (root / "notes [").mkdir()  # the path `notes [/b].md`: a closing tag to rich
+    (root / "notes [/b].md").write_text("---\ntype: minutes\ndate: 2026-13-01\n---\n", encoding="utf-8")
+    return root
+
+
+def _inert(output: str) -> None:
+    for line in output.splitlines():
+        stripped = line.lstrip()
+        assert not stripped.startswith("::") and "##[" not in line, line
+    assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+
+
+def test_text_output_prints_document_data_as_inert_text(hostile: Path) -> None:
+    code, output = run("check", str(hostile), "--as-of", AS_OF, "--no-git")
+    assert code in (0, 1), output  # never exit 3 (a rich MarkupError was)
+    _inert(output)
+    assert "[/b]" in output and "[link=https://evil.example]x[/link]" in output  # shown as text, no live link
+    assert "\\::error file=x.md::owned" in output or "\\n::error" in output
+    assert "Evil\\x1b]52;c;b3duZWQ=\\x07 Org\\u202e" in output
+
+
+def test_inventory_with_a_markup_file_name(hostile: Path) -> None:
+    code, output = run("tlp", str(hostile))
+    assert code in (0, 1) and "notes [/b].md" in output
+    _inert(output)
+
+
+def test_every_non_github_output_and_stderr_are_inert(hostile: Path) -> None:
+    for fmt in ("json", "sarif", "junit", "gitlab"):
+        code, output = run("check", str(hostile), "--as-of", AS_OF, "--no-git", "--format", fmt, "--gate", "ambition")
+        _inert(output)
+    code, output = run("check", str(hostile), "--as-of", AS_OF, "--no-git", "--format", "github", "--gate", "ambition")
+    commands = [line for line in output.splitlines() if line.startswith("::")]
+    assert all(re.match(r"::(error|warning|notice)( |::)", line) for line in commands)
+    assert "\x1b" not in output and "\u202e" not in output
+
+
+def test_job_summary_markdown_is_inert(hostile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run("check", str(hostile), "--as-of", AS_OF, "--no-git", "--format", "github")
+    heading = summary.read_text(encoding="utf-8").splitlines()[0]
+    # Every bracket and backslash escaped: `\[...\](url)` can no longer close its escapes into a link.
+    assert "\\\\\\[gate passed\\\\\\](https\u2060://evil.example)" in heading
+    assert "@\u2060alice" in heading
+
+
+def test_markdown_report_passes_no_mentions_or_bare_urls(hostile: Path) -> None:
+    code, output = run("report", str(hostile), "--year", "2026", "--as-of", AS_OF, "--format", "md")
+    assert code == 0, output
+    assert "@alice" not in output and "https://evil.example" not in output
+    assert "@\u2060alice" in output
+    _inert(output)

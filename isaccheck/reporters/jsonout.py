@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..escape import json_inert
+
 from ..model import Evaluation, EvidenceRef, Finding, Outcome, QuestionResult, Text, Waiver
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -111,7 +113,8 @@ def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, 
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Outside strings JSON has no such characters, so escaping them in the whole text only touches data.
+    return json_inert(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 @register("json")

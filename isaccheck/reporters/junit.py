@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from ..escape import plain
 from ..gate import finding_fails
 from ..model import Evaluation, Finding, Outcome
 from ..rulepack import RulePack
@@ -23,12 +24,12 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 
 
 def _clean(root: ET.Element) -> None:
-    """Characters XML 1.0 cannot carry (control characters from a document) become U+FFFD."""
+    """Characters XML 1.0 cannot carry (control characters from a document) become U+FFFD; C1 and bidi, escapes."""
     for element in root.iter():
         for key, value in element.attrib.items():
-            element.set(key, _NOT_XML.sub("\ufffd", value))
+            element.set(key, plain(_NOT_XML.sub("\ufffd", value), keep="\t\n\r"))
         if element.text:
-            element.text = _NOT_XML.sub("\ufffd", element.text)
+            element.text = plain(_NOT_XML.sub("\ufffd", element.text), keep="\t\n\r")
 
 
 def _suite(parent: ET.Element, name: str, package: str, evaluation: Evaluation) -> ET.Element:
