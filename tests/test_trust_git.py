@@ -1,0 +1,81 @@
+"""Issue 15.12 and 15.14: a repository's git config and .git file are not trusted.
+
+Everything the checked repository's .git/config (or .gitattributes) could make git run is
+pinned: gpg.program, gpg.x509.program, filter and diff drivers, fsmonitor, hooks. A `.git` file
+pointing at another repository outside the checked folder is refused unless asked.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from isaccheck.cli import cli
+from isaccheck.gitrepo import driver_pins
+
+from .conftest import PROFILE
+from .test_gitrepo import commit, git, git_env, new_repo, write  # noqa: F401  (git_env: autouse fixture)
+
+MINUTES = ("---\ntype: minutes\ndate: 2026-03-12\ntlp: AMBER\nattendees: [Alpha]\nitems: [x]\n---\n# Minutes\n")
+
+
+def _evil(tmp_path: Path, name: str, marker: Path) -> str:
+    script = tmp_path / name
+    script.write_text(f"#!/bin/sh\ntouch '{marker}'\ncat\n", encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+def _fake_signed_commit(repo: Path, header: str) -> str:
+    """A commit object with a signature header of the given kind: verifying it would start that kind's program."""
+    head = git(repo, "cat-file", "commit", "HEAD")
+    tree_line, rest = head.split("\n", 1)
+    signature = f"gpgsig -----BEGIN {header}-----\n \n abc\n -----END {header.split()[-1]}-----\n"
+    body = f"{tree_line}\n{rest.split(chr(10) + chr(10), 1)[0]}\n{signature}\nsigned\n"
+    return git(repo, "hash-object", "-t", "commit", "-w", "--stdin", input=body.encode())
+
+
+def test_no_program_from_the_repository_config_runs(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path)
+    marker = tmp_path / "ran"
+    write(repo, "isac.yaml", PROFILE)
+    write(repo, "meetings/m1.md", MINUTES)
+    commit(repo, "2026-03-12T10:00:00Z", "start")
+    write(repo, ".gitattributes", "*.md filter=evil diff=evil\n")
+    commit(repo, "2026-03-13T10:00:00Z", "attributes")
+    pgp = _fake_signed_commit(repo, "PGP SIGNATURE")
+    x509 = _fake_signed_commit(repo, "SIGNED MESSAGE")
+    write(repo, "governance/guidelines.md",
+          "---\ntype: membership-guidelines\ntitle: G\ndate: 2026-01-09\ntlp: GREEN\nsigning_required: true\n"
+          f"signatures:\n- {{organisation: Alpha, signed_by: A, signed_on: 2026-01-10, commit: {pgp}}}\n"
+          f"- {{organisation: Beta, signed_by: B, signed_on: 2026-01-10, commit: {x509}}}\n---\n# G\n")
+    commit(repo, "2026-03-14T10:00:00Z", "guidelines")
+    for key, name in (("gpg.program", "gpg"), ("gpg.openpgp.program", "openpgp"), ("gpg.x509.program", "x509"),
+                      ("gpg.ssh.program", "ssh"), ("filter.evil.clean", "clean"), ("filter.evil.smudge", "smudge"),
+                      ("filter.evil.process", "process"), ("diff.evil.textconv", "textconv"),
+                      ("diff.evil.command", "command"), ("core.fsmonitor", "fsmonitor"),
+                      ("diff.external", "external"), ("core.pager", "pager")):
+        git(repo, "config", key, _evil(tmp_path, name, marker))
+    git(repo, "config", "core.hooksPath", str(tmp_path / "hooks"))
+    # A stat change without a content change: git status must hash the file again (the clean filter).
+    later = time.time() + 5
+    os.utime(repo / "meetings" / "m1.md", (later, later))
+    runner = CliRunner()
+    for args in (["check", str(repo), "--as-of", "2026-06-30"],
+                 ["check", str(repo), "--as-of", "2026-06-30", "--committed-only"],
+                 ["history", str(repo)],
+                 ["report", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]):
+        result = runner.invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code in (0, 1), (args, result.output)
+        assert not marker.exists(), args
+
+
+def test_every_driver_the_config_defines_is_emptied() -> None:
+    keys = ["filter.evil.clean", "filter.lfs.process", "diff.pdf.textconv", "merge.ours.driver", "user.name",
+            "Filter.X.Smudge", "diff.color"]
+    assert driver_pins(keys) == ("Filter.X.Smudge=", "diff.pdf.textconv=", "filter.evil.clean=",
+                                 "filter.lfs.process=", "merge.ours.driver=")
