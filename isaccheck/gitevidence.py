@@ -13,6 +13,7 @@ a fixture) has that project's history, not the ISAC's; `--git` uses it anyway.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -84,7 +85,31 @@ def find_repo(path: Path, mode: GitMode, committed_only: bool = False) -> GitRep
         return None
     if repo.prefix and mode == "auto" and not committed_only:
         return None
+    _refuse_outside_gitdir(path, repo)
     return repo
+
+
+# Asked for by the person running isaccheck (never by the checked repository, which could set anything).
+TRUST_GITDIR_ENV = "ISACCHECK_TRUST_GITDIR"
+
+
+def _refuse_outside_gitdir(path: Path, repo: GitRepo) -> None:
+    """A `.git` file (or link) in the checked folder may point git at any repository on the machine:
+    then that repository would be evaluated instead. Refused unless the gitdir lies inside the
+    folder, or ISACCHECK_TRUST_GITDIR=1 says the user means it (a `git worktree` or a submodule).
+    """
+    dotgit = path / ".git"
+    if not (dotgit.is_symlink() or dotgit.is_file()) or os.environ.get(TRUST_GITDIR_ENV) == "1":
+        return
+    try:
+        gitdir = repo.git_dir().resolve()
+    except GitError as exc:
+        raise _git_error(exc) from None
+    folder = path.resolve()
+    if gitdir != folder and folder not in gitdir.parents:
+        raise ConfigError(f"{dotgit} points git at {gitdir}, outside the checked folder: refused, since that other "
+                          f"repository would be evaluated instead (set {TRUST_GITDIR_ENV}=1 if this is a git "
+                          "worktree or submodule you trust, or use --no-git)")
 
 
 def plan_source(path: Path, as_of: dt.date, today: dt.date, *, mode: GitMode = "auto",

@@ -289,6 +289,10 @@ class GitRepo:
 
     # -- state of the repository
 
+    def git_dir(self) -> Path:
+        """The repository's git directory (for a `.git` file: where its `gitdir:` points)."""
+        return Path(self._out("rev-parse", "--absolute-git-dir"))
+
     def is_shallow(self) -> bool:
         return self._out("rev-parse", "--is-shallow-repository") == "true"
 

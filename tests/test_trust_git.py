@@ -79,3 +79,20 @@ def test_every_driver_the_config_defines_is_emptied() -> None:
             "Filter.X.Smudge", "diff.color"]
     assert driver_pins(keys) == ("Filter.X.Smudge=", "diff.pdf.textconv=", "filter.evil.clean=",
                                  "filter.lfs.process=", "merge.ours.driver=")
+
+
+def test_a_git_file_pointing_outside_the_folder_is_refused(tmp_path: Path, monkeypatch) -> None:
+    other = new_repo(tmp_path, "other")
+    write(other, "isac.yaml", PROFILE.replace("Test-ISAC", "Other-ISAC"))
+    commit(other, "2026-03-12T10:00:00Z", "other")
+    checked = tmp_path / "checked"
+    checked.mkdir()
+    (checked / "isac.yaml").write_text(PROFILE, encoding="utf-8")
+    (checked / ".git").write_text(f"gitdir: {other / '.git'}\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", str(checked), "--committed-only", "--as-of", "2026-06-30"])
+    assert result.exit_code == 2 and "outside the checked folder" in result.output, result.output
+    assert "Other-ISAC" not in result.output
+    monkeypatch.setenv("ISACCHECK_TRUST_GITDIR", "1")  # asked for by the user: then it is used
+    result = runner.invoke(cli, ["check", str(checked), "--committed-only", "--as-of", "2026-06-30"])
+    assert "Other-ISAC" in result.output
