@@ -144,7 +144,9 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
                     tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
     evaluation = run.evaluation
-    verdict = cigate.judge(run, path, gate_specs, fail_on)
+    verdict, note = cigate.judge(run, path, gate_specs, fail_on, output)
+    if note:
+        click.echo(note, err=True)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
                             color=output is None and fmt == "text" and sys.stdout.isatty(),
                             gate=verdict, path_prefix=cigate.path_prefix(path))
