@@ -8,6 +8,8 @@ could not be read; or the rule itself failed (error). Unknown and error never co
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -143,6 +145,11 @@ def _waivers(repo: Repository, as_of: dt.date, known: set[str]) -> tuple[list[Wa
         expired = expires is not None and expires < as_of
         waiver = Waiver(question, str(item["reason"]), str(item["decided_on"]), str(item["decided_in"]),
                         expires.isoformat() if expires else None, line, expired)
+        unrecorded = _unrecorded(repo, waiver)
+        if unrecorded is not None:
+            findings.append(unrecorded)
+            if unrecorded.severity is Severity.ERROR:
+                continue
         waivers.append(waiver)
         if expired:
             findings.append(Finding("waiver-expired", Severity.WARNING, "isac.yaml", line,
@@ -155,6 +162,30 @@ def _waivers(repo: Repository, as_of: dt.date, known: set[str]) -> tuple[list[Wa
                                          f"not_applicable voor {question}: decided_in {item['decided_in']} staat niet in de repository"),
                                     field="not_applicable"))
     return waivers, findings
+
+
+def _unrecorded(repo: Repository, waiver: Waiver) -> Finding | None:
+    """A decision is recorded where it was taken: `decided_in` must mention the question id.
+
+    Without this, any minutes could be named, and a gate loosened by ten `not_applicable` entries
+    that no meeting ever decided (issue 15.15). A Markdown document that does not mention it:
+    an error, and the decision does not count. A file described by a sidecar (a PDF) cannot be
+    read: its sidecar should mention it, else a warning (the decision still counts).
+    """
+    doc = next((d for d in repo.documents if waiver.decided_in in (d.path, d.meta_path)), None)
+    if doc is None:
+        return None
+    said = (doc.body + "\n" + json.dumps(doc.meta, default=str, ensure_ascii=False)).upper()
+    if re.search(rf"(?<![\w-]){re.escape(waiver.question.upper())}(?![\w-]|\.\d)", said):
+        return None
+    readable = doc.path == doc.meta_path
+    return Finding(
+        "waiver-unrecorded", Severity.ERROR if readable else Severity.WARNING, "isac.yaml", waiver.line,
+        Text(f"not_applicable for {waiver.question}: {waiver.decided_in} never mentions {waiver.question}, so it "
+             f"does not record the decision" + ("; not counted" if readable else " (its sidecar should say it)"),
+             f"not_applicable voor {waiver.question}: {waiver.decided_in} noemt {waiver.question} nergens, dus "
+             f"legt het besluit niet vast" + ("; telt niet" if readable else " (de sidecar hoort het te noemen)")),
+        field="not_applicable")
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,10 @@ FINDING_RULES: dict[str, tuple[Text, Text]] = {
     "waiver-source": (Text("A not-applicable decision points at a missing document", "Een niet-van-toepassing-besluit verwijst naar een ontbrekend document"),
                       Text("Point decided_in at the minutes that record the decision.",
                            "Laat decided_in verwijzen naar de notulen met het besluit.")),
+    "waiver-unrecorded": (Text("A not-applicable decision is not recorded where it says",
+                               "Een niet-van-toepassing-besluit staat niet waar het zegt"),
+                          Text("Point decided_in at the minutes that name the question id, or record the decision there.",
+                               "Laat decided_in verwijzen naar de notulen die het vraagnummer noemen, of leg het besluit daar vast.")),
 }
 
 GENERIC_FINDING = (Text("A document check failed", "Een documentcontrole faalde"),
