@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .gate import GateResult, GateSpecError, combine, evaluate_gate, parse_gate_specs, policy_from_config, reason_line
+from . import policy as policy_mod
 from .model import Evaluation
 from .reporters import RenderOptions
 from .rulepack import RulePack
@@ -44,7 +45,7 @@ FIRST_BASELINE = ("isaccheck: no baseline at {file} yet: this run writes it (no 
 
 
 def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: str | None,
-          output: Path | None = None) -> tuple[GateResult, str | None]:
+          output: Path | None = None, policy_from: str | None = None) -> tuple[GateResult, str | None]:
     """The policy (command line over isaccheck.yaml), applied to the run; and a note for stderr, if any.
 
     A baseline named on the command line is relative to the current folder; one in isaccheck.yaml
@@ -54,6 +55,7 @@ def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: st
     policy = combine(policy_from_config(run.repository.config.gate), cli_specs, cli_fail_on)
     baseline = None
     note = None
+    origin: tuple[str, str] | None = None
     if policy.baseline:
         shown = policy.baseline
         file = Path(shown) if cli_specs else root / shown
@@ -68,7 +70,19 @@ def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: st
             policy = replace(policy, baseline=None)
         else:
             baseline = read_baseline(file, shown)
-    return evaluate_gate(run.evaluation, policy, baseline, run.repository.profile.lines), note
+            origin = (shown, policy_mod.baseline_origin(baseline, file.read_bytes()))
+    repo = run.repository
+    items = policy_mod.policy_items(repo.config, repo.profile.data, repo.profile.lines, run.pack, origin)
+    if policy_from is not None:
+        base_baseline = None if cli_specs else policy.baseline or shown_config_baseline(repo)
+        items = policy_mod.compare(items, policy_mod.items_at(root, policy_from, run.pack, base_baseline))
+    verdict = evaluate_gate(run.evaluation, policy, baseline, repo.profile.lines)
+    return replace(verdict, policy_items=items), note
+
+
+def shown_config_baseline(repo: Any) -> str | None:
+    value = repo.config.gate.get("baseline")
+    return str(value) if value else None
 
 
 def path_prefix(root: Path) -> str:

@@ -134,9 +134,12 @@ def cli() -> None:
                    "none: no level gate, not even isaccheck.yaml's. See docs/ci.md.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
+@click.option("--policy-from", "policy_from", metavar="REF",
+              help="Mark what this change did to the gate's policy, against the settings at git REF (the base branch).")
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
           no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
-          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None) -> None:
+          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None,
+          policy_from: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
     from . import cigate
 
@@ -144,7 +147,7 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
                     tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
     evaluation = run.evaluation
-    verdict, note = cigate.judge(run, path, gate_specs, fail_on, output)
+    verdict, note = cigate.judge(run, path, gate_specs, fail_on, output, policy_from)
     if note:
         click.echo(note, err=True)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from .policy import PolicyItem
 
 from .errors import ConfigError
 from .model import CAPABILITIES, Evaluation, Finding, Outcome, Severity, Text
@@ -84,6 +87,8 @@ class GateResult:
     required: Mapping[str, int]  # capability -> the minimum level the policy asks for
     changes: tuple[Change, ...] = ()
     ambition_lines: Mapping[str, int] = field(default_factory=dict)  # capability -> line in isac.yaml
+    # The settings that decide what the gate asks (policy.py): listed in every CI format.
+    policy_items: tuple["PolicyItem", ...] = ()
 
     @property
     def passed(self) -> bool:

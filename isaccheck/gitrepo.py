@@ -289,6 +289,11 @@ class GitRepo:
 
     # -- state of the repository
 
+    def resolve_commit(self, ref: str) -> str | None:
+        """The commit a branch, tag or sha names, or None."""
+        proc = self._git("rev-parse", "-q", "--verify", "--end-of-options", f"{ref}^{{commit}}", ok_codes=(0, 1, 128))
+        return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+
     def git_dir(self) -> Path:
         """The repository's git directory (for a `.git` file: where its `gitdir:` points)."""
         return Path(self._out("rev-parse", "--absolute-git-dir"))

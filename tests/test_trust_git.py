@@ -96,3 +96,43 @@ def test_a_git_file_pointing_outside_the_folder_is_refused(tmp_path: Path, monke
     monkeypatch.setenv("ISACCHECK_TRUST_GITDIR", "1")  # asked for by the user: then it is used
     result = runner.invoke(cli, ["check", str(checked), "--committed-only", "--as-of", "2026-06-30"])
     assert "Other-ISAC" in result.output
+
+
+def test_every_ci_format_lists_the_policy_and_what_this_change_loosened(tmp_path: Path) -> None:
+    """Issue 15.15: a gate loosened by settings alone is visible in SARIF, JUnit, GitLab and GitHub."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    repo = new_repo(tmp_path)
+    write(repo, "isac.yaml", PROFILE)
+    write(repo, "meetings/m1.md", MINUTES)
+    write(repo, "isaccheck.yaml", "rules:\n  ACT-2.1:\n    months: 12\n")
+    commit(repo, "2026-03-12T10:00:00Z", "base")
+    git(repo, "checkout", "-q", "-b", "loosen")
+    write(repo, "isac.yaml", PROFILE.replace("ambition: {STR: 1, WOW: 1, INF: 1, SIT: 1, ACT: 1}",
+                                             "ambition: {STR: 0, WOW: 1, INF: 1, SIT: 1, ACT: 1}")
+          + "not_applicable:\n  - {question: WOW-1.1, reason: x, decided_on: 2026-03-12, decided_in: meetings/m1.md}\n")
+    write(repo, "isaccheck.yaml", "rules:\n  ACT-2.1:\n    months: 600\nignore: ['meetings/**']\n"
+                                  "types:\n  - {glob: README.md, type: annual-plan}\n")
+    commit(repo, "2026-03-13T10:00:00Z", "loosen the gate")
+    runner = CliRunner()
+
+    def out(fmt: str) -> str:
+        result = runner.invoke(cli, ["check", str(repo), "--as-of", "2026-06-30", "--format", fmt,
+                                     "--gate", "ambition", "--policy-from", "main"], catch_exceptions=False)
+        assert result.exit_code in (0, 1), result.output
+        return result.stdout
+
+    expected = {("waiver", "WOW-1.1", "added"), ("parameter", "ACT-2.1.months", "changed"),
+                ("ignore", "meetings/**", "added"), ("type", "README.md", "added"), ("ambition", "STR", "changed")}
+    sarif = json.loads(out("sarif"))["runs"][0]["properties"]["gate"]["policy_in_force"]
+    assert {(i["kind"], i["subject"], i["change"].split(" ")[0]) for i in sarif if "change" in i} == expected
+    junit = {p.get("name"): p.get("value") for p in ET.fromstring(out("junit")).iter("property")}
+    assert "changed in this change (was 12 (pack: 24))" in str(junit.get("policy.parameter.ACT-2.1.months"))
+    gitlab = json.loads(out("gitlab"))
+    changed = {i["check_name"] for i in gitlab if i["severity"] == "major" and i["check_name"].startswith("isaccheck/policy/")}
+    assert changed == {"isaccheck/policy/waiver", "isaccheck/policy/parameter", "isaccheck/policy/ignore",
+                       "isaccheck/policy/type", "isaccheck/policy/ambition"}
+    github = out("github")
+    assert "title=isaccheck%3A policy ignore added::ignored meetings/**: not read [added in this change]" in github
+    assert "isaccheck: policy in force: " in github

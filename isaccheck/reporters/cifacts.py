@@ -156,3 +156,10 @@ def question_message(q: QuestionResult, pack: RulePack, lang: str) -> str:
     rule = pack.rule(q.id)
     question = rule.question(lang) if rule else q.id
     return f"{q.id}: {question} {q.reason(lang)}"
+
+
+def policy_dicts(options: RenderOptions) -> list[dict[str, object]]:
+    """The policy in force (policy.py), as data for the machine formats."""
+    items = options.gate.policy_items if options.gate else ()
+    return [{"kind": i.kind, "subject": i.subject, "value": i.value, "path": i.path, "line": i.line,
+             **({"change": i.change} if i.change else {})} for i in items]

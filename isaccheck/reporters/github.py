@@ -61,6 +61,11 @@ def annotation_lines(evaluation: Evaluation, pack: RulePack, options: RenderOpti
     if label is not None:
         out.append(command("notice", label(lang), file=at(PROFILE, options), line=1,
                            title=f"TLP:{evaluation.tlp}" if evaluation.tlp else "TLP"))
+    # 0b. what this change did to the policy (--policy-from): a reviewer must see a loosened gate
+    for item in (gate.policy_items if gate else ()):
+        if item.change:
+            out.append(command("warning", item.describe(lang), file=at(item.path, options), line=item.line or 1,
+                               title=f"isaccheck: policy {item.kind} {item.change.split(' ')[0]}"))
     # 1. what fails the gate, besides findings
     gate_caps: set[str] = set()
     for reason in (gate.reasons if gate else ()):
@@ -114,6 +119,11 @@ def _plain(evaluation: Evaluation, gate: GateResult | None, lang: str) -> list[s
                      + (f", {evaluation.withheld} item(s) withheld" if evaluation.withheld else ""))
     if gate is not None:
         lines.append(f"isaccheck: gate {'passed' if gate.passed else 'failed'} ({gate.policy.describe()})")
+        counts: dict[str, int] = {}
+        for item in gate.policy_items:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        if counts:
+            lines.append("isaccheck: policy in force: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
     return lines
 
 
@@ -134,6 +144,7 @@ W = {
     "as_of": Text("as of", "per"),
     "more": Text("and {n} more", "en nog {n}"),
     "to_level": Text("to level", "naar niveau"),
+    "policy": Text("Policy in force (what the gate asks)", "Geldend beleid (wat de gate vraagt)"),
 }
 
 
@@ -185,6 +196,10 @@ def job_summary(evaluation: Evaluation, pack: RulePack, options: RenderOptions) 
             out.append(W["no_changes"](lang))
         out += _limited((f"{'⬇️' if c.worse else '⬆️'} {c.subject}: {md(c.before)} → {md(c.after)}"
                          for c in gate.changes), lang, limit=40)
+    if gate is not None and gate.policy_items:
+        out += ["", f"### {W['policy'](lang)}", ""]
+        out += _limited((("⚠️ " if i.change else "") + md(i.describe(lang)) for i in
+                         sorted(gate.policy_items, key=lambda i: (i.change is None, i.kind, i.subject))), lang, limit=60)
     if evaluation.findings:
         out += ["", f"### {W['findings'](lang)} ({len(evaluation.findings)})", ""]
         out += _limited((f"{f.severity.value} {md(f.path)}:{finding_location(f)[1]} {md(f.message(lang))}"

@@ -97,6 +97,14 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
 
     if options.gate is not None:
         gate = _suite(root, "gate", "isaccheck.gate", evaluation)
+        # The policy in force, one property per setting, where a reviewer of the test report looks.
+        properties = gate.find("properties")
+        if properties is None:
+            properties = ET.Element("properties")
+            gate.insert(0, properties)
+        for item in options.gate.policy_items:
+            ET.SubElement(properties, "property", {"name": f"policy.{item.kind}.{item.subject}",
+                                                   "value": item.describe(lang)})
         reasons = [r for r in options.gate.reasons if r.kind != "finding"]
         case = ET.SubElement(gate, "testcase", {"name": options.gate.policy.describe(), "classname": "isaccheck.gate",
                                                 "time": "0"})
