@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Mapping
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config
 from .errors import ConfigError
@@ -268,12 +269,18 @@ def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository,
         results = plan.repo.verify_signatures([ref for _, _, ref in entries], signers)
     except GitError as exc:
         raise ConfigError(f"allowed_signers: {exc}", CONFIG_FILE, config.lines.get("allowed_signers")) from None
+    owners = _signer_owners(plan.repo.root / signers) if signers else {}
     findings: list[Finding] = []
+    per_entry: dict[tuple[str, ...], SignatureCheck] = {}
     for doc, index, ref in entries:
         check = results[ref]
+        entry = doc.meta["signatures"][index]
+        if check.status == "verified":
+            check = _claim_holds(entry, check, ref, owners, plan.repo)
+            # Keyed by organisation too: one signed commit may be named by several entries.
+            per_entry[(ref.kind, ref.name, str(entry.get("organisation", "")).strip().lower())] = check
         if check.status not in ("bad", "missing"):
             continue
-        entry = doc.meta["signatures"][index]
         line = doc.line_of(f"signatures.{index}.{ref.kind}") or doc.line_of(f"signatures.{index}")
         org = entry.get("organisation", "?")
         # A bad signature is a false claim; a missing object may only be unfetched (shallow clone).
@@ -283,9 +290,64 @@ def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository,
             Text(f"signature of {org}: {ref.kind} {ref.name} is {_STATUS[check.status].en}: {check.detail.en}",
                  f"handtekening van {org}: {ref.kind} {ref.name} is {_STATUS[check.status].nl}: {check.detail.nl}"),
             field=f"signatures.{index}.{ref.kind}"))
-    checks: dict[tuple[str, str], SignatureCheck] = {(ref.kind, ref.name): results[ref] for _, _, ref in entries}
+    checks: dict[tuple[str, ...], SignatureCheck] = {(ref.kind, ref.name): results[ref] for _, _, ref in entries}
+    checks.update(per_entry)
     return replace(repository, signature_checks=checks,
                    findings=tuple(sorted(set(repository.findings) | set(findings), key=Finding.sort_key))), []
+
+
+# How far the date a signed commit was made may lie from the entry's `signed_on` (time zones, a
+# commit made the next morning); more is a claim the signature does not back.
+SIGNED_ON_TOLERANCE_DAYS = 7
+_ORGANISATION_LINE = re.compile(r"^#\s*organi[sz]ation:\s*(.+?)\s*$", re.IGNORECASE)
+
+
+def _signer_owners(path: Path) -> dict[str, str]:
+    """allowed_signers principal -> the organisation it signs for (lower case).
+
+    The file says it in comments: `# organisation: Rhine Delta Water` applies to the key lines
+    below it. A principal under no such line signs for no organisation (fail closed).
+    """
+    owners: dict[str, str] = {}
+    current: str | None = None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return owners
+    for line in lines:
+        stripped = line.strip()
+        named = _ORGANISATION_LINE.match(stripped)
+        if named:
+            current = named.group(1).lower()
+        elif stripped and not stripped.startswith("#") and current is not None:
+            for principal in stripped.split()[0].split(","):
+                owners[principal.strip('"').lower()] = current
+    return owners
+
+
+def _claim_holds(entry: Mapping[str, Any], check: SignatureCheck, ref: SignatureRef, owners: Mapping[str, str],
+                 repo: GitRepo) -> SignatureCheck:
+    """A verified signature backs the entry only when its signer signs for that organisation and,
+    for a commit, it was made when the entry says (issue 15.13)."""
+    org = str(entry.get("organisation", "")).strip()
+    owner = owners.get((check.signer or "").lower())
+    if owner != org.lower():
+        says = f"signs for {owner}" if owner else "is not named for any organisation (# organisation: lines)"
+        says_nl = f"tekent voor {owner}" if owner else "is voor geen organisatie genoemd (regels # organisation:)"
+        return replace(check, status="bad", detail=Text(
+            f"signed by {check.signer}, who {says} in allowed_signers, not for {org}",
+            f"ondertekend door {check.signer}, die {says_nl} in allowed_signers, niet voor {org}"))
+    signed_on = parse_date(entry.get("signed_on"))
+    if ref.kind == "commit" and signed_on is not None:
+        try:
+            made = repo.commit(ref.name).date
+        except GitError:
+            return check
+        if abs((made - signed_on).days) > SIGNED_ON_TOLERANCE_DAYS:
+            return replace(check, status="bad", detail=Text(
+                f"the signed commit was made on {made}, but signed_on says {signed_on}",
+                f"de ondertekende commit is van {made}, maar signed_on zegt {signed_on}"))
+    return check
 
 
 _STATUS: dict[str, Text] = {

@@ -684,6 +684,13 @@ def signature_target(entry: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def _signature_check(ev: Evidence, ref: tuple[str, str] | None, organisation: str) -> Any:
+    """The check of this entry's claim (signer and date for this organisation), else of the object."""
+    if ref is None:
+        return None
+    return ev.signature_checks.get((*ref, organisation)) or ev.signature_checks.get(ref)
+
+
 @primitive("guidelines_signed", before_first_meeting={"type": "boolean"}, timing_months=MONTHS)
 def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     """Must participants sign the membership guidelines, and has every current participant signed?
@@ -711,7 +718,7 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
         if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
             key = entry["organisation"].strip().lower()
             ref = signature_target(entry)
-            check = ev.signature_checks.get(ref) if ref else None
+            check = _signature_check(ev, ref, key)
             status = check.status if check is not None else "declared"
             shown.append((entry["organisation"], status, f"{ref[0]} {ref[1][:12]}" if ref else ""))
             if check is not None and check.status in ("bad", "missing"):
@@ -725,11 +732,11 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
         for entry in version.meta.get("signatures") or []:
             if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
                 ref = signature_target(entry)
-                check = ev.signature_checks.get(ref) if ref else None
+                key = entry["organisation"].strip().lower()
+                check = _signature_check(ev, ref, key)
                 if check is not None and check.status in ("bad", "missing"):
                     continue
                 when = parse_date(entry.get("signed_on"))
-                key = entry["organisation"].strip().lower()
                 if when is not None and when <= ev.as_of and (key not in earliest or when < earliest[key]):
                     earliest[key] = when
     for participant in ev.participants:

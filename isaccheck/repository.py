@@ -118,7 +118,8 @@ class Repository:
     # broken frontmatter. Fail closed: RED unless a label could be read (tlpout.py).
     unloaded_tlp: Mapping[str, str] = field(default_factory=dict)
     # Git verification of signature entries, ("commit"|"tag", name) -> result; set by the runner.
-    signature_checks: Mapping[tuple[str, str], SignatureCheck] = field(default_factory=dict)
+    # Keyed (kind, name) and, once checked against an entry's claim, (kind, name, organisation).
+    signature_checks: Mapping[tuple[str, ...], SignatureCheck] = field(default_factory=dict)
 
 
 # The trend (report, history) starts at the first year with dated documents, looking back at most
