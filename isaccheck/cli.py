@@ -145,7 +145,8 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
-                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
+                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history,
+                    signers_from=policy_from)
     evaluation = run.evaluation
     verdict, note = cigate.judge(run, path, gate_specs, fail_on, output, policy_from)
     if note:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Mapping
@@ -251,8 +252,48 @@ def _signature_entries(repository: Repository) -> list[tuple[Document, int, Sign
     return found
 
 
-def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository, list[Text]]:
-    """Verify every signature entry that points at git, in one call; findings for bad and missing ones."""
+def check_signatures(plan: GitPlan, repository: Repository, signers_from: str | None = None
+                     ) -> tuple[Repository, list[Text]]:
+    """Verify every signature entry that points at git, in one call; findings for bad and missing ones.
+
+    With `signers_from` (a git ref: the base branch in CI), the allowed signers are those of that
+    ref's settings and file, not the checked tree's: a pull request that adds its own key and signs
+    its own entry must not verify (issue 15.13).
+    """
+    if signers_from is not None and plan.repo is not None and _signature_entries(repository):
+        with tempfile.TemporaryDirectory(prefix="isaccheck-signers-") as folder:
+            base = _signers_at(plan.repo, signers_from, Path(folder))
+            return _check_signatures(plan, repository, base, outside_ok=True)
+    config = repository.config
+    return _check_signatures(plan, repository, Path(config.allowed_signers) if config.allowed_signers else None)
+
+
+def _signers_at(repo: GitRepo, ref: str, folder: Path) -> Path | None:
+    """A copy of the allowed-signers file named by the settings at ref, or None when they name none."""
+    from .repository import settings_text
+    from .config import parse_config
+
+    try:
+        sha = repo.resolve_commit(ref)
+        if sha is None:
+            raise ConfigError(f"--policy-from {ref}: no such commit in the repository")
+        source = repo.tree_source(sha)
+        try:
+            entries = {e.path: e for e in source.entries()}
+            named = parse_config(settings_text(source, entries, CONFIG_FILE)).allowed_signers
+            if not named or named.lstrip("./") not in entries:
+                return None
+            copy = folder / "allowed_signers"
+            copy.write_bytes(source.read(named.lstrip("./")))
+            return copy
+        finally:
+            source.close()
+    except GitError as exc:
+        raise ConfigError(f"--policy-from {ref}: git: {exc}") from None
+
+
+def _check_signatures(plan: GitPlan, repository: Repository, signers: Path | None, outside_ok: bool = False
+                      ) -> tuple[Repository, list[Text]]:
     entries = _signature_entries(repository)
     if not entries:
         return repository, []
@@ -264,9 +305,8 @@ def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository,
             "gebruikt (geen git-werkmap op het hoogste niveau van deze map; gebruik --git voor een submap): "
             "getoond als verklaard")]
     config = repository.config
-    signers = Path(config.allowed_signers) if config.allowed_signers else None
     try:
-        results = plan.repo.verify_signatures([ref for _, _, ref in entries], signers)
+        results = plan.repo.verify_signatures([ref for _, _, ref in entries], signers, outside_ok=outside_ok)
     except GitError as exc:
         raise ConfigError(f"allowed_signers: {exc}", CONFIG_FILE, config.lines.get("allowed_signers")) from None
     owners = _signer_owners(plan.repo.root / signers) if signers else {}

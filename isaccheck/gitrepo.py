@@ -404,7 +404,7 @@ class GitRepo:
     # -- signatures
 
     def verify_signatures(
-        self, refs: Iterable[SignatureRef], allowed_signers: Path | None
+        self, refs: Iterable[SignatureRef], allowed_signers: Path | None, *, outside_ok: bool = False
     ) -> dict[SignatureRef, SignatureCheck]:
         """Check the signatures of the commits and tags that documents point at.
 
@@ -414,7 +414,7 @@ class GitRepo:
         Commits are checked in one git call; each signed annotated tag needs its own.
         """
         wanted = list(dict.fromkeys(refs))
-        signers = self._signers_config(allowed_signers)
+        signers = self._signers_config(allowed_signers, outside_ok)
         results: dict[SignatureRef, SignatureCheck] = {}
         objects = self._lookup_objects(wanted, results)
         commits = {r: oid for r, (oid, typ) in objects.items() if r.kind == "commit"}
@@ -424,7 +424,7 @@ class GitRepo:
                 results[ref] = self._verify_tag(ref, oid, typ, signers)
         return {r: results[r] for r in wanted}
 
-    def _signers_config(self, allowed_signers: Path | None) -> tuple[str, ...]:
+    def _signers_config(self, allowed_signers: Path | None, outside_ok: bool = False) -> tuple[str, ...]:
         if allowed_signers is None:
             # Pin an empty list: an unset option makes git report "no signature" instead,
             # and the user's or repository's own option must not decide what passes.
@@ -432,7 +432,8 @@ class GitRepo:
         path = allowed_signers if allowed_signers.is_absolute() else self.root / allowed_signers
         resolved = path.resolve()
         try:
-            resolved.relative_to(self.top.resolve())
+            if not outside_ok:  # outside_ok: a copy isaccheck made of the base branch's file
+                resolved.relative_to(self.top.resolve())
         except ValueError:
             raise GitError(
                 f"the allowed signers file {allowed_signers} lies outside the repository; "

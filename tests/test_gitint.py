@@ -448,3 +448,17 @@ def test_one_signer_does_not_verify_other_organisations(signed_isac: dict[str, A
     data = check_json(repo)
     assert "Alpha: bad signature" in question(data, "WOW-1.1")["evidence"][0]["why"]
     assert any("made on 2021-01-10, but signed_on says 2020-03-01" in f["message"] for f in data["findings"])
+
+
+@needs_ssh
+def test_allowed_signers_come_from_the_base_branch_with_policy_from(signed_isac: dict[str, Any], tmp_path: Path) -> None:
+    """A pull request that adds its own key to allowed_signers and signs its own entry must not verify."""
+    repo: Path = signed_isac["repo"]
+    git(repo, "checkout", "-q", "-b", "pull-request")
+    mallory = (tmp_path / "keys" / "mallory.pub").read_text().strip()
+    signers = (repo / "governance" / "allowed_signers").read_text()
+    write(repo, "governance/allowed_signers", signers + f"# organisation: Gamma\nmallory@evil.example {mallory}\n")
+    commit(repo, "2021-01-21T10:00:00Z", "add my key")
+    assert "Gamma: verified" in question(check_json(repo), "WOW-1.1")["evidence"][0]["why"]  # the PR's own file
+    why = question(check_json(repo, "--policy-from", "main"), "WOW-1.1")["evidence"][0]["why"]
+    assert "Gamma: declared, signed with a key not in allowed_signers" in why and "Alpha: verified" in why
