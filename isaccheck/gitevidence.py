@@ -18,7 +18,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping, TypeVar
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config
 from .errors import ConfigError
@@ -34,7 +34,7 @@ from .gitrepo import (
 from .model import Document, Finding, Severity, Text
 from .primitives import signature_target
 from .repository import Repository, parse_date
-from .sources import Source, WorkingTreeSource
+from .sources import Source, SourceEntry, WorkingTreeSource
 
 GitMode = Literal["auto", "on", "off"]
 
@@ -268,28 +268,38 @@ def check_signatures(plan: GitPlan, repository: Repository, signers_from: str | 
     return _check_signatures(plan, repository, Path(config.allowed_signers) if config.allowed_signers else None)
 
 
-def _signers_at(repo: GitRepo, ref: str, folder: Path) -> Path | None:
-    """A copy of the allowed-signers file named by the settings at ref, or None when they name none."""
-    from .repository import settings_text
-    from .config import parse_config
+T = TypeVar("T")
 
+
+def read_at_ref(repo: GitRepo, ref: str, read: Callable[[Source, dict[str, SourceEntry]], T]) -> T:
+    """read(source, entries) on the checked folder as committed at git ref (--policy-from)."""
     try:
         sha = repo.resolve_commit(ref)
         if sha is None:
             raise ConfigError(f"--policy-from {ref}: no such commit in the repository")
         source = repo.tree_source(sha)
         try:
-            entries = {e.path: e for e in source.entries()}
-            named = parse_config(settings_text(source, entries, CONFIG_FILE)).allowed_signers
-            if not named or named.lstrip("./") not in entries:
-                return None
-            copy = folder / "allowed_signers"
-            copy.write_bytes(source.read(named.lstrip("./")))
-            return copy
+            return read(source, {e.path: e for e in source.entries()})
         finally:
             source.close()
     except GitError as exc:
         raise ConfigError(f"--policy-from {ref}: git: {exc}") from None
+
+
+def _signers_at(repo: GitRepo, ref: str, folder: Path) -> Path | None:
+    """A copy of the allowed-signers file named by the settings at ref, or None when they name none."""
+    from .config import parse_config
+    from .repository import settings_text
+
+    def copy(source: Source, entries: dict[str, SourceEntry]) -> Path | None:
+        named = parse_config(settings_text(source, entries, CONFIG_FILE)).allowed_signers
+        if not named or named.lstrip("./") not in entries:
+            return None
+        target = folder / "allowed_signers"
+        target.write_bytes(source.read(named.lstrip("./")))
+        return target
+
+    return read_at_ref(repo, ref, copy)
 
 
 def _check_signatures(plan: GitPlan, repository: Repository, signers: Path | None, outside_ok: bool = False

@@ -22,6 +22,7 @@ from .errors import ConfigError
 from .model import Text
 from .repository import DEFAULT_TLP_REQUIRED, load_profile, settings_text
 from .rulepack import RulePack
+from .sources import Source, SourceEntry
 
 
 @dataclass(frozen=True)
@@ -135,32 +136,23 @@ def compare(current: Iterable[PolicyItem], base: Iterable[PolicyItem]) -> tuple[
 
 def items_at(root: Path, ref: str, pack: RulePack, baseline: str | None) -> tuple[PolicyItem, ...]:
     """The policy as the settings at git REF (the base branch) have it: trusted, unlike this change's."""
-    from .gitevidence import find_repo
-    from .gitrepo import GitError
+    from .gitevidence import find_repo, read_at_ref
 
     repo = find_repo(root, "on")
     if repo is None:  # find_repo raises with mode "on"; for the type checker
         raise ConfigError(f"--policy-from {ref}: {root} is not in a git work tree")
-    try:
-        sha = repo.resolve_commit(ref)
-        if sha is None:
-            raise ConfigError(f"--policy-from {ref}: no such commit in the repository")
-        source = repo.tree_source(sha)
-        try:
-            entries = {e.path: e for e in source.entries()}
-            config = parse_config(settings_text(source, entries, CONFIG_FILE))
-            profile_text = settings_text(source, entries, PROFILE_FILE) or ""
-            origin = None
-            if baseline and baseline in entries:
-                raw = source.read(baseline)
-                try:
-                    data = json.loads(raw)
-                except ValueError:
-                    data = {}
-                origin = (baseline, baseline_origin(data if isinstance(data, dict) else {}, raw))
-        finally:
-            source.close()
-    except GitError as exc:
-        raise ConfigError(f"--policy-from {ref}: git: {exc}") from None
+    def read(source: Source, entries: dict[str, SourceEntry]) -> tuple[Config, str, tuple[str, str] | None]:
+        config = parse_config(settings_text(source, entries, CONFIG_FILE))
+        origin = None
+        if baseline and baseline in entries:
+            raw = source.read(baseline)
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                data = {}
+            origin = (baseline, baseline_origin(data if isinstance(data, dict) else {}, raw))
+        return config, settings_text(source, entries, PROFILE_FILE) or "", origin
+
+    config, profile_text, origin = read_at_ref(repo, ref, read)
     profile, _ = load_profile(profile_text)
     return policy_items(config, profile.data, profile.lines, pack, origin)
