@@ -4,8 +4,8 @@ Every message knows the documents it quotes (`Text.quotes`, set where the messag
 finding also quotes the file it is about). This module only reads those sources, never the
 finished text: a path with a space or a parenthesis, or a message that quotes a document without
 naming it, is labelled all the same. Every text-bearing part of an Evaluation passes here:
-question reasons and missing items, findings, run warnings, coming-due warnings and the reasons
-of not-applicable decisions. A document's label for output is `Document.output_tlp`: the most
+question reasons and missing items, findings, run warnings, coming-due warnings, the reasons
+of not-applicable decisions and the survey numbers of the self-assessment. A document's label for output is `Document.output_tlp`: the most
 restrictive of its frontmatter, body markings and item labels, RED when any cannot be read.
 
 The output carries the most restrictive label of what it still quotes (with a ceiling: at least
@@ -145,8 +145,14 @@ def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None
     waivers = tuple(_waiver(w, quoting) for w in evaluation.waivers)
     warnings = tuple(quoting.text(w) for w in evaluation.warnings)
     coming = tuple(_coming(c, quoting) for c in evaluation.coming_due)
+    survey = evaluation.survey
+    # The answer counts and the ambition proposal come from the self-assessment: they carry its label
+    # for output (RED when it cannot be read) and are left out above the ceiling, like any text quoting it.
+    if survey is not None and quoting.admit({survey.path}) is not None:
+        survey = None
     top = most_restrictive(quoting.shown)
     if ceiling is not None and top is None:
         top = ceiling  # asked for a ceiling: the output always says its label (unlabelled text may be quoted)
     return replace(evaluation, questions=questions, findings=findings, waivers=waivers, warnings=warnings,
-                   coming_due=coming, tlp=top.value if top else None, withheld=evaluation.withheld + quoting.withheld)
+                   coming_due=coming, survey=survey, tlp=top.value if top else None,
+                   withheld=evaluation.withheld + quoting.withheld)

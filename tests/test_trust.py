@@ -58,7 +58,8 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(WATER, root)
     files = {
         # 1. paths that a path pattern did not see: a space, parentheses
-        "meetings/2026-06-20 extra/minutes.md": _minutes("2026-06-20", "RED", SPACE),
+        "meetings/2026-06-20 extra/minutes.md": _minutes("2026-06-20", "RED", SPACE,
+                                                         body="Decided: STR-3.4 is not applicable.\n\n"),
         "meetings/2026-07-20/minutes(final).md": _minutes("2026-07-20", "RED", PAREN),
         # 3. frontmatter GREEN, a TLP:RED line in the body and a RED item: RED for output
         "meetings/2026-08-20/minutes.md": _minutes("2026-08-20", "GREEN", UNDERSTATED_ITEM, title=UNDERSTATED,
