@@ -255,3 +255,15 @@ def test_markdown_report_passes_no_mentions_or_bare_urls(hostile: Path) -> None:
     assert "@alice" not in output and "https://evil.example" not in output
     assert "@\u2060alice" in output
     _inert(output)
+
+
+def test_history_prints_the_name_inert(hostile: Path) -> None:
+    profile = (hostile / "isac.yaml").read_text(encoding="utf-8")
+    named = hostile.parent / "named"
+    shutil.copytree(hostile, named)
+    (named / "isac.yaml").write_text(profile.replace("name: '\\[gate passed", f"name: {json.dumps(OSC)}\n  x: '", 1),
+                                     encoding="utf-8")
+    code, output = run("history", str(named), "--since", "2026")
+    assert code == 0, output
+    _inert(output)
+    assert "Evil\\x1b]52;c;b3duZWQ=\\x07 Org\\u202e" in output
