@@ -88,6 +88,12 @@ class Document:
     # The label that governs output quoting it: the most restrictive of the frontmatter, the
     # markings in the body and the item labels; RED when any of them cannot be read (tlpout.py).
     output_tlp: str | None = None
+    # Fields read from the document's text rather than written as frontmatter or sidecar
+    # (isaccheck.infer): field -> "inferred from FILE:LINE (how)". Empty for contract documents.
+    inferred: Mapping[str, Text] = field(default_factory=dict)
+    # The label came only from a `types:` glob in isaccheck.yaml: it protects output, but it is
+    # declared, not used (WOW-1.2 asks for labels in the documents themselves).
+    tlp_declared_only: bool = False
 
     @property
     def title(self) -> str:
@@ -126,6 +132,7 @@ class EvidenceRef:
     date: str | None = None
     commit: str | None = None
     tlp: str | None = None
+    inferred: Text | None = None  # "inferred from FILE:LINE": the document's fields were read from its text
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.why.en)
