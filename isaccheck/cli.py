@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import IsaccheckError
+from .escape import neutralise, plain
 from .gitevidence import GitMode
 from .i18n import word
 from .reporters import REPORTERS, RenderOptions, get_reporter
@@ -51,14 +52,21 @@ def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(exc.message.en) from None
 
 
-def _write(output: Path | None, text: str) -> None:
+def _write(output: Path | None, text: str, commands: bool = False) -> None:
     # Names from the file system or git may carry bytes that are not UTF-8 (as lone surrogates):
     # shown escaped rather than failing the whole output.
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if not commands:  # only --format github writes workflow commands, with its data escaped
+        text = neutralise(text)
     if output is None:
         click.echo(text, nl=False)
     else:
         _write_file(output, text.encode("utf-8"))
+
+
+def plain_line(line: str) -> str:
+    """A line of document data for a log: inert (escape.py)."""
+    return neutralise(plain(line))
 
 
 def _write_file(output: Path, data: bytes) -> None:
@@ -83,23 +91,40 @@ def _git_options(function: Any) -> Any:
                         help="Evaluate HEAD's commit, not the working tree (for CI gates).")(function)
 
 
+def _no_infer(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        from .repository import INFER
+
+        INFER.set(False)
+    return value
+
+
+def _infer_option(function: Any) -> Any:
+    """--no-infer: read only frontmatter, sidecars and `types:` globs, never document text (docs/adopt.md)."""
+    return click.option("--no-infer", is_flag=True, expose_value=False, callback=_no_infer, is_eager=True,
+                        help="Do not infer fields from document text: only frontmatter, sidecars and globs.")(function)
+
+
 class _Cli(click.Group):
     """Expected errors become one clear line and exit code 2; a bug becomes one line and 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .repository import INFER
+
+        INFER.set(True)  # each invocation starts inferring; --no-infer turns it off for this one only
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except IsaccheckError as exc:
-            click.echo(f"isaccheck: error: {exc}", err=True)
+            click.echo(plain_line(f"isaccheck: error: {exc}"), err=True)
             ctx.exit(EXIT_USAGE)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if "-v" in sys.argv or "--verbose" in sys.argv:
                 traceback.print_exc()
-            click.echo(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+            click.echo(plain_line(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -110,6 +135,7 @@ def cli() -> None:
 
 
 @cli.command()
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -126,25 +152,31 @@ def cli() -> None:
                    "none: no level gate, not even isaccheck.yaml's. See docs/ci.md.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
+@click.option("--policy-from", "policy_from", metavar="REF",
+              help="Mark what this change did to the gate's policy, against the settings at git REF (the base branch).")
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
           no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
-          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None) -> None:
+          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None,
+          policy_from: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
     from . import cigate
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
-                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
+                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history,
+                    signers_from=policy_from)
     evaluation = run.evaluation
-    verdict = cigate.judge(run, path, gate_specs, fail_on)
+    verdict, note = cigate.judge(run, path, gate_specs, fail_on, output, policy_from)
+    if note:
+        click.echo(note, err=True)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
                             color=output is None and fmt == "text" and sys.stdout.isatty(),
                             gate=verdict, path_prefix=cigate.path_prefix(path))
-    _write(output, get_reporter(fmt).render(evaluation, run.pack, options))
+    _write(output, get_reporter(fmt).render(evaluation, run.pack, options), commands=fmt == "github")
     if fmt == "github":
         cigate.write_job_summary(evaluation, run.pack, options)
     for line in cigate.reason_lines(verdict, options.lang):
-        click.echo(line, err=True)
+        click.echo(plain_line(line), err=True)
     if not verdict.passed:
         sys.exit(EXIT_FINDINGS)
 
@@ -185,6 +217,7 @@ def explain(question_id: str, lang: str) -> None:
 
 
 @cli.command("tlp")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -211,6 +244,7 @@ def main(argv: list[str] | None = None) -> Any:
 # -- report (issue 6) ---------------------------------------------------------------------------
 
 @cli.command("report")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
@@ -221,8 +255,10 @@ def main(argv: list[str] | None = None) -> Any:
               help="TLP ceiling: show only titles and texts of documents up to this label (e.g. GREEN).")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE",
               help="Evaluation date (default: 31 December of the year, or today for the current year).")
+@_git_options
 def report_command(path: Path, year: int | None, fmt: str, lang: str | None, output: Path | None,
-                   tlp_ceiling: Label | None, as_of: dt.date | None) -> None:
+                   tlp_ceiling: Label | None, as_of: dt.date | None, committed_only: bool, git: str,
+                   history: bool) -> None:
     """The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md)."""
     from . import report as reportmod
 
@@ -230,7 +266,8 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
         raise click.UsageError("--format pdf needs --output FILE")
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
-    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
+    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of, git=_GIT_MODES[git],
+                                   committed_only=committed_only, history=history)
     if fmt == "pdf":
         assert output is not None
         _write_file(output, reportmod.render_pdf(built))
@@ -241,6 +278,7 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
 # -- history (issue 7) --------------------------------------------------------------------------
 
 @cli.command("history")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -262,9 +300,31 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
     _write(output, render_json(points, lang or "en") if fmt == "json" else render_text(points, lang))
 
 
+# -- adopt (issue 10) ---------------------------------------------------------------------------
+
+@cli.command("adopt")
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--write", is_flag=True,
+              help="Write a .meta.yaml sidecar for review next to each file with a guessed type (never overwrites).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
+    """Files at PATH that are not documents yet, and what isaccheck would infer from them (docs/adopt.md)."""
+    from . import adopt
+    from .reporters.jsonout import dumps
+
+    if not path.is_dir():
+        raise IsaccheckError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder")
+    found = adopt.candidates(path)
+    if write:
+        adopt.write_sidecars(path, found, lang)
+    click.echo(dumps(adopt.as_json(found, lang)) if fmt == "json" else adopt.as_text(found, lang), nl=False)
+
+
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
 
 @cli.command("validate")
+@_infer_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="The repository root (default: the nearest folder above the files with isac.yaml).")
@@ -272,18 +332,25 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
-def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str) -> None:
+@click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
+              help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
+def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str,
+                     tlp_ceiling: Label | None) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
     from .reporters.github import command
     from .reporters.jsonout import dumps, finding_dict
+    from .tlpout import notice
     from .validatefiles import shown_path, validate_files
 
-    done = validate_files(list(files), root)
+    done = validate_files(list(files), root, tlp_ceiling)
     findings = done.findings
+    label = notice(done.tlp, done.withheld)
     if fmt == "json":
-        click.echo(dumps({"root": str(done.root), "files": list(done.paths),
+        click.echo(dumps({"root": str(done.root), "files": list(done.paths), "tlp": done.tlp, "withheld": done.withheld,
                           "findings": [finding_dict(f, lang) for f in findings]}), nl=False)
+    elif label is not None:
+        click.echo(command("notice", label(lang), title="TLP") if fmt == "github" else plain_line(label(lang)))
     for f in findings if fmt != "json" else ():
         where = shown_path(done.root, f.path)
         if fmt == "github":
@@ -291,7 +358,7 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt:
             click.echo(command(kind, f.message(lang), file=where, line=f.line or 1, title=f"isaccheck: {f.code}"))
         else:
             line = f":{f.line}" if f.line else ""
-            click.echo(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]")
+            click.echo(plain_line(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]"))
     errors = sum(1 for f in findings if f.severity.value == "error")
     warnings = sum(1 for f in findings if f.severity.value == "warning")
     checked = f"{len(done.paths)} file(s)" if done.paths else "the whole repository"
@@ -323,3 +390,87 @@ def init_command(path: Path, lang: str, name: str | None) -> None:
     click.echo(f"isaccheck: {len(written)} files written in {path}")
     for line in steps:
         click.echo(line)
+
+
+# -- the self-assessment questionnaire (issue 16) -----------------------------------------------
+
+@cli.group("survey")
+def survey_group() -> None:
+    """The self-assessment: a questionnaire for every participant, and its answers imported (docs/survey.md)."""
+
+
+@survey_group.command("new")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "md"]), default="xlsx", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE (default: vragenlijst-zelfevaluatie.<format> or self-assessment-questionnaire.<format>; "
+                   "'-' for stdout, csv and md only).")
+def survey_new(lang: str, fmt: str, output: Path | None) -> None:
+    """The checklist as a questionnaire: every question, the answer choices, a note, the ambition per capability."""
+    from . import survey
+
+    data = survey.render(load_builtin(), lang, fmt)
+    if output is not None and str(output) == "-":
+        if fmt == "xlsx":
+            raise click.UsageError("an xlsx workbook is not written to the terminal; give -o FILE")
+        _write(None, data.decode("utf-8-sig"))
+        return
+    target = output or Path(survey.default_name(lang, fmt))
+    if target.exists() or target.is_symlink():
+        raise IsaccheckError(f"{target} exists; isaccheck does not overwrite it (give another -o FILE)")
+    _write_file(target, data)
+    click.echo(f"isaccheck: {target} written", err=True)
+
+
+@survey_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True,
+              help="The ISAC repository whose isac.yaml names the participants.")
+@click.option("--date", "date", callback=_parse_date, metavar="DATE", help="The assessment's date (default: today).")
+@click.option("--tlp", "tlp_label", callback=_parse_tlp, metavar="LABEL", help="The document's TLP label (default: AMBER).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Language of the messages and the title (default: isac.yaml's).")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="The document to write, or a folder for it (default: ROOT/assessments/).")
+def survey_import(files: tuple[Path, ...], root: Path, date: dt.date | None, tlp_label: Label | None,
+                  lang: str | None, output: Path | None) -> None:
+    """Read answers (survey sheets, form exports: csv, xlsx, md) into one self-assessment document."""
+    from .config import PROFILE_FILE
+    from .repository import load_profile
+    from .surveyimport import build
+
+    profile_path = root / PROFILE_FILE
+    if profile_path.is_symlink() and not profile_path.resolve().is_relative_to(root.resolve()):
+        # As for check: a link out of the repository is not followed (docs/contract.md, "Bad input").
+        raise IsaccheckError(f"{profile_path} is a link out of the repository; not read")
+    try:
+        profile_text = profile_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IsaccheckError(f"{profile_path}: cannot read the ISAC's isac.yaml ({exc}); give the repository with --root")
+    profile, _ = load_profile(profile_text)
+    when = date or dt.date.today()
+    chosen = lang or profile.language
+    name = f"{when.isoformat()}-{'zelfevaluatie' if chosen == 'nl' else 'self-assessment'}.md"
+    target = output if output is not None else root / "assessments" / name
+    if target.is_dir():
+        target = target / name
+    if target.exists() or target.is_symlink():
+        raise IsaccheckError(f"{target} exists; isaccheck never overwrites a document (give another -o PATH)")
+    done = build(list(files), [str(f) for f in files], load_builtin(), profile, when, tlp_label or Label.AMBER, chosen)
+    for problem in done.problems:
+        click.echo(problem.line(chosen), err=True)
+    if not done.respondents:
+        raise IsaccheckError("no respondent could be imported; nothing written" if chosen == "en"
+                             else "geen enkele respondent ingelezen; niets geschreven")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite, not even in a race
+            handle.write(done.text)
+    except OSError as exc:
+        raise IsaccheckError(f"cannot write {target}: {exc.strerror or exc}") from None
+    summary = (f"isaccheck: {target} written: {len(done.respondents)} respondent(s), {done.answered} answer(s), "
+               f"{len(done.problems)} remark(s)" if chosen == "en" else
+               f"isaccheck: {target} geschreven: {len(done.respondents)} respondent(en), {done.answered} antwoord(en), "
+               f"{len(done.problems)} opmerking(en)")
+    click.echo(summary, err=True)
+    if any(p.severity == "warning" for p in done.problems):
+        sys.exit(EXIT_FINDINGS)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
 
 CAPABILITIES: tuple[str, ...] = ("STR", "WOW", "INF", "SIT", "ACT")
 LEVELS: tuple[int, ...] = (1, 2, 3)
@@ -14,13 +14,26 @@ LANGUAGES: tuple[str, ...] = ("nl", "en")
 
 @dataclass(frozen=True)
 class Text:
-    """A message in both output languages."""
+    """A message in both output languages, and the documents whose content it quotes.
+
+    `quotes` is set where the message is made (a primitive that writes a field value of a
+    document names that document), so the TLP of an output is decided from what its messages
+    are known to quote, never by looking for paths in finished text (tlpout.py).
+    """
 
     en: str
     nl: str
+    quotes: frozenset[str] = frozenset()
 
     def __call__(self, lang: str) -> str:
         return self.nl if lang == "nl" else self.en
+
+    def quoting(self, *sources: str | Iterable[str]) -> "Text":
+        """This text, also quoting the given documents (paths) or other texts' sources."""
+        more: set[str] = set()
+        for source in sources:
+            more.update([source] if isinstance(source, str) else source)
+        return replace(self, quotes=self.quotes | more) if more - self.quotes else self
 
     def as_dict(self) -> dict[str, str]:
         return {"en": self.en, "nl": self.nl}
@@ -47,6 +60,9 @@ class Finding:
     message: Text
     field: str | None = None
     tlp: str | None = None  # label of the document the message quotes from, if any
+    # A finding may quote the file it is about (a field value, a recipient): assumed unless the
+    # code that makes it knows its message holds none of the file's content (tlpout.py).
+    quotes_file: bool = True
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.code, self.message.en)
@@ -69,6 +85,15 @@ class Document:
     sections: Mapping[str, str] = field(default_factory=dict)  # section key -> text from body headings
     commit: str | None = None  # first-added commit, when git history is known
     valid: bool = True  # False when the schema refused it; such a document is no evidence
+    # The label that governs output quoting it: the most restrictive of the frontmatter, the
+    # markings in the body and the item labels; RED when any of them cannot be read (tlpout.py).
+    output_tlp: str | None = None
+    # Fields read from the document's text rather than written as frontmatter or sidecar
+    # (isaccheck.infer): field -> "inferred from FILE:LINE (how)". Empty for contract documents.
+    inferred: Mapping[str, Text] = field(default_factory=dict)
+    # The label came only from a `types:` glob in isaccheck.yaml: it protects output, but it is
+    # declared, not used (WOW-1.2 asks for labels in the documents themselves).
+    tlp_declared_only: bool = False
 
     @property
     def title(self) -> str:
@@ -107,6 +132,7 @@ class EvidenceRef:
     date: str | None = None
     commit: str | None = None
     tlp: str | None = None
+    inferred: Text | None = None  # "inferred from FILE:LINE": the document's fields were read from its text
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.why.en)
@@ -144,6 +170,10 @@ class Waiver:
     expires: str | None
     line: int | None
     expired: bool
+    withheld: Text | None = None  # set by tlpout when the reason may not be shown in this output
+
+    def reason_text(self, lang: str) -> str:
+        return self.withheld(lang) if self.withheld else self.reason
 
 
 @dataclass(frozen=True)
@@ -196,6 +226,48 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class AnswerTally:
+    """How the current participants answered one question in the latest self-assessment."""
+
+    question: str
+    yes: int
+    no: int
+    partly: int
+    unanswered: int  # current participants without an answer (left empty, don't know, or not responding)
+
+
+@dataclass(frozen=True)
+class AmbitionProposal:
+    """The participants' desired level for one capability, summarised into a proposal for isac.yaml."""
+
+    capability: str
+    spread: tuple[int, int, int, int]  # respondents wanting level 0, 1, 2, 3
+    median: float
+    proposed: int  # the lower median: the highest level at least half of the respondents want
+    stated: int | None  # isac.yaml's ambition
+
+    @property
+    def respondents(self) -> int:
+        return sum(self.spread)
+
+    @property
+    def differs(self) -> bool:
+        return self.stated != self.proposed
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    """The latest self-assessment in numbers (docs/survey.md); no answer text or note is quoted."""
+
+    path: str
+    date: str
+    eligible: int  # current participants
+    respondents: int  # current participants that answered anything
+    tallies: tuple[AnswerTally, ...]  # the questions a self-assessment may answer (attestation allowed/only)
+    proposals: tuple[AmbitionProposal, ...]
+
+
+@dataclass(frozen=True)
 class ComingDue:
     """A warning before a level is lost: something falls due soon."""
 
@@ -232,3 +304,4 @@ class Evaluation:
     coming_due: tuple[ComingDue, ...] = ()
     tlp: str | None = None  # the most restrictive label of the documents this output quotes
     withheld: int = 0  # items left out because of the TLP ceiling
+    survey: SurveySummary | None = None

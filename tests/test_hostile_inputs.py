@@ -123,8 +123,8 @@ PROFILE_MESSAGES: dict[str, str | None] = {
     "not_applicable malformed": "isac.yaml:5: field `not_applicable.0` should be a mapping of fields, not 'STR-3.4'",
     "not_applicable a mapping": "isac.yaml:4: field `not_applicable` should be a list",
     "isac fields odd": "isac.yaml:5: field `isac.purpose` should be text, not 5",
-    "numbers infinite": "isac.yaml:4: `isac.meeting_frequency_months: .inf` is not a finite number",
-    "duplicated keys": "isac.yaml:3: the key `isac` appears twice (also at line 1)",
+    "numbers infinite": "isac.yaml:4: infinity or not-a-number (.inf, .nan) is not a value isaccheck can use",
+    "duplicated keys": "isac.yaml:3: a key appears twice in one mapping (also at line 1)",
     "tabs": "isac.yaml:2: YAML syntax error",
     "crlf": None,
     "nul byte": "isac.yaml: binary content in a text document; not read",
@@ -472,14 +472,14 @@ DOCUMENT_OUTCOMES: dict[str, dict[str, str]] = {
                                "b.md": "b.md: binary content in a text document; not read", "c.md": "document"},
     # (U+2028 is no line end for YAML: the frontmatter is not recognised)
     "line endings": {"a.md": "document", "b.md": "document", "c.md": "document", "d.md": "not a document"},
-    "tabs": {"a.md": "document", "b.md": "b.md:3: frontmatter: YAML syntax error: found a tab character"},
+    "tabs": {"a.md": "document", "b.md": "b.md:3: frontmatter: YAML syntax error: found a tab character that violates indentation"},
     "sidecars odd": {"a.pdf.meta.yaml": "a.pdf.meta.yaml:1: a sidecar must be a mapping of fields",
                      "b.pdf.meta.yaml": "b.pdf.meta.yaml:1: describes b.pdf, which is not in the repository",
                      ".meta.yaml": ".meta.yaml:1: describes , which is not in the repository",
                      "e.pdf.meta.yaml": "e.pdf.meta.yaml:1: describes e.pdf, which is not in the repository"},
-    "duplicated keys": {"a.md": "a.md:3: frontmatter: the key `type` appears twice (also at line 2)"},
+    "duplicated keys": {"a.md": "a.md:3: frontmatter: a key appears twice in one mapping (also at line 2)"},
     "extremely long lines": {"a.md": "document"},
-    "many headings": {"a.md": "a.md: skipped: 1186 KB is over the limit of 1024 KB"},
+    "many headings": {"a.md": "a.md: 1186 KB is over the limit of 1024 KB (max_file_size_kb in isaccheck.yaml): the frontmatter was read"},
     "deeply nested": {"a.md": "a.md:3: frontmatter: YAML syntax error: exceeded maximum nesting depth",
                       "b.md": "b.md:3: frontmatter: YAML syntax error: block sequence entries are not allowed"},
     "huge and odd numbers": {"a.md": "a.md:3: field `year`: 99999999999999999999999999 is greater than the maximum",
@@ -488,7 +488,8 @@ DOCUMENT_OUTCOMES: dict[str, dict[str, str]] = {
     "years as text": {"a.md": "a.md:3: field `year` should be a whole number, not '2026'", "b.md": "document",
                       "c.md": "c.md:3: field `from_year` should be a whole number, not True"},
     "markup and bidi in titles": {"a.md": "document",
-                                  "b.md": "b.md:6: field `roundtable.0` should be a mapping of fields, not 'x'"},
+                                  # an item label that is no label counts as RED: the schema finding quotes it
+                                  "b.md": "b.md:6: [withheld: quotes b.md (TLP:RED)]"},
     "odd shapes of structured fields": {
         "g.md": "g.md:3: field `signatures.0` should be a mapping of fields, not 'Alpha'",
         "s.md": "s.md:4: field `shared_with` should be a list, not 'public'",
@@ -647,3 +648,17 @@ def test_validate_reports_a_named_link_instead_of_following_it(tmp_path: Path, m
     seen = run_everything(root, [["validate", "d/out.md"], ["validate", "d/loop.md"]])
     assert seen["validate d/out.md"][0] == 1 and "d/out.md: error: symbolic link pointing outside" in seen["validate d/out.md"][1]
     assert "d/loop.md: warning: symbolic link to nothing (or a loop of links)" in seen["validate d/loop.md"][1]
+
+
+def test_a_yaml_error_is_told_in_full_without_quoting_the_document(tmp_path: Path) -> None:
+    """A broken frontmatter counts as RED for output, yet its writer must learn what is wrong:
+    the syntax error is said in isaccheck's words, never with text from the document."""
+    root = build(tmp_path, {"a.md": "---\ntype: minutes\ntlp: RED\ntitle: !!python/object:GeheimProject\n---\n",
+                            "b.md": "---\ntype:\tminutes\n\tdate: Kwelder\n---\n"})
+    seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30", "--format", f]
+                                 for f in ("text", "json", "github")] + [["validate", "{p}/a.md", "{p}/b.md"]])
+    for shown, (_code, output) in seen.items():
+        flat = " ".join(output.split())
+        assert "GeheimProject" not in flat and "Kwelder" not in flat, shown
+        assert "could not determine a constructor for the tag" in flat, shown
+        assert "the line holds a tab: YAML indents with spaces only" in flat, shown
