@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import IsaccheckError
+from .escape import neutralise, plain
 from .gitevidence import GitMode
 from .i18n import SEVERITY_WORDS, word
 from .reporters import REPORTERS, RenderOptions, get_reporter
@@ -53,10 +54,12 @@ def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(exc.message.en) from None
 
 
-def _write(output: Path | None, text: str, color: bool = False) -> None:
+def _write(output: Path | None, text: str, color: bool = False, commands: bool = False) -> None:
     # Names from the file system or git may carry bytes that are not UTF-8 (as lone surrogates):
     # shown escaped rather than failing the whole output.
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if not commands:  # only --format github writes workflow commands, with its data escaped
+        text = neutralise(text)
     if output is None or str(output) == "-":
         # color=True keeps the escape codes that --color always (or FORCE_COLOR) asked for even
         # when stdout is a pipe; otherwise click strips them there.
@@ -137,7 +140,7 @@ def terminal_width() -> int:
 def _note(message: str) -> None:
     """A message about the run (not its result) on stderr; -q silences it."""
     if not _meta("quiet", False):
-        click.echo(f"isaccheck: {message}", err=True)
+        click.echo(plain_line(f"isaccheck: {message}"), err=True)  # paths are data too
 
 
 def _root(path: Path, lang: str | None = None) -> Path:
@@ -172,6 +175,11 @@ def profile_language(root: Path) -> str:
     except Exception:  # any problem is reported by the real load; this is only the message language
         return "en"
     return language if language in ("nl", "en") else "en"
+
+
+def plain_line(line: str) -> str:
+    """A line of document data for a log: inert (escape.py)."""
+    return neutralise(plain(line))
 
 
 def _write_file(output: Path, data: bytes) -> None:
@@ -224,16 +232,16 @@ class _Cli(click.Group):
         except IsaccheckError as exc:
             # The repository's language once it is known (_root): Dutch where a Dutch text exists.
             if ctx.meta.get("isaccheck.lang") == "nl" and exc.message_nl is not None:
-                click.echo(f"isaccheck: fout: {exc.text('nl')}", err=True)
+                click.echo(plain_line(f"isaccheck: fout: {exc.text('nl')}"), err=True)
             else:
-                click.echo(f"isaccheck: error: {exc}", err=True)
+                click.echo(plain_line(f"isaccheck: error: {exc}"), err=True)
             ctx.exit(EXIT_USAGE)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if "-v" in sys.argv or "--verbose" in sys.argv:
                 traceback.print_exc()
-            click.echo(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+            click.echo(plain_line(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -263,27 +271,34 @@ def cli() -> None:
                    "none: no level gate, not even isaccheck.yaml's. See docs/ci.md.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
+@click.option("--policy-from", "policy_from", metavar="REF",
+              help="Mark what this change did to the gate's policy, against the settings at git REF (the base branch).")
 @_common(verbose=False)
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
           no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
-          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None) -> None:
+          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None,
+          policy_from: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
     from . import cigate
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     path = _root(path, lang)
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
-                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
+                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history,
+                    signers_from=policy_from)
     evaluation = run.evaluation
-    verdict = cigate.judge(run, path, gate_specs, fail_on)
+    verdict, note = cigate.judge(run, path, gate_specs, fail_on, output, policy_from)
+    if note:
+        click.echo(note, err=True)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
                             color=fmt == "text" and _color(output),
                             gate=verdict, path_prefix=cigate.path_prefix(path))
-    _write(output, get_reporter(fmt).render(evaluation, run.pack, options), color=options.color)
+    _write(output, get_reporter(fmt).render(evaluation, run.pack, options), color=options.color,
+           commands=fmt == "github")
     if fmt == "github":
         cigate.write_job_summary(evaluation, run.pack, options)
     for line in cigate.reason_lines(verdict, options.lang):
-        click.echo(line, err=True)
+        click.echo(plain_line(line), err=True)
     if not verdict.passed:
         sys.exit(EXIT_FINDINGS)
 
@@ -522,22 +537,29 @@ def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
+@click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
+              help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
 @_common()
-def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | None, fmt: str, fail_on: str) -> None:
+def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | None, fmt: str, fail_on: str,
+                     tlp_ceiling: Label | None) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
     from .reporters.github import command
     from .reporters.jsonout import dumps, finding_dict
+    from .tlpout import notice
     from .validatefiles import shown_path, validate_files
 
     from .i18n import plural
 
-    done = validate_files(list(files), root)
+    done = validate_files(list(files), root, tlp_ceiling)
     lang = lang or profile_language(done.root)
     findings = done.findings
+    label = notice(done.tlp, done.withheld)
     if fmt == "json":
-        click.echo(dumps({"root": str(done.root), "files": list(done.paths),
+        click.echo(dumps({"root": str(done.root), "files": list(done.paths), "tlp": done.tlp, "withheld": done.withheld,
                           "findings": [finding_dict(f, lang) for f in findings]}), nl=False)
+    elif label is not None:
+        click.echo(command("notice", label(lang), title="TLP") if fmt == "github" else plain_line(label(lang)))
     for f in findings if fmt != "json" else ():
         where = shown_path(done.root, f.path)
         if fmt == "github":
@@ -547,7 +569,7 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | Non
             line = f":{f.line}" if f.line else ""
             # Editors match "error"/"warning" in English; a Dutch run shows "fout"/"waarschuwing".
             shown = SEVERITY_WORDS[f.severity.value](lang) if f.severity.value in SEVERITY_WORDS else f.severity.value
-            click.echo(f"{where}{line}: {shown}: {f.message(lang)} [{f.code}]")
+            click.echo(plain_line(f"{where}{line}: {shown}: {f.message(lang)} [{f.code}]"))
     errors = sum(1 for f in findings if f.severity.value == "error")
     warnings = sum(1 for f in findings if f.severity.value == "warning")
     counts = f"{plural(errors, 'error', lang)}, {plural(warnings, 'warning', lang)}"

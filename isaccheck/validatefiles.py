@@ -13,9 +13,11 @@ from pathlib import Path
 
 from .config import PROFILE_FILE
 from .errors import ConfigError
+from . import tlpout
 from .model import Finding
 from .repository import selection
 from .runner import enclosing_root, has_profile, load_for_inventory
+from .tlp import Label
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,12 @@ class Validated:
     root: Path
     paths: tuple[str, ...]  # repository-relative paths checked; empty: the whole repository
     findings: tuple[Finding, ...]
+    tlp: str | None = None  # the label of what the findings quote (tlpout.py)
+    withheld: int = 0
     templates: tuple[str, ...] = ()  # given files that are templates (isaccheck.yaml `templates`): not checked
 
 
-def validate_files(files: list[Path], root: Path | None = None) -> Validated:
+def validate_files(files: list[Path], root: Path | None = None, ceiling: Label | None = None) -> Validated:
     absolute = []
     for file in files:
         if not file.exists() and not file.is_symlink():
@@ -58,7 +62,10 @@ def validate_files(files: list[Path], root: Path | None = None) -> Validated:
             raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)")
         rel.append(inside.as_posix())
     repo = load_for_inventory(root, only=selection(rel) if files else None)
-    return Validated(root=root, paths=tuple(rel), findings=repo.findings, templates=repo.templates)
+    # Findings quote documents like any other output: the same TLP filter (issue 15.6).
+    shown = tlpout.filter_findings(repo.findings, repo, ceiling)
+    return Validated(root=root, paths=tuple(rel), findings=shown.findings, tlp=shown.tlp, withheld=shown.withheld,
+                     templates=repo.templates)
 
 
 def shown_path(root: Path, rel: str) -> str:

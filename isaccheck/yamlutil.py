@@ -8,6 +8,7 @@ that JSON Schema can validate them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,9 @@ import yaml
 # Nodes visited while walking the document with aliases expanded. Real ISAC documents have a
 # few hundred; the limit only stops documents built to explode.
 MAX_EXPANDED_NODES = 20_000
+# YAML 1.1's infinity and not-a-number: no field of the contract can use them (a meeting every
+# .inf months), and they compare strangely everywhere after loading.
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
 class YamlError(Exception):
@@ -27,21 +31,21 @@ class YamlError(Exception):
         self.message_nl = message_nl or message
 
 
-# PyYAML's problems and contexts that a hand-written frontmatter meets, in Dutch. An unknown one
-# gets a plain Dutch sentence rather than English in a Dutch run.
+# PyYAML's problems and contexts that a hand-written frontmatter meets, in Dutch, keyed by the
+# problem with what it quotes taken out (_QUOTED): "did not find expected ',' or ']'" is
+# "did not find expected or". An unknown one gets a plain Dutch sentence rather than English.
 _COLON_NL = ("hier kan geen `: ` met een waarde staan (staat er een dubbele punt in een tekst? zet die tekst "
              "dan tussen aanhalingstekens)")
 _PROBLEMS_NL: dict[str, str] = {
     "found character that cannot start any token": "een teken dat hier niet kan staan",
     "mapping values are not allowed here": _COLON_NL,
     "mapping values are not allowed in this context": _COLON_NL,
-    "could not find expected ':'": "hier ontbreekt een `:` na de veldnaam",
+    "could not find expected": "hier ontbreekt een `:` na de veldnaam",
     "did not find expected key": "hier verwachtte YAML een veldnaam (klopt de inspringing?)",
-    "did not find expected '-' indicator": "hier verwachtte YAML een lijstitem met `-` (klopt de inspringing?)",
+    "did not find expected indicator": "hier verwachtte YAML een lijstitem met `-` (klopt de inspringing?)",
     "found unexpected end of stream": "de tekst houdt op voordat hij af is (een aanhalingsteken niet gesloten?)",
     "found undefined alias": "een verwijzing (*naam) naar iets dat niet bestaat",
-    "did not find expected ',' or ']'": "een lijst met [ wordt niet goed gesloten met ]",
-    "did not find expected ',' or '}'": "een verzameling met { wordt niet goed gesloten met }",
+    "did not find expected or": "een lijst met [ ] of een verzameling met { } wordt niet goed gesloten",
     "found duplicate anchor": "een anker (&naam) staat er twee keer",
 }
 _CONTEXTS_NL: dict[str, str] = {
@@ -57,17 +61,7 @@ _CONTEXTS_NL: dict[str, str] = {
     "while parsing a flow node": "",
 }
 
-_TAB_EN = "a tab: YAML indents with spaces only; replace the tab with spaces"
-_TAB_NL = "een tab: YAML springt alleen met spaties in; vervang de tab door spaties"
-
-
-def _is_tab(text: str, mark: Any) -> bool:
-    lines = text.split("\n")
-    if mark is None or mark.line >= len(lines):
-        return False
-    line: str = lines[mark.line]
-    column: int = mark.column
-    return (column < len(line) and line[column] == "\t") or (column == 0 and line.startswith("\t"))
+_TAB_NL = "de regel bevat een tab: YAML springt alleen met spaties in; vervang de tab door spaties"
 
 
 def dutch_problem(problem: str, context: str | None) -> str:
@@ -100,8 +94,14 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
         )
     out.lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            line = key_node.start_mark.line + first_line
+            if key in seen and key != "<<":
+                # YAML keeps the last one silently; which one the writer meant is unknown, so refuse.
+                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", line)
+            seen.setdefault(key, line)
             child = _join(path, key)
             out.lines.setdefault(child, key_node.start_mark.line + first_line)
             _walk(value_node, child, first_line, out, budget)
@@ -109,6 +109,9 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
         for index, item in enumerate(node.value):
             _walk(item, _join(path, str(index)), first_line, out, budget)
     elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None (Python) or "" (libyaml)
+        if _NOT_FINITE.fullmatch(node.value):
+            raise YamlError("infinity or not-a-number (.inf, .nan) is not a value isaccheck can use; write a "
+                            "number (or put it in quotes if it is text)", node.start_mark.line + first_line)
         out.plain_scalars[path] = node.value
 
 
@@ -142,6 +145,23 @@ def to_json_compatible(value: Any) -> Any:
     return value
 
 
+_QUOTED = re.compile(r"""\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def _content_free(problem: str | None, context: str | None, tab: bool) -> str:
+    """PyYAML's message without what it quotes from the document (a tag, a character, an anchor).
+
+    The message of a syntax error must never carry document text: it is shown whatever the
+    document's label (an unreadable frontmatter counts as RED), so the writer can still fix it.
+    """
+    text = _QUOTED.sub("", problem or "invalid YAML")
+    if tab:
+        text += "; the line holds a tab: YAML indents with spaces only"
+    if context:
+        text += f" ({_QUOTED.sub('', context)})"
+    return text
+
+
 def load_yaml(text: str, first_line: int = 1) -> YamlData:
     """Parse one YAML document; first_line is the file line of the text's first line."""
     loader = _SafeLoader(text)
@@ -156,14 +176,16 @@ def load_yaml(text: str, first_line: int = 1) -> YamlData:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        if _is_tab(text, exc.problem_mark):
-            raise YamlError(f"YAML syntax error: {_TAB_EN}", line, f"YAML-syntaxfout: {_TAB_NL}") from None
-        raise YamlError(f"YAML syntax error: {problem}{context}", line,
-                        f"YAML-syntaxfout: {dutch_problem(problem, exc.context)}") from None
+        lines = text.splitlines()
+        tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]
+        # Dutch from a fixed table of PyYAML's problems, with what they quote taken out first:
+        # like the English, it never carries document text.
+        problem = _QUOTED.sub("", exc.problem or "invalid YAML")
+        context = _QUOTED.sub("", exc.context) if exc.context else None
+        dutch = f"YAML-syntaxfout: {_TAB_NL}" if tab else f"YAML-syntaxfout: {dutch_problem(problem, context)}"
+        raise YamlError(f"YAML syntax error: {_content_free(exc.problem, exc.context, tab)}", line, dutch) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error: {exc}", None, "YAML-fout: de tekst is geen geldige YAML") from None
+        raise YamlError(f"YAML error ({type(exc).__name__})", None, "YAML-fout: de tekst is geen geldige YAML") from None
     except RecursionError:
         raise YamlError("the YAML is nested too deeply; refused", None, "de YAML is te diep genest; geweigerd") from None
     finally:

@@ -257,4 +257,4 @@ def test_a_tab_in_isaccheck_yaml_of_a_dutch_repository(isac: Path) -> None:
     (isac / "isaccheck.yaml").write_text("templates:\n\t- sjablonen/**\n")
     result = invoke("check", str(isac))
     assert result.exit_code == EXIT_USAGE
-    assert "isaccheck: fout: isaccheck.yaml:2: YAML-syntaxfout: een tab" in result.stderr
+    assert "isaccheck: fout: isaccheck.yaml:2: YAML-syntaxfout: de regel bevat een tab" in result.stderr

@@ -63,7 +63,7 @@ def test_python_tags_never_run_code() -> None:
     ("a: 1\n\tb: 2\n", 2, "een tab: YAML springt alleen met spaties in; vervang de tab door spaties"),
     ("title: Notulen: 12 maart\n", 1, "zet die tekst dan tussen aanhalingstekens"),
     ('a: "open\n', 2, "een aanhalingsteken niet gesloten?"),
-    ("a: [1, 2\n", 2, "een lijst met [ wordt niet goed gesloten met ]"),
+    ("a: [1, 2\n", 2, "een lijst met [ ] of een verzameling met { } wordt niet goed gesloten (in een lijst tussen [ ])"),
     ("a: {b\n", None, "YAML-syntaxfout"),
 ])
 def test_yaml_syntax_errors_in_dutch(text: str, line: int | None, nl: str) -> None:
