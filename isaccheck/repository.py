@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 SIDECAR_SUFFIX = ".meta.yaml"
 DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 DECLARED_TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.MULTILINE)
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# A heading's marker; its text is the rest without closing #s (see _heading: the one pattern
+# r"^(#{1,6})\s+(.*?)\s*#*\s*$" backtracks quadratically on a long line of spaces).
+HEADING_START = re.compile(r"(#{1,6})\s+")
 
 
 class _FrontmatterHandler(YAMLHandler):
@@ -155,6 +157,14 @@ def date_from_name(path: str) -> dt.date | None:
     return None
 
 
+def heading(line: str) -> tuple[int, str] | None:
+    """An ATX heading's depth and text (closing #s and spaces removed), or None; linear in the line."""
+    match = HEADING_START.match(line)
+    if match is None:
+        return None
+    return len(match[1]), line[match.end():].rstrip().rstrip("#").rstrip()
+
+
 def sections_from_body(body: str) -> dict[str, str]:
     """Text under headings that the contract knows as membership-guideline sections."""
     found: dict[str, str] = {}
@@ -167,10 +177,10 @@ def sections_from_body(body: str) -> dict[str, str]:
             found[current] = "\n".join(collected).strip()
 
     for line in body.splitlines():
-        match = HEADING.match(line)
-        if match:
-            depth = len(match[1])
-            key = section_for_heading(match[2])
+        found_heading = heading(line)
+        if found_heading:
+            depth, title = found_heading
+            key = section_for_heading(title)
             if key or current is None or depth <= current_depth:
                 flush()
                 current, current_depth, collected = key, depth, []
@@ -280,7 +290,7 @@ class _Loader:
             body_line = fm.count("\n") + 2
             body = content[1:] if content.startswith("\n") else content
             try:
-                source = load_yaml(fm, first_line=1)
+                source = load_yaml(fm, first_line=1, aliases=False)
             except YamlError as exc:
                 self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line,
                              f"frontmatter: {exc.message}", f"frontmatter: {exc.message}")
@@ -305,7 +315,7 @@ class _Loader:
         if text is None:
             return
         try:
-            source = load_yaml(text)
+            source = load_yaml(text, aliases=False)
         except YamlError as exc:
             self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message)
             return
@@ -332,7 +342,10 @@ class _Loader:
         doc_type = meta.get("type")
         type_line = source.lines.get("type", 1)
         if not isinstance(doc_type, str) or doc_type not in self.known_types:
-            close = difflib.get_close_matches(str(doc_type), sorted(self.known_types), n=1)
+            shown = str(doc_type)
+            # No type name is long: a long value gets no comparison letter by letter and is shortened.
+            close = difflib.get_close_matches(shown, sorted(self.known_types), n=1) if len(shown) <= 64 else []
+            doc_type = shown if len(shown) <= 64 else shown[:60] + "..."
             hint_en = f"; did you mean `{close[0]}`?" if close else f"; known types: {', '.join(sorted(self.known_types))}"
             hint_nl = f"; bedoel je `{close[0]}`?" if close else f"; bekende types: {', '.join(sorted(self.known_types))}"
             self.finding("unknown-type", Severity.ERROR, meta_path, type_line,

@@ -213,6 +213,9 @@ _SUPPORTED_VERSIONS = {"1": "1.0", "1.0": "1.0", "2": "2.0", "2.0": "2.0"}
 _PREFIXED = re.compile(r"TLP(?: ?(?P<sep>[:\-]) ?| )(?P<word>.*)", re.S)
 
 
+_LONGEST_WORD = max(map(len, _WORDS))
+
+
 def _version(tlp_version: object) -> str:
     version = _SUPPORTED_VERSIONS.get(str(tlp_version).strip())
     if version is None:
@@ -228,6 +231,8 @@ def _looks_like_strict(rest: str) -> bool:
     letters = rest.strip(" +-_")
     if not letters:
         return "+" in rest
+    if len(letters) > 14:
+        return False  # a ratio of 0.6 to the 6 letters of STRICT needs at most 14: no difflib on a long word
     return letters == "STRIKT" or difflib.SequenceMatcher(None, letters, "STRICT").ratio() >= 0.6
 
 
@@ -252,6 +257,8 @@ def _diagnose(word: str) -> tuple[Text | None, Label | None]:
                 ),
                 worst,
             )
+    if len(word) > 2 * _LONGEST_WORD:
+        return None, None  # too long for a ratio of 0.75 to any label word: no difflib on it
     close = difflib.get_close_matches(word, list(_WORDS), n=1, cutoff=0.75)
     return None, (_WORDS[close[0]].label if close else None)
 
@@ -400,7 +407,6 @@ _KEY_LINE = re.compile(
     re.I,
 )
 _FENCE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)")
-_INLINE_CODE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)")
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -486,9 +492,40 @@ def _code_mask(lines: Sequence[str]) -> list[bool]:
     return mask
 
 
+_TICK_RUN = re.compile(r"`+")
+
+
 def _blank_inline_code(line: str) -> str:
+    """The line with its inline code spans blanked (CommonMark code spans, within one line).
+
+    A span opens with a run of n backticks and closes at the next run of exactly n; a run with
+    no such partner opens nothing. Matching the regular expression directly searches to the end
+    of the line for every unclosed run (quadratic: one 1 MB line of growing runs took 18 s), so
+    the partner of each run is found from the right in one pass instead.
+    """
+    if "`" not in line:
+        return line
+    runs = [(m.start(), m.end()) for m in _TICK_RUN.finditer(line)]
+    partner: list[int | None] = [None] * len(runs)
+    next_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        partner[index] = next_of_length.get(length)
+        next_of_length[length] = index
     # Blank rather than remove so that columns, and thus "starts/ends with", stay honest.
-    return _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+    pieces: list[str] = []
+    done = 0
+    index = 0
+    while index < len(runs):
+        close = partner[index]
+        if close is None:
+            index += 1
+            continue
+        start, end = runs[index][0], runs[close][1]
+        pieces += [line[done:start], " " * (end - start)]
+        done = end
+        index = close + 1
+    return "".join(pieces) + line[done:]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Safe YAML reading that remembers where every field came from.
 
 Data from a checked repository is untrusted: only the safe loader is used, alias expansion is
-bounded (a "billion laughs" document is refused, not expanded), and dates become ISO strings so
-that JSON Schema can validate them.
+bounded in values and in characters (a "billion laughs" file is refused, not expanded), documents
+may not use aliases at all (``aliases=False``: no document needs them, and one long text repeated
+by aliases would make every later step repeat it), and dates become ISO strings so that JSON
+Schema can validate them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import yaml
 # Nodes visited while walking the document with aliases expanded. Real ISAC documents have a
 # few hundred; the limit only stops documents built to explode.
 MAX_EXPANDED_NODES = 20_000
+# Characters of text that aliases may add beyond the file itself (a long text behind an anchor,
+# repeated by a few thousand aliases, is small on disk and gigabytes in memory).
+MAX_ALIAS_CHARS = 1_000_000
 
 
 class YamlError(Exception):
@@ -36,25 +41,52 @@ def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: list[int]) -> None:
-    budget[0] -= 1
-    if budget[0] < 0:
+class _Budget:
+    """What a walk may still expand: values, characters beyond the file's own, and whether aliases are allowed."""
+
+    def __init__(self, text_chars: int, aliases: bool) -> None:
+        self.nodes = MAX_EXPANDED_NODES
+        self.chars = text_chars + MAX_ALIAS_CHARS
+        self.aliases = aliases
+        self.seen: set[int] = set()
+
+
+def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _Budget, used_at: int) -> None:
+    """used_at: the line of the field (or list) holding this node, which is where an alias is written."""
+    budget.nodes -= 1
+    if budget.nodes < 0:
         raise YamlError(
             "the YAML expands to too many values (aliases nested into each other); refused",
             node.start_mark.line + first_line,
         )
+    if not budget.aliases:
+        # The composer gives an alias the very node of its anchor: a node met twice is an alias.
+        if id(node) in budget.seen:
+            raise YamlError(
+                "YAML aliases (*name) are not allowed in documents; write the value out",
+                used_at,
+            )
+        budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             child = _join(path, key)
-            out.lines.setdefault(child, key_node.start_mark.line + first_line)
-            _walk(value_node, child, first_line, out, budget)
+            key_line = key_node.start_mark.line + first_line
+            out.lines.setdefault(child, key_line)
+            _walk(value_node, child, first_line, out, budget, key_line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, _join(path, str(index)), first_line, out, budget)
-    elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None (Python) or "" (libyaml)
-        out.plain_scalars[path] = node.value
+            _walk(item, _join(path, str(index)), first_line, out, budget, used_at)
+    elif isinstance(node, yaml.ScalarNode):
+        budget.chars -= len(node.value)
+        if budget.chars < 0:
+            raise YamlError(
+                "the YAML expands to too much text (aliases repeating long values); refused",
+                used_at,
+            )
+        if not node.style:  # plain: None (Python) or "" (libyaml)
+            out.plain_scalars[path] = node.value
 
 
 # libyaml's parser when PyYAML has it (about ten times faster); construction stays safe Python.
@@ -87,15 +119,18 @@ def to_json_compatible(value: Any) -> Any:
     return value
 
 
-def load_yaml(text: str, first_line: int = 1) -> YamlData:
-    """Parse one YAML document; first_line is the file line of the text's first line."""
+def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlData:
+    """Parse one YAML document; first_line is the file line of the text's first line.
+
+    aliases=False refuses any alias (documents); otherwise their expansion is bounded.
+    """
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlData(None)
         out = YamlData(None)
-        _walk(node, "", first_line, out, [MAX_EXPANDED_NODES])
+        _walk(node, "", first_line, out, _Budget(len(text), aliases), node.start_mark.line + first_line)
         out.data = to_json_compatible(loader.construct_document(node))
         return out
     except yaml.MarkedYAMLError as exc:
