@@ -20,7 +20,7 @@ from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
 from .errors import ConfigError
 from .gitrepo import GitError
 from .model import LEVELS, Document, Finding, Severity, Text
-from .schemas import document_types, section_for_heading, validator_for
+from .schemas import document_types, schema_errors, section_for_heading
 from .sources import Source, SourceEntry, printable_path, valid_path
 from .validation import schema_findings
 from .yamlutil import YamlData, YamlError, load_yaml
@@ -352,7 +352,7 @@ class _Loader:
                          f"unknown document type `{doc_type}`{hint_en}", f"onbekend documenttype `{doc_type}`{hint_nl}",
                          "type")
             return
-        errors = list(validator_for(doc_type).iter_errors(meta))
+        errors = schema_errors(doc_type, meta)
         problems = schema_findings(errors, source, meta_path, type_line)
         self.findings.extend(problems)
 
@@ -543,7 +543,7 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
     data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
         raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)
-    errors = validator_for("isac").iter_errors(data)
+    errors = schema_errors("isac", data)
     findings = schema_findings(errors, loaded, PROFILE_FILE, 1)
     return Profile(data=data, lines=dict(loaded.lines), participants=_participants(data, loaded.lines)), findings
 
