@@ -14,6 +14,7 @@ always, is shown by its path only; every such item counts as withheld.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import math
 import os
@@ -27,6 +28,7 @@ from markupsafe import Markup
 from . import runner
 from .errors import ConfigError, IsaccheckError
 from .i18n import MARKS, OUTCOME_WORDS, WORDS
+from .loadcache import LoadCache
 from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, QuestionResult, Text
 from .repository import Repository, first_document_year
 from .rulepack import RulePack
@@ -481,7 +483,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
                  as_of: dt.date | None = None, today: dt.date | None = None,
                  check: Callable[..., runner.CheckRun] | None = None) -> Report:
     """Evaluate the year (and earlier year ends) and build the report model."""
-    check = check or runner.check
+    # One cache for the year and the trend's year ends: each blob is loaded once.
+    check = check or functools.partial(runner.check, cache=LoadCache())
     as_of = as_of or evaluation_date(year, today)
     if as_of.year != year:
         raise ConfigError(f"--as-of {as_of.isoformat()} is not in --year {year}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -19,6 +20,7 @@ from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
 from .errors import ConfigError
 from .gitrepo import GitError
+from .loadcache import LoadCache, Loaded
 from .model import LEVELS, Document, Finding, Severity, Text
 from .schemas import document_types, schema_errors, section_for_heading
 from .sources import Source, SourceEntry, printable_path, valid_path
@@ -218,7 +220,7 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
 
 class _Loader:
     def __init__(self, source: Source, config: Config, profile: Profile,
-                 tlp_required: frozenset[str] | None = None) -> None:
+                 tlp_required: frozenset[str] | None = None, cache: LoadCache | None = None) -> None:
         self.source = source
         self.config = config
         self.profile = profile
@@ -232,6 +234,11 @@ class _Loader:
         self.tlp_required: set[str] = set(
             required if required is not None else (tlp_required or DEFAULT_TLP_REQUIRED)
         )
+        self.cache = cache
+        # Everything besides the file itself that loading a file reads (see loadcache.py).
+        community = profile.isac.get("community")
+        self.fingerprint = repr((config, profile.tlp_version, sorted(p.organisation for p in profile.participants),
+                                 community, sorted(self.tlp_required)))
 
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
                 field_: str | None = None) -> None:
@@ -451,6 +458,54 @@ class _Loader:
                 f"gepubliceerd pad, maar gelabeld {label.canonical}: alleen TLP:CLEAR mag worden gepubliceerd"), field="tlp"))
         return findings
 
+    # -- the run cache -----------------------------------------------------------------------
+    def content_id(self, entry: SourceEntry) -> tuple[str, str] | None:
+        """The file's content identity for the cache: its git blob id.
+
+        From a commit, git names it; from a folder, it is computed the way git does, so the working
+        tree's unchanged files share the entries of the year ends' blobs.
+        """
+        blob_id = getattr(self.source, "blob_id", None)
+        if blob_id is not None:
+            oid = blob_id(entry.path)
+            if oid is not None:
+                return ("blob", oid)
+        if entry.size > self.limit:
+            return None  # not read at all: nothing worth keeping
+        raw = self.prefetched.get(entry.path)
+        if raw is None:
+            try:
+                raw = self.prefetched[entry.path] = self.source.read(entry.path)
+            except (OSError, GitError):
+                return None  # read_text reports it
+        return ("blob", hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest())
+
+    def cached_key(self, entry: SourceEntry, how: str) -> tuple[str, ...] | None:
+        if self.cache is None:
+            return None
+        content = self.content_id(entry)
+        return None if content is None else (entry.path, how, *content, self.fingerprint)
+
+    def load_once(self, key: tuple[str, ...] | None, path: str, load: Callable[[], None]) -> None:
+        """Run `load` for one file, or add what it added before for the same key."""
+        if self.cache is None or key is None:
+            load()
+            return
+        hit = self.cache.files.get(key)
+        if hit is not None:
+            self.cache.hits += 1
+            self.prefetched.pop(path, None)
+            self.documents.extend(hit.documents)
+            self.findings.extend(hit.findings)
+            if hit.unreadable_type is not None:
+                self.unreadable_types[path] = hit.unreadable_type
+            return
+        self.cache.misses += 1
+        documents, findings = len(self.documents), len(self.findings)
+        load()
+        self.cache.files[key] = Loaded(tuple(self.documents[documents:]), tuple(self.findings[findings:]),
+                                       self.unreadable_types.get(path))
+
     # -- the walk ----------------------------------------------------------------------------
     def prefetch(self, entries: list[SourceEntry]) -> None:
         """Read every file the walk will read in one go, when the source can (a git commit).
@@ -465,10 +520,22 @@ class _Loader:
         wanted = [e.path for e in entries if e.kind == "file" and e.size <= self.limit
                   and (e.path.endswith(SIDECAR_SUFFIX)
                        or (e.path.lower().endswith(".md") and e.path + SIDECAR_SUFFIX not in paths))]
+        blob_id = getattr(self.source, "blob_id", None)
+        if self.cache is not None and blob_id is not None:
+            # A blob loaded earlier in this run is not read again.
+            files = self.cache.files
+            wanted = [p for p in wanted if (p, self.ways(p, paths)[0], "blob", blob_id(p), self.fingerprint) not in files]
         try:
             self.prefetched = dict(read_many(wanted))
         except (OSError, GitError):
             self.prefetched = {}
+
+    @staticmethod
+    def ways(path: str, paths: set[str]) -> tuple[str, ...]:
+        """How a file is loaded, as part of its cache key (a sidecar depends on its file's existence)."""
+        if path.endswith(SIDECAR_SUFFIX):
+            return ("sidecar" if path[: -len(SIDECAR_SUFFIX)] in paths else "orphan-sidecar",)
+        return ("markdown",)
 
     def run(self, entries: list[SourceEntry], only: frozenset[str] | None = None) -> None:
         paths = {e.path for e in entries}
@@ -503,11 +570,13 @@ class _Loader:
                 continue
             if path.endswith(SIDECAR_SUFFIX):
                 described = path[: -len(SIDECAR_SUFFIX)]
-                self.load_sidecar(entry, described, described in paths)
+                exists = described in paths
+                self.load_once(self.cached_key(entry, self.ways(path, paths)[0]), path,
+                               lambda: self.load_sidecar(entry, described, exists))
             elif path.lower().endswith(".md"):
                 if path + SIDECAR_SUFFIX in paths:
                     continue
-                self.load_markdown(entry)
+                self.load_once(self.cached_key(entry, "markdown"), path, lambda: self.load_markdown(entry))
             elif path + SIDECAR_SUFFIX not in paths:
                 mapped = self.mapped_type(path)
                 if mapped is not None:
@@ -558,12 +627,13 @@ def selection(paths: Iterable[str]) -> frozenset[str]:
 
 def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
                     config: Config | None = None, only: frozenset[str] | None = None,
-                    entries: list[SourceEntry] | None = None) -> Repository:
+                    entries: list[SourceEntry] | None = None, cache: LoadCache | None = None) -> Repository:
     """Read everything; tlp_required is the rule pack's list of types that must carry a label.
 
     With `only` (see selection()), only those files are read as documents, and the profile's own
     findings are kept only when isac.yaml is among them: the fast path of `isaccheck validate`.
     `entries`: the source's listing when the caller already has it (listing a tree is not free).
+    `cache`: files loaded earlier in this run (history, the report's trend) are not loaded again.
     """
     if entries is None:
         entries = list(source.entries())
@@ -577,7 +647,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
             f"(run `isaccheck init` to start one, or point isaccheck at the right folder)",
         )
     profile, profile_findings = load_profile(profile_text)
-    loader = _Loader(source, config, profile, tlp_required)
+    loader = _Loader(source, config, profile, tlp_required, cache)
     if only is None or PROFILE_FILE in only:
         loader.findings.extend(profile_findings)
     loader.run(entries, only)

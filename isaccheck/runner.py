@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from . import gitevidence, tlpout
 from .engine import evaluate
 from .errors import ConfigError
 from .gitrepo import GitError
+from .loadcache import LoadCache
 from .model import Evaluation, Text
 from .repository import Repository, load_repository, read_settings_file, settings_text
 from .rulepack import RulePack, import_python_checks, load_packs
@@ -65,13 +67,14 @@ def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str,
 def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
           source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None,
           committed_only: bool = False, git: gitevidence.GitMode = "auto", history: bool = True,
-          today: dt.date | None = None) -> CheckRun:
+          today: dt.date | None = None, cache: LoadCache | None = None) -> CheckRun:
     """Evaluate the repository at path as of a date.
 
     Without a given source, git decides what is read (gitevidence.py): an as-of date before
     today evaluates the tree of the last commit on or before it; otherwise the working tree
     (uncommitted documents named in a warning), or HEAD's tree with committed_only. `history`
     adds the facts of one `git log` pass (first commit per document, back-fill findings).
+    `cache`: one LoadCache for the runs of one command (history, the report's trend).
     """
     plan: gitevidence.GitPlan | None = None
     if source is None:
@@ -80,7 +83,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
                                        committed_only=committed_only)
         source, commit = plan.source, plan.commit
     try:
-        repo, pack, warnings = _load(source, allow_code)
+        repo, pack, warnings = _load(source, allow_code, cache=cache)
     except GitError as exc:
         raise ConfigError(f"git: {exc}") from None
     finally:
@@ -103,15 +106,23 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     return CheckRun(evaluation, pack, repo)
 
 
-def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None
+def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None, cache: LoadCache | None = None
           ) -> tuple[Repository, RulePack, list[Text]]:
     """Settings, rule packs and documents, from one listing of the source."""
     listing = list(source.entries())
     config = parse_config(settings_text(source, {e.path: e for e in listing}, CONFIG_FILE))
     # The extra packs may register primitives (only with allow_code), so they load first.
     extra, warnings = _extra_packs(source, listing, config.rule_packs, allow_code)
-    pack = load_packs(extra)
-    repo = load_repository(source, pack.tlp_required_types or None, config=config, only=only, entries=listing)
+    if cache is None:
+        pack = load_packs(extra)
+    else:
+        # Rule files are plain text: the same texts give the same pack.
+        key = json.dumps(extra, sort_keys=True)
+        if key not in cache.packs:
+            cache.packs[key] = load_packs(extra)
+        pack = cache.packs[key]
+    repo = load_repository(source, pack.tlp_required_types or None, config=config, only=only, entries=listing,
+                           cache=cache)
     return repo, pack, warnings
 
 
