@@ -19,7 +19,7 @@ import jsonschema
 from .errors import ConfigError, RulePackError
 from .model import CAPABILITIES, Text
 from .primitives import PRIMITIVES
-from .schemas import validator_for
+from .schemas import schema_errors
 from .yamlutil import YamlError, load_yaml
 
 COMBINATORS = ("all", "any", "not")
@@ -189,7 +189,7 @@ def parse_rule(text: str, path: str) -> Rule:
     data = loaded.data
     if not isinstance(data, dict):
         raise RulePackError("a rule file must be a mapping", path, 1)
-    error = jsonschema.exceptions.best_match(validator_for("rule").iter_errors(data))
+    error = jsonschema.exceptions.best_match(schema_errors("rule", data))
     if error is not None:
         at = ".".join(str(p) for p in error.absolute_path)
         raise RulePackError(f"{at + ': ' if at else ''}{error.message}", path, loaded.lines.get(at, 1))
