@@ -647,6 +647,11 @@ def _label_or_none(raw: str, tlp_version: str) -> Label | None:
         return None
 
 
+# Every marking needs one of these words (a TLP token, or the key of a classification line:
+# see _TOKEN and _KEY_LINE, same flags): a line without any is skipped unread.
+_MARKING_WORD = re.compile(r"tlp|classifi|rubricering", re.I)
+
+
 def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -> list[Marking]:
     """TLP markings in a Markdown body, in line order (see the module docstring for what counts).
 
@@ -654,6 +659,8 @@ def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -
     an editor shows; ``first_line`` is the file line of the body's first line.
     """
     _version(tlp_version)
+    if not _MARKING_WORD.search(body):
+        return []  # most bodies: nothing to look at line by line
     lines = [line.removesuffix("\r") for line in body.split("\n")]
     in_code = _code_mask(lines)
     non_empty = [i for i, line in enumerate(lines) if line.strip()]
@@ -669,6 +676,8 @@ def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -
         text = _blank_inline_code(line)
         if not _is_item_line(text):
             block += 1
+        if not _MARKING_WORD.search(text):
+            continue
         region = "top" if index in top else "bottom" if index in bottom else None
         found.extend((index, f) for f in _line_markings(text, region, block))
     found = _drop_legends(found, tlp_version)

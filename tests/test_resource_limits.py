@@ -156,3 +156,26 @@ def test_a_megabyte_type_name_is_shortened_and_not_compared(make_repo) -> None:
     (finding,) = repo.findings
     assert finding.code == "unknown-type" and finding.line == 2 and seconds < 2
     assert "`minutesxxx" in finding.message.en and len(finding.message.en) < 500
+
+
+# --------------------------------------------------------------------------- find_markings' word filter
+
+FRAGMENTS = ["TLP:RED", "tlp:amber", "TLP-GROEN", "TLP: AMBER+STRICT", "Classificatie: rood", "Rubricering:",
+             "classification: GREEN", "RED", "- ", "1. ", "# ", "| ", " |", "> ", "`", "```", "**", "text", " ", "\n",
+             "    ", "means"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_skipping_lines_without_a_marking_word_changes_nothing(pieces: list[str]) -> None:
+    def seen(body: str) -> list[tuple[object, ...]]:  # errors are exceptions: compared by their text
+        return [(m.label, m.raw, m.line, m.position, m.warnings, str(m.error)) for m in tlp.find_markings(body, 3)]
+
+    body = "".join(pieces)
+    fast = seen(body)
+    original = tlp._MARKING_WORD
+    try:
+        tlp._MARKING_WORD = re.compile("")  # matches every line: the unfiltered scan
+        assert seen(body) == fast
+    finally:
+        tlp._MARKING_WORD = original
