@@ -92,13 +92,13 @@ def main() -> int:
                 generate(repo, size)
             if args.git and not args.repo:
                 make_git(repo, args.git)
+            git = "git" if args.git or (repo / ".git").exists() else "-"
             tail = {"check": ["check", str(repo), "--as-of", "2026-11-28", "--format", "json"],
                     "history": ["history", str(repo), "--format", "json"],
                     "report": ["report", str(repo), "--year", "2026", "--as-of", "2026-11-28", "--format", "md"]
                     }[args.command]
             if git == "-" and args.command == "check":
                 tail.append("--no-git")
-            git = "git" if args.git or (repo / ".git").exists() else "-"
             runs: dict[str, list[str]] = {"floor": [sys.executable, "-c", FLOOR, str(repo), git]}
             trees = {"isaccheck": ROOT, **({"base": args.base} if args.base else {})}
             for name, tree in trees.items():

@@ -119,6 +119,78 @@ def to_json_compatible(value: Any) -> Any:
     return value
 
 
+class _Fallback(Exception):
+    """Something _build leaves to PyYAML's own constructor (merge keys, !!set, a list as a key...)."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_BUILDERS = {  # tag -> the SafeConstructor method that makes the value
+    _TAG + "null": "construct_yaml_null", _TAG + "bool": "construct_yaml_bool", _TAG + "int": "construct_yaml_int",
+    _TAG + "float": "construct_yaml_float", _TAG + "timestamp": "construct_yaml_timestamp",
+}
+
+
+def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    if node.tag == _TAG + "str":
+        return node.value
+    method = _SCALAR_BUILDERS.get(node.tag)
+    if method is None:
+        raise _Fallback
+    try:
+        return getattr(loader, method)(node)
+    except Exception:
+        raise _Fallback from None
+
+
+def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _Budget,
+           used_at: int) -> Any:
+    """_walk and construct_document and to_json_compatible in one pass, for the common tags.
+
+    Visits the nodes in _walk's order with the same budget, so it refuses exactly what _walk
+    refuses; values are made by the loader's own methods, so they are exactly PyYAML's. Anything
+    else raises _Fallback and load_yaml takes the three-pass way.
+    """
+    budget.nodes -= 1
+    if budget.nodes < 0:
+        raise YamlError(
+            "the YAML expands to too many values (aliases nested into each other); refused",
+            node.start_mark.line + first_line,
+        )
+    if not budget.aliases:
+        if id(node) in budget.seen:
+            raise YamlError("YAML aliases (*name) are not allowed in documents; write the value out", used_at)
+        budget.seen.add(id(node))
+    out.lines.setdefault(path, node.start_mark.line + first_line)
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != _TAG + "map":
+            raise _Fallback
+        raw: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Fallback
+            child = _join(path, str(key_node.value))
+            key_line = key_node.start_mark.line + first_line
+            out.lines.setdefault(child, key_line)
+            value = _build(loader, value_node, child, first_line, out, budget, key_line)
+            raw[_scalar(loader, key_node)] = value
+        if all(isinstance(k, str) for k in raw):
+            return raw
+        return {str(k) if not isinstance(k, str) else k: v for k, v in raw.items()}
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _TAG + "seq":
+            raise _Fallback
+        return [_build(loader, item, _join(path, str(index)), first_line, out, budget, used_at)
+                for index, item in enumerate(node.value)]
+    if not isinstance(node, yaml.ScalarNode):
+        raise _Fallback
+    budget.chars -= len(node.value)
+    if budget.chars < 0:
+        raise YamlError("the YAML expands to too much text (aliases repeating long values); refused", used_at)
+    if not node.style:
+        out.plain_scalars[path] = node.value
+    return to_json_compatible(_scalar(loader, node))
+
+
 def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlData:
     """Parse one YAML document; first_line is the file line of the text's first line.
 
@@ -129,8 +201,14 @@ def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlDa
         node = loader.get_single_node()
         if node is None:
             return YamlData(None)
+        top = node.start_mark.line + first_line
         out = YamlData(None)
-        _walk(node, "", first_line, out, _Budget(len(text), aliases), node.start_mark.line + first_line)
+        try:
+            out.data = _build(loader, node, "", first_line, out, _Budget(len(text), aliases), top)
+            return out
+        except _Fallback:
+            out = YamlData(None)
+        _walk(node, "", first_line, out, _Budget(len(text), aliases), top)
         out.data = to_json_compatible(loader.construct_document(node))
         return out
     except yaml.MarkedYAMLError as exc:
