@@ -276,7 +276,9 @@ def _evaluate_questions(repo: Repository, pack: RulePack, as_of: dt.date, no_wai
 
 
 def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bool = False,
-             commit: str | None = None) -> Evaluation:
+             commit: str | None = None, forecast: bool = True) -> Evaluation:
+    """The evaluation as of a date; forecast=False leaves out `coming_due` (a past year end of the
+    trend shows levels only, and the forecast re-evaluates the rules several times)."""
     for rule_id in repo.config.rule_overrides:
         if pack.rule(rule_id) is None:
             raise ConfigError(f"rules: {rule_id} is not a rule of the pack", "isaccheck.yaml",
@@ -301,5 +303,5 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
         disagreements=disagreements(questions, sa.answers if sa else {}, ev.participant_names),
         participants=tuple(p.organisation for p in ev.participants),
         document_count=len(repo.documents),
-        coming_due=coming_due(ev, questions, waivers, results_at),
+        coming_due=coming_due(ev, questions, waivers, results_at) if forecast else (),
     )

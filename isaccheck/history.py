@@ -84,7 +84,7 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
         if progress is not None:
             progress(f"history: evaluating {end} ({index}/{len(years) + 1})")
         try:
-            run = check(path, end, history=False, today=today, cache=cache)
+            run = check(path, end, history=False, today=today, cache=cache, forecast=False)
         except ConfigError as exc:
             # The repository did not exist yet, or its files could not be used then.
             points.append(ProfilePoint(str(year), end, None, None, {}, Text(str(exc), str(exc))))
@@ -92,7 +92,8 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
         points.append(_point(str(year), end, run.evaluation))
     if progress is not None:
         progress(f"history: evaluating now ({len(years) + 1}/{len(years) + 1})")
-    now = check(path, today, history=False, today=today, committed_only=committed_only, cache=cache)
+    now = check(path, today, history=False, today=today, committed_only=committed_only, cache=cache,
+                forecast=False)  # history shows levels and warnings, never the forecast
     points.append(_point("now", today, now.evaluation))
     return points
 

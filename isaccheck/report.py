@@ -509,7 +509,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     for past in range(first_year(repo, as_of), year):
         end = dt.date(past, 12, 31)
         try:
-            past_eval: Evaluation | None = check(path, end, tlp_ceiling=ceiling, history=False).evaluation
+            past_eval: Evaluation | None = check(path, end, tlp_ceiling=ceiling, history=False,
+                                                   forecast=False).evaluation
         except IsaccheckError:
             past_eval = None
         trend.append(TrendRow(past, end.isoformat(), _levels_of(past_eval, codes) if past_eval else (None,) * len(codes),

@@ -67,7 +67,7 @@ def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str,
 def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
           source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None,
           committed_only: bool = False, git: gitevidence.GitMode = "auto", history: bool = True,
-          today: dt.date | None = None, cache: LoadCache | None = None) -> CheckRun:
+          today: dt.date | None = None, cache: LoadCache | None = None, forecast: bool = True) -> CheckRun:
     """Evaluate the repository at path as of a date.
 
     Without a given source, git decides what is read (gitevidence.py): an as-of date before
@@ -75,6 +75,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     (uncommitted documents named in a warning), or HEAD's tree with committed_only. `history`
     adds the facts of one `git log` pass (first commit per document, back-fill findings).
     `cache`: one LoadCache for the runs of one command (history, the report's trend).
+    `forecast=False`: no coming-due forecast (for evaluations of which only levels are shown).
     """
     plan: gitevidence.GitPlan | None = None
     if source is None:
@@ -99,7 +100,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
             warnings += more
         repo, more = gitevidence.check_signatures(plan, repo)
         warnings += more
-    evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit)
+    evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit, forecast=forecast)
     if warnings:
         evaluation = replace(evaluation, warnings=evaluation.warnings + tuple(warnings))
     evaluation = tlpout.apply(evaluation, repo, tlp_ceiling)

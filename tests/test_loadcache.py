@@ -82,3 +82,16 @@ def test_changed_content_is_loaded_again(make_repo: Any) -> None:
     (root / "m.md").write_text(minutes.replace("AMBER", "RED"), encoding="utf-8")
     (doc,) = load_repository(WorkingTreeSource(root), cache=cache).documents
     assert doc.tlp == "RED" and cache.misses == 2
+
+
+def test_history_and_the_trend_skip_the_coming_due_forecast(haven: dict[str, Any],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from isaccheck import engine
+
+    calls: list[object] = []
+    original = engine.coming_due
+    monkeypatch.setattr(engine, "coming_due", lambda *args: calls.append(args) or original(*args))
+    profile_history(haven["repo"], 2024, today=TODAY)
+    assert calls == []
+    report = build_report(haven["repo"], 2026, as_of=TODAY, today=TODAY)
+    assert len(report.trend) >= 3 and len(calls) == 1  # the report's own year only
