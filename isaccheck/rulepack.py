@@ -292,6 +292,12 @@ def _plain_yaml(text: str, path: str) -> Any:
         raise RulePackError(exc.message, path, exc.line) from None
 
 
+def builtin_tlp_required_types() -> frozenset[str]:
+    """The built-in pack's types that must carry a label, from its pack.yaml alone (no rule parsed)."""
+    meta = _plain_yaml((builtin_folder() / "pack.yaml").read_text("utf-8"), "rules/pack.yaml") or {}
+    return frozenset(meta.get("tlp_required_types") or ())
+
+
 def load_builtin() -> RulePack:
     return build_pack([("rules", _read_folder(builtin_folder()))])
 

@@ -8,7 +8,7 @@ import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import CONFIG_FILE, glob_match, parse_config
+from .config import CONFIG_FILE, Config, glob_match, parse_config
 from . import gitevidence, tlpout
 from .engine import evaluate
 from .errors import ConfigError
@@ -16,7 +16,7 @@ from .gitrepo import GitError
 from .loadcache import LoadCache
 from .model import Evaluation, Text
 from .repository import Repository, load_repository, read_settings_file, settings_text
-from .rulepack import RulePack, import_python_checks, load_packs
+from .rulepack import RulePack, builtin_tlp_required_types, import_python_checks, load_packs
 from .sources import Source, SourceEntry, WorkingTreeSource
 from .tlp import Label
 
@@ -110,10 +110,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
 def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None, cache: LoadCache | None = None
           ) -> tuple[Repository, RulePack, list[Text]]:
     """Settings, rule packs and documents, from one listing of the source."""
-    listing = list(source.entries())
-    config = parse_config(settings_text(source, {e.path: e for e in listing}, CONFIG_FILE))
-    # The extra packs may register primitives (only with allow_code), so they load first.
-    extra, warnings = _extra_packs(source, listing, config.rule_packs, allow_code)
+    listing, config, extra, warnings = _settings(source, allow_code)
     if cache is None:
         pack = load_packs(extra)
     else:
@@ -127,9 +124,24 @@ def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None, 
     return repo, pack, warnings
 
 
+def _settings(source: Source, allow_code: bool
+              ) -> tuple[list[SourceEntry], Config, list[tuple[str, dict[str, str]]], list[Text]]:
+    """The listing, isaccheck.yaml and the texts of the extra rule packs."""
+    listing = list(source.entries())
+    config = parse_config(settings_text(source, {e.path: e for e in listing}, CONFIG_FILE))
+    # The extra packs may register primitives (only with allow_code), so they load first.
+    extra, warnings = _extra_packs(source, listing, config.rule_packs, allow_code)
+    return listing, config, extra, warnings
+
+
 def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Repository:
     """The repository as loaded for a check, without evaluating it (for `isaccheck tlp`).
 
     With `only` (repository.selection()), just those documents: `isaccheck validate`.
+    Only the pack's list of types that need a label is used: without extra packs it comes from
+    the built-in pack.yaml, and the 56 rule files are not parsed (start-up of the pre-commit hook).
     """
-    return _load(open_source(path), allow_code=False, only=only)[0]
+    source = open_source(path)
+    listing, config, extra, _ = _settings(source, allow_code=False)
+    tlp_required = load_packs(extra).tlp_required_types if extra else builtin_tlp_required_types()
+    return load_repository(source, tlp_required or None, config=config, only=only, entries=listing)

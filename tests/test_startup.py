@@ -38,3 +38,17 @@ def test_the_format_choices_are_the_reporters() -> None:
     assert list(CHECK_FORMATS) == sorted(REPORTERS)
     for name in CHECK_FORMATS:
         assert get_reporter(name).name == name
+
+
+def test_validate_reads_the_label_types_from_pack_yaml_without_parsing_rules(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from isaccheck import rulepack
+    from isaccheck.validatefiles import validate_files
+
+    assert rulepack.builtin_tlp_required_types() == rulepack.load_builtin().tlp_required_types != frozenset()
+    expected = validate_files([HAVEN / "isac.yaml"]).findings
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a rule file was parsed")
+
+    monkeypatch.setattr(rulepack, "parse_rule", refuse)
+    assert validate_files([HAVEN / "isac.yaml"]).findings == expected
