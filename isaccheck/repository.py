@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 SIDECAR_SUFFIX = ".meta.yaml"
 DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 DECLARED_TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.MULTILINE)
-# A heading's marker; its text is the rest without closing #s (see _heading: the one pattern
+# A heading's marker; its text is the rest without closing #s (see heading(): the one pattern
 # r"^(#{1,6})\s+(.*?)\s*#*\s*$" backtracks quadratically on a long line of spaces).
 HEADING_START = re.compile(r"(#{1,6})\s+")
 
