@@ -647,6 +647,17 @@ def _label_or_none(raw: str, tlp_version: str) -> Label | None:
         return None
 
 
+def names_several_labels(text: str, *, tlp_version: str = "2.0") -> bool:
+    """Whether one line names two or more different labels: prose about TLP, not a marking.
+
+    "Requirement 5: TLP:AMBER and TLP:RED", a placeholder "[TLP:CLEAR / TLP:AMBER / TLP:RED]"
+    or a feed list on one line talk about labels; a marking labels with one. Used for text read
+    from Word, PDF and HTML (isaccheck.infer), where a header line may hold a whole legend.
+    """
+    labels = {_label_or_none(t.raw, tlp_version) for t in _tokens(text)}
+    return len(labels - {None}) >= 2
+
+
 # Every marking needs one of these words (a TLP token, or the key of a classification line:
 # see _TOKEN and _KEY_LINE, same flags): a line without any is skipped unread.
 _MARKING_WORD = re.compile(r"tlp|classifi|rubricering", re.I)
