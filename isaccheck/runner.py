@@ -116,13 +116,15 @@ def _settings_from_today(plan: gitevidence.GitPlan, path: Path) -> Text | None:
 def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
           source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None,
           committed_only: bool = False, git: gitevidence.GitMode = "auto", history: bool = True,
-          today: dt.date | None = None, cache: LoadCache | None = None, forecast: bool = True) -> CheckRun:
+          today: dt.date | None = None, signers_from: str | None = None, cache: LoadCache | None = None,
+          forecast: bool = True) -> CheckRun:
     """Evaluate the repository at path as of a date.
 
     Without a given source, git decides what is read (gitevidence.py): an as-of date before
     today evaluates the tree of the last commit on or before it; otherwise the working tree
     (uncommitted documents named in a warning), or HEAD's tree with committed_only. `history`
     adds the facts of one `git log` pass (first commit per document, back-fill findings).
+    `signers_from` (a git ref) verifies signatures with the allowed signers of that ref.
     `cache`: one LoadCache for the runs of one command (history, the report's trend).
     `forecast=False`: no coming-due forecast (for evaluations of which only levels are shown).
     """
@@ -149,7 +151,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
         if history:
             repo, more = gitevidence.apply_history(plan, repo)
             warnings += more
-        repo, more = gitevidence.check_signatures(plan, repo)
+        repo, more = gitevidence.check_signatures(plan, repo, signers_from)
         warnings += more
     evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit, forecast=forecast)
     if warnings:

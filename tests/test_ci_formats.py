@@ -207,7 +207,8 @@ def test_escaping_follows_the_toolkit() -> None:
 
 def test_annotations_most_important_first(broken_run) -> None:
     out = render(broken_run, "github", GatePolicy(ambition=True)).splitlines()
-    commands = [line for line in out if line.startswith("::")]
+    assert out[0].startswith("::notice file=isac.yaml,line=1,title=TLP")  # the output's label comes first
+    commands = [line for line in out[1:] if line.startswith("::")]
     kinds = [line.split(" ", 1)[0] for line in commands]
     # gate levels, then failing findings (errors), then warnings, then notices; plain lines after.
     assert kinds == sorted(kinds, key=["::error", "::warning", "::notice"].index)

@@ -80,6 +80,10 @@ FINDING_RULES: dict[str, tuple[Text, Text]] = {
     "waiver-source": (Text("A not-applicable decision points at a missing document", "Een niet-van-toepassing-besluit verwijst naar een ontbrekend document"),
                       Text("Point decided_in at the minutes that record the decision.",
                            "Laat decided_in verwijzen naar de notulen met het besluit.")),
+    "waiver-unrecorded": (Text("A not-applicable decision is not recorded where it says",
+                               "Een niet-van-toepassing-besluit staat niet waar het zegt"),
+                          Text("Point decided_in at the minutes that name the question id, or record the decision there.",
+                               "Laat decided_in verwijzen naar de notulen die het vraagnummer noemen, of leg het besluit daar vast.")),
 }
 
 GENERIC_FINDING = (Text("A document check failed", "Een documentcontrole faalde"),
@@ -152,3 +156,10 @@ def question_message(q: QuestionResult, pack: RulePack, lang: str) -> str:
     rule = pack.rule(q.id)
     question = rule.question(lang) if rule else q.id
     return f"{q.id}: {question} {q.reason(lang)}"
+
+
+def policy_dicts(options: RenderOptions) -> list[dict[str, object]]:
+    """The policy in force (policy.py), as data for the machine formats."""
+    items = options.gate.policy_items if options.gate else ()
+    return [{"kind": i.kind, "subject": i.subject, "value": i.value, "path": i.path, "line": i.line,
+             **({"change": i.change} if i.change else {})} for i in items]
