@@ -10,6 +10,7 @@ Schema can validate them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ MAX_EXPANDED_NODES = 20_000
 # Characters of text that aliases may add beyond the file itself (a long text behind an anchor,
 # repeated by a few thousand aliases, is small on disk and gigabytes in memory).
 MAX_ALIAS_CHARS = 1_000_000
+# YAML 1.1's infinity and not-a-number: no field of the contract can use them (a meeting every
+# .inf months), and they compare strangely everywhere after loading.
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
 class YamlError(Exception):
@@ -39,6 +43,12 @@ class YamlData:
 
 def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
+
+
+def _check_finite(node: yaml.ScalarNode, first_line: int) -> None:
+    if _NOT_FINITE.fullmatch(node.value):
+        raise YamlError("infinity or not-a-number (.inf, .nan) is not a value isaccheck can use; write a "
+                        "number (or put it in quotes if it is text)", node.start_mark.line + first_line)
 
 
 class _Budget:
@@ -69,8 +79,14 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _B
         budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            line = key_node.start_mark.line + first_line
+            if key in seen and key != "<<":
+                # YAML keeps the last one silently; which one the writer meant is unknown, so refuse.
+                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", line)
+            seen.setdefault(key, line)
             child = _join(path, key)
             key_line = key_node.start_mark.line + first_line
             out.lines.setdefault(child, key_line)
@@ -86,6 +102,7 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _B
                 used_at,
             )
         if not node.style:  # plain: None (Python) or "" (libyaml)
+            _check_finite(node, first_line)
             out.plain_scalars[path] = node.value
 
 
@@ -117,6 +134,23 @@ def to_json_compatible(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+_QUOTED = re.compile(r"""\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def _content_free(problem: str | None, context: str | None, tab: bool) -> str:
+    """PyYAML's message without what it quotes from the document (a tag, a character, an anchor).
+
+    The message of a syntax error must never carry document text: it is shown whatever the
+    document's label (an unreadable frontmatter counts as RED), so the writer can still fix it.
+    """
+    text = _QUOTED.sub("", problem or "invalid YAML")
+    if tab:
+        text += "; the line holds a tab: YAML indents with spaces only"
+    if context:
+        text += f" ({_QUOTED.sub('', context)})"
+    return text
 
 
 class _Fallback(Exception):
@@ -165,11 +199,16 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
         if node.tag != _TAG + "map":
             raise _Fallback
         raw: dict[Any, Any] = {}
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Fallback
-            child = _join(path, str(key_node.value))
+            key = str(key_node.value)
             key_line = key_node.start_mark.line + first_line
+            if key in seen and key != "<<":  # as _walk: a key twice is refused
+                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", key_line)
+            seen.setdefault(key, key_line)
+            child = _join(path, key)
             out.lines.setdefault(child, key_line)
             value = _build(loader, value_node, child, first_line, out, budget, key_line)
             raw[_scalar(loader, key_node)] = value
@@ -187,6 +226,7 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
     if budget.chars < 0:
         raise YamlError("the YAML expands to too much text (aliases repeating long values); refused", used_at)
     if not node.style:
+        _check_finite(node, first_line)
         out.plain_scalars[path] = node.value
     return to_json_compatible(_scalar(loader, node))
 
@@ -214,11 +254,11 @@ def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlDa
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise YamlError(f"YAML syntax error: {problem}{context}", line) from None
+        lines = text.splitlines()
+        tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]
+        raise YamlError(f"YAML syntax error: {_content_free(exc.problem, exc.context, tab)}", line) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error: {exc}", None) from None
+        raise YamlError(f"YAML error ({type(exc).__name__})", None) from None
     except RecursionError:
         raise YamlError("the YAML is nested too deeply; refused", None) from None
     finally:

@@ -22,7 +22,7 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 INFORMATION_URI = "https://pypi.org/project/isaccheck/"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _WARNING_CODES = frozenset({"tlp-deprecated", "waiver-expired", "waiver-source", "sidecar-orphan",
-                            "symlink-broken", "too-large", "binary"})
+                            "symlink-broken", "too-large", "binary", "not-a-file"})
 
 
 def _location(path: str, line: int, options: RenderOptions) -> dict[str, Any]:
