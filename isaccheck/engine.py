@@ -8,7 +8,7 @@ could not be read; or the rule itself failed (error). Unknown and error never co
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from . import __version__
@@ -49,40 +49,49 @@ class _Evaluator:
         self.broken = broken  # document type -> findings of documents of that type that could not be read
 
     def run(self, node: Mapping[str, Any]) -> CheckResult:
-        if "all" in node:
-            results = [self.run(child) for child in node["all"]]
-            evidence = tuple(e for r in results for e in r.evidence)
-            missing = tuple(m for r in results if r.value is not True for m in r.missing)
-            location = next((r.location for r in results if r.value is not True and r.location), None)
-            if all(r.value is True for r in results):
-                return CheckResult(True, evidence)
-            if any(r.value is False for r in results):
-                return CheckResult(False, evidence, missing, location=location)
-            reason = next(r.unknown_reason for r in results if r.value is None)
-            return CheckResult(None, evidence, missing, reason, location)
-        if "any" in node:
-            results = [self.run(child) for child in node["any"]]
-            winners = [r for r in results if r.value is True]
-            if winners:
-                return CheckResult(True, tuple(e for r in winners for e in r.evidence))
-            evidence = tuple(e for r in results for e in r.evidence)
-            location = next((r.location for r in results if r.location), None)
-            missing = tuple(m for r in results for m in r.missing[:2])
-            unknown = [r for r in results if r.value is None]
-            if unknown:
-                return CheckResult(None, evidence, missing, unknown[0].unknown_reason, location)
-            firsts = [r.missing[0] for r in results if r.missing]
-            either = Text("either " + "; or ".join(m.en for m in firsts), "ofwel " + "; of ".join(m.nl for m in firsts))
-            return CheckResult(False, evidence, (either, *missing), location=location)
+        if "all" in node or "any" in node:
+            results = [self.run(child) for child in node.get("all") or node["any"]]
+            combined = self._all(results) if "all" in node else self._any(results)
+            # A warning of any part is worth saying whatever the outcome (each once, in order).
+            warnings = tuple(dict.fromkeys(w for r in results for w in r.warnings))
+            return replace(combined, warnings=warnings)
         if "not" in node:
             inner = self.run(node["not"])
             if inner.value is None:
                 return inner
             if inner.value:
                 return CheckResult(False, (), tuple(Text(f"should not hold: {e.path}", f"hoort niet te gelden: {e.path}")
-                                                    for e in inner.evidence), location=inner.location)
-            return CheckResult(True, ())
+                                                    for e in inner.evidence), location=inner.location,
+                                   warnings=inner.warnings)
+            return CheckResult(True, (), warnings=inner.warnings)
         return self.primitive(node)
+
+    @staticmethod
+    def _all(results: list[CheckResult]) -> CheckResult:
+        evidence = tuple(e for r in results for e in r.evidence)
+        missing = tuple(m for r in results if r.value is not True for m in r.missing)
+        location = next((r.location for r in results if r.value is not True and r.location), None)
+        if all(r.value is True for r in results):
+            return CheckResult(True, evidence)
+        if any(r.value is False for r in results):
+            return CheckResult(False, evidence, missing, location=location)
+        reason = next(r.unknown_reason for r in results if r.value is None)
+        return CheckResult(None, evidence, missing, reason, location)
+
+    @staticmethod
+    def _any(results: list[CheckResult]) -> CheckResult:
+        winners = [r for r in results if r.value is True]
+        if winners:
+            return CheckResult(True, tuple(e for r in winners for e in r.evidence))
+        evidence = tuple(e for r in results for e in r.evidence)
+        location = next((r.location for r in results if r.location), None)
+        missing = tuple(m for r in results for m in r.missing[:2])
+        unknown = [r for r in results if r.value is None]
+        if unknown:
+            return CheckResult(None, evidence, missing, unknown[0].unknown_reason, location)
+        firsts = [r.missing[0] for r in results if r.missing]
+        either = Text("either " + "; or ".join(m.en for m in firsts), "ofwel " + "; of ".join(m.nl for m in firsts))
+        return CheckResult(False, evidence, (either, *missing), location=location)
 
     def primitive(self, node: Mapping[str, Any]) -> CheckResult:
         params = {k: v for k, v in node.items() if k != "check"}
@@ -97,7 +106,7 @@ class _Evaluator:
                     None, result.evidence, result.missing,
                     Text(f"{first.path} could not be read: {first.message.en}",
                          f"{first.path} kon niet gelezen worden: {first.message.nl}"),
-                    (first.path, first.line),
+                    (first.path, first.line), result.warnings,
                 )
         return result
 
@@ -239,6 +248,7 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
     details: dict[str, Any] = {
         "evidence": tuple(sorted(set(checked.evidence), key=EvidenceRef.sort_key)),
         "missing": checked.missing, "evidence_value": checked.value, "location": checked.location,
+        "warnings": checked.warnings,
     }
     if checked.value is True:
         return result(Outcome.HOLDS, _holds_text(checked), **details)
@@ -302,4 +312,14 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
         participants=tuple(p.organisation for p in ev.participants),
         document_count=len(repo.documents),
         coming_due=coming_due(ev, questions, waivers, results_at),
+        warnings=question_warnings(questions),
     )
+
+
+def question_warnings(questions: tuple[QuestionResult, ...]) -> tuple[Text, ...]:
+    """The checks' warnings, each once, with the questions that raised it ("WOW-1.2, WOW-1.4: ...")."""
+    raised: dict[Text, list[str]] = {}
+    for q in questions:
+        for warning in q.warnings:
+            raised.setdefault(warning, []).append(q.id)
+    return tuple(Text(f"{', '.join(ids)}: {w.en}", f"{', '.join(ids)}: {w.nl}") for w, ids in raised.items())

@@ -122,6 +122,8 @@ class CheckResult:
     unknown_reason: Text | None = None
     # Where a failure points at (used by SARIF and annotations).
     location: tuple[str, int | None] | None = None
+    # Worth saying but not a reason to fail (a missed meeting): shown as run warnings.
+    warnings: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class QuestionResult:
     waiver: Waiver | None = None
     evidence_value: bool | None = None  # what the evidence alone said
     location: tuple[str, int | None] | None = None
+    warnings: tuple[Text, ...] = ()  # from the checks; gathered into Evaluation.warnings
 
 
 @dataclass(frozen=True)

@@ -600,10 +600,23 @@ def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str], grace_day
         for who in prepared if isinstance(prepared, list) else []:
             word = str(who).strip().lower()
             roles.add(ROLE_WORDS.get(word) or holders.get(word) or word)
-        if not {"chair", "secretary"} <= roles:
-            problems.append(("agenda not prepared by the chair and the secretary (`prepared_by`)",
-                             "agenda niet voorbereid door voorzitter en secretaris (`prepared_by`)"))
+        # The rule's own measure: "chair, vice-chair and/or secretary"; any of them preparing counts.
+        if not roles & {"chair", "vice_chair", "secretary"}:
+            problems.append(("agenda not prepared by the chair, vice-chair or secretary (`prepared_by`)",
+                             "agenda niet voorbereid door voorzitter, vicevoorzitter of secretaris (`prepared_by`)"))
     return problems
+
+
+def _meeting_warnings(ev: Evidence, meeting: Any, requires: list[str]) -> list[Text]:
+    """What is odd about a meeting's records without failing it: an agenda sent after the meeting."""
+    agenda = meeting.agenda
+    if "agenda" not in requires or agenda is None:
+        return []
+    issued = ev.doc_date(agenda, "issued_on")
+    if issued is not None and issued > meeting.date:
+        return [Text(f"{agenda.path}: `issued_on` {issued} is after the meeting of {meeting.date}",
+                     f"{agenda.path}: `issued_on` {issued} ligt na de bijeenkomst van {meeting.date}")]
+    return []
 
 
 @primitive("every_meeting_has", required=("months",), months=MONTHS,
@@ -616,9 +629,12 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     `requires`: agenda, agenda_issued_before, minutes, tlp, roundtable, actions_with_owner,
     prepared_by_roles. Meetings are the dates of minutes and agendas. A gap between meetings
     (or since the last one) longer than isac.yaml `meeting_frequency_months` plus
-    `gap_tolerance_months` (default 1) is named and fails; so is a gap from the last meeting
-    before the window when the next meeting fell due inside the window. Minutes are not yet
-    due for a meeting held less than `minutes_grace_days` (default 30) days ago.
+    `gap_tolerance_months` (default 1) is named as a warning, not a failure (the seed sets no
+    meeting frequency); so is a gap from the last meeting before the window when the next meeting
+    fell due inside the window. An agenda whose `issued_on` is after the meeting is a warning;
+    `agenda_issued_before` makes issuing it before the meeting a requirement. `prepared_by_roles`:
+    the chair, vice-chair and/or secretary prepared the agenda (any one of them). Minutes are not
+    yet due for a meeting held less than `minutes_grace_days` (default 30) days ago.
     """
     months = p["months"]
     meetings = ev.meetings_in(months)
@@ -630,8 +646,10 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     missing: list[Text] = []
     evidence: list[EvidenceRef] = []
     location: tuple[str, int | None] | None = None
+    notes: list[Text] = []
     for meeting in meetings:
         problems = _meeting_problems(ev, meeting, requires, p.get("minutes_grace_days", 30))
+        notes.extend(_meeting_warnings(ev, meeting, requires))
         doc = meeting.minutes or meeting.agenda
         if problems:
             missing.append(Text(f"meeting {meeting.date}: " + "; ".join(e for e, _ in problems),
@@ -640,22 +658,36 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
                 location = (doc.meta_path, doc.line_of("type") or 1)
         elif doc is not None:
             evidence.append(_ref(doc, f"meeting {meeting.date} complete", f"bijeenkomst {meeting.date} compleet"))
+    # A skipped meeting is a warning, not a failure: the seed sets no meeting frequency, and a
+    # missed meeting says nothing about whether TLP, agendas or minutes are used (issue 11.1).
+    notes += meeting_gaps(ev, months, p.get("gap_tolerance_months", 1))
+    if not missing:
+        return CheckResult(True, tuple(evidence), warnings=tuple(notes))
+    return CheckResult(False, tuple(evidence), tuple(missing), location=location, warnings=tuple(notes))
+
+
+def meeting_gaps(ev: Evidence, months: int, tolerance: int) -> list[Text]:
+    """Gaps in the window longer than isac.yaml `meeting_frequency_months` plus `tolerance`.
+
+    The last meeting before the window starts the first gap: a meeting that fell due inside the
+    window (more than the limit after it) and never came is a gap too.
+    """
     frequency = ev.meeting_frequency()
-    if frequency:
-        limit = frequency + p.get("gap_tolerance_months", 1)
-        # The last meeting before the window starts the first gap: a meeting that fell due
-        # inside the window (more than `limit` months after it) and never came is a gap too.
-        start = ev.window_start(months)
-        earlier = [m.date for m in ev.meetings if m.date <= start][-1:]
-        stops = earlier + [m.date for m in meetings] + [ev.as_of]
-        for before, after in zip(stops, stops[1:]):
-            due = months_before(before, -limit)  # -limit months before = limit months after
-            if months_before(after, limit) > before and due > start:
-                until = "now" if after == ev.as_of else str(after)
-                until_nl = "nu" if after == ev.as_of else str(after)
-                missing.append(Text(f"no meeting between {before} and {until} (expected every {frequency} months)",
-                                    f"geen bijeenkomst tussen {before} en {until_nl} (verwacht elke {frequency} maanden)"))
-    return _ok(evidence) if not missing else _fail(missing, evidence, location)
+    if not frequency:
+        return []
+    limit = frequency + tolerance
+    start = ev.window_start(months)
+    earlier = [m.date for m in ev.meetings if m.date <= start][-1:]
+    stops = earlier + [m.date for m in ev.meetings_in(months)] + [ev.as_of]
+    gaps: list[Text] = []
+    for before, after in zip(stops, stops[1:]):
+        due = months_before(before, -limit)  # -limit months before = limit months after
+        if months_before(after, limit) > before and due > start:
+            until = "now" if after == ev.as_of else str(after)
+            until_nl = "nu" if after == ev.as_of else str(after)
+            gaps.append(Text(f"no meeting between {before} and {until} (expected every {frequency} months)",
+                             f"geen bijeenkomst tussen {before} en {until_nl} (verwacht elke {frequency} maanden)"))
+    return gaps
 
 
 _SIGNATURE_WORDS = {
@@ -755,9 +787,14 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     return _ok(evidence) if not missing else _fail(missing, evidence, (doc.meta_path, doc.line_of("signatures") or doc.line_of("type")))
 
 
-@primitive("roles_held", required=("roles",), roles={"type": "array", "items": {"enum": ["chair", "vice_chair", "secretary"]}})
+@primitive("roles_held", required=("roles",), roles={"type": "array", "items": {"enum": ["chair", "vice_chair", "secretary"]}},
+           participants_only={"type": "boolean"})
 def roles_held(ev: Evidence, p: Params) -> CheckResult:
-    """Is each role in isac.yaml `roles` held by someone of a current participant organisation?"""
+    """Is each role in isac.yaml `roles` held by someone (with a `name`)?
+
+    The holder may be outside the participants (a secretariat held by NCSC or a facilitator);
+    `participants_only: true` requires a current participant organisation.
+    """
     roles = ev.profile.data.get("roles")
     roles = roles if isinstance(roles, dict) else {}
     missing: list[Text] = []
@@ -767,11 +804,14 @@ def roles_held(ev: Evidence, p: Params) -> CheckResult:
         org = holder.get("organisation") if isinstance(holder, dict) else None
         if not isinstance(holder, dict) or is_empty(holder.get("name")):
             missing.append(Text(f"isac.yaml: role `{role}` is not held", f"isac.yaml: rol `{role}` is niet belegd"))
-        elif not ev.is_participant(org):
+        elif p.get("participants_only") and not ev.is_participant(org):
             missing.append(Text(f"isac.yaml: `{role}` is of {org!r}, not a current participant",
                                 f"isac.yaml: `{role}` is van {org!r}, geen huidige deelnemer"))
         else:
-            evidence.append(_profile_ref(ev, f"roles.{role}", f"{role}: {holder['name']} ({org})", f"{role}: {holder['name']} ({org})"))
+            # In Dutch ISACs the secretariat is often held by NCSC or a facilitator, not a participant.
+            extra_en, extra_nl = ("", "") if ev.is_participant(org) else (" (not a participant)", " (geen deelnemer)")
+            shown = f"{holder['name']} ({org})" if not is_empty(org) else str(holder["name"])
+            evidence.append(_profile_ref(ev, f"roles.{role}", f"{role}: {shown}{extra_en}", f"{role}: {shown}{extra_nl}"))
     return _ok(evidence) if not missing else _fail(missing, evidence, ("isac.yaml", ev.profile_line("roles") or 1))
 
 
