@@ -181,15 +181,33 @@ def latest_self_assessment(ev: Evidence, months: int) -> SelfAssessment | None:
     respondents = [str(r).strip().lower() for r in doc.meta.get("respondents") or [] if isinstance(r, str)]
     answers: dict[str, dict[str, str]] = {}
     collective: dict[str, str] = {}
-    for question, value in (doc.meta.get("answers") or {}).items():
+    raw = doc.meta.get("answers")
+    for question, value in (raw if isinstance(raw, dict) else {}).items():
         if isinstance(value, dict) and "answer" in value:
-            collective[question] = str(value["answer"])
-            answers[question] = {r: str(value["answer"]) for r in respondents}
+            answer = normalise_answer(value["answer"])
+            if answer is not None:
+                collective[question] = answer
+                answers[question] = {r: answer for r in respondents}
         elif isinstance(value, dict):
-            answers[question] = {
-                str(org).strip().lower(): str(a.get("answer") if isinstance(a, dict) else a) for org, a in value.items()
-            }
+            given = {str(org).strip().lower(): normalise_answer(a.get("answer") if isinstance(a, dict) else a)
+                     for org, a in value.items()}
+            # An answer that is none of the words was named by the loader and is not counted.
+            answers[question] = {org: a for org, a in given.items() if a is not None}
     return SelfAssessment(doc.path, doc.date or ev.as_of, answers, collective)
+
+
+ANSWER_WORDS = {
+    "yes": "yes", "ja": "yes",
+    "no": "no", "nee": "no",
+    "partly": "partly", "deels": "partly", "gedeeltelijk": "partly",
+}
+
+
+def normalise_answer(value: Any) -> str | None:
+    """yes/no/partly from an answer as people write it: Dutch, capitalised, or unquoted yes/no."""
+    if isinstance(value, bool):  # YAML 1.1 reads a bare yes/no (and on/off) as a boolean
+        return "yes" if value else "no"
+    return ANSWER_WORDS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def attest(ev: Evidence, sa: SelfAssessment | None, question: str, settings: Mapping[str, Any]) -> Attestation | None:
@@ -234,6 +252,14 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
             needed = Text(f"{'all' if share >= 1 else f'more than {share:.0%}'} yes and at most {settings['max_no']} no needed",
                           f"{'allen' if share >= 1 else f'meer dan {share:.0%}'} ja en hoogstens {settings['max_no']} nee nodig")
             return result(Outcome.FAILS, _attestation_text(attestation), attestation=attestation, missing=(needed,))
+        broken = evaluator.broken.get("self-assessment")
+        if broken:
+            # The only possible basis could not be read: that is not knowing, not a "no".
+            first = broken[0]
+            return result(Outcome.UNKNOWN,
+                          Text(f"only a self-assessment can answer this, and {first.path} could not be read: {first.message.en}",
+                               f"alleen een zelfevaluatie kan dit beantwoorden, en {first.path} kon niet gelezen worden: {first.message.nl}"),
+                          location=(first.path, first.line))
         months = settings["months"]
         return result(Outcome.FAILS,
                       Text("only a self-assessment can answer this, and none answers it",

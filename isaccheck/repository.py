@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from frontmatter.default_handlers import YAMLHandler
@@ -340,6 +340,14 @@ class _Loader:
                          "type")
             return
         errors = list(validator_for(doc_type).iter_errors(meta))
+        if doc_type == "self-assessment":
+            # One bad answer drops that answer only, never the whole self-assessment.
+            dropped = [e for e in errors if _one_answer(e)]
+            errors = [e for e in errors if not _one_answer(e)]
+            self.findings.extend(replace(
+                f, code="answer-dropped", severity=Severity.WARNING,
+                message=Text(f"{f.message.en}; this answer is not counted", f"{f.message.nl}; dit antwoord telt niet"))
+                for f in schema_findings(dropped, source, meta_path, type_line))
         problems = schema_findings(errors, source, meta_path, type_line)
         self.findings.extend(problems)
 
@@ -499,6 +507,12 @@ class _Loader:
                 mapped = self.mapped_type(path)
                 if mapped is not None:
                     self.load_mapped(entry, mapped)
+
+
+def _one_answer(error: Any) -> bool:
+    """A schema error inside one self-assessment answer (or a question id that is not one)."""
+    path = list(error.absolute_path)
+    return bool(path) and path[0] == "answers" and (len(path) >= 2 or "propertyNames" in error.schema_path)
 
 
 DEFAULT_TLP_REQUIRED = frozenset({"minutes", "agenda", "shared-information", "situational-picture", "self-assessment"})

@@ -215,9 +215,9 @@ INVALID = [
     ("working-group", "type: working-group\nmeetings: [2025-01-15, '2025-13-01']", ("meetings", 1)),
     ("good-practice", "type: good-practice\nbased_on: meetings/2025-03-12/minutes.md", ("based_on",)),
     ("incident-taxonomy", "type: incident-taxonomy\ncategories: [phishing, 1]", ("categories", 1)),
-    ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {answer: no}}", ("answers", "STR-1.1", "answer")),
+    ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {answer: 1}}", ("answers", "STR-1.1", "answer")),
     ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {answer: maybe}}", ("answers", "STR-1.1", "answer")),
-    ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {Port of Example: yes}}", ("answers", "STR-1.1", "Port of Example")),
+    ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {Port of Example: misschien}}", ("answers", "STR-1.1", "Port of Example")),
     ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {Port of Example: {note: x}}}", ("answers", "STR-1.1", "Port of Example")),
     ("self-assessment", "type: self-assessment\nanswers: {STR-4.1: {answer: 'yes'}}", ("answers",)),  # no level 4
     ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {}}", ("answers", "STR-1.1")),
