@@ -517,33 +517,48 @@ def every_participant_has(ev: Evidence, p: Params) -> CheckResult:
     return _fail(missing, location=("isac.yaml", first_line))
 
 
-@primitive("participant_attendance", required=("months", "threshold"), months=MONTHS, threshold=SHARE)
+@primitive("participant_attendance", required=("months", "threshold"), months=MONTHS, threshold=SHARE,
+           participant_share=SHARE)
 def participant_attendance(ev: Evidence, p: Params) -> CheckResult:
-    """Did every current participant attend at least `threshold` of the meetings in the window?
+    """Did the current participants attend at least `threshold` of the meetings in the window?
 
     Meetings are minutes' dates; attendance is the minutes' `attendees`. A participant that joined
-    during the window is measured from its joining date.
+    during the window is measured from its joining date. Without `participant_share` every
+    participant must reach the threshold; with it, more than that share of the participants
+    measured must (all of them always suffices), and those below it are named as a warning.
     """
     meetings = [m for m in ev.meetings_in(p["months"]) if m.minutes is not None]
     if not meetings:
         return _fail([Text(f"no minutes in the last {p['months']} months to measure attendance",
                            f"geen notulen in de afgelopen {p['months']} maanden om aanwezigheid te meten")])
-    missing: list[Text] = []
+    if not ev.participants:
+        return _fail([Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers")])
+    below: list[Text] = []
+    measured = 0
     for participant in ev.participants:
         name = participant.organisation.strip().lower()
         held = [m for m in meetings if participant.joined is None or m.date >= participant.joined]
         if not held:
             continue
+        measured += 1
         attended = sum(1 for m in held if name in m.attendees)
         if attended / len(held) < p["threshold"]:
-            missing.append(Text(
+            below.append(Text(
                 f"{participant.organisation} attended {attended} of {len(held)} meetings, {p['threshold']:.0%} expected",
                 f"{participant.organisation} was bij {attended} van {len(held)} bijeenkomsten, {p['threshold']:.0%} verwacht",
             ))
     evidence = [_ref(m.minutes, "attendance", "aanwezigheid", "attendees") for m in meetings if m.minutes]
-    if not ev.participants:
-        return _fail([Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers")])
-    return _ok(evidence) if not missing else _fail(missing, evidence)
+    share = p.get("participant_share")
+    if share is None:
+        return _ok(evidence) if not below else _fail(below, evidence)
+    enough = measured - len(below)
+    if enough == measured or enough / measured > share:
+        return CheckResult(True, tuple(evidence), warnings=tuple(below))
+    head = Text(f"{enough} of {measured} participants attended at least {p['threshold']:.0%} of the meetings; "
+                f"{'all' if share >= 1 else f'more than {share:.0%}'} needed",
+                f"{enough} van {measured} deelnemers waren bij ten minste {p['threshold']:.0%} van de bijeenkomsten; "
+                f"{'allen' if share >= 1 else f'meer dan {share:.0%}'} nodig")
+    return _fail([head, *below], evidence)
 
 
 _REQUIREMENTS = ["agenda", "agenda_issued_before", "minutes", "tlp", "roundtable", "actions_with_owner", "prepared_by_roles"]
