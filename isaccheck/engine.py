@@ -255,11 +255,11 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
         broken = evaluator.broken.get("self-assessment")
         if broken:
             # The only possible basis could not be read: that is not knowing, not a "no".
-            first = broken[0]
+            unread = broken[0]
             return result(Outcome.UNKNOWN,
-                          Text(f"only a self-assessment can answer this, and {first.path} could not be read: {first.message.en}",
-                               f"alleen een zelfevaluatie kan dit beantwoorden, en {first.path} kon niet gelezen worden: {first.message.nl}"),
-                          location=(first.path, first.line))
+                          Text(f"only a self-assessment can answer this, and {unread.path} could not be read: {unread.message.en}",
+                               f"alleen een zelfevaluatie kan dit beantwoorden, en {unread.path} kon niet gelezen worden: {unread.message.nl}"),
+                          location=(unread.path, unread.line))
         months = settings["months"]
         return result(Outcome.FAILS,
                       Text("only a self-assessment can answer this, and none answers it",
@@ -322,7 +322,7 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
     def results_at(later: dt.date) -> dict[str, QuestionResult]:
         return {q.id: q for q in _evaluate_questions(repo, pack, later, no_waivers)[4]}
 
-    capabilities = infer_capabilities(questions, repo.profile.ambition)
+    capabilities = infer_capabilities(questions, repo.profile.ambition, repo.config.levels)
     findings = tuple(sorted(set(repo.findings) | set(waiver_findings), key=Finding.sort_key))
     return Evaluation(
         isac_name=repo.profile.name,

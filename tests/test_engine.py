@@ -152,6 +152,26 @@ def test_level_inference_builds_on_lower_levels() -> None:
     assert [(s.capability, s.to_level, s.questions) for s in steps] == [("WOW", 1, ("WOW-1.1",)), ("STR", 2, ("STR-2.1",))]
 
 
+def test_a_complete_level_above_a_gap_is_said_plainly() -> None:
+    # Issue 11.16: WOW level 1 misses WOW-1.1, level 2 is complete.
+    qs = (
+        _q("WOW-1.1", Outcome.FAILS), _q("WOW-1.2", Outcome.HOLDS),
+        _q("WOW-2.1", Outcome.HOLDS), _q("WOW-2.2", Outcome.ATTESTED),
+        _q("WOW-3.1", Outcome.FAILS),
+        _q("STR-1.1", Outcome.HOLDS), _q("STR-2.1", Outcome.FAILS), _q("STR-3.1", Outcome.FAILS),
+    )
+    cumulative = {c.code: c for c in infer_capabilities(qs, {"WOW": 2})}
+    wow = cumulative["WOW"]
+    assert (wow.level, wow.complete_level, wow.held_back_by) == (0, 2, ("WOW-1.1",))
+    assert wow.held_back_text == Text("level 2 complete, held back by WOW-1.1",
+                                      "niveau 2 compleet, tegengehouden door WOW-1.1")
+    assert cumulative["STR"].held_back_text is None  # no complete level above the gap
+    chosen = {c.code: c for c in infer_capabilities(qs, {"WOW": 2}, "highest-complete")}
+    assert (chosen["WOW"].level, chosen["WOW"].held_back_by) == (2, ("WOW-1.1",))
+    assert chosen["WOW"].held_back_text and chosen["WOW"].held_back_text.en == "level 2 complete, with a gap below it: WOW-1.1"
+    assert chosen["STR"].level == 1 and chosen["STR"].held_back_text is None
+
+
 def test_plan_takes_at_most_two_lowest_first() -> None:
     qs = tuple(_q(f"{c}-1.1", Outcome.FAILS) for c in ("STR", "WOW", "INF", "SIT", "ACT"))
     caps = infer_capabilities(qs, {c: 1 for c in ("STR", "WOW", "INF", "SIT", "ACT")})
