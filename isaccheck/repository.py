@@ -417,7 +417,11 @@ class _Loader:
             except tlpmod.TlpError as exc:
                 findings.append(Finding("tlp-invalid", Severity.ERROR, path, line, exc.message, field=f"roundtable.{index}.tlp"))
                 continue
-            if front is not None and label.rank > front.label.rank and not understated_already:
+            # The entry records under which label something was said in the round, not the
+            # information itself (TLP:RED in a meeting is spoken, not minuted): only an entry that
+            # carries content of its own (a summary, details, ...) raises the document's label.
+            carries_content = any(k not in ("category", "tlp") and not _empty(v) for k, v in item.items())
+            if front is not None and label.rank > front.label.rank and carries_content and not understated_already:
                 understated_already = True
                 findings.append(Finding("tlp-understated", Severity.ERROR, path, line, Text(
                     f"the document is labelled {front.label.canonical} but an incident-round item is {label.canonical}: "
@@ -507,6 +511,12 @@ class _Loader:
                 mapped = self.mapped_type(path)
                 if mapped is not None:
                     self.load_mapped(entry, mapped)
+
+
+def _empty(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, dict)) and not value)
 
 
 def _one_answer(error: Any) -> bool:
