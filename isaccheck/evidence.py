@@ -138,7 +138,8 @@ class Evidence:
         if dotted == "tlp":
             return doc.tlp  # normalised: GROEN and TLP:GREEN both read GREEN
         value = dig(doc.meta, dotted)
-        if is_empty(value) and dotted.startswith("sections."):
+        if is_empty(value) and dotted.startswith(("sections.", "definitions.")):
+            # Both may be written as Markdown headings in the body (docs/contract.md).
             value = doc.sections.get(dotted.split(".", 1)[1])
         return value
 
