@@ -369,20 +369,38 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
     return _fail(near_misses[:3] + listed, evidence)
 
 
+VALUE_IN = {"type": "object", "properties": {"field": {"type": "string"}, "values": {"type": "array"},
+                                             "profile_list": {"type": "string"}},
+            "required": ["field"], "additionalProperties": False}
+
+
+def _value_in_ok(ev: Evidence, doc: Document, spec: Mapping[str, Any] | None) -> bool:
+    """The field's value is one of `values` or of the isac.yaml list `profile_list` (case-insensitive)."""
+    if not spec:
+        return True
+    listed = ev.profile_value(spec["profile_list"]) if spec.get("profile_list") else None
+    allowed = list(spec.get("values") or []) + [str(v) for v in (listed if isinstance(listed, list) else [])]
+    value = ev.field(doc, spec["field"])
+    return not is_empty(value) and matches(value, allowed)
+
+
 @primitive("ratio", required=("type", "threshold"), type=TYPE, months=MONTHS, where=WHERE,
-           condition={"type": "object", "properties": {"fields": FIELDS, "where": WHERE}, "additionalProperties": False},
+           condition={"type": "object", "properties": {"fields": FIELDS, "where": WHERE, "value_in": VALUE_IN},
+                      "additionalProperties": False},
            threshold=SHARE, min_count=COUNT)
 def ratio(ev: Evidence, p: Params) -> CheckResult:
     """Does at least `threshold` of the documents of this type (matching `where`) meet `condition`?
 
-    `condition`: {fields: [filled in], where: {field: value(s)}}; `min_count`: the smallest
-    population that counts (default 1).
+    `condition`: {fields: [filled in], where: {field: value(s)}, value_in: {field, values,
+    profile_list}: the field is one of `values` or of an isac.yaml list}; `min_count`: the
+    smallest population that counts (default 1).
     """
     population = [d for d in ev.docs(p["type"], p.get("months")) if _where_ok(ev, d, p.get("where"))]
     condition = p.get("condition") or {}
     meeting = [
         d for d in population
         if not _missing_fields(ev, d, list(condition.get("fields") or [])) and _where_ok(ev, d, condition.get("where"))
+        and _value_in_ok(ev, d, condition.get("value_in"))
     ]
     need = p.get("min_count", 1)
     win_en, win_nl = _window_words(p.get("months"))
