@@ -246,6 +246,8 @@ def _has_item(doc: Document, spec: Mapping[str, Any]) -> bool:
                  "required": ["field", "min"], "additionalProperties": False},
     recent_item={"type": "object", "properties": {"field": {"type": "string"}, "months": MONTHS},
                  "required": ["field", "months"], "additionalProperties": False},
+    maintained={"type": "object", "properties": {"field": {"type": "string"}, "months": MONTHS},
+                "required": ["field", "months"], "additionalProperties": False},
 )
 def document_exists(ev: Evidence, p: Params) -> CheckResult:
     """Is there an adopted document of this type that has what is asked?
@@ -256,7 +258,9 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     `year`: current/next/previous (the document's `year` field); `shared_beyond_participants`;
     `years_ahead` {field, min}: that year field reaches at least `min` years past the evaluation
     year (a roadmap's `to_year`); `recent_item` {field, months}: a list of dates (a working
-    group's `meetings`) has one inside the window.
+    group's `meetings`) has one inside the window; `maintained` {field, months}: the document's
+    date or the date in that field (`reviewed_on`) lies inside the window, so a product made
+    long ago counts while it is kept up to date.
     """
     months = p.get("months")
     fields = list(p.get("fields") or [])
@@ -296,6 +300,11 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
             if not recent:
                 problems.append((f"no `{spec['field']}` date in the last {spec['months']} months",
                                  f"geen `{spec['field']}`-datum in de afgelopen {spec['months']} maanden"))
+        if "maintained" in p:
+            spec = p["maintained"]
+            if not (ev.in_window(doc.date, spec["months"]) or ev.in_window(ev.doc_date(doc, spec["field"]), spec["months"])):
+                problems.append((f"is dated {doc.date} and not maintained (`{spec['field']}`) in the last {spec['months']} months",
+                                 f"is gedateerd {doc.date} en niet onderhouden (`{spec['field']}`) in de afgelopen {spec['months']} maanden"))
         if p.get("shared_beyond_participants") and not _shared_beyond(ev, doc):
             problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
         if problems:

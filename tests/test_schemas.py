@@ -283,17 +283,20 @@ def test_impossible_date_names_the_format() -> None:
 # --- section headings -------------------------------------------------------------------
 
 SECTION_KEYS = {"admission_criteria", "process_agreements", "confidential_information", "information_sharing_agreements"}
+DEFINITION_KEYS = {"operational", "tactical", "strategic"}  # information-classification `definitions`
 
 
 def test_sections_mapping_is_normalised_and_complete() -> None:
     mapping = section_headings()
-    assert set(mapping.values()) == SECTION_KEYS
+    assert set(mapping.values()) == SECTION_KEYS | DEFINITION_KEYS
     for heading in mapping:
         assert normalise_heading(heading) == heading, heading
-    for key in SECTION_KEYS:
+    for key in SECTION_KEYS | DEFINITION_KEYS:
         assert sum(1 for v in mapping.values() if v == key) >= 4, key
     schema_keys = set(load_schema("membership-guidelines")["properties"]["sections"]["properties"])
     assert schema_keys == SECTION_KEYS
+    definitions = set(load_schema("information-classification")["properties"]["definitions"]["properties"])
+    assert definitions == DEFINITION_KEYS
 
 
 @pytest.mark.parametrize(
