@@ -90,6 +90,11 @@ class Evidence:
         for docs in self.by_type.values():
             docs.sort(key=lambda d: (d.date or dt.date.min, d.path))
         self.adopted_paths = frozenset(d.path for d in self.documents)
+        # Drafts are never evidence, but a failing check names one that would have counted.
+        self.drafts_by_type: dict[str, list[Document]] = defaultdict(list)
+        for doc in sorted(repo.documents, key=lambda d: (d.date or dt.date.min, d.path)):
+            if doc.valid and not doc.adopted and (doc.date is None or doc.date <= as_of):
+                self.drafts_by_type[doc.type].append(doc)
         self.findings_by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in repo.findings:
             self.findings_by_path[finding.path].append(finding)
@@ -128,6 +133,10 @@ class Evidence:
         for name in names:
             found.extend(d for d in self.by_type.get(name, []) if self.in_window(d.date, months))
         return sorted(found, key=lambda d: (d.date or dt.date.min, d.path))
+
+    def drafts(self, types: str | Iterable[str], months: int | None = None) -> list[Document]:
+        names = [types] if isinstance(types, str) else list(types)
+        return [d for name in names for d in self.drafts_by_type.get(name, []) if self.in_window(d.date, months)]
 
     def meetings_in(self, months: int | None) -> list[Meeting]:
         return [m for m in self.meetings if self.in_window(m.date, months)]

@@ -212,6 +212,18 @@ def profile_list(ev: Evidence, p: Params) -> CheckResult:
 
 # -- documents ---------------------------------------------------------------------------------
 
+def _drafts_found(drafts: list[Document]) -> list[Text]:
+    """Drafts that would have counted: named, so the user sees why they do not (issue 11)."""
+    if not drafts:
+        return []
+    paths = ", ".join(d.path for d in drafts[:3]) + (f" (+{len(drafts) - 3})" if len(drafts) > 3 else "")
+    if len(drafts) == 1:
+        return [Text(f"one draft found: {paths}; a draft never counts (`status: draft`)",
+                     f"één concept gevonden: {paths}; een concept telt nooit mee (`status: draft`)")]
+    return [Text(f"{len(drafts)} drafts found: {paths}; a draft never counts (`status: draft`)",
+                 f"{len(drafts)} concepten gevonden: {paths}; een concept telt nooit mee (`status: draft`)")]
+
+
 def _year_offset(value: str | None) -> int | None:
     return {"current": 0, "next": 1, "previous": -1}.get(value or "")
 
@@ -268,13 +280,14 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     year = ev.as_of.year + offset if offset is not None else None
     good: list[EvidenceRef] = []
     near_misses: list[Text] = []
-    candidates = ev.docs(p["type"], months)
-    for doc in candidates:
+
+    def problems_of(doc: Document) -> list[tuple[str, str]] | None:
+        """What keeps the document from counting; None when it is not of the kind asked (`where`)."""
         problems: list[tuple[str, str]] = []
         if year is not None and doc.meta.get("year") != year:
             problems.append((f"is for {doc.meta.get('year')}, not {year}", f"is voor {doc.meta.get('year')}, niet {year}"))
         if not _where_ok(ev, doc, p.get("where")):
-            continue
+            return None
         absent = _missing_fields(ev, doc, fields)
         if absent:
             shown = ", ".join(f"`{f}`" for f in absent)
@@ -307,6 +320,12 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
                                  f"is gedateerd {doc.date} en niet onderhouden (`{spec['field']}`) in de afgelopen {spec['months']} maanden"))
         if p.get("shared_beyond_participants") and not _shared_beyond(ev, doc):
             problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
+        return problems
+
+    for doc in ev.docs(p["type"], months):
+        problems = problems_of(doc)
+        if problems is None:
+            continue
         if problems:
             near_misses.append(Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
                                     f"{doc.path} " + "; ".join(n for _, n in problems)))
@@ -315,6 +334,7 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     need = p.get("min_count", 1)
     if len(good) >= need:
         return _ok(good)
+    near_misses[:0] = _drafts_found([d for d in ev.drafts(p["type"], months) if problems_of(d) == []])
     win_en, win_nl = _window_words(months)
     where, where_nl = _where_words(p.get("where")), _where_words(p.get("where"), "nl")
     year_en = f" for {year}" if year is not None else ""
@@ -616,14 +636,21 @@ def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str], grace_day
     if minutes is None and (ev.as_of - meeting.date).days < grace_days:
         # Minutes are written after the meeting: not yet due.
         requires = [r for r in requires if r not in MINUTES_REQUIREMENTS]
+    def draft(kind: str) -> tuple[str, str]:
+        found = [d.path for d in ev.drafts(kind) if d.date == meeting.date]
+        return (f" (one draft found: {found[0]}; a draft never counts)", f" (één concept gevonden: {found[0]}; een concept telt nooit mee)") \
+            if found else ("", "")
+
     if "agenda" in requires and agenda is None:
-        problems.append(("no agenda", "geen agenda"))
+        en, nl = draft("agenda")
+        problems.append((f"no agenda{en}", f"geen agenda{nl}"))
     if "agenda_issued_before" in requires and agenda is not None:
         issued = ev.doc_date(agenda, "issued_on")
         if issued is None or issued >= meeting.date:
             problems.append(("agenda not issued before the meeting (`issued_on`)", "agenda niet vóór de bijeenkomst verstuurd (`issued_on`)"))
     if "minutes" in requires and minutes is None:
-        problems.append(("no minutes", "geen notulen"))
+        en, nl = draft("minutes")
+        problems.append((f"no minutes{en}", f"geen notulen{nl}"))
     if "tlp" in requires:
         if minutes is not None and not minutes.tlp:
             problems.append(("minutes without a TLP label", "notulen zonder TLP-label"))

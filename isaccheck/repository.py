@@ -22,6 +22,7 @@ from .gitrepo import GitError
 from .model import LEVELS, Document, Finding, Severity, Text
 from .schemas import document_types, section_for_heading, validator_for
 from .sources import Source, SourceEntry, printable_path, valid_path
+from .unknownkeys import unknown_key_findings
 from .validation import schema_findings
 from .yamlutil import YamlData, YamlError, load_yaml
 
@@ -350,6 +351,7 @@ class _Loader:
                 for f in schema_findings(dropped, source, meta_path, type_line))
         problems = schema_findings(errors, source, meta_path, type_line)
         self.findings.extend(problems)
+        self.findings.extend(unknown_key_findings(validator_for(doc_type).schema, meta, source, meta_path, type_line))
 
         label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
         self.findings.extend(label_findings)
@@ -556,6 +558,7 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
         raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)
     errors = validator_for("isac").iter_errors(data)
     findings = schema_findings(errors, loaded, PROFILE_FILE, 1)
+    findings += unknown_key_findings(validator_for("isac").schema, data, loaded, PROFILE_FILE, 1)
     return Profile(data=data, lines=dict(loaded.lines), participants=_participants(data, loaded.lines)), findings
 
 
