@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from .enums import dutch_words
 from .model import Document, Finding
 from .repository import Participant, Profile, Repository, dig, parse_date
 
@@ -54,7 +55,11 @@ def matches(value: Any, wanted: Any) -> bool:
 
 
 def _norm(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
+    """Case-insensitive, and a Dutch word of the contract's values reads as its value (regio = region)."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    return dutch_words().get(word, word)
 
 
 @dataclass(frozen=True)

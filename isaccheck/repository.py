@@ -17,6 +17,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
+from .enums import normalise as normalise_enums
 from .errors import ConfigError
 from .gitrepo import GitError
 from .model import LEVELS, Document, Finding, Severity, Text
@@ -340,6 +341,7 @@ class _Loader:
                          f"unknown document type `{doc_type}`{hint_en}", f"onbekend documenttype `{doc_type}`{hint_nl}",
                          "type")
             return
+        meta = normalise_enums(validator_for(doc_type).schema, meta)  # Dutch values read as the contract's
         errors = list(validator_for(doc_type).iter_errors(meta))
         if doc_type == "self-assessment":
             # One bad answer drops that answer only, never the whole self-assessment.
@@ -556,6 +558,7 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
     data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
         raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)
+    data = normalise_enums(validator_for("isac").schema, data)  # Dutch values read as the contract's
     errors = validator_for("isac").iter_errors(data)
     findings = schema_findings(errors, loaded, PROFILE_FILE, 1)
     findings += unknown_key_findings(validator_for("isac").schema, data, loaded, PROFILE_FILE, 1)

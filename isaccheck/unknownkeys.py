@@ -11,19 +11,12 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterator, Mapping
 
+from .enums import schema_parts
 from .model import Finding, Severity, Text
 from .yamlutil import YamlData
 
 # How close a key must be to a known one to count as a typo of it (difflib's ratio).
 SIMILARITY = 0.8
-
-
-def _parts(schema: Any) -> Iterator[Mapping[str, Any]]:
-    """The schema and the schemas it is made of with allOf (the shipped schemas inline $refs that way)."""
-    if isinstance(schema, Mapping):
-        yield schema
-        for part in schema.get("allOf") or []:
-            yield from _parts(part)
 
 
 def _normal(key: str) -> str:
@@ -41,7 +34,7 @@ def suggestion(key: str, known: list[str]) -> str | None:
 
 def unknown_keys(schema: Any, data: Any, path: str = "") -> Iterator[tuple[str, str, str | None]]:
     """(dotted path of the mapping, unknown key, suggestion or None), walking data and schema together."""
-    parts = list(_parts(schema))
+    parts = list(schema_parts(schema))
     if isinstance(data, Mapping):
         properties: dict[str, list[Any]] = {}
         open_ended = False  # a mapping of free keys (answers per question, organisation -> answer)

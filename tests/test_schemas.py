@@ -331,3 +331,31 @@ def test_docs_describe_every_type_and_heading() -> None:
         assert f"`{name}`" in docs, name
     for heading in section_headings():
         assert heading in docs, heading
+
+
+def test_dutch_values_are_listed_once_in_the_contract_and_accepted_by_the_schemas() -> None:
+    """Issue 11.13: every Dutch enum word is in docs/contract.md and in the schema enums of its value."""
+    from isaccheck.enums import dutch_words
+
+    docs = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    rows = [line for line in docs.splitlines() if line.startswith("| ") and "` |" in line]
+    for word, value in dutch_words().items():
+        assert any(f"| `{value}` |" in row and f"`{word}`" in row for row in rows), (word, value)
+    enums: list[list[object]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("enum"), list):
+                enums.append(node["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for name in ["common", "isac", *document_types()]:
+        walk(load_schema(name))
+    for enum in enums:
+        for word, value in dutch_words().items():
+            if value in enum:
+                assert word in enum, (word, enum)
