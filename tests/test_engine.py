@@ -112,6 +112,23 @@ def test_meeting_window_running_out_is_coming_due(make_repo) -> None:
     assert due["INF-1.1"].due == "2026-07-15"  # window (as_of - 6 months, as_of]
 
 
+def test_next_plenary_meeting_is_coming_due_not_a_failure(make_repo) -> None:
+    """Issue 11.1: a meeting that falls due (or is overdue) is a coming-due item and a warning."""
+    root = make_repo({"a.md": MINUTES.format(date="2026-05-15")})  # every 3 months: due 2026-08-15
+    due = [c for c in run(root).coming_due if c.question is None and "plenary meeting" in c.message.en]
+    assert [(c.due, c.message.en) for c in due] == [
+        ("2026-08-15", "the next plenary meeting is due by 2026-08-15 (every 3 months; the last was on 2026-05-15)")]
+    assert due[0].message.nl.startswith("de volgende plenaire bijeenkomst moet uiterlijk 2026-08-15")
+    late = make_repo({"a.md": MINUTES.format(date="2026-01-10")})
+    evaluation = run(late)
+    overdue = [c for c in evaluation.coming_due if c.question is None and "plenary meeting" in c.message.en]
+    assert overdue[0].message.en.startswith("the next plenary meeting was due by 2026-04-10")
+    assert any("no meeting between 2026-01-10 and now" in w.en for w in evaluation.warnings)
+    assert outcome(evaluation, "WOW-1.2").outcome is Outcome.HOLDS
+    far = make_repo({"a.md": MINUTES.format(date="2026-06-20")})  # due 2026-09-20, beyond the 60-day horizon
+    assert not [c for c in run(far).coming_due if c.question is None and "plenary meeting" in c.message.en]
+
+
 def test_annual_plan_for_next_year_from_december(make_repo) -> None:
     root = make_repo({})
     assert not [c for c in run(root, as_of=dt.date(2026, 11, 30)).coming_due if c.question == "STR-2.2"]
