@@ -26,6 +26,7 @@ from .model import (
     Provenance,
     QuestionResult,
     Severity,
+    SurveySummary,
     Text,
     Waiver,
 )
@@ -339,7 +340,17 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
         document_count=len(repo.documents),
         coming_due=coming_due(ev, questions, waivers, results_at),
         warnings=question_warnings(questions),
+        survey=_survey(ev, pack, sa, repo),
     )
+
+
+def _survey(ev: Evidence, pack: RulePack, sa: SelfAssessment | None, repo: Repository) -> SurveySummary | None:
+    from .surveysummary import summarise
+
+    if sa is None:
+        return None
+    months = int({**DEFAULT_ATTESTATION, **dict(repo.config.attestation)}["months"])
+    return summarise(ev, pack, sa.answers, sa.path, sa.date.isoformat(), repo.profile.ambition, months)
 
 
 def question_warnings(questions: tuple[QuestionResult, ...]) -> tuple[Text, ...]:
