@@ -83,10 +83,27 @@ def _git_options(function: Any) -> Any:
                         help="Evaluate HEAD's commit, not the working tree (for CI gates).")(function)
 
 
+def _no_infer(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        from .repository import INFER
+
+        INFER.set(False)
+    return value
+
+
+def _infer_option(function: Any) -> Any:
+    """--no-infer: read only frontmatter, sidecars and `types:` globs, never document text (docs/adopt.md)."""
+    return click.option("--no-infer", is_flag=True, expose_value=False, callback=_no_infer, is_eager=True,
+                        help="Do not infer fields from document text: only frontmatter, sidecars and globs.")(function)
+
+
 class _Cli(click.Group):
     """Expected errors become one clear line and exit code 2; a bug becomes one line and 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .repository import INFER
+
+        INFER.set(True)  # each invocation starts inferring; --no-infer turns it off for this one only
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
@@ -110,6 +127,7 @@ def cli() -> None:
 
 
 @cli.command()
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -185,6 +203,7 @@ def explain(question_id: str, lang: str) -> None:
 
 
 @cli.command("tlp")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -211,6 +230,7 @@ def main(argv: list[str] | None = None) -> Any:
 # -- report (issue 6) ---------------------------------------------------------------------------
 
 @cli.command("report")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
@@ -221,8 +241,10 @@ def main(argv: list[str] | None = None) -> Any:
               help="TLP ceiling: show only titles and texts of documents up to this label (e.g. GREEN).")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE",
               help="Evaluation date (default: 31 December of the year, or today for the current year).")
+@_git_options
 def report_command(path: Path, year: int | None, fmt: str, lang: str | None, output: Path | None,
-                   tlp_ceiling: Label | None, as_of: dt.date | None) -> None:
+                   tlp_ceiling: Label | None, as_of: dt.date | None, committed_only: bool, git: str,
+                   history: bool) -> None:
     """The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md)."""
     from . import report as reportmod
 
@@ -230,7 +252,8 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
         raise click.UsageError("--format pdf needs --output FILE")
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
-    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
+    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of, git=_GIT_MODES[git],
+                                   committed_only=committed_only, history=history)
     if fmt == "pdf":
         assert output is not None
         _write_file(output, reportmod.render_pdf(built))
@@ -241,6 +264,7 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
 # -- history (issue 7) --------------------------------------------------------------------------
 
 @cli.command("history")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -262,9 +286,31 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
     _write(output, render_json(points, lang or "en") if fmt == "json" else render_text(points, lang))
 
 
+# -- adopt (issue 10) ---------------------------------------------------------------------------
+
+@cli.command("adopt")
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--write", is_flag=True,
+              help="Write a .meta.yaml sidecar for review next to each file with a guessed type (never overwrites).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
+    """Files at PATH that are not documents yet, and what isaccheck would infer from them (docs/adopt.md)."""
+    from . import adopt
+    from .reporters.jsonout import dumps
+
+    if not path.is_dir():
+        raise IsaccheckError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder")
+    found = adopt.candidates(path)
+    if write:
+        adopt.write_sidecars(path, found, lang)
+    click.echo(dumps(adopt.as_json(found, lang)) if fmt == "json" else adopt.as_text(found, lang), nl=False)
+
+
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
 
 @cli.command("validate")
+@_infer_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="The repository root (default: the nearest folder above the files with isac.yaml).")

@@ -293,6 +293,11 @@ def _holds_text(result: CheckResult) -> Text:
         first = result.evidence[0].why if result.evidence else Text("holds", "voldaan")
         return first
     shown = ", ".join(paths[:3]) + (f" (+{len(paths) - 3})" if len(paths) > 3 else "")
+    documents = [e for e in result.evidence if e.path != "."]
+    if documents and all(e.inferred is not None for e in documents):
+        # Every document it rests on was read from its text, not declared: say so, a reader may check them.
+        return Text(f"{shown} (only on values inferred from the documents' text)",
+                    f"{shown} (alleen op waarden afgeleid uit de tekst van de documenten)")
     return Text(shown, shown)  # the basis ("evidence") is said by the outcome
 
 

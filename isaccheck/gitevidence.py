@@ -199,10 +199,10 @@ def apply_history(plan: GitPlan, repository: Repository) -> tuple[Repository, li
                 doc.line_of(field_name) if field_name else None,
                 Text(f"{doc.type} dated {doc.date} first committed {fact.first_date} "
                      f"({fact.first_commit[:7]}, {late} days later): back-filled, or moved? "
-                     f"(a moved file counts from its move; tolerance {config.backfill_tolerance_days} days: history.backfill_tolerance_days in {CONFIG_FILE})",
+                     f"(moves git recognises are followed, a file moved and rewritten counts from its move; tolerance {config.backfill_tolerance_days} days: history.backfill_tolerance_days in {CONFIG_FILE})",
                      f"{doc.type} gedateerd {doc.date} pas gecommit op {fact.first_date} "
                      f"({fact.first_commit[:7]}, {late} dagen later): achteraf toegevoegd, of verplaatst? "
-                     f"(een verplaatst bestand telt vanaf de verplaatsing; marge {config.backfill_tolerance_days} dagen: history.backfill_tolerance_days in {CONFIG_FILE})"),
+                     f"(verplaatsingen die git herkent worden gevolgd, een verplaatst en herschreven bestand telt vanaf de verplaatsing; marge {config.backfill_tolerance_days} dagen: history.backfill_tolerance_days in {CONFIG_FILE})"),
                 field=field_name))
     repository = replace(repository, documents=tuple(documents),
                          findings=tuple(sorted(set(repository.findings) | set(findings), key=Finding.sort_key)))

@@ -338,9 +338,10 @@ class GitRepo:
 
         Walks `rev`'s first-parent line and diffs each merge against its first parent, so
         a document counts from the day it landed on the main line, not from the day it was
-        written on a side branch. Renames count as a delete plus an add (no rename
-        detection): a moved document is new at its new path. A path deleted and added
-        again counts from its latest addition. Raises ShallowCloneError in a shallow clone,
+        written on a side branch. Renames are detected in the same pass (git's `-M`): a
+        moved document keeps the first commit of its old path, so an archive reorganised
+        into folders is not "back-filled". A path deleted and added again counts from its
+        latest addition. Raises ShallowCloneError in a shallow clone,
         where the oldest fetched commit would look like the first.
         """
         if self.is_shallow():
@@ -348,7 +349,7 @@ class GitRepo:
         if self.head() is None:
             return {}
         args = [
-            "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
+            "log", "--first-parent", "--diff-merges=first-parent", "-M",
             "--name-status", "-z", "--format=%x01%H %ct", "--end-of-options", rev, "--",
         ]
         if self.prefix:
@@ -500,12 +501,23 @@ _HistoryRaw = dict[bytes, FileHistory]
 def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
     """Fold `log --name-status -z --format=%x01%H %ct` (newest first) into per-path facts.
 
-    Tokens are NUL separated: a header "\\x01<sha> <epoch>", then (status, path) pairs; a
-    status token may start with the newline git puts between header and file list.
+    Tokens are NUL separated: a header "\\x01<sha> <epoch>", then (status, path) pairs, or
+    (status, old path, new path) for a rename or copy ("R086", "C100"); a status token may
+    start with the newline git puts between header and file list. An older commit's facts
+    about a renamed path belong to the file under its later name.
     """
     last: dict[bytes, tuple[bytes, bytes]] = {}
     first: dict[bytes, tuple[bytes, bytes]] = {}
     closed: set[bytes] = set()  # deleted at or after this point in time: older facts belong to an earlier life
+    renamed_to: dict[bytes, bytes] = {}  # old path -> its name in a later commit
+
+    def later_name(path: bytes) -> bytes:
+        seen: set[bytes] = set()
+        while path in renamed_to and path not in seen:
+            seen.add(path)
+            path = renamed_to[path]
+        return path
+
     current = (b"", b"0")
     tokens = out.split(b"\0")
     i, n = 0, len(tokens)
@@ -520,6 +532,13 @@ def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
             continue
         path = tokens[i]
         i += 1
+        if token[:1] in (b"R", b"C") and i < n:
+            old, path = path, tokens[i]
+            i += 1
+            if token[:1] == b"R":
+                # Walking back in time: before this commit, the file lived at `old`.
+                renamed_to[old] = path
+        path = later_name(path)
         if path in closed:
             continue
         if token == b"D":

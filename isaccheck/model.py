@@ -69,6 +69,12 @@ class Document:
     sections: Mapping[str, str] = field(default_factory=dict)  # section key -> text from body headings
     commit: str | None = None  # first-added commit, when git history is known
     valid: bool = True  # False when the schema refused it; such a document is no evidence
+    # Fields read from the document's text rather than written as frontmatter or sidecar
+    # (isaccheck.infer): field -> "inferred from FILE:LINE (how)". Empty for contract documents.
+    inferred: Mapping[str, Text] = field(default_factory=dict)
+    # The label came only from a `types:` glob in isaccheck.yaml: it protects output, but it is
+    # declared, not used (WOW-1.2 asks for labels in the documents themselves).
+    tlp_declared_only: bool = False
 
     @property
     def title(self) -> str:
@@ -107,6 +113,7 @@ class EvidenceRef:
     date: str | None = None
     commit: str | None = None
     tlp: str | None = None
+    inferred: Text | None = None  # "inferred from FILE:LINE": the document's fields were read from its text
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.why.en)

@@ -76,7 +76,17 @@ def _ref(doc: Document, en: str, nl: str, field: str | None = None) -> EvidenceR
         date=doc.date.isoformat() if doc.date else None,
         commit=doc.commit,
         tlp=doc.tlp,
+        inferred=inferred_note(doc),
     )
+
+
+def inferred_note(doc: Document) -> Text | None:
+    """ "inferred from notulen.pdf: date page 1 (date line), attendees page 2 (...)" when read from the text."""
+    if not doc.inferred:
+        return None
+    fields = sorted(doc.inferred.items())
+    return Text(f"inferred from {doc.path}: " + "; ".join(f"`{name}` {t.en}" for name, t in fields),
+                f"afgeleid uit {doc.path}: " + "; ".join(f"`{name}` {t.nl}" for name, t in fields))
 
 
 def _types(value: Any) -> list[str]:
@@ -654,6 +664,9 @@ def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str], grace_day
     if "tlp" in requires:
         if minutes is not None and not minutes.tlp:
             problems.append(("minutes without a TLP label", "notulen zonder TLP-label"))
+        elif minutes is not None and minutes.tlp_declared_only:
+            problems.append(("the minutes' TLP label is only declared by a glob in isaccheck.yaml, not written in them",
+                             "het TLP-label van de notulen staat alleen in een glob in isaccheck.yaml, niet in de notulen zelf"))
         if minutes is None:
             problems.append(("no minutes to carry a TLP label", "geen notulen met TLP-label"))
     if "roundtable" in requires and (minutes is None or is_empty(minutes.meta.get("roundtable"))):

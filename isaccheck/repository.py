@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import posixpath
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -21,6 +23,11 @@ from .enums import normalise as normalise_enums
 from .errors import ConfigError
 from .gitrepo import GitError
 from .model import LEVELS, Document, Finding, Severity, Text
+from . import infer as infermod
+from .infer import cache as infercache
+from .read.cache import content_id
+from .read import SUPPORTED_SUFFIXES, format_of, read_document
+from .read.model import Location, ReadProblem, StructuredDocument
 from .schemas import document_types, section_for_heading, validator_for
 from .sources import Source, SourceEntry, printable_path, valid_path
 from .unknownkeys import unknown_key_findings
@@ -208,9 +215,34 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
         )
 
 
+# Jekyll/Hugo write `date: 2022-06-02 13:04:00 +0200`; YAML does not read that as a timestamp
+# (the offset has no colon), so it arrives as text. Unquoted, it is a date with a time: take the day.
+_SITE_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?")
+DATE_FIELDS = ("date", "adopted_on", "issued_on")
+# Formats that are clearly documents when isaccheck does not count them: named, never skipped silently.
+# (.md and .txt without a type are READMEs and notes as often as not.)
+NAMED_WHEN_NOT_COUNTED = frozenset({".docx", ".pdf", ".odt", ".html", ".htm"})
+
+
+def _where(location: Location | None, how: tuple[str, str]) -> Text:
+    """Where in its file a value was read: "line 7 (attendance section)", "page 2 (TLP marking)"."""
+    if location is None:
+        return Text(f"the path ({how[0]})", f"het pad ({how[1]})")
+    return Text(f"{infermod.describe(location, 'en')} ({how[0]})", f"{infermod.describe(location, 'nl')} ({how[1]})")
+
+
 class _Loader:
     def __init__(self, source: Source, config: Config, profile: Profile,
-                 tlp_required: frozenset[str] | None = None) -> None:
+                 tlp_required: frozenset[str] | None = None, infer: bool = True) -> None:
+        self.infer = infer
+        participants = profile.data.get("participants")
+        self.matcher_input = [p for p in participants if isinstance(p, dict)] if isinstance(participants, list) else []
+        self.matcher = infermod.ParticipantMatcher(self.matcher_input)
+        # Where the repository lies on disk (a working tree's root, a git tree's work tree), so the
+        # caches of extracted text and inferred fields are never written inside it.
+        root = getattr(source, "root", None) or getattr(source, "top", None) or getattr(getattr(source, "tree", None), "top", None)
+        self.repo_root = str(root) if root is not None else None
+        self.infer_cache = infercache.directory(self.repo_root) if infer else None
         self.source = source
         self.config = config
         self.profile = profile
@@ -231,22 +263,8 @@ class _Loader:
 
     # -- files -------------------------------------------------------------------------------
     def read_text(self, entry: SourceEntry) -> str | None:
-        if entry.size > self.limit:
-            kb = entry.size // 1024
-            self.finding(
-                "too-large", Severity.WARNING, entry.path, None,
-                f"skipped: {kb} KB is over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
-                f"overgeslagen: {kb} KB is meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
-            )
-            return None
-        raw = self.prefetched.pop(entry.path, None)
-        try:
-            if raw is None:
-                raw = self.source.read(entry.path)
-        except (OSError, GitError) as exc:
-            why = getattr(exc, "strerror", None) or exc
-            self.finding("unreadable", Severity.ERROR, entry.path, None,
-                         f"cannot be read: {why}", f"kan niet gelezen worden: {why}")
+        raw = self.read_bytes(entry)
+        if raw is None:
             return None
         text, problem = _decode(raw, entry.path)
         if problem:
@@ -299,7 +317,14 @@ class _Loader:
                 return
             meta = source.data
         if "type" not in meta and mapped is None:
+            if not meta and self.infer:
+                guess = infermod.guess_type(entry.path)
+                if guess is not None:
+                    self.load_inferred(entry, (guess.type, {}), text.encode("utf-8"), guessed=True)
             return  # not a document: the contract ignores files without a type
+        if not meta and mapped is not None and self.infer:
+            self.load_inferred(entry, mapped, text.encode("utf-8"))
+            return
         self.add_document(entry.path, entry.path, meta, source, body, body_line, mapped)
 
     def load_sidecar(self, entry: SourceEntry, described: str, exists: bool) -> None:
@@ -323,10 +348,129 @@ class _Loader:
         self.add_document(described, entry.path, source.data, source, "", 1, self.mapped_type(described))
 
     def load_mapped(self, entry: SourceEntry, mapped: tuple[str, Mapping[str, Any]]) -> None:
+        if self.infer and format_of(entry.path) is not None:
+            data = self.read_bytes(entry)
+            if data is not None:
+                self.load_inferred(entry, mapped, data)
+            return
         self.add_document(entry.path, entry.path, {}, YamlData({}), "", 1, mapped)
 
+    def read_bytes(self, entry: SourceEntry) -> bytes | None:
+        if entry.size > self.limit:
+            kb = entry.size // 1024
+            self.finding(
+                "too-large", Severity.WARNING, entry.path, None,
+                f"skipped: {kb} KB is over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
+                f"overgeslagen: {kb} KB is meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
+            )
+            return None
+        try:
+            raw = self.prefetched.pop(entry.path, None)
+            return raw if raw is not None else self.source.read(entry.path)
+        except (OSError, GitError) as exc:
+            why = getattr(exc, "strerror", None) or exc
+            self.finding("unreadable", Severity.ERROR, entry.path, None,
+                         f"cannot be read: {why}", f"kan niet gelezen worden: {why}")
+            return None
+
+    def load_inferred(self, entry: SourceEntry, mapped: tuple[str, Mapping[str, Any]], data: bytes,
+                      guessed: bool = False) -> None:
+        """A file without frontmatter or sidecar: read its text and infer its fields (isaccheck.infer).
+
+        Values set on the `types:` glob win over inferred ones, except the label: the most
+        restrictive of the glob's and the text's counts (TLP fails closed).
+        """
+        path = entry.path
+        doc_type, defaults = mapped
+        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
+        cache_key = infercache.key(content_id(data), path, doc_type, version, self.matcher_input)
+        found = infercache.load(self.infer_cache, cache_key)
+        if found is None:
+            found, readable = self.infer_text(path, doc_type, data, version)
+            if readable:  # a read problem is not cached: it has to be named again on every run
+                infercache.store(self.infer_cache, cache_key, found)
+        self.add_inferred(entry, path, doc_type, defaults, found, guessed)
+
+    def infer_text(self, path: str, doc_type: str, data: bytes, version: str
+                   ) -> tuple[list[infermod.InferredDocument], bool]:
+        """The documents inferred from the file's text, and whether the text could be read."""
+        structured = read_document(path, data, repo_root=self.repo_root)
+        if isinstance(structured, ReadProblem):
+            # The file still is a document of its type (the glob or its path says so); only what
+            # its text would have told is missing.
+            line = structured.location.line if structured.location else None
+            self.finding(f"read-{structured.code}", Severity.WARNING, path, line,
+                         structured.message_en.removeprefix(f"{path}: ") + "; counted with what its path and "
+                         f"{CONFIG_FILE} say",
+                         structured.message_nl.removeprefix(f"{path}: ") + "; meegeteld met wat het pad en "
+                         f"{CONFIG_FILE} zeggen")
+            empty = StructuredDocument(path, format_of(path) or "text", ())
+            return infermod.infer_document(empty, doc_type, self.matcher, tlp_version=version), False
+        return infermod.infer_document(structured, doc_type, self.matcher, tlp_version=version), True
+
+    def add_inferred(self, entry: SourceEntry, path: str, doc_type: str, defaults: Mapping[str, Any],
+                     found: list[infermod.InferredDocument], guessed: bool) -> None:
+        for inferred in found:
+            for note in inferred.notes:
+                # Without a line (Word, PDF) the place goes into the message: "page 2: ...".
+                placed = note.location is not None and note.location.line is None
+                en = f"{infermod.describe(note.location, 'en')}: {note.en}" if placed else note.en
+                nl = f"{infermod.describe(note.location, 'nl')}: {note.nl}" if placed else note.nl
+                self.finding(f"infer-{note.code}", Severity(note.severity), path,
+                             note.location.line if note.location else None, en, nl)
+            values = inferred.values()
+            meta: dict[str, Any] = {**values, **{k: v for k, v in defaults.items()}}
+            meta["type"] = inferred.type
+            provenance = {name: _where(value.location, (value.how_en, value.how_nl))
+                          for name, value in inferred.fields.items() if name not in defaults}
+            declared_only = False
+            if "tlp" in defaults and "tlp" in values:
+                try:
+                    glob_label = tlpmod.parse_label(str(defaults["tlp"])).label
+                    text_label = tlpmod.Label(values["tlp"])
+                except (tlpmod.TlpError, ValueError):
+                    pass
+                else:
+                    if text_label.rank > glob_label.rank:
+                        meta["tlp"] = text_label.value
+                        provenance["tlp"] = _where(inferred.fields["tlp"].location,
+                                                   (inferred.fields["tlp"].how_en, inferred.fields["tlp"].how_nl))
+            elif "tlp" in defaults:
+                declared_only = True
+            if guessed:
+                provenance["type"] = Text(f"{doc_type}, guessed from the path", f"{doc_type}, geraden uit het pad")
+            if "date" not in meta:
+                self.finding("infer-no-date", Severity.WARNING, path, None,
+                             f"no date found for this {inferred.type} (no date line, date heading, date in the file "
+                             f"name or year folder); add a sidecar {path}{SIDECAR_SUFFIX} with `date:`",
+                             f"geen datum gevonden voor dit document ({inferred.type}) (geen datumregel, datumkop, "
+                             f"datum in de bestandsnaam of jaarmap); voeg een sidecar {path}{SIDECAR_SUFFIX} toe met `date:`")
+            lines = {name: v.location.line for name, v in inferred.fields.items()
+                     if v.location is not None and v.location.line is not None and name not in defaults}
+            self.add_document(path, path, meta, YamlData(meta, lines), "", 1, None, inferred=provenance,
+                              tlp_declared_only=declared_only, part=inferred.part)
+
+    def name_uncounted(self, entry: SourceEntry) -> None:
+        """A Word/PDF/HTML file that is no document: say so (isaccheck adopt shows what it would infer)."""
+        self.finding("not-a-document", Severity.INFO, entry.path, None,
+                     "not counted: no sidecar, no `types:` glob in isaccheck.yaml and no type guessed from its path "
+                     "(`isaccheck adopt` shows what would be inferred)",
+                     "niet meegeteld: geen sidecar, geen `types:`-glob in isaccheck.yaml en geen type geraden uit het "
+                     "pad (`isaccheck adopt` laat zien wat zou worden afgeleid)")
+
     def add_document(self, path: str, meta_path: str, meta: dict[str, Any], source: YamlData,
-                     body: str, body_line: int, mapped: tuple[str, Mapping[str, Any]] | None) -> None:
+                     body: str, body_line: int, mapped: tuple[str, Mapping[str, Any]] | None,
+                     inferred: Mapping[str, Text] | None = None, tlp_declared_only: bool = False,
+                     part: str | None = None) -> None:
+        for key in DATE_FIELDS:
+            stamp = _SITE_TIMESTAMP.fullmatch(str(source.plain_scalars.get(key, "")).strip())
+            if stamp and isinstance(meta.get(key), str):
+                meta = {**meta, key: stamp[1]}
+        if mapped is not None and "tlp" in mapped[1] and "tlp" not in meta:
+            # The label comes from the `types:` glob: it protects output, but it is declared, not
+            # used, unless the text itself carries a marking for the whole document.
+            whole = [m for m in tlpmod.find_markings(body, first_line=body_line) if m.position in ("top", "bottom", "classification")]
+            tlp_declared_only = not whole
         if mapped is not None:
             mapped_type, defaults = mapped
             meta = {**{k: v for k, v in defaults.items()}, **meta}
@@ -356,6 +500,14 @@ class _Loader:
         self.findings.extend(unknown_key_findings(validator_for(doc_type).schema, meta, source, meta_path, type_line))
 
         label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
+        if inferred is not None:
+            # There is no frontmatter to put `tlp:` in: say what works for a Word or PDF file.
+            label_findings = [replace(f, message=Text(
+                "this document needs a TLP label and none was found in its text (a marking such as TLP:AMBER "
+                f"at the top, in the page header or footer, or a sidecar {path}{SIDECAR_SUFFIX} with `tlp:`)",
+                "dit document heeft een TLP-label nodig en in de tekst staat er geen (een markering zoals TLP:AMBER "
+                f"bovenaan, in de kop- of voettekst, of een sidecar {path}{SIDECAR_SUFFIX} met `tlp:`)"))
+                if f.code == "tlp-missing" else f for f in label_findings]
         self.findings.extend(label_findings)
 
         date = parse_date(meta.get("date")) or parse_date(meta.get("adopted_on")) or date_from_name(path)
@@ -375,6 +527,8 @@ class _Loader:
                 tlp=label,
                 sections=sections,
                 valid=not problems,
+                inferred=dict(inferred or {}),
+                tlp_declared_only=tlp_declared_only and label is not None,
             )
         )
 
@@ -515,6 +669,36 @@ class _Loader:
                 mapped = self.mapped_type(path)
                 if mapped is not None:
                     self.load_mapped(entry, mapped)
+                    continue
+                guess = infermod.guess_type(path) if self.infer and format_of(path) is not None else None
+                if guess is not None:
+                    data = self.read_bytes(entry)
+                    if data is not None:
+                        self.load_inferred(entry, (guess.type, {}), data, guessed=True)
+                elif posixpath.splitext(path)[1].lower() in NAMED_WHEN_NOT_COUNTED:
+                    self.name_uncounted(entry)
+        self.same_meetings()
+        self.unused_globs(entries)
+
+    def unused_globs(self, entries: list[SourceEntry]) -> None:
+        """A `types:` glob that matches no file is most likely mistyped: say so."""
+        for index, mapping in enumerate(self.config.types):
+            if not any(glob_match(mapping.glob, e.path) for e in entries if e.kind == "file"):
+                self.finding("glob-unused", Severity.WARNING, CONFIG_FILE, self.config.lines.get(f"types.{index}.glob"),
+                             f"types: the glob `{mapping.glob}` ({mapping.type}) matches no file",
+                             f"types: de glob `{mapping.glob}` ({mapping.type}) past op geen enkel bestand")
+
+    def same_meetings(self) -> None:
+        """The same meeting in two files (its own minutes and a yearly notes file) counts once: say which."""
+        seen: dict[tuple[str, dt.date], Document] = {}
+        for doc in self.documents:
+            if doc.type != "minutes" or doc.date is None or not doc.adopted:
+                continue
+            first = seen.setdefault((doc.type, doc.date), doc)
+            if first is not doc and first.path != doc.path and (first.inferred or doc.inferred):
+                self.finding("same-meeting", Severity.INFO, doc.path, doc.line_of("date"),
+                             f"the meeting of {doc.date} is also in {first.path}; counted once",
+                             f"de bijeenkomst van {doc.date} staat ook in {first.path}; één keer geteld")
 
 
 def _empty(value: Any) -> bool:
@@ -573,9 +757,15 @@ def selection(paths: Iterable[str]) -> frozenset[str]:
     return frozenset(wanted)
 
 
+# `--no-infer` (every command that loads a repository): only frontmatter, sidecars and globs count,
+# as before isaccheck read document text. A context variable, because check, report, history,
+# tlp and validate all reach load_repository through different paths.
+INFER: ContextVar[bool] = ContextVar("isaccheck_infer", default=True)
+
+
 def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
                     config: Config | None = None, only: frozenset[str] | None = None,
-                    entries: list[SourceEntry] | None = None) -> Repository:
+                    entries: list[SourceEntry] | None = None, infer: bool | None = None) -> Repository:
     """Read everything; tlp_required is the rule pack's list of types that must carry a label.
 
     With `only` (see selection()), only those files are read as documents, and the profile's own
@@ -594,7 +784,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
             f"(run `isaccheck init` to start one, or point isaccheck at the right folder)",
         )
     profile, profile_findings = load_profile(profile_text)
-    loader = _Loader(source, config, profile, tlp_required)
+    loader = _Loader(source, config, profile, tlp_required, infer=INFER.get() if infer is None else infer)
     if only is None or PROFILE_FILE in only:
         loader.findings.extend(profile_findings)
     loader.run(entries, only)

@@ -613,6 +613,17 @@ def _label_or_none(raw: str, tlp_version: str) -> Label | None:
         return None
 
 
+def names_several_labels(text: str, *, tlp_version: str = "2.0") -> bool:
+    """Whether one line names two or more different labels: prose about TLP, not a marking.
+
+    "Requirement 5: TLP:AMBER and TLP:RED", a placeholder "[TLP:CLEAR / TLP:AMBER / TLP:RED]"
+    or a feed list on one line talk about labels; a marking labels with one. Used for text read
+    from Word, PDF and HTML (isaccheck.infer), where a header line may hold a whole legend.
+    """
+    labels = {_label_or_none(t.raw, tlp_version) for t in _tokens(text)}
+    return len(labels - {None}) >= 2
+
+
 def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -> list[Marking]:
     """TLP markings in a Markdown body, in line order (see the module docstring for what counts).
 

@@ -424,3 +424,29 @@ def test_signatures_without_git_are_declared(signed_isac: dict[str, Any]) -> Non
     assert any("point at a git commit or tag" in w for w in data["warnings"])
     assert not [f for f in data["findings"] if f["code"].startswith("signature-")]
     assert "Beta has not signed" not in " ".join(question(data, "WOW-1.1")["missing"])
+
+
+def test_commit_before_adoption_uses_todays_settings(tmp_path: Path) -> None:
+    """An archive committed years before isac.yaml and isaccheck.yaml were added (issue 10)."""
+    repo = new_repo(tmp_path, "archive")
+    write(repo, "notulen/2024-03-12 notulen.md", "# Notulen\n\nDatum: 12 maart 2024\n\nTLP:GREEN\n\nAanwezig: Alpha, Beta\n")
+    commit(repo, "2024-03-20T10:00:00Z", "archive")
+    commit(repo, "2025-06-01T10:00:00Z", "adopt", isac__yaml=PROFILE,
+           isaccheck__yaml="types:\n  - {glob: 'notulen/*.md', type: minutes}\n")
+    data = check_json(repo, "--as-of", "2024-12-31")
+    assert data["summary"]["documents"] == 1
+    assert any("isac.yaml and isaccheck.yaml not in commit" in w and "today's used" in w for w in data["warnings"])
+    assert not any(f["code"] == "backfilled" for f in data["findings"])
+
+
+def test_report_takes_the_git_options(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path, "r")
+    commit(repo, "2026-01-05T10:00:00Z", "profile", isac__yaml=PROFILE)
+    write(repo, "uncommitted.md", "---\ntype: charter\npurpose: x\ntlp: CLEAR\n---\n")
+    args = ["report", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]
+    committed = CliRunner().invoke(cli, [*args, "--committed-only"])
+    working = CliRunner().invoke(cli, [*args, "--no-git"])
+    assert committed.exit_code == 0 and working.exit_code == 0, committed.output + working.output
+    assert "uncommitted.md" not in committed.output and "uncommitted.md" in working.output
+    refused = CliRunner().invoke(cli, [*args, "--committed-only", "--no-git"])
+    assert refused.exit_code == 2 and "--committed-only needs git" in refused.output

@@ -55,3 +55,11 @@ def test_wheel_has_the_init_templates_and_workflow(wheel: zipfile.ZipFile) -> No
 def test_wheel_has_the_console_script(wheel: zipfile.ZipFile) -> None:
     entry_points = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
     assert "isaccheck = isaccheck.cli:main" in wheel.read(entry_points).decode()
+
+
+def test_wheel_has_every_subpackage(wheel: zipfile.ZipFile) -> None:
+    """A package list in pyproject.toml that lost one in a merge (isaccheck.infer once) breaks installs."""
+    names = set(wheel.namelist())
+    for init in sorted((ROOT / "isaccheck").glob("*/__init__.py")):
+        rel = init.relative_to(ROOT).as_posix()
+        assert rel in names, f"{rel} is not in the wheel: add it to [tool.setuptools] packages"

@@ -16,7 +16,11 @@ SCHEMA_VERSION = "1.0"
 
 
 def _evidence(ref: EvidenceRef, lang: str) -> dict[str, Any]:
-    return {"path": ref.path, "line": ref.line, "date": ref.date, "commit": ref.commit, "tlp": ref.tlp, "why": ref.why(lang)}
+    out = {"path": ref.path, "line": ref.line, "date": ref.date, "commit": ref.commit, "tlp": ref.tlp, "why": ref.why(lang)}
+    if ref.inferred is not None:
+        # Only for documents whose fields were read from their text: contract documents' JSON is unchanged.
+        out["inferred"] = ref.inferred(lang)
+    return out
 
 
 def _waiver(w: Waiver) -> dict[str, Any]:

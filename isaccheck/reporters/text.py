@@ -89,7 +89,8 @@ class TextReporter:
                     for miss in q.missing[1:]:
                         grid.add_row("", "", f"· {miss(lang)}")
                     for ev in q.evidence:
-                        grid.add_row("", "", RichText(f"+ {ev.path}: {ev.why(lang)}", style="dim"))
+                        extra = f" ({ev.inferred(lang)})" if ev.inferred is not None else ""
+                        grid.add_row("", "", RichText(f"+ {ev.path}: {ev.why(lang)}{extra}", style="dim"))
             console.print(grid)
 
         console.print()
