@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import IsaccheckError
+from .escape import neutralise, plain
 from .gitevidence import GitMode
 from .i18n import word
 from .reporters import REPORTERS, RenderOptions, get_reporter
@@ -51,14 +52,21 @@ def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(exc.message.en) from None
 
 
-def _write(output: Path | None, text: str) -> None:
+def _write(output: Path | None, text: str, commands: bool = False) -> None:
     # Names from the file system or git may carry bytes that are not UTF-8 (as lone surrogates):
     # shown escaped rather than failing the whole output.
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if not commands:  # only --format github writes workflow commands, with its data escaped
+        text = neutralise(text)
     if output is None:
         click.echo(text, nl=False)
     else:
         _write_file(output, text.encode("utf-8"))
+
+
+def plain_line(line: str) -> str:
+    """A line of document data for a log: inert (escape.py)."""
+    return neutralise(plain(line))
 
 
 def _write_file(output: Path, data: bytes) -> None:
@@ -109,14 +117,14 @@ class _Cli(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except IsaccheckError as exc:
-            click.echo(f"isaccheck: error: {exc}", err=True)
+            click.echo(plain_line(f"isaccheck: error: {exc}"), err=True)
             ctx.exit(EXIT_USAGE)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if "-v" in sys.argv or "--verbose" in sys.argv:
                 traceback.print_exc()
-            click.echo(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+            click.echo(plain_line(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -144,25 +152,31 @@ def cli() -> None:
                    "none: no level gate, not even isaccheck.yaml's. See docs/ci.md.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
+@click.option("--policy-from", "policy_from", metavar="REF",
+              help="Mark what this change did to the gate's policy, against the settings at git REF (the base branch).")
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
           no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
-          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None) -> None:
+          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None,
+          policy_from: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
     from . import cigate
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
-                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
+                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history,
+                    signers_from=policy_from)
     evaluation = run.evaluation
-    verdict = cigate.judge(run, path, gate_specs, fail_on)
+    verdict, note = cigate.judge(run, path, gate_specs, fail_on, output, policy_from)
+    if note:
+        click.echo(note, err=True)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
                             color=output is None and fmt == "text" and sys.stdout.isatty(),
                             gate=verdict, path_prefix=cigate.path_prefix(path))
-    _write(output, get_reporter(fmt).render(evaluation, run.pack, options))
+    _write(output, get_reporter(fmt).render(evaluation, run.pack, options), commands=fmt == "github")
     if fmt == "github":
         cigate.write_job_summary(evaluation, run.pack, options)
     for line in cigate.reason_lines(verdict, options.lang):
-        click.echo(line, err=True)
+        click.echo(plain_line(line), err=True)
     if not verdict.passed:
         sys.exit(EXIT_FINDINGS)
 
@@ -318,18 +332,25 @@ def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
-def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str) -> None:
+@click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
+              help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
+def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str,
+                     tlp_ceiling: Label | None) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
     from .reporters.github import command
     from .reporters.jsonout import dumps, finding_dict
+    from .tlpout import notice
     from .validatefiles import shown_path, validate_files
 
-    done = validate_files(list(files), root)
+    done = validate_files(list(files), root, tlp_ceiling)
     findings = done.findings
+    label = notice(done.tlp, done.withheld)
     if fmt == "json":
-        click.echo(dumps({"root": str(done.root), "files": list(done.paths),
+        click.echo(dumps({"root": str(done.root), "files": list(done.paths), "tlp": done.tlp, "withheld": done.withheld,
                           "findings": [finding_dict(f, lang) for f in findings]}), nl=False)
+    elif label is not None:
+        click.echo(command("notice", label(lang), title="TLP") if fmt == "github" else plain_line(label(lang)))
     for f in findings if fmt != "json" else ():
         where = shown_path(done.root, f.path)
         if fmt == "github":
@@ -337,7 +358,7 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt:
             click.echo(command(kind, f.message(lang), file=where, line=f.line or 1, title=f"isaccheck: {f.code}"))
         else:
             line = f":{f.line}" if f.line else ""
-            click.echo(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]")
+            click.echo(plain_line(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]"))
     errors = sum(1 for f in findings if f.severity.value == "error")
     warnings = sum(1 for f in findings if f.severity.value == "warning")
     checked = f"{len(done.paths)} file(s)" if done.paths else "the whole repository"

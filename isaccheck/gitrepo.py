@@ -102,15 +102,42 @@ class SignatureCheck:
 
 # --------------------------------------------------------------------------- running git
 
-# Pinned on every call: a repository's own config must not run programs (core.fsmonitor)
-# or change output formats we parse (log.showSignature, color).
+# Pinned on every call: a repository's own config (.git/config is written by whoever made the
+# clone, or by a tool in a pull request's checkout) must not run programs, and must not change
+# output formats we parse (log.showSignature, color). Every setting whose value git may run as a
+# program is set here to the standard program or to nothing (docs/security.md).
 _BASE_CONFIG: tuple[str, ...] = (
     "core.fsmonitor=false",
+    "core.hooksPath=" + os.devnull,
+    "core.attributesFile=" + os.devnull,
+    "core.pager=cat",
+    "core.askPass=",
+    "core.sshCommand=ssh",
+    "core.gitProxy=",
+    "core.alternateRefsCommand=",
     "core.quotePath=false",
     "color.ui=false",
     "log.showSignature=false",
+    "diff.external=",
+    "credential.helper=",
+    "protocol.allow=never",
+    "gpg.program=gpg",
+    "gpg.openpgp.program=gpg",
+    "gpg.x509.program=gpgsm",
     "gpg.ssh.program=ssh-keygen",
+    "gpg.ssh.defaultKeyCommand=",
 )
+
+# Drivers are named by the repository (`filter.<name>.clean` for `*.md filter=<name>` in
+# .gitattributes): each one its config defines is emptied, so attributes can name no program.
+_DRIVER_PROGRAMS = re.compile(r"^(filter\.(.+)\.(clean|smudge|process)|diff\.(.+)\.(textconv|command)"
+                              r"|merge\.(.+)\.driver)$", re.IGNORECASE)
+
+
+def driver_pins(config_keys: Iterable[str]) -> tuple[str, ...]:
+    """`-c` settings that empty every filter, diff and merge driver a repository's config defines."""
+    pins = {f"{key}=" for key in config_keys if _DRIVER_PROGRAMS.match(key)}
+    return tuple(sorted(pins))
 
 # Variables that would point git at another repository or index than the one we check
 # (they are set while git hooks run, and isaccheck may run as a pre-commit hook).
@@ -237,6 +264,7 @@ class GitRepo:
     def __init__(self, top: Path, prefix: str = "") -> None:
         self.top = top
         self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+        self._pins: tuple[str, ...] | None = None
 
     @property
     def root(self) -> Path:
@@ -246,12 +274,29 @@ class GitRepo:
         self, *args: str, input: bytes | None = None, extra_config: Sequence[str] = (),
         ok_codes: tuple[int, ...] = (0,),
     ) -> subprocess.CompletedProcess[bytes]:
-        return _run(args, self.top, input=input, extra_config=extra_config, ok_codes=ok_codes)
+        return _run(args, self.top, input=input, extra_config=(*self.pins, *extra_config), ok_codes=ok_codes)
+
+    @property
+    def pins(self) -> tuple[str, ...]:
+        """The drivers this repository's config defines, emptied (read once; listing config runs nothing)."""
+        if self._pins is None:
+            listed = _run(["config", "--list", "--name-only", "-z"], self.top, ok_codes=(0, 1)).stdout
+            self._pins = driver_pins(k.decode("utf-8", "surrogateescape") for k in listed.split(b"\0") if k)
+        return self._pins
 
     def _out(self, *args: str) -> str:
         return self._git(*args).stdout.decode("utf-8", "replace").strip()
 
     # -- state of the repository
+
+    def resolve_commit(self, ref: str) -> str | None:
+        """The commit a branch, tag or sha names, or None."""
+        proc = self._git("rev-parse", "-q", "--verify", "--end-of-options", f"{ref}^{{commit}}", ok_codes=(0, 1, 128))
+        return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+
+    def git_dir(self) -> Path:
+        """The repository's git directory (for a `.git` file: where its `gitdir:` points)."""
+        return Path(self._out("rev-parse", "--absolute-git-dir"))
 
     def is_shallow(self) -> bool:
         return self._out("rev-parse", "--is-shallow-repository") == "true"
@@ -360,7 +405,7 @@ class GitRepo:
     # -- signatures
 
     def verify_signatures(
-        self, refs: Iterable[SignatureRef], allowed_signers: Path | None
+        self, refs: Iterable[SignatureRef], allowed_signers: Path | None, *, outside_ok: bool = False
     ) -> dict[SignatureRef, SignatureCheck]:
         """Check the signatures of the commits and tags that documents point at.
 
@@ -370,7 +415,7 @@ class GitRepo:
         Commits are checked in one git call; each signed annotated tag needs its own.
         """
         wanted = list(dict.fromkeys(refs))
-        signers = self._signers_config(allowed_signers)
+        signers = self._signers_config(allowed_signers, outside_ok)
         results: dict[SignatureRef, SignatureCheck] = {}
         objects = self._lookup_objects(wanted, results)
         commits = {r: oid for r, (oid, typ) in objects.items() if r.kind == "commit"}
@@ -380,7 +425,7 @@ class GitRepo:
                 results[ref] = self._verify_tag(ref, oid, typ, signers)
         return {r: results[r] for r in wanted}
 
-    def _signers_config(self, allowed_signers: Path | None) -> tuple[str, ...]:
+    def _signers_config(self, allowed_signers: Path | None, outside_ok: bool = False) -> tuple[str, ...]:
         if allowed_signers is None:
             # Pin an empty list: an unset option makes git report "no signature" instead,
             # and the user's or repository's own option must not decide what passes.
@@ -388,7 +433,8 @@ class GitRepo:
         path = allowed_signers if allowed_signers.is_absolute() else self.root / allowed_signers
         resolved = path.resolve()
         try:
-            resolved.relative_to(self.top.resolve())
+            if not outside_ok:  # outside_ok: a copy isaccheck made of the base branch's file
+                resolved.relative_to(self.top.resolve())
         except ValueError:
             raise GitError(
                 f"the allowed signers file {allowed_signers} lies outside the repository; "

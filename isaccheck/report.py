@@ -32,6 +32,7 @@ from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, Que
 from .repository import Repository, first_document_year
 from .rulepack import RulePack
 from .tlp import Label, most_restrictive
+from .escape import inert_markdown, plain
 from .tlpout import document_labels
 
 FORMATS = ("html", "md", "pdf")
@@ -637,7 +638,7 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
         label = quoter.label(wv.decided_in)
         rule = pack.rule(wv.question)
         waivers.append(WaiverView(wv.question, rule.question(lang) if rule else wv.question,
-                                  wv.reason if quoter.allow(label) else None, wv.decided_on, wv.decided_in,
+                                  wv.reason if quoter.allow(label) and wv.withheld is None else None, wv.decided_on, wv.decided_in,
                                   wv.expires, wv.expired, label.value if label else None))
 
     findings = tuple(
@@ -679,17 +680,14 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
 
 # -- rendering ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({
-    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "|": "\\|", "#": "\\#",
-    "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " ",
-})
-
-
 def md_escape(value: Any) -> Any:
-    """Every value printed by the Markdown template: plain text, never markup (Markup passes)."""
+    """Every value printed by the Markdown template: plain text, never markup (Markup passes).
+
+    No HTML, link, emphasis or table break; no @mention and no bare URL becomes live (escape.py).
+    """
     if value is None or isinstance(value, Markup):
         return value if value is not None else ""
-    return str(value).translate(_MD_SPECIAL)
+    return inert_markdown(plain(" ".join(str(value).split())))
 
 
 def _environment(fmt: str) -> jinja2.Environment:

@@ -39,6 +39,14 @@ if TYPE_CHECKING:
 
 SIDECAR_SUFFIX = ".meta.yaml"
 DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# Findings whose message is made from the file's size, kind, name or structure, never from its
+# content: they may be shown whatever the file's label (a RED file that cannot be read still says why).
+# yaml-syntax: yamlutil keeps the document's own text out of the message (yamlutil._content_free).
+CONTENT_FREE_CODES = frozenset({"unreadable", "too-large", "frontmatter", "file-name", "symlink-outside",
+                                "symlink-broken", "binary", "encoding", "yaml-syntax", "not-a-file"})
+# Frontmatter and sidecars are always read up to this size, whatever max_file_size_kb says: they
+# hold the label and the recipients, so skipping them would skip the TLP checks (issue 15.7).
+METADATA_LIMIT = 256 * 1024
 DECLARED_TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
@@ -116,8 +124,12 @@ class Repository:
     paths: frozenset[str] = field(default_factory=frozenset)
     # Files that could not be read as documents, with the type they seem to declare.
     unreadable_types: Mapping[str, str] = field(default_factory=dict)
+    # Output labels of files not (wholly) read as documents: oversize (body skipped), unreadable,
+    # broken frontmatter. Fail closed: RED unless a label could be read (tlpout.py).
+    unloaded_tlp: Mapping[str, str] = field(default_factory=dict)
     # Git verification of signature entries, ("commit"|"tag", name) -> result; set by the runner.
-    signature_checks: Mapping[tuple[str, str], SignatureCheck] = field(default_factory=dict)
+    # Keyed (kind, name) and, once checked against an entry's claim, (kind, name, organisation).
+    signature_checks: Mapping[tuple[str, ...], SignatureCheck] = field(default_factory=dict)
 
 
 # The trend (report, history) starts at the first year with dated documents, looking back at most
@@ -143,6 +155,58 @@ def dig(data: Any, dotted: str) -> Any:
             return None
     return value
 
+
+def _output_label(front: tlpmod.Label | None, markings: list[tlpmod.Marking], meta: Mapping[str, Any],
+                  refused: bool) -> str | None:
+    """The label output quoting this document carries: its most restrictive content, RED if unreadable.
+
+    Separate from the findings (tlp-understated says the document is mislabelled): output must
+    never wait for the document to be fixed. A label that cannot be read could have been RED,
+    so it counts as RED (fail closed).
+    """
+    labels: list[tlpmod.Label | None] = [front, *(m.label for m in markings)]
+    unreadable = refused or any(m.label is None for m in markings)
+    items = meta.get("roundtable")
+    for item in items if isinstance(items, list) else []:
+        raw = item.get("tlp") if isinstance(item, dict) else None
+        if raw is None:
+            continue
+        try:
+            labels.append(tlpmod.parse_label(raw).label)
+        except tlpmod.TlpError:
+            unreadable = True
+    if unreadable:
+        return tlpmod.Label.RED.value
+    found = tlpmod.most_restrictive(labels)
+    return found.value if found else None
+
+
+_SNIFFED_TLP = re.compile(r"^tlp:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def _sniffed_label(frontmatter: str, body: str, body_line: int) -> str:
+    """The output label of a document whose frontmatter YAML is broken: its `tlp:` line, else RED.
+
+    What cannot be read could have been RED; a `tlp:` line that reads (and the body's
+    markings) still lets the findings that explain the breakage be shown.
+    """
+    line = _SNIFFED_TLP.search(frontmatter)
+    if line is None:
+        return tlpmod.Label.RED.value
+    value = line[1].split(" #")[0].strip().strip("'\"")
+    return _label_of_meta({"tlp": value}, body, body_line) or tlpmod.Label.RED.value
+
+
+def _label_of_meta(meta: Mapping[str, Any], body: str, body_line: int) -> str | None:
+    front: tlpmod.Label | None = None
+    raw = meta.get("tlp")
+    if raw is not None:
+        try:
+            front = tlpmod.parse_label(raw).label
+        except tlpmod.TlpError:
+            return tlpmod.Label.RED.value
+    markings = tlpmod.find_markings(body, first_line=body_line) if body else []
+    return _output_label(front, markings, meta, refused=False)
 
 def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
@@ -198,6 +262,7 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
             path,
             None,
             Text("binary content in a text document; not read", "binaire inhoud in een tekstdocument; niet gelezen"),
+            quotes_file=False,
         )
     try:
         return raw.decode("utf-8-sig"), None
@@ -212,6 +277,7 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8",
                 f"geen UTF-8-tekst (byte 0x{raw[exc.start]:02x} op regel {line}); sla het bestand op als UTF-8",
             ),
+            quotes_file=False,
         )
 
 
@@ -249,6 +315,9 @@ class _Loader:
         self.findings: list[Finding] = []
         self.documents: list[Document] = []
         self.unreadable_types: dict[str, str] = {}
+        # Output labels of files that are not (whole) documents: unreadable ones, oversize ones.
+        self.unloaded_tlp: dict[str, str] = {}
+        self.oversize: dict[str, int] = {}  # path -> KB, until the oversize finding is written
         self.prefetched: dict[str, bytes] = {}
         self.limit = config.max_file_size_kb * 1024
         self.known_types = set(document_types())
@@ -259,17 +328,44 @@ class _Loader:
 
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
                 field_: str | None = None) -> None:
-        self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_))
+        self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_,
+                                     quotes_file=code not in CONTENT_FREE_CODES))
 
     # -- files -------------------------------------------------------------------------------
     def read_text(self, entry: SourceEntry) -> str | None:
-        raw = self.read_bytes(entry)
+        """The file as text; for a file over the size limit only its first METADATA_LIMIT bytes.
+
+        An oversize file is never skipped whole: its frontmatter (or sidecar) decides its
+        label and who it is shared with, so the TLP checks must see it. Only the body is skipped.
+        """
+        raw = self.read_bytes(entry, head=True)
         if raw is None:
             return None
         text, problem = _decode(raw, entry.path)
         if problem:
             self.findings.append(problem)
+        if text is None:  # not text: it could hold anything, so RED for output
+            self.unloaded_tlp[entry.path] = tlpmod.Label.RED.value
         return text
+
+    def oversize_finding(self, path: str, readable: bool) -> None:
+        """Name an oversize file once: a warning when its metadata was read, an error when not."""
+        kb = self.oversize.pop(path, None)
+        if kb is None:
+            return
+        limit = self.config.max_file_size_kb
+        if readable:
+            self.finding("too-large", Severity.WARNING, path, None,
+                         f"{kb} KB is over the limit of {limit} KB (max_file_size_kb in {CONFIG_FILE}): "
+                         f"the frontmatter was read and checked, the body was skipped (TLP:RED in output)",
+                         f"{kb} KB is meer dan de grens van {limit} KB (max_file_size_kb in {CONFIG_FILE}): "
+                         f"de frontmatter is gelezen en gecontroleerd, de tekst overgeslagen (TLP:RED in uitvoer)")
+        else:
+            self.finding("too-large", Severity.ERROR, path, None,
+                         f"{kb} KB is over the limit of {limit} KB (max_file_size_kb in {CONFIG_FILE}) and its "
+                         f"frontmatter does not end within the first {METADATA_LIMIT // 1024} KB: not read",
+                         f"{kb} KB is meer dan de grens van {limit} KB (max_file_size_kb in {CONFIG_FILE}) en de "
+                         f"frontmatter eindigt niet binnen de eerste {METADATA_LIMIT // 1024} KB: niet gelezen")
 
     def mapped_type(self, path: str) -> tuple[str, Mapping[str, Any]] | None:
         for mapping in self.config.types:
@@ -283,14 +379,19 @@ class _Loader:
         text = self.read_text(entry)
         if text is None:
             return
-        text = text.replace("\r\n", "\n")
+        # Windows and old Mac line ends: a CR-only file was passed over as "no frontmatter".
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         meta: dict[str, Any] = {}
         source = YamlData({})
         body, body_line = text, 1
+        oversize = entry.path in self.oversize
         if _HANDLER.detect(text):
             try:
                 fm, content = _HANDLER.split(text)
             except ValueError:
+                if oversize:
+                    self.oversize_finding(entry.path, readable=False)
+                    return
                 if mapped is None and "type:" not in text[:2000]:
                     return
                 self.finding("frontmatter", Severity.ERROR, entry.path, 1,
@@ -299,6 +400,9 @@ class _Loader:
                 return
             body_line = fm.count("\n") + 2
             body = content[1:] if content.startswith("\n") else content
+            if oversize:
+                body = ""  # only the head was read: the body is skipped, and the output label is RED
+                self.oversize_finding(entry.path, readable=True)
             try:
                 source = load_yaml(fm, first_line=1)
             except YamlError as exc:
@@ -307,6 +411,7 @@ class _Loader:
                 sniffed = DECLARED_TYPE.search(fm)
                 if sniffed:
                     self.unreadable_types[entry.path] = sniffed[1]
+                self.unloaded_tlp[entry.path] = _sniffed_label(fm, body, body_line)
                 return
             if source.data is None:
                 source.data = {}
@@ -316,6 +421,17 @@ class _Loader:
                              "de frontmatter moet een verzameling velden zijn (veld: waarde)")
                 return
             meta = source.data
+        elif oversize:
+            if mapped is None:
+                self.finding("too-large", Severity.WARNING, entry.path, None,
+                             f"skipped: over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in "
+                             f"{CONFIG_FILE}) and no frontmatter in its first {METADATA_LIMIT // 1024} KB",
+                             f"overgeslagen: meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb "
+                             f"in {CONFIG_FILE}) en geen frontmatter in de eerste {METADATA_LIMIT // 1024} KB")
+                self.oversize.pop(entry.path, None)
+                return
+            body = ""
+            self.oversize_finding(entry.path, readable=True)
         if "type" not in meta and mapped is None:
             if not meta and self.infer:
                 guess = infermod.guess_type(entry.path)
@@ -331,10 +447,17 @@ class _Loader:
         text = self.read_text(entry)
         if text is None:
             return
+        if entry.path in self.oversize:
+            if entry.size > METADATA_LIMIT:
+                self.oversize_finding(entry.path, readable=False)  # a sidecar is all metadata: half of it is none
+                return
+            del self.oversize[entry.path]  # read whole: over max_file_size_kb, within the metadata limit
+            del self.unloaded_tlp[entry.path]
         try:
             source = load_yaml(text)
         except YamlError as exc:
             self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message)
+            self.unloaded_tlp[entry.path] = _sniffed_label(text, "", 1)
             return
         if not isinstance(source.data, dict):
             self.finding("frontmatter", Severity.ERROR, entry.path, 1,
@@ -355,22 +478,35 @@ class _Loader:
             return
         self.add_document(entry.path, entry.path, {}, YamlData({}), "", 1, mapped)
 
-    def read_bytes(self, entry: SourceEntry) -> bytes | None:
-        if entry.size > self.limit:
+    def read_bytes(self, entry: SourceEntry, head: bool = False) -> bytes | None:
+        """The file's bytes; over the size limit, with `head`, its first METADATA_LIMIT bytes (frontmatter).
+
+        A file that cannot be read, or is read only in part, is RED for output: it could hold anything.
+        """
+        oversize = entry.size > self.limit
+        if oversize and not head:  # a Word or PDF file is read whole or not at all
             kb = entry.size // 1024
             self.finding(
                 "too-large", Severity.WARNING, entry.path, None,
                 f"skipped: {kb} KB is over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
                 f"overgeslagen: {kb} KB is meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
             )
+            self.unloaded_tlp[entry.path] = tlpmod.Label.RED.value
             return None
         try:
             raw = self.prefetched.pop(entry.path, None)
+            if oversize:
+                read_head = getattr(self.source, "read_head", None)
+                raw = read_head(entry.path, METADATA_LIMIT) if read_head else self.source.read(entry.path)[:METADATA_LIMIT]
+                raw = raw[:raw.rfind(b"\n") + 1]  # a whole last line: no character cut in two
+                self.oversize[entry.path] = entry.size // 1024
+                self.unloaded_tlp[entry.path] = tlpmod.Label.RED.value
             return raw if raw is not None else self.source.read(entry.path)
         except (OSError, GitError) as exc:
             why = getattr(exc, "strerror", None) or exc
             self.finding("unreadable", Severity.ERROR, entry.path, None,
                          f"cannot be read: {why}", f"kan niet gelezen worden: {why}")
+            self.unloaded_tlp[entry.path] = tlpmod.Label.RED.value
             return None
 
     def load_inferred(self, entry: SourceEntry, mapped: tuple[str, Mapping[str, Any]], data: bytes,
@@ -484,6 +620,9 @@ class _Loader:
             self.finding("unknown-type", Severity.ERROR, meta_path, type_line,
                          f"unknown document type `{doc_type}`{hint_en}", f"onbekend documenttype `{doc_type}`{hint_nl}",
                          "type")
+            label = tlpmod.most_restrictive_value(self.unloaded_tlp.get(meta_path), _label_of_meta(meta, body, body_line))
+            if label is not None:
+                self.unloaded_tlp[meta_path] = label
             return
         meta = normalise_enums(validator_for(doc_type).schema, meta)  # Dutch values read as the contract's
         errors = list(validator_for(doc_type).iter_errors(meta))
@@ -499,7 +638,7 @@ class _Loader:
         self.findings.extend(problems)
         self.findings.extend(unknown_key_findings(validator_for(doc_type).schema, meta, source, meta_path, type_line))
 
-        label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
+        label, output_label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
         if inferred is not None:
             # There is no frontmatter to put `tlp:` in: say what works for a Word or PDF file.
             label_findings = [replace(f, message=Text(
@@ -525,6 +664,7 @@ class _Loader:
                 date=date,
                 status=status,
                 tlp=label,
+                output_tlp=output_label,
                 sections=sections,
                 valid=not problems,
                 inferred=dict(inferred or {}),
@@ -533,7 +673,7 @@ class _Loader:
         )
 
     def document_tlp(self, path: str, doc_type: str, meta: Mapping[str, Any], source: YamlData,
-                     body: str, body_line: int) -> tuple[str | None, list[Finding]]:
+                     body: str, body_line: int) -> tuple[str | None, str | None, list[Finding]]:
         """Normalise the document's label, check its markings and who it is shared with (tlp.py)."""
         version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
         fallback_line = source.lines.get("tlp") or source.lines.get("type") or 1
@@ -558,7 +698,7 @@ class _Loader:
             label = whole[0] if whole else None
         if label is not None:
             findings.extend(self.sharing_findings(path, label, meta, source, fallback_line))
-        return (label.value if label else None), findings
+        return (label.value if label else None), _output_label(label, markings, meta, refused=raw is not None and front is None), findings
 
     def item_labels(self, path: str, front: tlpmod.Parsed | None, meta: Mapping[str, Any], source: YamlData,
                     understated_already: bool) -> list[Finding]:
@@ -657,6 +797,11 @@ class _Loader:
                              "symbolische link naar niets (of een kring van links); overgeslagen")
                 continue
             if entry.kind != "file":
+                if path.endswith(SIDECAR_SUFFIX) or path.lower().endswith(".md") or self.mapped_type(path):
+                    # A FIFO, socket or device named like a document: reading it could hang the run.
+                    self.finding("not-a-file", Severity.WARNING, path, None,
+                                 "not a regular file (a FIFO, socket, device or linked folder); not read",
+                                 "geen gewoon bestand (een FIFO, socket, apparaat of gelinkte map); niet gelezen")
                 continue
             if path.endswith(SIDECAR_SUFFIX):
                 described = path[: -len(SIDECAR_SUFFIX)]
@@ -677,6 +822,8 @@ class _Loader:
                         self.load_inferred(entry, (guess.type, {}), data, guessed=True)
                 elif posixpath.splitext(path)[1].lower() in NAMED_WHEN_NOT_COUNTED:
                     self.name_uncounted(entry)
+        for path in sorted(self.oversize):  # read, but stopped early (a frontmatter YAML error): still named
+            self.oversize_finding(path, readable=True)
         self.same_meetings()
         self.unused_globs(entries)
 
@@ -797,6 +944,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
         findings=tuple(sorted(set(loader.findings), key=Finding.sort_key)),
         paths=frozenset(by_path),
         unreadable_types=dict(loader.unreadable_types),
+        unloaded_tlp=dict(loader.unloaded_tlp),
     )
 
 

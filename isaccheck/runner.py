@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-from .config import CONFIG_FILE, PROFILE_FILE, glob_match, parse_config
+from .config import CONFIG_FILE, PROFILE_FILE, glob_match, inside_repository, parse_config
 from . import gitevidence, tlpout
 from .engine import evaluate
 from .errors import ConfigError
@@ -42,7 +42,7 @@ def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str,
     warnings: list[Text] = []
     for given in folders:
         folder = posixpath.normpath(given.replace("\\", "/")).removeprefix("./")
-        if folder == ".." or folder.startswith("../") or given.startswith("/") or folder == ".":
+        if not inside_repository(given):
             raise ConfigError(f"rule_packs: {given} is not a folder inside the repository; refused", "isaccheck.yaml")
         inside = [e for e in entries if e.path.startswith(folder + "/")]
         if any(e.path == folder for e in entries):
@@ -114,13 +114,14 @@ def _settings_from_today(plan: gitevidence.GitPlan, path: Path) -> Text | None:
 def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
           source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None,
           committed_only: bool = False, git: gitevidence.GitMode = "auto", history: bool = True,
-          today: dt.date | None = None) -> CheckRun:
+          today: dt.date | None = None, signers_from: str | None = None) -> CheckRun:
     """Evaluate the repository at path as of a date.
 
     Without a given source, git decides what is read (gitevidence.py): an as-of date before
     today evaluates the tree of the last commit on or before it; otherwise the working tree
     (uncommitted documents named in a warning), or HEAD's tree with committed_only. `history`
     adds the facts of one `git log` pass (first commit per document, back-fill findings).
+    `signers_from` (a git ref) verifies signatures with the allowed signers of that ref.
     """
     plan: gitevidence.GitPlan | None = None
     adopted: Text | None = None
@@ -145,7 +146,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
         if history:
             repo, more = gitevidence.apply_history(plan, repo)
             warnings += more
-        repo, more = gitevidence.check_signatures(plan, repo)
+        repo, more = gitevidence.check_signatures(plan, repo, signers_from)
         warnings += more
     evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit)
     if warnings:

@@ -127,6 +127,12 @@ def most_restrictive(labels: Iterable[Label | None]) -> Label | None:
 # --------------------------------------------------------------------------- errors
 
 
+def most_restrictive_value(*values: str | None) -> str | None:
+    """most_restrictive over label values ("AMBER+STRICT"); None when none is given."""
+    found = most_restrictive(Label(v) for v in values if v is not None)
+    return found.value if found else None
+
+
 def _quote(raw: str, limit: int = 60) -> str:
     # Reports quote what the user wrote; repr() makes invisible characters visible and
     # truncation keeps a pasted paragraph from flooding the report.

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from .config import PROFILE_FILE
 from .errors import ConfigError
+from . import tlpout
 from .model import Finding
 from .repository import selection
 from .runner import load_for_inventory
+from .tlp import Label
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Validated:
     root: Path
     paths: tuple[str, ...]  # repository-relative paths checked; empty: the whole repository
     findings: tuple[Finding, ...]
+    tlp: str | None = None  # the label of what the findings quote (tlpout.py)
+    withheld: int = 0
 
 
 def _has_profile(folder: Path) -> bool:
@@ -40,7 +44,7 @@ def find_root(start: Path) -> Path:
                       f"(run `isaccheck init` to start one, or give --root)")
 
 
-def validate_files(files: list[Path], root: Path | None = None) -> Validated:
+def validate_files(files: list[Path], root: Path | None = None, ceiling: Label | None = None) -> Validated:
     absolute = []
     for file in files:
         if not file.exists() and not file.is_symlink():
@@ -68,7 +72,9 @@ def validate_files(files: list[Path], root: Path | None = None) -> Validated:
             raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)")
         rel.append(inside.as_posix())
     repo = load_for_inventory(root, only=selection(rel) if files else None)
-    return Validated(root=root, paths=tuple(rel), findings=repo.findings)
+    # Findings quote documents like any other output: the same TLP filter (issue 15.6).
+    shown = tlpout.filter_findings(repo.findings, repo, ceiling)
+    return Validated(root=root, paths=tuple(rel), findings=shown.findings, tlp=shown.tlp, withheld=shown.withheld)
 
 
 def shown_path(root: Path, rel: str) -> str:

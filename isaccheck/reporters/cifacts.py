@@ -45,6 +45,10 @@ FINDING_RULES: dict[str, tuple[Text, Text]] = {
     "symlink-outside": (Text("Symbolic link pointing outside the repository", "Symbolische link naar buiten de repository"),
                         Text("Copy the file into the repository instead of linking to it.",
                              "Kopieer het bestand in de repository in plaats van ernaar te linken.")),
+    "not-a-file": (Text("Not a regular file", "Geen gewoon bestand"),
+                   Text("A FIFO, socket, device or linked folder carries a document's name; remove or rename it.",
+                        "Een FIFO, socket, apparaat of gelinkte map draagt de naam van een document; verwijder of "
+                        "hernoem het.")),
     "symlink-broken": (Text("Symbolic link to nothing", "Symbolische link naar niets"),
                        Text("Remove the link or restore its target.", "Verwijder de link of herstel het doel.")),
     "sidecar-orphan": (Text("A sidecar describes a file that is not there", "Een sidecar beschrijft een bestand dat er niet is"),
@@ -80,6 +84,10 @@ FINDING_RULES: dict[str, tuple[Text, Text]] = {
     "waiver-source": (Text("A not-applicable decision points at a missing document", "Een niet-van-toepassing-besluit verwijst naar een ontbrekend document"),
                       Text("Point decided_in at the minutes that record the decision.",
                            "Laat decided_in verwijzen naar de notulen met het besluit.")),
+    "waiver-unrecorded": (Text("A not-applicable decision is not recorded where it says",
+                               "Een niet-van-toepassing-besluit staat niet waar het zegt"),
+                          Text("Point decided_in at the minutes that name the question id, or record the decision there.",
+                               "Laat decided_in verwijzen naar de notulen die het vraagnummer noemen, of leg het besluit daar vast.")),
 }
 
 GENERIC_FINDING = (Text("A document check failed", "Een documentcontrole faalde"),
@@ -152,3 +160,10 @@ def question_message(q: QuestionResult, pack: RulePack, lang: str) -> str:
     rule = pack.rule(q.id)
     question = rule.question(lang) if rule else q.id
     return f"{q.id}: {question} {q.reason(lang)}"
+
+
+def policy_dicts(options: RenderOptions) -> list[dict[str, object]]:
+    """The policy in force (policy.py), as data for the machine formats."""
+    items = options.gate.policy_items if options.gate else ()
+    return [{"kind": i.kind, "subject": i.subject, "value": i.value, "path": i.path, "line": i.line,
+             **({"change": i.change} if i.change else {})} for i in items]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import tlpout
 from ..gate import finding_fails
 from ..model import Evaluation, Severity
 from ..rulepack import RulePack
 from . import RenderOptions, register
-from .cifacts import (at, blocks, failing, finding_entries, finding_location, fingerprint, question_location,
+from .cifacts import (PROFILE, at, blocks, failing, finding_entries, finding_location, fingerprint, question_location,
                       question_message)
 from .jsonout import dumps
 
@@ -47,6 +48,16 @@ def code_quality(evaluation: Evaluation, pack: RulePack, options: RenderOptions)
         path, line = question_location(q)
         issues.append(_issue(question_message(q, pack, lang), f"isaccheck/{q.id}", fingerprint(q.id, path, ""),
                              "major" if blocks(q, evaluation, options) else "minor", at(path, options), line))
+    for item in (gate.policy_items if gate else ()):
+        # The policy in force: info issues where the setting is; a change against --policy-from is major.
+        issues.append(_issue(item.describe(lang), f"isaccheck/policy/{item.kind}",
+                             fingerprint(f"policy/{item.kind}", item.path, item.subject),
+                             "major" if item.change else "info", at(item.path, options), item.line or 1))
+    label = tlpout.notice(evaluation.tlp, evaluation.withheld)
+    if label is not None:
+        # Code Quality has no field for a report's label: an issue says it (info, never failing).
+        issues.append(_issue(label(lang), "isaccheck/tlp", fingerprint("tlp", PROFILE, ""), "info",
+                             at(PROFILE, options), 1))
     return issues
 
 

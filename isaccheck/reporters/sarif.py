@@ -14,7 +14,7 @@ from urllib.parse import quote
 from ..model import Evaluation, Severity
 from ..rulepack import RulePack
 from . import RenderOptions, register
-from .cifacts import (FINDING_RULES, FINGERPRINT_KEY, at, blocks, failing, finding_entries, finding_location,
+from .cifacts import (FINDING_RULES, FINGERPRINT_KEY, at, policy_dicts, blocks, failing, finding_entries, finding_location,
                       finding_rule, fingerprint, question_location, question_message)
 from .jsonout import dumps
 
@@ -22,7 +22,7 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 INFORMATION_URI = "https://pypi.org/project/isaccheck/"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _WARNING_CODES = frozenset({"tlp-deprecated", "waiver-expired", "waiver-source", "sidecar-orphan",
-                            "symlink-broken", "too-large", "binary"})
+                            "symlink-broken", "too-large", "binary", "not-a-file"})
 
 
 def _location(path: str, line: int, options: RenderOptions) -> dict[str, Any]:
@@ -95,9 +95,11 @@ def sarif_log(evaluation: Evaluation, pack: RulePack, options: RenderOptions) ->
         if r["ruleIndex"] == -1:  # a question of an extra pack that is not in the pack (cannot happen today)
             del r["ruleIndex"]
     run_properties: dict[str, Any] = {"as_of": evaluation.provenance.as_of, "tlp": evaluation.tlp,
+                                      "tlp_withheld": evaluation.withheld,
                                       "capabilities": {c.code: c.level for c in evaluation.capabilities}}
     if options.gate is not None:
-        run_properties["gate"] = {"passed": options.gate.passed, "policy": options.gate.policy.describe()}
+        run_properties["gate"] = {"passed": options.gate.passed, "policy": options.gate.policy.describe(),
+                                  "policy_in_force": policy_dicts(options)}
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
