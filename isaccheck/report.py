@@ -185,6 +185,7 @@ class ProfileRow:
     gap: int
     counts: tuple[tuple[int, int, int], ...]  # (level, holds, applicable)
     bar: str  # "██░" : reached, then up to the ambition
+    held_back: str | None = None  # "level 2 complete, held back by WOW-1.1"
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,7 @@ class CapabilitySection:
     level: int
     ambition: int | None
     questions: tuple[QuestionView, ...]
+    held_back: str | None = None
 
 
 @dataclass(frozen=True)
@@ -581,7 +583,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
 
     profile = tuple(
         ProfileRow(c.code, cap_name(c.code), c.level, c.ambition, c.gap,
-                   tuple((n.level, n.holds, n.applicable) for n in c.counts), _bar(c.level, c.ambition))
+                   tuple((n.level, n.holds, n.applicable) for n in c.counts), _bar(c.level, c.ambition),
+                   c.held_back_text(lang) if c.held_back_text else None)
         for c in evaluation.capabilities)
     codes = tuple(row.code for row in profile)
 
@@ -615,7 +618,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     sections = []
     for c in evaluation.capabilities:
         questions = tuple(_question_view(q, pack, quoter, lang, w) for q in evaluation.questions if q.capability == c.code)
-        sections.append(CapabilitySection(c.code, cap_name(c.code), c.level, c.ambition, questions))
+        sections.append(CapabilitySection(c.code, cap_name(c.code), c.level, c.ambition, questions,
+                                          c.held_back_text(lang) if c.held_back_text else None))
 
     disagreements = tuple(
         DisagreementView(d.question, r.question(lang) if (r := pack.rule(d.question)) else d.question, d.self_assessment,

@@ -20,6 +20,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
+from .enums import normalise as normalise_enums
 from .errors import ConfigError
 from .gitrepo import GitError
 from .loadcache import LoadCache, Loaded
@@ -29,8 +30,9 @@ from .infer import cache as infercache
 from .read.cache import content_id
 from .read import SUPPORTED_SUFFIXES, format_of, read_document
 from .read.model import Location, ReadProblem, StructuredDocument
-from .schemas import document_types, schema_errors, section_for_heading
+from .schemas import document_types, schema_errors, section_for_heading, validator_for
 from .sources import Source, SourceEntry, printable_path, valid_path
+from .unknownkeys import unknown_key_findings
 from .validation import schema_findings
 from .yamlutil import YamlData, YamlError, load_yaml
 
@@ -643,9 +645,19 @@ class _Loader:
             if label is not None:
                 self.unloaded_tlp[meta_path] = label
             return
+        meta = normalise_enums(validator_for(doc_type).schema, meta)  # Dutch values read as the contract's
         errors = schema_errors(doc_type, meta)
+        if doc_type == "self-assessment":
+            # One bad answer drops that answer only, never the whole self-assessment.
+            dropped = [e for e in errors if _one_answer(e)]
+            errors = [e for e in errors if not _one_answer(e)]
+            self.findings.extend(replace(
+                f, code="answer-dropped", severity=Severity.WARNING,
+                message=Text(f"{f.message.en}; this answer is not counted", f"{f.message.nl}; dit antwoord telt niet"))
+                for f in schema_findings(dropped, source, meta_path, type_line))
         problems = schema_findings(errors, source, meta_path, type_line)
         self.findings.extend(problems)
+        self.findings.extend(unknown_key_findings(validator_for(doc_type).schema, meta, source, meta_path, type_line))
 
         label, output_label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
         if inferred is not None:
@@ -724,7 +736,11 @@ class _Loader:
             except tlpmod.TlpError as exc:
                 findings.append(Finding("tlp-invalid", Severity.ERROR, path, line, exc.message, field=f"roundtable.{index}.tlp"))
                 continue
-            if front is not None and label.rank > front.label.rank and not understated_already:
+            # The entry records under which label something was said in the round, not the
+            # information itself (TLP:RED in a meeting is spoken, not minuted): only an entry that
+            # carries content of its own (a summary, details, ...) raises the document's label.
+            carries_content = any(k not in ("category", "tlp") and not _empty(v) for k, v in item.items())
+            if front is not None and label.rank > front.label.rank and carries_content and not understated_already:
                 understated_already = True
                 findings.append(Finding("tlp-understated", Severity.ERROR, path, line, Text(
                     f"the document is labelled {front.label.canonical} but an incident-round item is {label.canonical}: "
@@ -915,6 +931,18 @@ class _Loader:
                              f"de bijeenkomst van {doc.date} staat ook in {first.path}; één keer geteld")
 
 
+def _empty(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, dict)) and not value)
+
+
+def _one_answer(error: Any) -> bool:
+    """A schema error inside one self-assessment answer (or a question id that is not one)."""
+    path = list(error.absolute_path)
+    return bool(path) and path[0] == "answers" and (len(path) >= 2 or "propertyNames" in error.schema_path)
+
+
 DEFAULT_TLP_REQUIRED = frozenset({"minutes", "agenda", "shared-information", "situational-picture", "self-assessment"})
 
 
@@ -944,8 +972,10 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
     data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
         raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)
+    data = normalise_enums(validator_for("isac").schema, data)  # Dutch values read as the contract's
     errors = schema_errors("isac", data)
     findings = schema_findings(errors, loaded, PROFILE_FILE, 1)
+    findings += unknown_key_findings(validator_for("isac").schema, data, loaded, PROFILE_FILE, 1)
     return Profile(data=data, lines=dict(loaded.lines), participants=_participants(data, loaded.lines)), findings
 
 

@@ -62,7 +62,7 @@ from __future__ import annotations
 import difflib
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
@@ -380,6 +380,9 @@ class Marking:
     line: int
     position: str
     warnings: tuple[Text, ...] = ()
+    # A heading whose section says only that nothing was minuted ("Rondje rood (TLP:RED)" then
+    # "Niet genotuleerd"): it labels no content, so it never raises the document's label.
+    content_free: bool = False
 
 
 @dataclass(frozen=True)
@@ -698,7 +701,46 @@ def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -
         region = "top" if index in top else "bottom" if index in bottom else None
         found.extend((index, f) for f in _line_markings(text, region, block))
     found = _drop_legends(found, tlp_version)
-    return [_marking(f, first_line + index, tlp_version) for index, f in found]
+    markings = [_marking(f, first_line + index, tlp_version) for index, f in found]
+    return [replace(m, content_free=True) if f.position == "heading" and _section_is_empty(lines, in_code, index) else m
+            for (index, f), m in zip(found, markings)]
+
+
+# What minutes write under a heading when nothing of it was minuted (TLP 2.0: RED in a meeting is
+# spoken, not written down). Compared after dropping decoration, punctuation and case.
+_NOT_MINUTED = re.compile(
+    r"(?:er |het |dit |is |wordt |werd |was |nothing |this |it )*"
+    r"(?:(?:niets|niet|geen)(?: \w+)? (?:genotuleerd|vastgelegd|opgeschreven|opgenomen(?: in de notulen)?|notulen|verslag)"
+    r"|(?:alleen |enkel |uitsluitend )?mondeling(?: gedeeld| besproken| toegelicht)?"
+    r"|not (?:minuted|recorded|written down)|(?:shared |spoken )?(?:orally|verbally)(?: only)?|spoken not minuted"
+    r"|geen bijzonderheden|nothing to report|nothing|niets|none|geen|n v t)"
+)
+
+
+def _heading_depth(text: str) -> int:
+    return len(text.strip()) - len(text.strip().lstrip("#"))
+
+
+def _section_is_empty(lines: Sequence[str], in_code: Sequence[bool], heading: int) -> bool:
+    """Whether the section under the heading at ``heading`` holds no content.
+
+    The section runs up to the next heading of the same or a higher level; a subheading is
+    content (it has a section of its own under this label).
+    """
+    depth = _heading_depth(lines[heading])
+    for index in range(heading + 1, len(lines)):
+        if in_code[index]:
+            return False
+        text = lines[index]
+        if _HEADING.match(text):
+            if _heading_depth(text) <= depth:
+                return True
+            return False
+        words = re.sub(r"[^\w\s]", " ", _undecorate(text)).casefold()
+        words = re.sub(r"\s+", " ", words).strip()
+        if words and not _NOT_MINUTED.fullmatch(words):
+            return False
+    return True
 
 
 def _marking(found: _Found, line: int, tlp_version: str) -> Marking:
@@ -771,7 +813,7 @@ def check_document_labels(
         return _sorted(problems)
     disagreeing = [m for m in valid if _disagrees(m, front.label)]
     problems.extend(_disagree(m, front.label) for m in disagreeing)
-    rest = [m for m in valid if m not in disagreeing and _rank(m) > front.label.rank]
+    rest = [m for m in valid if m not in disagreeing and _rank(m) > front.label.rank and not m.content_free]
     if rest:
         worst = max(rest, key=lambda m: (_rank(m), -m.line))
         problems.append(_understated(worst, front.label))
@@ -896,13 +938,16 @@ def recipient_kind(recipient: str, *, participants: Iterable[str] = (), communit
 
 
 # What each label lets the ISAC share with. A named individual is allowed under every
-# label: RED allows them, so every less restrictive label must too.
+# label: RED allows them, so every less restrictive label must too. The repository is the
+# ISAC's own: a document it shares is the ISAC's own product, and under TLP 2.0 the source
+# chooses the recipients of its AMBER information ("the source may specify additional intended
+# limits of the sharing"), so an organisation the ISAC names in shared_with is no breach.
+# What stays a breach: anything but CLEAR to the public, and RED beyond named individuals.
+_NAMED = frozenset({"individual", "participants", "participant", "community", "external"})
 _ALLOWED: dict[Label, frozenset[str]] = {
     Label.RED: frozenset({"individual"}),
-    Label.AMBER_STRICT: frozenset({"individual", "participants", "participant"}),
-    # TLP:AMBER also allows the participants' clients, but an ISAC repository names no
-    # clients: an outside organisation in shared_with is a violation.
-    Label.AMBER: frozenset({"individual", "participants", "participant"}),
+    Label.AMBER_STRICT: _NAMED,
+    Label.AMBER: _NAMED,
     Label.GREEN: frozenset({"individual", "participants", "participant", "community", "external"}),
     Label.CLEAR: frozenset({"individual", "participants", "participant", "community", "external", "public"}),
 }
@@ -913,12 +958,12 @@ _RULES: dict[Label, Text] = {
         nl="TLP:RED is alleen voor bij naam genoemde personen (schrijf ze als person:<naam> of een e-mailadres)",
     ),
     Label.AMBER_STRICT: Text(
-        en="TLP:AMBER+STRICT may go to the participants' own organisations only",
-        nl="TLP:AMBER+STRICT mag alleen naar de eigen organisaties van de deelnemers",
+        en="TLP:AMBER+STRICT may go only to recipients the ISAC names, never to the public",
+        nl="TLP:AMBER+STRICT mag alleen naar ontvangers die de ISAC noemt, nooit openbaar",
     ),
     Label.AMBER: Text(
-        en="TLP:AMBER may go to the participants and their organisations on a need-to-know basis only",
-        nl="TLP:AMBER mag alleen naar de deelnemers en hun organisaties, op need-to-know-basis",
+        en="TLP:AMBER may go only to recipients the ISAC names, on a need-to-know basis, never to the public",
+        nl="TLP:AMBER mag alleen naar ontvangers die de ISAC noemt, op need-to-know-basis, nooit openbaar",
     ),
     Label.GREEN: Text(
         en="TLP:GREEN may go to the community, never to the public",
