@@ -11,22 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import traceback
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
 from . import __version__
 from .errors import IsaccheckError
 from .escape import neutralise, plain
-from .gitevidence import GitMode
-from .i18n import SEVERITY_WORDS, word
-from .reporters import REPORTERS, RenderOptions, get_reporter
-from .rulepack import load_builtin
-from .runner import check as run_check
-from .runner import load_for_inventory
-from .tlp import Label, TlpError, parse_label
+
+# Each command imports what it uses when it runs: `isaccheck --version` or `validate` in a
+# pre-commit hook must not pay for jsonschema, git, the primitives and every reporter
+# (docs/performance.md, start-up).
+if TYPE_CHECKING:
+    from .gitevidence import GitMode
+    from .tlp import Label
+
+# The names of the reporters (reporters.REPORTERS; a test keeps both the same).
+CHECK_FORMATS = ("github", "gitlab", "json", "junit", "sarif", "text")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,6 +50,8 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) -> Label | None:
     if value is None:
         return None
+    from .tlp import TlpError, parse_label
+
     try:
         return parse_label(value).label
     except TlpError as exc:
@@ -240,6 +244,8 @@ class _Cli(click.Group):
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if "-v" in sys.argv or "--verbose" in sys.argv:
+                import traceback
+
                 traceback.print_exc()
             click.echo(plain_line(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
             ctx.exit(EXIT_INTERNAL)
@@ -256,7 +262,7 @@ def cli() -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write to FILE instead of stdout.")
 @click.option("--no-waivers", is_flag=True, help="Ignore not-applicable decisions: the profile without them.")
@@ -280,6 +286,8 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
           policy_from: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
     from . import cigate
+    from .reporters import RenderOptions, get_reporter
+    from .runner import check as run_check
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     path = _root(path, lang)
@@ -314,6 +322,8 @@ def rules() -> None:
 def rules_list(lang: str) -> None:
     """Every checklist question with its id, level and basis."""
     import textwrap
+    from .i18n import word
+    from .rulepack import load_builtin
 
     pack = load_builtin()
     width = terminal_width()
@@ -335,6 +345,7 @@ def rules_list(lang: str) -> None:
 def explain(question_id: str, lang: str) -> None:
     """The question, its level, the evidence it looks for and the advice."""
     from .explain import explain_rule
+    from .rulepack import load_builtin
 
     pack = load_builtin()
     rule = pack.rule(question_id.upper())
@@ -359,6 +370,7 @@ def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> 
     """The TLP inventory: documents per label, type and year; missing labels, disagreements, violations."""
     from .reporters.jsonout import dumps
     from .reporters.tlptext import render_inventory
+    from .runner import load_for_inventory
     from .tlpinventory import inventory
 
     repo = load_for_inventory(_root(path, lang))
@@ -406,6 +418,7 @@ def default_report_name(root: Path, lang: str, year: int, fmt: str) -> Path:
 
 def _check_year(year: int, root: Path) -> None:
     from .repository import first_document_year
+    from .runner import load_for_inventory
 
     if year < FIRST_YEAR:
         guess = 2000 + year if year < 100 else None
@@ -568,6 +581,8 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | Non
         else:
             line = f":{f.line}" if f.line else ""
             # Editors match "error"/"warning" in English; a Dutch run shows "fout"/"waarschuwing".
+            from .i18n import SEVERITY_WORDS
+
             shown = SEVERITY_WORDS[f.severity.value](lang) if f.severity.value in SEVERITY_WORDS else f.severity.value
             click.echo(plain_line(f"{where}{line}: {shown}: {f.message(lang)} [{f.code}]"))
     errors = sum(1 for f in findings if f.severity.value == "error")
@@ -652,6 +667,7 @@ def survey_group() -> None:
 def survey_new(lang: str, fmt: str, output: Path | None) -> None:
     """The checklist as a questionnaire: every question, the answer choices, a note, the ambition per capability."""
     from . import survey
+    from .rulepack import load_builtin
 
     data = survey.render(load_builtin(), lang, fmt)
     if output is not None and str(output) == "-":
@@ -682,7 +698,9 @@ def survey_import(files: tuple[Path, ...], root: Path, date: dt.date | None, tlp
     from .config import PROFILE_FILE
     from .repository import load_profile
     from .i18n import plural
+    from .rulepack import load_builtin
     from .surveyimport import build
+    from .tlp import Label
 
     if root.is_dir():
         root = _root(root, lang)  # from any folder inside the repository, as every command
