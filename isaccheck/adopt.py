@@ -68,7 +68,9 @@ def candidates(root: Path) -> list[Candidate]:
                 f"groter dan de grens van {config.max_file_size_kb} KB; niet gelezen")))
             continue
         try:
-            structured = read_document(path, source.read(path))
+            # repo_root: the read cache stays out of the folder adopted, even when
+            # ISACCHECK_CACHE_DIR points inside it (a working tree has no git blob ids to pass).
+            structured = read_document(path, source.read(path), repo_root=str(root))
         except OSError as exc:
             found.append(Candidate(path, None, None, None, problem=(f"cannot be read: {exc}", f"kan niet gelezen worden: {exc}")))
             continue

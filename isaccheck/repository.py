@@ -540,18 +540,21 @@ class _Loader:
         path = entry.path
         doc_type, defaults = mapped
         version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
-        cache_key = infercache.key(content_id(data), path, doc_type, version, self.matcher_input)
+        # From a git tree, git has already named the content: no hashing of the bytes for the caches.
+        blob_id = getattr(self.source, "blob_id", None)
+        oid = blob_id(path) if blob_id is not None else None
+        cache_key = infercache.key(content_id(data, oid), path, doc_type, version, self.matcher_input)
         found = infercache.load(self.infer_cache, cache_key)
         if found is None:
-            found, readable = self.infer_text(path, doc_type, data, version)
+            found, readable = self.infer_text(path, doc_type, data, version, oid)
             if readable:  # a read problem is not cached: it has to be named again on every run
                 infercache.store(self.infer_cache, cache_key, found)
         self.add_inferred(entry, path, doc_type, defaults, found, guessed)
 
-    def infer_text(self, path: str, doc_type: str, data: bytes, version: str
+    def infer_text(self, path: str, doc_type: str, data: bytes, version: str, blob_id: str | None = None
                    ) -> tuple[list[infermod.InferredDocument], bool]:
         """The documents inferred from the file's text, and whether the text could be read."""
-        structured = read_document(path, data, repo_root=self.repo_root)
+        structured = read_document(path, data, blob_id=blob_id, repo_root=self.repo_root)
         if isinstance(structured, ReadProblem):
             # The file still is a document of its type (the glob or its path says so); only what
             # its text would have told is missing.

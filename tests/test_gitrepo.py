@@ -595,3 +595,34 @@ def test_history_follows_a_chain_of_moves(tmp_path: Path) -> None:
     fact = history["archief/notulen-2019.md"]
     assert (fact.first_commit, fact.first_date, fact.last_commit) == (c1, D(2019, 3, 1), c3)
     assert set(history) == {"archief/notulen-2019.md"}
+
+
+def test_a_git_tree_reads_text_by_blob_id_and_keeps_the_caches_out_of_the_repository(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10: read_document gets the git blob id (no hashing) and the repository's root (the
+    caches stay out of it even when ISACCHECK_CACHE_DIR points inside it)."""
+    import isaccheck.repository as repository
+    from isaccheck.repository import load_repository
+    from tests.conftest import snapshot
+
+    repo = new_repo(tmp_path)
+    commit(repo, "2026-06-01T12:00:00+00:00", "archive", isac__yaml="isac:\n  name: Git-ISAC\n  language: en\n",
+           minutes__notes__md="# Minutes\n\nMeeting Date: May 29, 2026\n")
+    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(repo / ".cache"))
+    monkeypatch.delenv("ISACCHECK_NO_CACHE", raising=False)
+    seen: list[tuple[str, str | None, str | None]] = []
+    real = repository.read_document
+
+    def spy(path: str, data: bytes, **kwargs: object) -> object:
+        seen.append((path, kwargs.get("blob_id"), kwargs.get("repo_root")))  # type: ignore[arg-type]
+        return real(path, data, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(repository, "read_document", spy)
+    git_repo = open_repo(repo)
+    assert git_repo is not None
+    before = snapshot(repo)
+    with git_repo.tree_source("HEAD") as source:
+        loaded = load_repository(source)
+    assert [d.date for d in loaded.documents] == [D(2026, 5, 29)]
+    blob = git(repo, "rev-parse", "HEAD:minutes/notes.md")
+    assert seen == [("minutes/notes.md", blob, str(repo))]
+    assert snapshot(repo) == before

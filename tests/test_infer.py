@@ -642,3 +642,17 @@ def test_caches_never_inside_the_checked_repository(make_repo, monkeypatch: pyte
     before = snapshot(root)
     _load(root)
     assert snapshot(root) == before
+
+
+def test_adopt_keeps_the_read_cache_out_of_the_adopted_folder(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10: adopt passes the folder as repo_root, so ISACCHECK_CACHE_DIR inside it writes nothing."""
+    from isaccheck.adopt import candidates
+    from tests.conftest import snapshot
+
+    root = make_repo({"archief/verslag.html": "<h1>Notulen</h1><p>Datum: 12 maart 2025</p>"}, profile=PROFILE)
+    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(root / ".cache"))
+    monkeypatch.delenv("ISACCHECK_NO_CACHE", raising=False)
+    before = snapshot(root)
+    found = candidates(root)
+    assert [c.path for c in found] == ["archief/verslag.html"]
+    assert snapshot(root) == before
