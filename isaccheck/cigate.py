@@ -25,18 +25,24 @@ def read_baseline(file: Path, shown: str) -> Mapping[str, Any]:
     from .gate import check_baseline_data
 
     if file.exists() and not file.is_file():  # a folder, or a FIFO that would block the run
-        raise GateSpecError(f"baseline {shown} is not a regular file")
+        raise GateSpecError(f"baseline {shown} is not a regular file",
+                            message_nl=f"baseline {shown} is geen gewoon bestand")
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise GateSpecError(f"baseline {shown} cannot be read: {exc.strerror or exc}") from None
+        raise GateSpecError(f"baseline {shown} cannot be read: {exc.strerror or exc}",
+                            message_nl=f"baseline {shown} kan niet gelezen worden: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise GateSpecError(f"baseline {shown} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
-                            f"it should be the JSON output of `isaccheck check --format json`") from None
+                            f"it should be the JSON output of `isaccheck check --format json`",
+                            message_nl=f"baseline {shown} is geen UTF-8-tekst (byte 0x{exc.object[exc.start]:02x}); "
+                                       f"het hoort de JSON-uitvoer van `isaccheck check --format json` te zijn") from None
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise GateSpecError(f"baseline {shown} is not JSON: {exc}") from None
+        raise GateSpecError(f"baseline {shown} is not JSON: {exc}",
+                            message_nl=f"baseline {shown} is geen JSON (regel {exc.lineno}, kolom {exc.colno})"
+                            if isinstance(exc, json.JSONDecodeError) else f"baseline {shown} is geen JSON") from None
     return check_baseline_data(data, shown)
 
 
@@ -61,11 +67,14 @@ def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: st
         file = Path(shown) if cli_specs else root / shown
         if not cli_specs and not file.resolve().is_relative_to(root.resolve()):
             # The repository's own settings never make isaccheck read outside it.
-            raise GateSpecError(f"gate.baseline {shown} in isaccheck.yaml is outside the repository; refused")
+            raise GateSpecError(f"gate.baseline {shown} in isaccheck.yaml is outside the repository; refused",
+                                message_nl=f"gate.baseline {shown} in isaccheck.yaml ligt buiten de repository; geweigerd")
         if not file.exists() and not file.is_symlink():
             if output is None or output.resolve() != file.resolve():
                 raise GateSpecError(f"baseline {shown} does not exist yet; create it with "
-                                    f"`isaccheck check --format json -o {shown}` and commit it")
+                                    f"`isaccheck check --format json -o {shown}` and commit it",
+                                    message_nl=f"baseline {shown} bestaat nog niet; maak hem met "
+                                               f"`isaccheck check --format json -o {shown}` en commit hem")
             note = FIRST_BASELINE.format(file=shown)
             policy = replace(policy, baseline=None)
         else:

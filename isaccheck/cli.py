@@ -151,9 +151,11 @@ def _root(path: Path, lang: str | None = None) -> Path:
     """The ISAC repository path is in (walking up to isac.yaml); says so when it is not path itself."""
     from .runner import find_root
 
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and lang:
+        ctx.meta["isaccheck.lang"] = lang  # --lang nl: a folder that is no repository is told in Dutch too
     root = find_root(path)
     chosen = lang or profile_language(root)
-    ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta["isaccheck.lang"] = chosen  # for the error line, should one follow
     if root != path:
@@ -289,8 +291,8 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
     from .reporters import RenderOptions, get_reporter
     from .runner import check as run_check
 
+    path = _root(path, lang)  # first: the repository's language is the error's language
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
-    path = _root(path, lang)
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
                     tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history,
                     signers_from=policy_from)

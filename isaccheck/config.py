@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from wcmatch import glob as wcglob
 
 from .errors import ConfigError
-from .yamlutil import YamlError, load_yaml
+from .yamlutil import YamlData, YamlError, load_yaml
 
 CONFIG_FILE = "isaccheck.yaml"
 PROFILE_FILE = "isac.yaml"
@@ -69,6 +69,7 @@ def glob_match(pattern: str, path: str) -> bool:
 def _check_type_fields(types: tuple[TypeMapping, ...], lines: Mapping[str, int]) -> None:
     """A `types:` entry may set any field its type's schema allows, and only values it accepts."""
     from .schemas import document_types, validator_for
+    from .validation import describe
 
     known = set(document_types())
     for index, mapping in enumerate(types):
@@ -80,8 +81,10 @@ def _check_type_fields(types: tuple[TypeMapping, ...], lines: Mapping[str, int])
             err = errors[0]
             field_ = ".".join(str(p) for p in err.absolute_path)
             where = f"types.{index}" + (f".{field_}" if field_ else "")
+            _, words = describe(err, YamlData(None))
             raise ConfigError(f"{where}: not a valid `{mapping.type}` field value: {err.message}", CONFIG_FILE,
-                              lines.get(where) or lines.get(f"types.{index}", 1))
+                              lines.get(where) or lines.get(f"types.{index}", 1),
+                              message_nl=f"{where}: geen geldige waarde voor een `{mapping.type}`: {words.nl}")
 
 
 def parse_config(text: str | None) -> Config:
@@ -94,15 +97,19 @@ def parse_config(text: str | None) -> Config:
         raise ConfigError(exc.message, CONFIG_FILE, exc.line, message_nl=exc.message_nl) from None
     data = loaded.data or {}
     if not isinstance(data, dict):
-        raise ConfigError("must be a mapping of settings", CONFIG_FILE, 1)
+        raise ConfigError("must be a mapping of settings", CONFIG_FILE, 1,
+                          message_nl="moet een verzameling instellingen zijn")
     from .schemas import validator_for
+    from .validation import describe
 
     errors = sorted(validator_for("config").iter_errors(data), key=lambda e: list(map(str, e.path)))
     if errors:
         err = errors[0]
         dotted = ".".join(str(p) for p in err.absolute_path)
+        _, words = describe(err, loaded)
         raise ConfigError(
-            f"{dotted or 'settings'}: {err.message}", CONFIG_FILE, loaded.lines.get(dotted, 1)
+            f"{dotted or 'settings'}: {err.message}", CONFIG_FILE, loaded.lines.get(dotted, 1),
+            message_nl=words.nl,  # names the field itself
         )
     # Checked for every command, not only when a signature is verified or a gate compares: a setting
     # that points out of the repository is refused where it is written, whatever the run does with it.
@@ -110,7 +117,8 @@ def parse_config(text: str | None) -> Config:
                           ("gate.baseline", (data.get("gate") or {}).get("baseline"))):
         if given is not None and not inside_repository(str(given)):
             raise ConfigError(f"{dotted}: {given} is not a file inside the repository; refused",
-                              CONFIG_FILE, loaded.lines.get(dotted, 1))
+                              CONFIG_FILE, loaded.lines.get(dotted, 1),
+                              message_nl=f"{dotted}: {given} is geen bestand in de repository; geweigerd")
     types = tuple(
         TypeMapping(
             glob=str(item["glob"]),

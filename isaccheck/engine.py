@@ -357,7 +357,8 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
     for rule_id in repo.config.rule_overrides:
         if pack.rule(rule_id) is None:
             raise ConfigError(f"rules: {rule_id} is not a rule of the pack", "isaccheck.yaml",
-                              repo.config.lines.get(f"rules.{rule_id}"))
+                              repo.config.lines.get(f"rules.{rule_id}"),
+                              message_nl=f"rules: {rule_id} is geen regel van het regelpakket")
     ev, sa, waivers, waiver_findings, questions = _evaluate_questions(repo, pack, as_of, no_waivers)
 
     def results_at(later: dt.date) -> dict[str, QuestionResult]:

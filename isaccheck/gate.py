@@ -99,17 +99,20 @@ class GateResult:
 
 def _level(cap: str, raw: Any, where: str) -> int:
     if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit())):
-        raise GateSpecError(f"{where}: level of {cap} must be a whole number 0-3, not {raw!r}")
+        raise GateSpecError(f"{where}: level of {cap} must be a whole number 0-3, not {raw!r}",
+                            message_nl=f"{where}: niveau van {cap} moet een geheel getal 0-3 zijn, niet {raw!r}")
     value = int(raw)
     if not 0 <= value <= 3:
-        raise GateSpecError(f"{where}: level of {cap} must be 0-3, not {value}")
+        raise GateSpecError(f"{where}: level of {cap} must be 0-3, not {value}",
+                            message_nl=f"{where}: niveau van {cap} moet 0-3 zijn, niet {value}")
     return value
 
 
 def _capability(raw: str, where: str) -> str:
     cap = raw.strip().upper()
     if cap not in CAPABILITIES:
-        raise GateSpecError(f"{where}: unknown capability {raw!r}; use {', '.join(CAPABILITIES)}")
+        raise GateSpecError(f"{where}: unknown capability {raw!r}; use {', '.join(CAPABILITIES)}",
+                            message_nl=f"{where}: onbekende capability {raw!r}; gebruik {', '.join(CAPABILITIES)}")
     return cap
 
 
@@ -121,11 +124,13 @@ def parse_gate_specs(specs: tuple[str, ...] | list[str], fail_on: str = "error")
     for spec in specs:
         items = [s.strip() for s in spec.split(",")]
         if not any(items):
-            raise GateSpecError("--gate: empty value; use ambition, STR=2,WOW=1 or baseline:FILE")
+            raise GateSpecError("--gate: empty value; use ambition, STR=2,WOW=1 or baseline:FILE",
+                                message_nl="--gate: lege waarde; gebruik ambition, STR=2,WOW=1 of baseline:BESTAND")
         for item in items:
             where = f"--gate {spec}"
             if not item:
-                raise GateSpecError(f"{where}: empty item between commas")
+                raise GateSpecError(f"{where}: empty item between commas",
+                                    message_nl=f"{where}: leeg onderdeel tussen komma's")
             if item.lower() == "ambition":
                 ambition = True
             elif item.lower() == "none":
@@ -133,26 +138,33 @@ def parse_gate_specs(specs: tuple[str, ...] | list[str], fail_on: str = "error")
             elif item.lower().startswith("baseline:"):
                 path = item[len("baseline:"):].strip()
                 if not path:
-                    raise GateSpecError(f"{where}: baseline: needs a file, e.g. baseline:isaccheck-baseline.json")
+                    raise GateSpecError(f"{where}: baseline: needs a file, e.g. baseline:isaccheck-baseline.json",
+                                        message_nl=f"{where}: baseline: noem een bestand, bijv. "
+                                                   f"baseline:isaccheck-baseline.json")
                 if baseline is not None and baseline != path:
-                    raise GateSpecError(f"{where}: only one baseline file, not {baseline} and {path}")
+                    raise GateSpecError(f"{where}: only one baseline file, not {baseline} and {path}",
+                                        message_nl=f"{where}: één baselinebestand, niet {baseline} en {path}")
                 baseline = path
             elif (match := _LEVEL_ITEM.match(item)) is not None:
                 cap = _capability(match[1], where)
                 value = _level(cap, match[2], where)
                 if cap in levels and levels[cap] != value:
-                    raise GateSpecError(f"{where}: {cap} is given twice ({levels[cap]} and {value})")
+                    raise GateSpecError(f"{where}: {cap} is given twice ({levels[cap]} and {value})",
+                                        message_nl=f"{where}: {cap} staat er twee keer ({levels[cap]} en {value})")
                 levels[cap] = value
             else:
                 raise GateSpecError(
                     f"{where}: cannot read {item!r}; use ambition, CAP=LEVEL (e.g. STR=2,WOW=1), "
-                    f"baseline:FILE or none")
+                    f"baseline:FILE or none",
+                    message_nl=f"{where}: {item!r} is onleesbaar; gebruik ambition, CAP=NIVEAU (bijv. STR=2,WOW=1), "
+                               f"baseline:BESTAND of none")
     return GatePolicy(ambition=ambition, levels=levels, baseline=baseline, fail_on=check_fail_on(fail_on))
 
 
 def check_fail_on(value: str) -> str:
     if value not in FAIL_ON:
-        raise GateSpecError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {value!r}")
+        raise GateSpecError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {value!r}",
+                            message_nl=f"fail_on moet een van {', '.join(FAIL_ON)} zijn, niet {value!r}")
     return value
 
 
@@ -214,7 +226,9 @@ def check_baseline_data(data: Any, label: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping) or not isinstance(data.get("capabilities"), list) \
             or not isinstance(data.get("questions"), list):
         raise GateSpecError(f"baseline {label} is not an isaccheck JSON result "
-                            f"(write one with `isaccheck check --format json -o {label}`)")
+                            f"(write one with `isaccheck check --format json -o {label}`)",
+                            message_nl=f"baseline {label} is geen JSON-uitkomst van isaccheck "
+                                       f"(schrijf er een met `isaccheck check --format json -o {label}`)")
     return data
 
 
@@ -227,7 +241,8 @@ def evaluate_gate(evaluation: Evaluation, policy: GatePolicy, baseline: Mapping[
     if policy.ambition:
         if all(c.ambition is None for c in evaluation.capabilities):
             raise GateSpecError("--gate ambition: isac.yaml sets no `ambition` (e.g. ambition: {STR: 1, WOW: 1})",
-                                "isac.yaml")
+                                "isac.yaml", message_nl="--gate ambition: isac.yaml stelt geen `ambition` "
+                                                        "(bijv. ambition: {STR: 1, WOW: 1})")
         required.update({c.code: c.ambition for c in evaluation.capabilities if c.ambition is not None})
     required.update(policy.levels)
     for cap in evaluation.capabilities:

@@ -989,7 +989,8 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
         raise ConfigError(exc.message, PROFILE_FILE, exc.line, message_nl=exc.message_nl) from None
     data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
-        raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)
+        raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1,
+                          message_nl="moet een verzameling velden zijn met een `isac:`-sectie (zie docs/contract.md)")
     data = normalise_enums(validator_for("isac").schema, data)  # Dutch values read as the contract's
     errors = schema_errors("isac", data)
     findings = schema_findings(errors, loaded, PROFILE_FILE, 1)
@@ -1032,6 +1033,8 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
         raise ConfigError(
             f"no {PROFILE_FILE} found in {source.label}: this is not an ISAC repository "
             f"(point isaccheck at the folder that holds it)",
+            message_nl=f"geen {PROFILE_FILE} gevonden in {source.label}: dit is geen ISAC-repository "
+                       f"(wijs isaccheck de map aan waarin het staat)",
         )
     profile, profile_findings = load_profile(profile_text)
     loader = _Loader(source, config, profile, tlp_required, infer=INFER.get() if infer is None else infer,

@@ -20,7 +20,7 @@ from .errors import ConfigError, RulePackError
 from .model import CAPABILITIES, Text
 from .primitives import PRIMITIVES
 from .schemas import schema_errors
-from .yamlutil import YamlError, load_yaml
+from .yamlutil import YamlData, YamlError, load_yaml
 
 COMBINATORS = ("all", "any", "not")
 ATTESTATION_MODES = ("never", "allowed", "only")
@@ -172,11 +172,17 @@ def resolve_parameters(rule: Rule, overrides: Mapping[str, Any]) -> dict[str, An
         if name not in rule.parameters:
             known = ", ".join(sorted(rule.parameters)) or "none"
             raise ConfigError(f"rules.{rule.id}: `{name}` is not a parameter of {rule.id} (parameters: {known})",
-                              "isaccheck.yaml")
+                              "isaccheck.yaml",
+                              message_nl=f"rules.{rule.id}: `{name}` is geen parameter van {rule.id} "
+                                         f"(parameters: {known.replace('none', 'geen')})")
         try:
             jsonschema.Draft202012Validator(rule.parameters[name].schema).validate(value)
         except jsonschema.ValidationError as exc:
-            raise ConfigError(f"rules.{rule.id}.{name}: {exc.message}", "isaccheck.yaml") from None
+            from .validation import describe
+
+            _, words = describe(exc, YamlData(None))
+            raise ConfigError(f"rules.{rule.id}.{name}: {exc.message}", "isaccheck.yaml",
+                              message_nl=words.nl.replace("`(document)`", f"`rules.{rule.id}.{name}`")) from None
         values[name] = value
     return values
 

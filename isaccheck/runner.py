@@ -31,9 +31,10 @@ class CheckRun:
 
 def open_source(path: Path) -> Source:
     if not path.exists():
-        raise ConfigError(f"{path} does not exist")
+        raise ConfigError(f"{path} does not exist", message_nl=f"{path} bestaat niet")
     if not path.is_dir():
-        raise ConfigError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder")
+        raise ConfigError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder",
+                          message_nl=f"{path} is geen map; wijs isaccheck de map van de ISAC-repository aan")
     return WorkingTreeSource(path)
 
 
@@ -65,7 +66,9 @@ def find_root(start: Path) -> Path:
     found = enclosing_root(start)
     if found is None:
         raise ConfigError(f"no {PROFILE_FILE} in {start} or any folder above it: not inside an ISAC repository "
-                          f"(run `isaccheck init` to start one, or give the repository's folder)")
+                          f"(run `isaccheck init` to start one, or give the repository's folder)",
+                          message_nl=f"geen {PROFILE_FILE} in {start} of een map erboven: niet in een ISAC-repository "
+                                     f"(begin er een met `isaccheck init`, of geef de map van de repository)")
     return found
 
 
@@ -77,13 +80,16 @@ def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str,
     for given in folders:
         folder = posixpath.normpath(given.replace("\\", "/")).removeprefix("./")
         if not inside_repository(given):
-            raise ConfigError(f"rule_packs: {given} is not a folder inside the repository; refused", "isaccheck.yaml")
+            raise ConfigError(f"rule_packs: {given} is not a folder inside the repository; refused", "isaccheck.yaml",
+                              message_nl=f"rule_packs: {given} is geen map in de repository; geweigerd")
         inside = [e for e in entries if e.path.startswith(folder + "/")]
         if any(e.path == folder for e in entries):
             raise ConfigError(f"rule_packs: {given} is a file; name the folder that holds the rule files",
-                              "isaccheck.yaml")
+                              "isaccheck.yaml",
+                              message_nl=f"rule_packs: {given} is een bestand; noem de map met de regelbestanden")
         if not inside:
-            raise ConfigError(f"rule_packs: folder {folder} has no files", "isaccheck.yaml")
+            raise ConfigError(f"rule_packs: folder {folder} has no files", "isaccheck.yaml",
+                              message_nl=f"rule_packs: map {folder} bevat geen bestanden")
         files = {e.path[len(folder) + 1:]: read_settings_file(source, e.path) for e in inside
                  if glob_match("**/*.yaml", e.path)}
         packs.append((folder, files))

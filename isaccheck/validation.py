@@ -77,6 +77,11 @@ def describe(error: ValidationError, source: YamlData) -> tuple[str, Text]:
             f"field `{field}` must be {error.validator_value!r}",
             f"veld `{field}` moet {error.validator_value!r} zijn",
         )
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        nl_bound = {"minimum": "minstens", "maximum": "hoogstens", "exclusiveMinimum": "meer dan",
+                    "exclusiveMaximum": "minder dan"}[str(kind)]
+        return dotted, Text(f"field `{field}`: {error.message}",
+                            f"veld `{field}` moet {nl_bound} {error.validator_value!r} zijn, niet {error.instance!r}")
     if kind in ("minLength", "minItems", "minProperties"):
         return dotted, Text(f"field `{field}` must not be empty", f"veld `{field}` mag niet leeg zijn")
     if kind == "pattern":
@@ -96,7 +101,11 @@ def describe(error: ValidationError, source: YamlData) -> tuple[str, Text]:
             f"veld `{field}` heeft geen van de toegestane vormen: {error.instance!r}.{hint_nl}".rstrip("."),
         )
     if kind == "additionalProperties":
-        return dotted, Text(f"{error.message} in `{field}`", f"{error.message} in `{field}`")
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        extra = sorted(str(k) for k in error.instance if k not in known) if isinstance(error.instance, dict) else []
+        names = ", ".join(f"`{k}`" for k in extra)
+        return dotted, Text(f"{error.message} in `{field}`",
+                            f"{'onbekende velden' if len(extra) > 1 else 'onbekend veld'} {names} in `{field}`")
     return dotted, Text(f"field `{field}`: {error.message}", f"veld `{field}`: {error.message}")
 
 

@@ -121,3 +121,75 @@ def test_every_document_type_has_a_dutch_name() -> None:
                                                         (1, "signature", "nl", "1 handtekening")])
 def test_plural(count: int, key: str, lang: str, expected: str) -> None:
     assert plural(count, key, lang) == expected
+
+
+# -- usage and configuration errors (exit 2) -----------------------------------------------------
+
+# isaccheck's English in its refusals, each once seen in a Dutch run's error line.
+ERROR_ENGLISH = [" error:", " is not ", " must be ", "does not exist", "refused", "cannot read", " use ",
+                 "empty value", "empty item", "given twice", "only one", "outside the", "has no files",
+                 "not a parameter", "not a rule", "sets no", "needs a file", "field value", "should be",
+                 " or any folder", "not a folder", "is a file", "not JSON", "regular file", "create it",
+                 "mapping of settings", "not inside", "unknown capability", "whole number", "Additional properties",
+                 "not allowed", "unexpected", "less than", "minimum"]
+DUTCH_PROFILE = "isac:\n  name: Fout-ISAC\n  language: nl\n"
+
+
+def _error_in_dutch(args: list[str], what: str) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, (what, result.output)
+    line = result.stderr.strip()
+    assert line.startswith("isaccheck: fout: "), (what, line)
+    found = [w for w in ERROR_ENGLISH if w in line]
+    assert not found, f"{what}: English in a Dutch error line: {found}: {line}"
+
+
+@pytest.mark.parametrize("what, config, args", [
+    ("settings not a mapping", "- a\n", []),
+    ("settings schema", "max_file_size_kb: veel\n", []),
+    ("settings unknown key", "onbekend: 1\n", []),
+    ("parameter value", "rules:\n  WOW-1.2:\n    months: 0\n", []),
+    ("types field value", "types:\n  - glob: 'x/*.md'\n    type: minutes\n    tlp: [12]\n", []),
+    ("signers outside", "allowed_signers: ../buiten\n", []),
+    ("unknown rule", "rules:\n  XYZ-9.9: {}\n", []),
+    ("unknown parameter", "rules:\n  STR-1.1:\n    onzin: 3\n", []),
+    ("rule pack outside", "rule_packs: [../buiten]\n", []),
+    ("rule pack empty", "rule_packs: [leeg]\n", []),
+    ("gate fail_on", "gate:\n  fail_on: altijd\n", []),
+    ("gate baseline outside", "gate:\n  baseline: ../basis.json\n", []),
+    ("gate baseline missing", "gate:\n  baseline: basis.json\n", []),
+    ("gate level", None, ["--gate", "STR=7"]),
+    ("gate capability", None, ["--gate", "XYZ=1"]),
+    ("gate empty", None, ["--gate", ","]),
+    ("gate empty item", None, ["--gate", "STR=1,,WOW=1"]),
+    ("gate twice", None, ["--gate", "STR=1,STR=2"]),
+    ("gate unreadable", None, ["--gate", "onzin"]),
+    ("gate two baselines", None, ["--gate", "baseline:a.json,baseline:b.json"]),
+    ("gate no ambition", None, ["--gate", "ambition"]),
+    ("baseline not JSON", None, ["--gate", "baseline:kapot.json"]),
+    ("baseline not a result", None, ["--gate", "baseline:leeg.json"]),
+    ("baseline a folder", None, ["--gate", "baseline:leeg"]),
+])
+def test_usage_and_configuration_errors_are_dutch_in_a_dutch_repository(
+        what: str, config: str | None, args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    (root / "leeg").mkdir(parents=True)
+    (root / "isac.yaml").write_text(DUTCH_PROFILE, encoding="utf-8")
+    (root / "kapot.json").write_text("{kapot", encoding="utf-8")
+    (root / "leeg.json").write_text("{}", encoding="utf-8")
+    if config is not None:
+        (root / "isaccheck.yaml").write_text(config, encoding="utf-8")
+    monkeypatch.chdir(root)  # relative paths: the temporary folder's name is no part of the line
+    _error_in_dutch(["check", ".", "--as-of", AS_OF, *args], what)
+
+
+def test_a_folder_that_is_no_repository_is_refused_in_dutch_with_lang_nl(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "map").mkdir()
+    (tmp_path / "bestand").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _error_in_dutch(["check", "map", "--lang", "nl"], "no isac.yaml")
+    _error_in_dutch(["check", "bestand", "--lang", "nl"], "not a folder")
+    _error_in_dutch(["check", "weg", "--lang", "nl"], "does not exist")
+    (tmp_path / "map" / "isac.yaml").write_text("- lijst\n", encoding="utf-8")
+    _error_in_dutch(["check", "map", "--lang", "nl"], "isac.yaml not a mapping")
