@@ -129,7 +129,9 @@ def write_sidecars(root: Path, found: list[Candidate], lang: str) -> None:
             candidate.skipped = ("a sidecar exists already; not overwritten", "er is al een sidecar; niet overschreven")
             continue
         except OSError as exc:
-            raise ConfigError(f"cannot write {candidate.path}{SIDECAR_SUFFIX}: {exc.strerror or exc}") from None
+            raise ConfigError(f"cannot write {candidate.path}{SIDECAR_SUFFIX}: {exc.strerror or exc}",
+                              message_nl=f"kan {candidate.path}{SIDECAR_SUFFIX} niet schrijven: "
+                                         f"{exc.strerror or exc}") from None
         candidate.written = candidate.path + SIDECAR_SUFFIX
 
 

@@ -533,8 +533,10 @@ def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
     from . import adopt
     from .reporters.jsonout import dumps
 
+    click.get_current_context().meta["isaccheck.lang"] = lang  # for the error line, should one follow
     if not path.is_dir():
-        raise IsaccheckError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder")
+        raise IsaccheckError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder",
+                             message_nl=f"{path} is geen map; wijs isaccheck de map van de ISAC-repository aan")
     found = adopt.candidates(path)
     if write:
         adopt.write_sidecars(path, found, lang)
@@ -566,6 +568,12 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | Non
 
     from .i18n import plural
 
+    from .runner import has_profile
+
+    # The error's language, should one follow: --lang, else the named root's isac.yaml.
+    known = lang or (profile_language(root) if root is not None and has_profile(root) else None)
+    if known:
+        click.get_current_context().meta["isaccheck.lang"] = known
     done = validate_files(list(files), root, tlp_ceiling)
     lang = lang or profile_language(done.root)
     findings = done.findings

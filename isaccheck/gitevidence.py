@@ -68,14 +68,15 @@ class GitPlan:
 
 
 def _git_error(exc: GitError) -> ConfigError:
-    return ConfigError(f"git: {exc}")
+    return ConfigError(f"git: {exc}", message_nl=f"git: {exc}")  # git's own words, as git gave them
 
 
 def find_repo(path: Path, mode: GitMode, committed_only: bool = False) -> GitRepo | None:
     """The repository to use as evidence for the folder at path, or None (see module docs)."""
     if mode == "off":
         if committed_only:
-            raise ConfigError("--committed-only needs git; it cannot be combined with --no-git")
+            raise ConfigError("--committed-only needs git; it cannot be combined with --no-git",
+                              message_nl="--committed-only heeft git nodig; het gaat niet samen met --no-git")
         return None
     try:
         repo = open_repo(path)
@@ -84,7 +85,8 @@ def find_repo(path: Path, mode: GitMode, committed_only: bool = False) -> GitRep
     if repo is None:
         if mode == "on" or committed_only:
             option = "--committed-only" if committed_only else "--git"
-            raise ConfigError(f"{option}: {path} is not inside a git work tree (or git is not installed)")
+            raise ConfigError(f"{option}: {path} is not inside a git work tree (or git is not installed)",
+                              message_nl=f"{option}: {path} ligt niet in een git-werkmap (of git is niet geïnstalleerd)")
         return None
     if repo.prefix and mode == "auto" and not committed_only:
         return None
@@ -112,7 +114,10 @@ def _refuse_outside_gitdir(path: Path, repo: GitRepo) -> None:
     if gitdir != folder and folder not in gitdir.parents:
         raise ConfigError(f"{dotgit} points git at {gitdir}, outside the checked folder: refused, since that other "
                           f"repository would be evaluated instead (set {TRUST_GITDIR_ENV}=1 if this is a git "
-                          "worktree or submodule you trust, or use --no-git)")
+                          "worktree or submodule you trust, or use --no-git)",
+                          message_nl=f"{dotgit} wijst git naar {gitdir}, buiten de gecontroleerde map: geweigerd, "
+                                     f"want dan zou die andere repository worden beoordeeld (zet {TRUST_GITDIR_ENV}=1 "
+                                     "als dit een vertrouwde git-worktree of submodule is, of gebruik --no-git)")
 
 
 def plan_source(path: Path, as_of: dt.date, today: dt.date, *, mode: GitMode = "auto",
@@ -133,7 +138,9 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
     head = repo.head()
     if head is None:
         if committed_only:
-            raise ConfigError("--committed-only: the git repository has no commits yet; there is nothing committed to evaluate")
+            raise ConfigError("--committed-only: the git repository has no commits yet; there is nothing committed to evaluate",
+                              message_nl="--committed-only: de git-repository heeft nog geen commits; er is niets "
+                                         "gecommit om te beoordelen")
         return GitPlan(working, repo, warnings=[EMPTY_REPOSITORY])
     if as_of < today:
         at = repo.commit_at(as_of)
@@ -143,7 +150,10 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
             if repo.is_shallow():
                 raise ConfigError(
                     f"--as-of {as_of}: no commit on or before that date was fetched: this is a shallow clone; "
-                    "fetch full depth (`fetch-depth: 0` on GitHub Actions, `GIT_DEPTH: 0` on GitLab CI)")
+                    "fetch full depth (`fetch-depth: 0` on GitHub Actions, `GIT_DEPTH: 0` on GitLab CI)",
+                    message_nl=f"--as-of {as_of}: er is geen commit op of voor die datum opgehaald: dit is een "
+                               "ondiepe kloon; haal de hele geschiedenis op (`fetch-depth: 0` op GitHub Actions, "
+                               "`GIT_DEPTH: 0` op GitLab CI)")
             since = f"; the first commit on {where} is of {first.date}" if first else ""
             since_nl = f"; de eerste commit is van {first.date}" if first else ""
             raise ConfigError(f"--as-of {as_of}: there is no commit on or before that date{since}: "
@@ -280,14 +290,15 @@ def read_at_ref(repo: GitRepo, ref: str, read: Callable[[Source, dict[str, Sourc
     try:
         sha = repo.resolve_commit(ref)
         if sha is None:
-            raise ConfigError(f"--policy-from {ref}: no such commit in the repository")
+            raise ConfigError(f"--policy-from {ref}: no such commit in the repository",
+                              message_nl=f"--policy-from {ref}: die commit staat niet in de repository")
         source = repo.tree_source(sha)
         try:
             return read(source, {e.path: e for e in source.entries()})
         finally:
             source.close()
     except GitError as exc:
-        raise ConfigError(f"--policy-from {ref}: git: {exc}") from None
+        raise ConfigError(f"--policy-from {ref}: git: {exc}", message_nl=f"--policy-from {ref}: git: {exc}") from None
 
 
 def _signers_at(repo: GitRepo, ref: str, folder: Path) -> Path | None:
@@ -322,7 +333,8 @@ def _check_signatures(plan: GitPlan, repository: Repository, signers: Path | Non
     try:
         results = plan.repo.verify_signatures([ref for _, _, ref in entries], signers, outside_ok=outside_ok)
     except GitError as exc:
-        raise ConfigError(f"allowed_signers: {exc}", CONFIG_FILE, config.lines.get("allowed_signers")) from None
+        raise ConfigError(f"allowed_signers: {exc}", CONFIG_FILE, config.lines.get("allowed_signers"),
+                          message_nl=f"allowed_signers: {exc}") from None
     owners = _signer_owners(plan.repo.root / signers) if signers else {}
     findings: list[Finding] = []
     per_entry: dict[tuple[str, ...], SignatureCheck] = {}

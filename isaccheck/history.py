@@ -61,7 +61,7 @@ def _first_year(path: Path, repo: Any, today: dt.date) -> int:
         try:
             first = repo.first_commit()
         except GitError as exc:
-            raise ConfigError(f"git: {exc}") from None
+            raise ConfigError(f"git: {exc}", message_nl=f"git: {exc}") from None
         if first is not None:
             return max(int(first.date.year), today.year - MAX_TREND_YEARS)
     return first_document_year(load_for_inventory(path).documents, today)
@@ -76,7 +76,7 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
     first = _first_year(path, repo, today)
     start = first if since is None else since
     if start > today.year:
-        raise ConfigError(f"--since {start} is after this year")
+        raise ConfigError(f"--since {start} is after this year", message_nl=f"--since {start} ligt na dit jaar")
     years = list(range(start, today.year))
     points: list[ProfilePoint] = []
     cache = LoadCache()  # each blob is loaded once, whatever the number of year ends

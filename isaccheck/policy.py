@@ -140,7 +140,8 @@ def items_at(root: Path, ref: str, pack: RulePack, baseline: str | None) -> tupl
 
     repo = find_repo(root, "on")
     if repo is None:  # find_repo raises with mode "on"; for the type checker
-        raise ConfigError(f"--policy-from {ref}: {root} is not in a git work tree")
+        raise ConfigError(f"--policy-from {ref}: {root} is not in a git work tree",
+                          message_nl=f"--policy-from {ref}: {root} ligt niet in een git-werkmap")
     def read(source: Source, entries: dict[str, SourceEntry]) -> tuple[Config, str, tuple[str, str] | None]:
         config = parse_config(settings_text(source, entries, CONFIG_FILE))
         origin = None

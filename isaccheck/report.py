@@ -386,7 +386,8 @@ def evaluation_date(year: int, today: dt.date | None = None) -> dt.date:
     """31 December of the year, or today for the current year; a future year is refused."""
     today = today or dt.date.today()
     if year > today.year:
-        raise ConfigError(f"--year {year} is in the future; the report covers a year up to today")
+        raise ConfigError(f"--year {year} is in the future; the report covers a year up to today",
+                          message_nl=f"--year {year} ligt in de toekomst; het verslag beslaat een jaar tot vandaag")
     if year == today.year:
         return today
     return dt.date(year, 12, 31)
@@ -572,7 +573,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     check = check or functools.partial(runner.check, cache=LoadCache())
     as_of = as_of or evaluation_date(year, today)
     if as_of.year != year:
-        raise ConfigError(f"--as-of {as_of.isoformat()} is not in --year {year}")
+        raise ConfigError(f"--as-of {as_of.isoformat()} is not in --year {year}",
+                          message_nl=f"--as-of {as_of.isoformat()} valt niet in --year {year}")
     run = check(path, as_of, tlp_ceiling=ceiling, git=git, committed_only=committed_only, history=history)
     evaluation, pack, repo = run.evaluation, run.pack, run.repository
     lang = lang or evaluation.language

@@ -34,7 +34,7 @@ def validate_files(files: list[Path], root: Path | None = None, ceiling: Label |
     absolute = []
     for file in files:
         if not file.exists() and not file.is_symlink():
-            raise ConfigError(f"{file} does not exist")
+            raise ConfigError(f"{file} does not exist", message_nl=f"{file} bestaat niet")
         # The folders resolved, the file itself not: a link is reported by the loader (where it
         # leads, or that it leads nowhere), never followed out of the repository.
         absolute.append(file.absolute().parent.resolve() / file.name)
@@ -46,20 +46,25 @@ def validate_files(files: list[Path], root: Path | None = None, ceiling: Label |
         found = enclosing_root(common)
         if found is None:
             raise ConfigError(f"no {PROFILE_FILE} in {common} or any folder above it: not inside an ISAC repository "
-                              f"(run `isaccheck init` to start one, or give --root)")
+                              f"(run `isaccheck init` to start one, or give --root)",
+                              message_nl=f"geen {PROFILE_FILE} in {common} of een map erboven: niet in een "
+                                         f"ISAC-repository (begin er een met `isaccheck init`, of geef --root)")
         root = found
     else:
         if not has_profile(root):
-            raise ConfigError(f"no {PROFILE_FILE} in {root}: not the root of an ISAC repository")
+            raise ConfigError(f"no {PROFILE_FILE} in {root}: not the root of an ISAC repository",
+                              message_nl=f"geen {PROFILE_FILE} in {root}: niet de hoofdmap van een ISAC-repository")
         root = root.resolve()
     rel: list[str] = []
     for file, resolved in zip(files, absolute):
         try:
             inside = resolved.relative_to(root)
         except ValueError:
-            raise ConfigError(f"{file} is outside the ISAC repository at {root}") from None
+            raise ConfigError(f"{file} is outside the ISAC repository at {root}",
+                              message_nl=f"{file} ligt buiten de ISAC-repository in {root}") from None
         if resolved.is_dir():
-            raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)")
+            raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)",
+                              message_nl=f"{file} is een map; geef bestanden (of niets, voor de hele repository)")
         rel.append(inside.as_posix())
     repo = load_for_inventory(root, only=selection(rel) if files else None)
     # Findings quote documents like any other output: the same TLP filter (issue 15.6).

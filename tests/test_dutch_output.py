@@ -193,3 +193,26 @@ def test_a_folder_that_is_no_repository_is_refused_in_dutch_with_lang_nl(
     _error_in_dutch(["check", "weg", "--lang", "nl"], "does not exist")
     (tmp_path / "map" / "isac.yaml").write_text("- lijst\n", encoding="utf-8")
     _error_in_dutch(["check", "map", "--lang", "nl"], "isac.yaml not a mapping")
+
+
+@pytest.mark.parametrize("what, args", [
+    ("validate a file that does not exist", ["validate", "--root", ".", "weg.md"]),
+    ("validate a folder", ["validate", "--root", ".", "leeg"]),
+    ("validate outside the repository", ["validate", "--root", ".", "../buiten.md"]),
+    ("validate a root without isac.yaml", ["validate", "--root", "leeg", "--lang", "nl"]),
+    ("history since the future", ["history", ".", "--since", "2999"]),
+    ("report of a future year", ["report", ".", "--year", "2999", "-o", "-"]),
+    ("report as-of outside its year", ["report", ".", "--year", "2025", "--as-of", "2024-01-01", "-o", "-"]),
+    ("committed-only without git", ["check", ".", "--committed-only", "--no-git"]),
+    ("git outside a git tree", ["check", ".", "--git"]),
+    ("adopt of a folder that does not exist", ["adopt", "weg", "--lang", "nl"]),
+])
+def test_the_other_commands_refuse_in_dutch(what: str, args: list[str], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    (root / "leeg").mkdir(parents=True)
+    (root / "isac.yaml").write_text(DUTCH_PROFILE, encoding="utf-8")
+    (tmp_path / "buiten.md").write_text("# Buiten\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # the repository is no git work tree
+    monkeypatch.chdir(root)
+    _error_in_dutch(args, what)
