@@ -579,8 +579,11 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | Non
     findings = done.findings
     label = notice(done.tlp, done.withheld)
     if fmt == "json":
+        # Left out by isaccheck.yaml (templates, ignore): named, only when there are any.
+        left_out = {key: list(paths) for key, paths in (("templates", done.templates), ("ignored", done.ignored))
+                    if paths}
         click.echo(dumps({"root": str(done.root), "files": list(done.paths), "tlp": done.tlp, "withheld": done.withheld,
-                          "findings": [finding_dict(f, lang) for f in findings]}), nl=False)
+                          "findings": [finding_dict(f, lang) for f in findings], **left_out}), nl=False)
     elif label is not None:
         click.echo(command("notice", label(lang), title="TLP") if fmt == "github" else plain_line(label(lang)))
     for f in findings if fmt != "json" else ():
@@ -608,6 +611,10 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | Non
         from .runner import templates_note
 
         _note(templates_note(done.templates)(lang))
+    if done.ignored:
+        from .runner import ignored_note
+
+        _note(ignored_note(done.ignored)(lang))
     if any(finding_fails(f, fail_on) for f in findings):
         sys.exit(EXIT_FINDINGS)
 

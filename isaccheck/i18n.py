@@ -81,6 +81,10 @@ def word(key: str, lang: str) -> str:
 
 # -- plurals: "1 bijeenkomst", "2 bijeenkomsten", never "bijeenkomst(en)" -------------------------
 
+# Paths left out of a run are named; more than this many are counted, not all listed
+# (`ignore: ["archief/**"]` may leave out thousands).
+MAX_NAMED = 10
+
 # noun -> (English singular, English plural, Dutch singular, Dutch plural)
 NOUNS: dict[str, tuple[str, str, str, str]] = {
     "file": ("file", "files", "bestand", "bestanden"),

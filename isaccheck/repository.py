@@ -136,6 +136,8 @@ class Repository:
     signature_checks: Mapping[tuple[str, ...], SignatureCheck] = field(default_factory=dict)
     # Files left out by isaccheck.yaml's `templates`: named in the output, never evidence.
     templates: tuple[str, ...] = ()
+    # Files left out by isaccheck.yaml's `ignore`: named in the output too (nothing is left out silently).
+    ignored: tuple[str, ...] = ()
 
 
 # The trend (report, history) starts at the first year with dated documents, looking back at most
@@ -331,6 +333,7 @@ class _Loader:
         self.documents: list[Document] = []
         self.unreadable_types: dict[str, str] = {}
         self.templates: list[str] = []
+        self.ignored: list[str] = []
         # Output labels of files that are not (whole) documents: unreadable ones, oversize ones.
         self.unloaded_tlp: dict[str, str] = {}
         self.oversize: dict[str, int] = {}  # path -> KB, until the oversize finding is written
@@ -865,6 +868,7 @@ class _Loader:
     def run(self, entries: list[SourceEntry], only: frozenset[str] | None = None) -> None:
         paths = {e.path for e in entries}
         ignored = {e.path for e in entries if any(glob_match(pattern, e.path) for pattern in self.config.ignore)}
+        self.ignored = sorted(p for p in ignored if (only is None or p in only) and p not in (PROFILE_FILE, CONFIG_FILE))
         self.templates = sorted(e.path for e in entries if e.kind == "file" and e.path not in ignored
                                 and (only is None or e.path in only)
                                 and any(glob_match(pattern, e.path) for pattern in self.config.templates))
@@ -1052,6 +1056,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
         paths=frozenset(by_path),
         unreadable_types=dict(loader.unreadable_types),
         templates=tuple(loader.templates),
+        ignored=tuple(loader.ignored),
         unloaded_tlp=dict(loader.unloaded_tlp),
     )
 

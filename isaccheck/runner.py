@@ -194,10 +194,33 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit, forecast=forecast)
     if repo.templates:
         warnings.append(templates_note(repo.templates))
+    if repo.ignored:
+        warnings.append(ignored_note(repo.ignored))
     if warnings:
         evaluation = replace(evaluation, warnings=evaluation.warnings + tuple(warnings))
     evaluation = tlpout.apply(evaluation, repo, tlp_ceiling)
     return CheckRun(evaluation, pack, repo)
+
+
+def _names(paths: tuple[str, ...]) -> Text:
+    """The first MAX_NAMED paths, and how many more."""
+    from .i18n import MAX_NAMED
+
+    shown = ", ".join(paths[:MAX_NAMED])
+    more = len(paths) - MAX_NAMED
+    if more <= 0:
+        return Text(shown, shown)
+    return Text(f"{shown} and {more} more", f"{shown} en nog {more}")
+
+
+def ignored_note(paths: tuple[str, ...]) -> Text:
+    """Files left out by `ignore` are named (counted when many): nothing is skipped silently."""
+    from .i18n import plural
+
+    names = _names(paths)
+    return Text(f"{plural(len(paths), 'file', 'en')} not counted (ignore in {CONFIG_FILE}): {names.en}",
+                f"{plural(len(paths), 'file', 'nl')} {'telt' if len(paths) == 1 else 'tellen'} niet mee "
+                f"(ignore in {CONFIG_FILE}): {names.nl}")
 
 
 def templates_note(paths: tuple[str, ...]) -> Text:

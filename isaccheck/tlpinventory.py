@@ -53,7 +53,9 @@ def inventory(repo: Repository) -> dict[str, Any]:
                          "message": message.en, "message_nl": message.nl})
     by_code = Counter(f["code"] for f in findings)
     top = most_restrictive(quoted)
-    extra: dict[str, Any] = {"templates": list(repo.templates)} if repo.templates else {}
+    # Left out by isaccheck.yaml: named, so nothing is left out of the inventory silently.
+    extra: dict[str, Any] = {key: list(paths) for key, paths in (("templates", repo.templates),
+                                                                  ("ignored", repo.ignored)) if paths}
     return {**extra,
         "tlp": top.value if top else None,
         "documents": len(repo.documents),

@@ -28,6 +28,7 @@ class Validated:
     tlp: str | None = None  # the label of what the findings quote (tlpout.py)
     withheld: int = 0
     templates: tuple[str, ...] = ()  # given files that are templates (isaccheck.yaml `templates`): not checked
+    ignored: tuple[str, ...] = ()  # given files (or, without files, any) that isaccheck.yaml `ignore` leaves out
 
 
 def validate_files(files: list[Path], root: Path | None = None, ceiling: Label | None = None) -> Validated:
@@ -70,7 +71,7 @@ def validate_files(files: list[Path], root: Path | None = None, ceiling: Label |
     # Findings quote documents like any other output: the same TLP filter (issue 15.6).
     shown = tlpout.filter_findings(repo.findings, repo, ceiling)
     return Validated(root=root, paths=tuple(rel), findings=shown.findings, tlp=shown.tlp, withheld=shown.withheld,
-                     templates=repo.templates)
+                     templates=repo.templates, ignored=repo.ignored)
 
 
 def shown_path(root: Path, rel: str) -> str:

@@ -94,6 +94,36 @@ def test_templates_are_never_evidence_nor_in_the_tlp_inventory(isac: Path) -> No
     assert "5 sjablonen tellen niet mee als bewijs" in text and "2 documenten" in text
 
 
+def test_ignored_files_are_named_in_check_validate_and_tlp(isac: Path) -> None:
+    """`ignore:` leaves files out, and says which (nothing is ignored silently); counted when many."""
+    config = isac / "isaccheck.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "ignore: ['concept/**']\n", encoding="utf-8")
+    (isac / "concept").mkdir()
+    names = [f"concept/c{i:02}.md" for i in range(12)]
+    for name in names:
+        (isac / name).write_text("# Concept\n", encoding="utf-8")
+    data = json.loads(invoke("check", str(isac), "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+    assert data["summary"]["documents"] == 2
+    (note,) = [w for w in data["warnings"] if "ignore in isaccheck.yaml" in w]
+    assert note.startswith("12 bestanden tellen niet mee (ignore in isaccheck.yaml): concept/c00.md, ")
+    assert note.endswith("concept/c09.md en nog 2") and "c10" not in note  # counted when many
+    text = invoke("check", str(isac), "--as-of", AS_OF.isoformat(), "--lang", "en").stdout
+    assert "12 files not counted (ignore in isaccheck.yaml)" in " ".join(text.split())
+    inventory = json.loads(invoke("tlp", str(isac), "--format", "json").stdout)
+    assert inventory["ignored"] == names and inventory["documents"] == 2
+    tlp_text = invoke("tlp", str(isac), "--lang", "en").stdout
+    assert "Files not counted (ignore in isaccheck.yaml) (12)" in tlp_text
+    assert "  concept/c09.md\n  and 2 more" in tlp_text and "c10" not in tlp_text
+    validated = invoke("validate", "--root", str(isac), "--format", "json")
+    assert json.loads(validated.stdout)["ignored"] == names
+    assert "12 bestanden tellen niet mee (ignore in isaccheck.yaml)" in validated.stderr
+    one = invoke("validate", str(isac / "concept" / "c03.md"), "--lang", "en")
+    assert "1 file not counted (ignore in isaccheck.yaml): concept/c03.md" in one.stderr
+    # Nothing ignored: nothing said.
+    config.write_text(config.read_text(encoding="utf-8").replace("ignore: ['concept/**']\n", ""), encoding="utf-8")
+    assert "ignored" not in json.loads(invoke("tlp", str(isac), "--format", "json").stdout)
+
+
 # -- the workflow init writes ------------------------------------------------------------------
 
 def test_init_without_action_ref_writes_no_failing_workflow(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..escape import neutralise, plain
-from ..i18n import plural, severity_word, type_name
+from ..i18n import MAX_NAMED, plural, severity_word, type_name
 from ..model import Text
 from ..tlpinventory import UNDATED
 
@@ -22,6 +22,8 @@ WORDS = {
     "findings": Text("TLP findings", "TLP-bevindingen"),
     "templates": Text("Templates, not counted (templates in isaccheck.yaml)",
                       "Sjablonen die niet meetellen (templates in isaccheck.yaml)"),
+    "ignored": Text("Files not counted (ignore in isaccheck.yaml)",
+                    "Bestanden die niet meetellen (ignore in isaccheck.yaml)"),
     "none": Text("none", "geen"),
     "documents": Text("documents", "documenten"),
 }
@@ -59,12 +61,18 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     console.print(f"{WORDS['unlabelled'](lang)} ({len(data['unlabelled'])})")
     for path in data["unlabelled"]:
         console.print(f"  {plain(path)}")
-    if data.get("templates"):
-        # Named, so nothing is left out silently.
+    for key in ("templates", "ignored"):
+        paths = data.get(key) or []
+        if not paths:
+            continue
+        # Named, so nothing is left out silently; counted when many (an `ignore` may hold thousands).
         console.print()
-        console.print(f"{WORDS['templates'](lang)} ({len(data['templates'])})")
-        for path in data["templates"]:
+        console.print(f"{WORDS[key](lang)} ({len(paths)})")
+        for path in paths[:MAX_NAMED]:
             console.print(f"  {plain(path)}")
+        if len(paths) > MAX_NAMED:
+            more = len(paths) - MAX_NAMED
+            console.print(f"  {f'en nog {more}' if lang == 'nl' else f'and {more} more'}")
     console.print()
     console.print(f"{WORDS['findings'](lang)} ({len(data['findings'])})")
     if not data["findings"]:
