@@ -86,7 +86,7 @@ def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: st
         base_baseline = None if cli_specs else policy.baseline or shown_config_baseline(repo)
         items = policy_mod.compare(items, policy_mod.items_at(root, policy_from, run.pack, base_baseline))
     verdict = evaluate_gate(run.evaluation, policy, baseline, repo.profile.lines)
-    return replace(verdict, policy_items=items), note
+    return replace(verdict, policy_items=items, policy_from=policy_from), note
 
 
 def shown_config_baseline(repo: Any) -> str | None:

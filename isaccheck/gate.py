@@ -89,6 +89,7 @@ class GateResult:
     ambition_lines: Mapping[str, int] = field(default_factory=dict)  # capability -> line in isac.yaml
     # The settings that decide what the gate asks (policy.py): listed in every CI format.
     policy_items: tuple["PolicyItem", ...] = ()
+    policy_from: str | None = None  # --policy-from REF: the items are marked against the settings at REF
 
     @property
     def passed(self) -> bool:

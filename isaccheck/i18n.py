@@ -29,6 +29,7 @@ WORDS: dict[str, Text] = {
     "expired": Text("expired", "verlopen"),
     "warnings": Text("Warnings", "Waarschuwingen"),
     "coming_due": Text("Coming due", "Binnenkort nodig"),
+    "policy": Text("Policy", "Beleid"),
     "documents": Text("documents", "documenten"),
     "survey": Text("Self-assessment {path} ({date}): {n} of {eligible} participants answered",
                    "Zelfevaluatie {path} ({date}): {n} van {eligible} deelnemers antwoordden"),

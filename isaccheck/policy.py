@@ -33,6 +33,8 @@ class PolicyItem:
     path: str  # the settings file that sets it
     line: int | None = None
     change: str | None = None  # with --policy-from: "added", "changed (was ...)", "removed"
+    value_nl: str | None = None  # the value in Dutch where it has words (a Dutch run is Dutch throughout)
+    change_nl: str | None = None  # `change` with the earlier value in Dutch
 
     @property
     def key(self) -> tuple[str, str]:
@@ -42,9 +44,16 @@ class PolicyItem:
         what = KIND_WORDS[self.kind](lang) if self.kind in KIND_WORDS else self.kind
         change = ""
         if self.change:
-            first, _, rest = self.change.partition(" ")
+            first, _, rest = (self.change_nl if lang == "nl" and self.change_nl else self.change).partition(" ")
             change = f" [{CHANGE_WORDS[first](lang)}{' ' + rest if rest else ''}]"
-        return f"{what} {self.subject}: {self.value}{change}"
+        value = self.value_nl if lang == "nl" and self.value_nl is not None else self.value
+        return f"{what} {self.subject}: {value}{change}"
+
+    def as_dict(self, lang: str | None = None) -> dict[str, object]:
+        """The item as data (the machine formats); with lang, also the sentence people read."""
+        return {"kind": self.kind, "subject": self.subject, "value": self.value, "path": self.path, "line": self.line,
+                **({"change": self.change} if self.change else {}),
+                **({"text": self.describe(lang)} if lang else {})}
 
 
 KIND_WORDS = {
@@ -77,36 +86,44 @@ def policy_items(config: Config, profile: Mapping[str, Any], profile_lines: Mapp
     for index, entry in enumerate(raw if isinstance(raw, list) else []):
         if isinstance(entry, dict):
             expires = f", expires {entry.get('expires')}" if entry.get("expires") else ""
+            vervalt = f", vervalt {entry.get('expires')}" if entry.get("expires") else ""
             items.append(PolicyItem("waiver", str(entry.get("question")),
                                     f"decided {entry.get('decided_on')} in {entry.get('decided_in')}{expires}",
-                                    PROFILE_FILE, profile_lines.get(f"not_applicable.{index}")))
+                                    PROFILE_FILE, profile_lines.get(f"not_applicable.{index}"),
+                                    value_nl=f"besloten {entry.get('decided_on')} in {entry.get('decided_in')}{vervalt}"))
     for rule_id, overrides in sorted(config.rule_overrides.items()):
         rule = pack.rule(rule_id)
         for name, value in sorted(overrides.items()):
             default = rule.parameters[name].default if rule and name in rule.parameters else None
             if value != default:
                 items.append(PolicyItem("parameter", f"{rule_id}.{name}", f"{_shown(value)} (pack: {_shown(default)})",
-                                        CONFIG_FILE, config.lines.get(f"rules.{rule_id}.{name}")))
+                                        CONFIG_FILE, config.lines.get(f"rules.{rule_id}.{name}"),
+                                        value_nl=f"{_shown(value)} (regelset: {_shown(default)})"))
     for mapping in config.types:
         items.append(PolicyItem("type", mapping.glob, mapping.type + (f" {_shown(dict(mapping.defaults))}"
                                                                        if mapping.defaults else ""), CONFIG_FILE))
     for glob in config.ignore:
-        items.append(PolicyItem("ignore", glob, "not read", CONFIG_FILE, config.lines.get("ignore")))
+        items.append(PolicyItem("ignore", glob, "not read", CONFIG_FILE, config.lines.get("ignore"),
+                                value_nl="niet gelezen"))
     required = config.tlp.get("required_for")
     if required is not None and set(required) != set(DEFAULT_TLP_REQUIRED):
         items.append(PolicyItem("tlp", "required_for", f"{_shown(sorted(required))} (default: "
-                                f"{_shown(sorted(DEFAULT_TLP_REQUIRED))})", CONFIG_FILE, config.lines.get("tlp.required_for")))
+                                f"{_shown(sorted(DEFAULT_TLP_REQUIRED))})", CONFIG_FILE, config.lines.get("tlp.required_for"),
+                                value_nl=f"{_shown(sorted(required))} (standaard: {_shown(sorted(DEFAULT_TLP_REQUIRED))})"))
     for name, value in sorted(config.attestation.items()):
         items.append(PolicyItem("attestation", name, _shown(value), CONFIG_FILE, config.lines.get(f"attestation.{name}")))
     for folder in config.rule_packs:
-        items.append(PolicyItem("rule-pack", folder, "extra rules", CONFIG_FILE, config.lines.get("rule_packs")))
+        items.append(PolicyItem("rule-pack", folder, "extra rules", CONFIG_FILE, config.lines.get("rule_packs"),
+                                value_nl="extra regels"))
     ambition = profile.get("ambition")
     if isinstance(ambition, dict):
         for code, level in sorted(ambition.items()):
             items.append(PolicyItem("ambition", str(code), _shown(level), PROFILE_FILE,
                                     profile_lines.get(f"ambition.{code}") or profile_lines.get("ambition")))
     if baseline is not None:
-        items.append(PolicyItem("baseline", baseline[0], baseline[1], CONFIG_FILE))
+        # baseline_origin's words ("as of D, commit C, sha256 S"): only the first is English.
+        items.append(PolicyItem("baseline", baseline[0], baseline[1], CONFIG_FILE,
+                                value_nl=baseline[1].replace("as of ", "per ", 1)))
     return tuple(items)
 
 
@@ -126,7 +143,8 @@ def compare(current: Iterable[PolicyItem], base: Iterable[PolicyItem]) -> tuple[
         if old is None:
             marked.append(replace(item, change="added"))
         elif old.value != item.value:
-            marked.append(replace(item, change=f"changed (was {old.value})"))
+            marked.append(replace(item, change=f"changed (was {old.value})",
+                                  change_nl=f"changed (was {old.value_nl or old.value})"))
         else:
             marked.append(item)
     keys = {item.key for item in now}

@@ -51,6 +51,24 @@ def test_json_validates_and_is_deterministic(make_repo, tmp_path: Path) -> None:
     assert {c["code"] for c in data["capabilities"]} == {"STR", "WOW", "INF", "SIT", "ACT"}
     inf = next(q for q in data["questions"] if q["id"] == "INF-1.1")
     assert inf["outcome"] == "holds" and inf["basis"] == "evidence" and inf["evidence"][0]["path"] == "m.md"
+    # The policy in force (issue 15.15): the profile's ambition, one item per capability.
+    assert data["policy"]["compared_with"] is None and data["policy"]["changed"] == 0
+    assert {"kind": "ambition", "subject": "STR", "value": "1", "path": "isac.yaml",
+            "line": data["policy"]["items"][0]["line"], "text": "ambition STR: 1"} in data["policy"]["items"]
+
+
+def test_no_policy_section_when_nothing_is_set(make_repo) -> None:
+    """The text output's "Policy" section is there only when a setting decides what the gate asks."""
+    from tests.conftest import PROFILE
+
+    plain = make_repo({"m.md": MINUTES}, profile=PROFILE.replace("ambition: {STR: 1, WOW: 1, INF: 1, SIT: 1, ACT: 1}\n", ""))
+    assert "ambition" not in (plain / "isac.yaml").read_text()
+    assert "Policy (" not in invoke("check", str(plain), "--as-of", "2026-06-30").output
+    data = json.loads(invoke("check", str(plain), "--as-of", "2026-06-30", "--format", "json").output)
+    assert data["policy"] == {"items": [], "compared_with": None, "changed": 0}
+    (plain / "isaccheck.yaml").write_text("ignore: ['concept/**']\n", encoding="utf-8")
+    text = invoke("check", str(plain), "--as-of", "2026-06-30").output
+    assert "Policy (1)\nignored concept/**: not read\n" in text
 
 
 def test_findings_give_exit_1_and_name_file_and_line(make_repo) -> None:

@@ -417,7 +417,7 @@ def test_check_shows_answer_counts_and_where_the_proposal_differs(make_repo: Cal
     assert ("ambition STR: isac.yaml 1, participants propose 2 (median 2; level 0/1/2/3 wanted by 0/1/1/1) <- differs"
             in output)
     # SIT: wanted 1 and 2: the lower median (1) equals isac.yaml, so no difference is flagged.
-    assert "ambition SIT: isac.yaml 1, participants propose 1 (median 1.5; level 0/1/2/3 wanted by 0/1/1/0) Document" in output
+    assert "ambition SIT: isac.yaml 1, participants propose 1 (median 1.5; level 0/1/2/3 wanted by 0/1/1/0) Policy (5)" in output
     dutch = " ".join(invoke("check", str(root), "--as-of", AS_OF.isoformat(), "--lang", "nl").output.split())
     assert "SIT-1.1: ja 1 · deels 1 · nee 1 · geen antwoord 0" in dutch and "mediaan 1,5" in dutch
 

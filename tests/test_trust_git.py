@@ -136,3 +136,20 @@ def test_every_ci_format_lists_the_policy_and_what_this_change_loosened(tmp_path
     github = out("github")
     assert "title=isaccheck%3A policy ignore added::ignored meetings/**: not read [added in this change]" in github
     assert "isaccheck: policy in force: " in github
+    # The JSON and text output of check list it too (the `policy` object; a short section).
+    policy = json.loads(out("json"))["policy"]
+    assert (policy["compared_with"], policy["changed"]) == ("main", 5)
+    assert {(i["kind"], i["subject"], i["change"].split(" ")[0]) for i in policy["items"] if "change" in i} == expected
+    assert {"kind": "parameter", "subject": "ACT-2.1.months", "value": "600 (pack: 24)", "path": "isaccheck.yaml",
+            "line": 3, "change": "changed (was 12 (pack: 24))",
+            "text": "rule parameter ACT-2.1.months: 600 (pack: 24) [changed in this change (was 12 (pack: 24))]"} \
+        in policy["items"]
+    text = " ".join(out("text").split())
+    assert f"Policy ({len(policy['items'])}) " in text
+    assert "ignored meetings/**: not read [added in this change]" in text
+    dutch = " ".join(runner.invoke(cli, ["check", str(repo), "--as-of", "2026-06-30", "--lang", "nl", "--gate", "ambition",
+                                         "--policy-from", "main"]).stdout.split())
+    assert "Beleid (" in dutch and "genegeerd meetings/**: niet gelezen [toegevoegd in deze wijziging]" in dutch
+    assert "niet van toepassing WOW-1.1: besloten 2026-03-12 in meetings/m1.md [toegevoegd in deze wijziging]" in dutch
+    assert "regelparameter ACT-2.1.months: 600 (regelset: 24) [gewijzigd in deze wijziging (was 12 (regelset: 24))]" \
+        in dutch

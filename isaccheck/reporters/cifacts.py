@@ -165,5 +165,4 @@ def question_message(q: QuestionResult, pack: RulePack, lang: str) -> str:
 def policy_dicts(options: RenderOptions) -> list[dict[str, object]]:
     """The policy in force (policy.py), as data for the machine formats."""
     items = options.gate.policy_items if options.gate else ()
-    return [{"kind": i.kind, "subject": i.subject, "value": i.value, "path": i.path, "line": i.line,
-             **({"change": i.change} if i.change else {})} for i in items]
+    return [i.as_dict() for i in items]

@@ -6,12 +6,15 @@ Deterministic: keys sorted, lists in rule / path order, no timestamp but the eva
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..escape import json_inert
 from ..model import CapabilityResult, Evaluation, EvidenceRef, Finding, Outcome, QuestionResult, SurveySummary, Text, Waiver
 from ..rulepack import RulePack
 from . import RenderOptions, register
+
+if TYPE_CHECKING:
+    from ..gate import GateResult
 
 SCHEMA_VERSION = "1.0"
 
@@ -72,7 +75,16 @@ def _held_back(c: CapabilityResult, lang: str) -> dict[str, Any] | None:
             "by": list(c.held_back_by), "text": text(lang)}
 
 
-def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, Any]:
+def policy_dict(gate: GateResult | None, lang: str) -> dict[str, Any]:
+    """The policy in force (policy.py, issue 15.15): the settings that decide what the gate asks,
+    and with --policy-from what this change did to them. Settings, never document content."""
+    items = gate.policy_items if gate else ()
+    return {"items": [item.as_dict(lang) for item in items],
+            "compared_with": gate.policy_from if gate else None,
+            "changed": sum(1 for item in items if item.change)}
+
+
+def result_dict(evaluation: Evaluation, pack: RulePack, lang: str, gate: GateResult | None = None) -> dict[str, Any]:
     """The whole evaluation as plain data; other machine formats start from this too."""
     caps = pack.capabilities
     outcomes: dict[str, int] = {o.value: 0 for o in Outcome}
@@ -122,6 +134,7 @@ def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, 
         "warnings": [w(lang) for w in evaluation.warnings],
         "coming_due": [{"due": c.due, "question": c.question, "message": c.message(lang)} for c in evaluation.coming_due],
         "survey": survey_dict(evaluation.survey),
+        "policy": policy_dict(gate, lang),
     }
 
 
@@ -149,7 +162,7 @@ class JsonReporter:
     name = "json"
 
     def render(self, evaluation: Evaluation, pack: RulePack, options: RenderOptions) -> str:
-        return dumps(result_dict(evaluation, pack, options.lang))
+        return dumps(result_dict(evaluation, pack, options.lang, options.gate))
 
 
 __all__ = ["JsonReporter", "result_dict", "dumps", "Text"]

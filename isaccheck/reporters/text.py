@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
-from ..escape import neutralise, plain_data
-from ..i18n import MARKS, OUTCOME_WORDS, plural, severity_word, survey_lines, withheld_line, word
+from ..escape import neutralise, plain, plain_data
+from ..i18n import MARKS, MAX_NAMED, OUTCOME_WORDS, plural, severity_word, survey_lines, withheld_line, word
 from ..model import Evaluation, Outcome
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -141,6 +141,20 @@ class TextReporter:
             console.print(RichText(word("coming_due", lang), style="bold underline"))
             for item in evaluation.coming_due:
                 console.print(f"{item.due} {item.message(lang)}")
+
+        items = options.gate.policy_items if options.gate else ()
+        if items:
+            # The settings that decide what the gate asks (issue 15.15), changes against --policy-from
+            # first: short, the JSON and CI formats list them all.
+            console.print()
+            console.print(RichText(f"{word('policy', lang)} ({len(items)})", style="bold underline"))
+            ordered = sorted(items, key=lambda i: i.change is None)
+            for policy_item in ordered[:MAX_NAMED]:
+                console.print(RichText(plain(policy_item.describe(lang)), style="yellow" if policy_item.change else ""))
+            if len(items) > MAX_NAMED:
+                more = len(items) - MAX_NAMED
+                console.print(f"en nog {more} (--format json noemt ze alle)" if lang == "nl"
+                              else f"and {more} more (--format json lists them all)")
 
         console.print()
         console.print(RichText(f"{word('findings', lang)} ({len(evaluation.findings)})", style="bold underline"))
