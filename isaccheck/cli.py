@@ -635,6 +635,7 @@ def init_command(path: Path, lang: str, name: str | None, only_missing: bool, ac
     from .scaffold import WORKFLOW_TARGET, init_repository, install_steps
 
     nl = lang == "nl"
+    click.get_current_context().meta["isaccheck.lang"] = lang  # for the error line, should one follow
     if action_ref is None and interactive() and not _meta("quiet", False):
         asked = click.prompt(
             "Waar haalt de CI-workflow isaccheck vandaan? OWNER/REPO@REF of een https://-adres (leeg: geen workflow)"

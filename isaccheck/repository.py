@@ -1066,6 +1066,11 @@ _NOT_A_FILE = {
     "symlink-broken": "is a symbolic link to nothing (or a loop of links)",
     "other": "is not a regular file",
 }
+_NOT_A_FILE_NL = {
+    "symlink-outside": "is een symbolische koppeling naar buiten de repository; geweigerd",
+    "symlink-broken": "is een symbolische koppeling naar niets (of een kring van koppelingen)",
+    "other": "is geen gewoon bestand",
+}
 
 
 def settings_text(source: Source, by_path: Mapping[str, SourceEntry], path: str) -> str | None:
@@ -1078,7 +1083,8 @@ def settings_text(source: Source, by_path: Mapping[str, SourceEntry], path: str)
     if entry is None:
         return None
     if entry.kind != "file":
-        raise ConfigError(_NOT_A_FILE.get(entry.kind, "is not a regular file"), path)
+        raise ConfigError(_NOT_A_FILE.get(entry.kind, "is not a regular file"), path,
+                          message_nl=_NOT_A_FILE_NL.get(entry.kind, "is geen gewoon bestand"))
     return read_settings_file(source, path)
 
 
@@ -1088,8 +1094,9 @@ def read_settings_file(source: Source, path: str) -> str:
         raw = source.read(path)
     except (OSError, GitError) as exc:
         why = getattr(exc, "strerror", None) or exc
-        raise ConfigError(f"cannot be read: {why}", path) from None
+        raise ConfigError(f"cannot be read: {why}", path, message_nl=f"kan niet gelezen worden: {why}") from None
     text, problem = _decode(raw, path)
     if problem is not None or text is None:
-        raise ConfigError(problem.message.en if problem else "cannot be read", path, problem.line if problem else None)
+        raise ConfigError(problem.message.en if problem else "cannot be read", path, problem.line if problem else None,
+                          message_nl=problem.message.nl if problem else "kan niet gelezen worden")
     return text

@@ -113,22 +113,33 @@ def references(node: Any) -> set[str]:
     return set()
 
 
+def _describe(error: jsonschema.ValidationError) -> tuple[str, Text]:
+    """A schema error in plain words in both languages (validation.describe, without YAML lines)."""
+    from .validation import describe
+
+    return describe(error, YamlData(None))
+
+
 def check_expression(node: Any, values: Mapping[str, Any], where: str) -> None:
     """Raise RulePackError (message only) when the expression is not built from known primitives."""
     if not isinstance(node, dict):
-        raise RulePackError(f"{where}: an evidence expression must be a mapping (check:, all:, any: or not:)")
+        raise RulePackError(f"{where}: an evidence expression must be a mapping (check:, all:, any: or not:)",
+                            message_nl=f"{where}: een bewijsexpressie moet een verzameling velden zijn "
+                                       "(check:, all:, any: of not:)")
     keys = set(node)
     combinator = keys & set(COMBINATORS)
     if combinator:
         if len(keys) != 1:
-            raise RulePackError(f"{where}: `{sorted(combinator)[0]}` must stand alone in its mapping")
+            raise RulePackError(f"{where}: `{sorted(combinator)[0]}` must stand alone in its mapping",
+                                message_nl=f"{where}: `{sorted(combinator)[0]}` moet alleen staan in zijn verzameling")
         key = combinator.pop()
         children = node[key]
         if key == "not":
             check_expression(children, values, f"{where}.not")
             return
         if not isinstance(children, list) or not children:
-            raise RulePackError(f"{where}: `{key}` needs a non-empty list")
+            raise RulePackError(f"{where}: `{key}` needs a non-empty list",
+                                message_nl=f"{where}: `{key}` vraagt een niet-lege lijst")
         for index, child in enumerate(children):
             check_expression(child, values, f"{where}.{key}[{index}]")
         return
@@ -136,19 +147,25 @@ def check_expression(node: Any, values: Mapping[str, Any], where: str) -> None:
     if name not in PRIMITIVES:
         close = difflib.get_close_matches(str(name), sorted(PRIMITIVES), n=1)
         hint = f"; did you mean `{close[0]}`?" if close else f"; known: {', '.join(sorted(PRIMITIVES))}"
-        raise RulePackError(f"{where}: unknown primitive `{name}`{hint}")
+        hint_nl = f"; bedoelt u `{close[0]}`?" if close else f"; bekend: {', '.join(sorted(PRIMITIVES))}"
+        raise RulePackError(f"{where}: unknown primitive `{name}`{hint}",
+                            message_nl=f"{where}: onbekende primitief `{name}`{hint_nl}")
     undeclared = references(node) - set(values)
     if undeclared:
-        raise RulePackError(f"{where}: `${sorted(undeclared)[0]}` is not declared under `parameters`")
+        raise RulePackError(f"{where}: `${sorted(undeclared)[0]}` is not declared under `parameters`",
+                            message_nl=f"{where}: `${sorted(undeclared)[0]}` staat niet onder `parameters`")
     concrete = substitute(node, values)
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(PRIMITIVES[name].schema).iter_errors(concrete)
     )
     if error is not None:
         at = ".".join(str(p) for p in error.absolute_path)
+        _, words = _describe(error)
         if error.validator == "additionalProperties":
-            raise RulePackError(f"{where}: {name} does not take that parameter ({error.message})")
-        raise RulePackError(f"{where}: {name}: {at + ': ' if at else ''}{error.message}")
+            raise RulePackError(f"{where}: {name} does not take that parameter ({error.message})",
+                                message_nl=f"{where}: {name} kent die parameter niet ({words.nl})")
+        raise RulePackError(f"{where}: {name}: {at + ': ' if at else ''}{error.message}",
+                            message_nl=f"{where}: {name}: {words.nl}")
 
 
 def _parameters(raw: Any, path: str, lines: Mapping[str, int]) -> dict[str, Parameter]:
@@ -160,7 +177,8 @@ def _parameters(raw: Any, path: str, lines: Mapping[str, int]) -> dict[str, Para
             jsonschema.Draft202012Validator(schema).validate(default)
         except jsonschema.ValidationError as exc:
             raise RulePackError(f"parameter `{name}`: default {default!r}: {exc.message}", path,
-                                lines.get(f"parameters.{name}")) from None
+                                lines.get(f"parameters.{name}"),
+                                message_nl=f"parameter `{name}`: standaardwaarde {default!r}: {_describe(exc)[1].nl}") from None
         params[name] = Parameter(name, schema, default, _text(spec.get("description")))
     return params
 
@@ -178,9 +196,7 @@ def resolve_parameters(rule: Rule, overrides: Mapping[str, Any]) -> dict[str, An
         try:
             jsonschema.Draft202012Validator(rule.parameters[name].schema).validate(value)
         except jsonschema.ValidationError as exc:
-            from .validation import describe
-
-            _, words = describe(exc, YamlData(None))
+            _, words = _describe(exc)
             raise ConfigError(f"rules.{rule.id}.{name}: {exc.message}", "isaccheck.yaml",
                               message_nl=words.nl.replace("`(document)`", f"`rules.{rule.id}.{name}`")) from None
         values[name] = value
@@ -191,29 +207,34 @@ def parse_rule(text: str, path: str) -> Rule:
     try:
         loaded = load_yaml(text)
     except YamlError as exc:
-        raise RulePackError(exc.message, path, exc.line) from None
+        raise RulePackError(exc.message, path, exc.line, message_nl=exc.message_nl) from None
     data = loaded.data
     if not isinstance(data, dict):
-        raise RulePackError("a rule file must be a mapping", path, 1)
+        raise RulePackError("a rule file must be a mapping", path, 1,
+                            message_nl="een regelbestand moet een verzameling velden zijn")
     error = jsonschema.exceptions.best_match(schema_errors("rule", data))
     if error is not None:
         at = ".".join(str(p) for p in error.absolute_path)
-        raise RulePackError(f"{at + ': ' if at else ''}{error.message}", path, loaded.lines.get(at, 1))
+        raise RulePackError(f"{at + ': ' if at else ''}{error.message}", path, loaded.lines.get(at, 1),
+                            message_nl=_describe(error)[1].nl)
     rule_id = data["id"]
     capability, rest = rule_id.split("-", 1)
     if capability != data["capability"] or int(rest.split(".")[0]) != data["level"]:
         raise RulePackError(f"id {rule_id} does not match capability {data['capability']} level {data['level']}",
-                            path, loaded.lines.get("id"))
+                            path, loaded.lines.get("id"),
+                            message_nl=f"id {rule_id} past niet bij capability {data['capability']} "
+                                       f"niveau {data['level']}")
     params = _parameters(data.get("parameters"), path, loaded.lines)
     evidence = data.get("evidence")
     attestation = data.get("attestation", "never")
     if (evidence is None) != (attestation == "only"):
-        raise RulePackError("`attestation: only` exactly when `evidence` is null", path, loaded.lines.get("attestation", 1))
+        raise RulePackError("`attestation: only` exactly when `evidence` is null", path, loaded.lines.get("attestation", 1),
+                            message_nl="`attestation: only` precies wanneer `evidence` leeg (null) is")
     if evidence is not None:
         try:
             check_expression(evidence, {n: p.default for n, p in params.items()}, "evidence")
         except RulePackError as exc:
-            raise RulePackError(exc.message, path, loaded.lines.get("evidence")) from None
+            raise RulePackError(exc.message, path, loaded.lines.get("evidence"), message_nl=exc.message_nl) from None
     return Rule(
         id=rule_id,
         capability=capability,
@@ -280,7 +301,8 @@ def build_pack(folders: Iterable[tuple[str, Mapping[str, str]]]) -> RulePack:
                 continue
             rule = parse_rule(text, shown)
             if rule.id in rules:
-                raise RulePackError(f"duplicate rule id {rule.id} (also in {rules[rule.id].source})", shown)
+                raise RulePackError(f"duplicate rule id {rule.id} (also in {rules[rule.id].source})", shown,
+                                    message_nl=f"regel-id {rule.id} komt twee keer voor (ook in {rules[rule.id].source})")
             rules[rule.id] = rule
     return RulePack(
         name=str(meta.get("name") or "rules"),
@@ -295,7 +317,7 @@ def _plain_yaml(text: str, path: str) -> Any:
     try:
         return load_yaml(text).data
     except YamlError as exc:
-        raise RulePackError(exc.message, path, exc.line) from None
+        raise RulePackError(exc.message, path, exc.line, message_nl=exc.message_nl) from None
 
 
 def builtin_tlp_required_types() -> frozenset[str]:

@@ -74,7 +74,9 @@ def install_steps(action_ref: str) -> str:
             else "git+" + action_ref
         return _PIP_STEPS.format(url=json.dumps(url))
     raise ConfigError(f"--action-ref {action_ref!r} is neither OWNER/REPO@REF (the GitHub Action, e.g. "
-                      f"{EXAMPLE_ACTION_REF}) nor an https:// repository URL for pip")
+                      f"{EXAMPLE_ACTION_REF}) nor an https:// repository URL for pip",
+                      message_nl=f"--action-ref {action_ref!r} is geen OWNER/REPO@REF (de GitHub Action, bijv. "
+                                 f"{EXAMPLE_ACTION_REF}) en ook geen https://-adres van een repository voor pip")
 
 
 def workflow_text(action_ref: str = EXAMPLE_ACTION_REF) -> str:
@@ -110,25 +112,34 @@ def init_repository(target: Path, lang: str, name: str | None = None, *, only_mi
     from .runner import enclosing_root
 
     if target.exists() and not target.is_dir():
-        raise ConfigError(f"{target} is a file; give a folder for the new ISAC repository")
+        raise ConfigError(f"{target} is a file; give a folder for the new ISAC repository",
+                          message_nl=f"{target} is een bestand; geef een map voor de nieuwe ISAC-repository")
     around = enclosing_root(target)
     if around is not None and around != target.resolve():
         # A second ISAC inside the first: the parent would count its templates as documents.
         raise ConfigError(f"{target} is inside the ISAC repository at {around}; init starts a new one and "
-                          f"never makes one inside another, so nothing was written")
+                          f"never makes one inside another, so nothing was written",
+                          message_nl=f"{target} ligt in de ISAC-repository in {around}; init begint een nieuwe en "
+                                     f"maakt er nooit een binnen een andere, dus er is niets geschreven")
     files = planned_files(lang, name or target.resolve().name or "ISAC", action_ref)
     existing = [rel for rel in files if (target / rel).exists() or (target / rel).is_symlink()]
     if only_missing:
         files = {rel: text for rel, text in files.items() if rel not in existing}
     elif existing:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+        meer = f" (en nog {len(existing) - 1})" if len(existing) > 1 else ""
         raise ConfigError(f"{target / existing[0]} already exists{more}; isaccheck init never overwrites, "
-                          f"so nothing was written (init --only-missing writes just the files that are missing)")
+                          f"so nothing was written (init --only-missing writes just the files that are missing)",
+                          message_nl=f"{target / existing[0]} bestaat al{meer}; isaccheck init overschrijft nooit, "
+                                     f"dus er is niets geschreven (init --only-missing schrijft alleen de "
+                                     f"ontbrekende bestanden)")
     for rel in files:
         blocker = _not_a_folder(target, rel)
         if blocker is not None:
             raise ConfigError(f"{blocker} is in the way: init needs a folder there inside {target}, "
-                              f"so nothing was written")
+                              f"so nothing was written",
+                              message_nl=f"{blocker} staat in de weg: init heeft daar een map nodig in {target}, "
+                                         f"dus er is niets geschreven")
     written: list[str] = []
     for rel, text in files.items():
         path = target / rel
@@ -140,7 +151,10 @@ def init_repository(target: Path, lang: str, name: str | None = None, *, only_mi
             done = f" ({'1 file was' if len(written) == 1 else f'{len(written)} files were'} written before: " \
                 f"{', '.join(written)})" if written else \
                 " (nothing was written)"
-            raise ConfigError(f"cannot write {path}: {exc.strerror or exc}{done}") from None
+            done_nl = f" ({'1 bestand was' if len(written) == 1 else f'{len(written)} bestanden waren'} al " \
+                f"geschreven: {', '.join(written)})" if written else " (er is niets geschreven)"
+            raise ConfigError(f"cannot write {path}: {exc.strerror or exc}{done}",
+                              message_nl=f"kan {path} niet schrijven: {exc.strerror or exc}{done_nl}") from None
         written.append(rel)
     return written
 

@@ -131,7 +131,9 @@ ERROR_ENGLISH = [" error:", " is not ", " must be ", "does not exist", "refused"
                  "not a parameter", "not a rule", "sets no", "needs a file", "field value", "should be",
                  " or any folder", "not a folder", "is a file", "not JSON", "regular file", "create it",
                  "mapping of settings", "not inside", "unknown capability", "whole number", "Additional properties",
-                 "not allowed", "unexpected", "less than", "minimum"]
+                 "not allowed", "unexpected", "less than", "minimum", "required", "duplicate", "does not match",
+                 "unknown primitive", "did you mean", "rule file", "regular file", "symbolic link",
+                 "nothing was written", "already exists", "neither", "is inside"]
 DUTCH_PROFILE = "isac:\n  name: Fout-ISAC\n  language: nl\n"
 
 
@@ -216,3 +218,41 @@ def test_the_other_commands_refuse_in_dutch(what: str, args: list[str], tmp_path
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # the repository is no git work tree
     monkeypatch.chdir(root)
     _error_in_dutch(args, what)
+
+
+RULE = (ROOT / "rules" / "STR" / "STR-1.1.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("what, rule_file", [
+    ("a rule file that is no mapping", "- lijst\n"),
+    ("a rule file the schema refuses", "id: XYZ-1.1\n"),
+    ("a rule file YAML refuses", "id: [\n"),
+    ("a duplicate rule id", RULE),
+    ("an id that does not match", RULE.replace("level: 1", "level: 2", 1)),
+    ("an unknown primitive", RULE.replace("check: ", "check: onzin_", 1)),
+    ("a settings file linked outside the repository", None),
+])
+def test_rule_pack_refusals_are_dutch_in_a_dutch_repository(what: str, rule_file: str | None, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    (root / "extra").mkdir(parents=True)
+    (root / "isac.yaml").write_text(DUTCH_PROFILE, encoding="utf-8")
+    if rule_file is None:
+        (tmp_path / "buiten.yaml").write_text("ignore: []\n", encoding="utf-8")
+        (root / "isaccheck.yaml").symlink_to(tmp_path / "buiten.yaml")
+    else:
+        (root / "isaccheck.yaml").write_text("rule_packs: [extra]\n", encoding="utf-8")
+        (root / "extra" / "regel.yaml").write_text(rule_file, encoding="utf-8")
+    monkeypatch.chdir(root)
+    _error_in_dutch(["check", ".", "--as-of", AS_OF], what)
+
+
+def test_init_refuses_in_dutch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """init writes Dutch templates by default: its refusals are Dutch too."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bestand").write_text("x", encoding="utf-8")
+    _error_in_dutch(["init", "bestand"], "a file")
+    _error_in_dutch(["init", "nieuw", "--action-ref", "onzin"], "a bad action ref")
+    assert CliRunner().invoke(cli, ["init", "isac", "-q"]).exit_code == 0
+    _error_in_dutch(["init", "isac"], "exists already")
+    _error_in_dutch(["init", "isac/binnen"], "inside another")

@@ -65,7 +65,7 @@ def test_outside_any_repository_init_is_suggested(tmp_path: Path) -> None:
 def test_init_refuses_inside_an_isac_repository(isac: Path) -> None:
     before = snapshot(isac)
     result = invoke("init", str(isac / "meetings" / "2024-03-12"), "--lang", "nl")
-    assert result.exit_code == EXIT_USAGE and "is inside the ISAC repository at" in result.stderr
+    assert result.exit_code == EXIT_USAGE and "ligt in de ISAC-repository in" in result.stderr  # --lang nl: Dutch
     assert snapshot(isac) == before
 
 

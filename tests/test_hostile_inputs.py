@@ -385,7 +385,7 @@ def test_init_does_not_follow_a_folder_link_out_of_the_target(tmp_path: Path) ->
     elsewhere.mkdir()
     os.symlink(elsewhere, target / "governance")
     result = CliRunner().invoke(cli, ["init", str(target), "--lang", "nl"])
-    assert result.exit_code == 2 and "governance is in the way" in result.output
+    assert result.exit_code == 2 and "governance staat in de weg" in result.output  # --lang nl: Dutch
     assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in target.iterdir()) == ["governance"]
 
 
