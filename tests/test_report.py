@@ -361,19 +361,3 @@ def test_chromium_shows_a_script_title_as_text(tlp_repo: Path, tmp_path: Path) -
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "<script>" not in dom.stdout
     assert "&lt;script&gt;alert" in dom.stdout
-
-
-# -- packaging ----------------------------------------------------------------------------------
-
-def test_templates_are_package_data() -> None:
-    """pyproject's package-data globs cover every report template (a built wheel carries them)."""
-    import fnmatch
-    import tomllib
-
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-    globs = config["tool"]["setuptools"]["package-data"]["isaccheck"]
-    templates = sorted((ROOT / "isaccheck" / "templates" / "report").glob("*.j2"))
-    assert {t.name for t in templates} == {"report.html.j2", "report.md.j2"}
-    for template in templates:
-        rel = template.relative_to(ROOT / "isaccheck").as_posix()
-        assert any(fnmatch.fnmatch(rel, g) and rel.count("/") == g.count("/") for g in globs), rel
