@@ -47,6 +47,9 @@ class Finding:
     message: Text
     field: str | None = None
     tlp: str | None = None  # label of the document the message quotes from, if any
+    # The file's real name when `path` is its escaped display form (a name with control characters
+    # or bytes that are not UTF-8): SARIF's URI must name the real file (reporters/sarif.py).
+    real_path: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.code, self.message.en)

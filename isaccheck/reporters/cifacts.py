@@ -80,6 +80,20 @@ FINDING_RULES: dict[str, tuple[Text, Text]] = {
     "waiver-source": (Text("A not-applicable decision points at a missing document", "Een niet-van-toepassing-besluit verwijst naar een ontbrekend document"),
                       Text("Point decided_in at the minutes that record the decision.",
                            "Laat decided_in verwijzen naar de notulen met het besluit.")),
+    "file-name": (Text("The file name cannot be read", "De bestandsnaam is onleesbaar"),
+                  Text("Rename the file: UTF-8 text without control characters.",
+                       "Hernoem het bestand: UTF-8-tekst zonder stuurtekens.")),
+    "backfilled": (Text("The document was committed long after its date", "Het document is lang na zijn datum gecommit"),
+                   Text("If it was added afterwards, say so in the document; if it was moved, nothing to do. "
+                        "The tolerance is history.backfill_tolerance_days in isaccheck.yaml (docs/git.md).",
+                        "Is het achteraf toegevoegd, zeg dat dan in het document; is het verplaatst, dan hoeft er niets. "
+                        "De marge is history.backfill_tolerance_days in isaccheck.yaml (docs/git.md).")),
+    "signature-bad": (Text("A signature does not verify", "Een handtekening klopt niet"),
+                      Text("Point the signature at the signed commit or tag, or sign it again (docs/git.md).",
+                           "Laat de handtekening verwijzen naar de ondertekende commit of tag, of onderteken opnieuw (docs/git.md).")),
+    "signature-missing": (Text("A signature points at a commit or tag that is not there", "Een handtekening verwijst naar een commit of tag die er niet is"),
+                          Text("Fix the commit id or tag name; in CI, clone with full history (fetch-depth: 0).",
+                               "Verbeter de commit-id of tagnaam; kloon in CI met de volledige geschiedenis (fetch-depth: 0).")),
 }
 
 GENERIC_FINDING = (Text("A document check failed", "Een documentcontrole faalde"),

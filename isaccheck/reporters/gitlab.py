@@ -12,7 +12,7 @@ from ..gate import finding_fails
 from ..model import Evaluation, Severity
 from ..rulepack import RulePack
 from . import RenderOptions, register
-from .cifacts import (at, blocks, failing, finding_entries, finding_location, fingerprint, question_location,
+from .cifacts import (PROFILE, at, blocks, failing, finding_entries, finding_location, fingerprint, question_location,
                       question_message)
 from .jsonout import dumps
 
@@ -47,6 +47,11 @@ def code_quality(evaluation: Evaluation, pack: RulePack, options: RenderOptions)
         path, line = question_location(q)
         issues.append(_issue(question_message(q, pack, lang), f"isaccheck/{q.id}", fingerprint(q.id, path, ""),
                              "major" if blocks(q, evaluation, options) else "minor", at(path, options), line))
+    # The run's own warnings (a shallow clone, ...): Code Quality has no run-level entry, so an
+    # `info` issue on isac.yaml, fingerprinted by the English text (the same in either language).
+    for warning in evaluation.warnings:
+        issues.append(_issue(warning(lang), "isaccheck/run-warning", fingerprint("run-warning", PROFILE, warning.en),
+                             "info", at(PROFILE, options), 1))
     return issues
 
 
