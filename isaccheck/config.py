@@ -66,7 +66,11 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def glob_match(pattern: str, path: str) -> bool:
-    return bool(glob_regex(pattern.lstrip("./") if pattern.startswith("./") else pattern).match(path))
+    # "./x" means "x" from the repository root. Only whole "./" prefixes go: lstrip("./") also ate
+    # the dot of a hidden folder, so "./.drafts/**" never matched .drafts/.
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return bool(glob_regex(pattern).match(path))
 
 
 def parse_config(text: str | None) -> Config:

@@ -628,12 +628,26 @@ def render(report: Report, fmt: str) -> str:
 
 
 def pdf_created(report: Report) -> str:
-    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the evaluation date."""
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the evaluation date.
+
+    The reproducible-builds spec: a malformed value is an error, not ignored (a build that quietly
+    falls back to another date is not reproducible). Unset or empty means not set.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
+    if not epoch:
+        return report.as_of
+    shown = epoch if len(epoch) <= 40 else epoch[:40] + "..."
+    if not epoch.isascii() or not epoch.isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds since 1970-01-01 UTC "
+                          "(https://reproducible-builds.org/specs/source-date-epoch/); fix or unset it")
+    try:
         moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return report.as_of
+    except (OverflowError, ValueError, OSError):
+        moment = None
+    if moment is None or moment.year > 9999:
+        raise ConfigError(f"SOURCE_DATE_EPOCH={shown!r} is out of range: the date must fall in the years 1970-9999; "
+                          "fix or unset it")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_pdf(report: Report) -> bytes:

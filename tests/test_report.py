@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, cast
 
 import pytest
 from click.testing import CliRunner
@@ -296,6 +296,37 @@ def test_pdf_contains_the_profile_and_is_reproducible(tlp_repo: Path, tmp_path: 
     assert "Strategy and action plan" in text and "TLP:AMBER+STRICT" in text
     assert RED_TITLE not in text
     assert str(reader.metadata.get("/CreationDate", "")).startswith("D:20251231")
+
+
+@pytest.mark.parametrize(("value", "why"), [("abc", "not a whole number"), ("-5", "not a whole number"),
+                                          ("1e9", "not a whole number"), ("\u0661\u0662", "not a whole number"),
+                                          ("99999999999999", "out of range"), ("9" * 400, "out of range")])
+def test_malformed_source_date_epoch_is_a_clear_error(tlp_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     value: str, why: str) -> None:
+    """reproducible-builds: a malformed SOURCE_DATE_EPOCH is an error (exit 2), never ignored or a crash."""
+    _require("weasyprint", "ISACCHECK_REQUIRE_PDF")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    target = tmp_path / "r.pdf"
+    code, output, _ = invoke("report", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+                             "--format", "pdf", "-o", str(target))
+    assert code == 2, output
+    assert "SOURCE_DATE_EPOCH" in output and why in output and "internal error" not in output
+    assert not target.exists()
+
+
+def test_source_date_epoch_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from isaccheck.report import pdf_created
+
+    class Fake:
+        as_of = "2025-12-31"
+
+    report = cast(Any, Fake())
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert pdf_created(report) == "2025-12-31"
+    for value, created in (("", "2025-12-31"), ("0", "1970-01-01T00:00:00Z"),
+                           ("253402300799", "9999-12-31T23:59:59Z")):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+        assert pdf_created(report) == created, value
 
 
 # -- headless Chromium --------------------------------------------------------------------------
