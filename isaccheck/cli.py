@@ -166,8 +166,14 @@ def rules_list(lang: str) -> None:
     click.echo(f"{len(pack.rules)} {word('rules', lang)} · {pack.name} {pack.version}")
 
 
+def _complete_question_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of `explain`'s argument: the question ids of the built-in rule pack."""
+    wanted = incomplete.upper()
+    return [r.id for r in load_builtin().rules if r.id.startswith(wanted)]
+
+
 @cli.command()
-@click.argument("question_id")
+@click.argument("question_id", shell_complete=_complete_question_id)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
 def explain(question_id: str, lang: str) -> None:
     """The question, its level, the evidence it looks for and the advice."""
@@ -191,14 +197,15 @@ def explain(question_id: str, lang: str) -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
 def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> None:
     """The TLP inventory: documents per label, type and year; missing labels, disagreements, violations."""
-    from .reporters.jsonout import dumps
+    from .reporters.jsonout import SCHEMA_VERSION, dumps
     from .reporters.tlptext import render_inventory
     from .tlpinventory import inventory
 
     repo = load_for_inventory(path)
     data = inventory(repo)
     chosen = lang or repo.profile.language
-    _write(output, dumps(data) if fmt == "json" else render_inventory(data, repo.profile.name, chosen))
+    _write(output, dumps({"schema_version": SCHEMA_VERSION, **data}) if fmt == "json"
+           else render_inventory(data, repo.profile.name, chosen))
     if any(f["severity"] == "error" for f in data["findings"]):
         sys.exit(EXIT_FINDINGS)
 
@@ -272,17 +279,26 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
-def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str) -> None:
+@click.option("--skip-outside", is_flag=True,
+              help="Skip (and name) files in no ISAC repository instead of failing: for hooks (docs/ci.md).")
+def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str,
+                     skip_outside: bool) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
     from .reporters.github import command
-    from .reporters.jsonout import dumps, finding_dict
+    from .reporters.jsonout import SCHEMA_VERSION, dumps, finding_dict
     from .validatefiles import shown_path, validate_files
 
-    done = validate_files(list(files), root)
+    done = validate_files(list(files), root, skip_outside=skip_outside)
     findings = done.findings
+    for rel, reason in done.skipped:
+        shown = rel if reason == "outside-repository" else shown_path(done.root, rel)
+        why = "in no ISAC repository (no isac.yaml above it)" if reason == "outside-repository" else "not an ISAC document"
+        click.echo(f"isaccheck: skipped {shown}: {why}", err=True)
     if fmt == "json":
-        click.echo(dumps({"root": str(done.root), "files": list(done.paths),
+        # Paths relative to the repository root: no absolute path (it says where a user's files are).
+        click.echo(dumps({"schema_version": SCHEMA_VERSION, "files": list(done.paths),
+                          "skipped": [{"path": rel, "reason": reason} for rel, reason in done.skipped],
                           "findings": [finding_dict(f, lang) for f in findings]}), nl=False)
     for f in findings if fmt != "json" else ():
         where = shown_path(done.root, f.path)
@@ -294,7 +310,7 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt:
             click.echo(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]")
     errors = sum(1 for f in findings if f.severity.value == "error")
     warnings = sum(1 for f in findings if f.severity.value == "warning")
-    checked = f"{len(done.paths)} file(s)" if done.paths else "the whole repository"
+    checked = f"{len(done.paths)} file(s)" if files else "the whole repository"
     click.echo(f"isaccheck: validated {checked}: {errors} error(s), {warnings} warning(s)", err=True)
     if any(finding_fails(f, fail_on) for f in findings):
         sys.exit(EXIT_FINDINGS)

@@ -23,6 +23,9 @@ class Validated:
     root: Path
     paths: tuple[str, ...]  # repository-relative paths checked; empty: the whole repository
     findings: tuple[Finding, ...]
+    # Given files not checked, with why: "not-a-document" (repository-relative) or
+    # "outside-repository" (as given; only with skip_outside). Named, never dropped silently.
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 def _has_profile(folder: Path) -> bool:
@@ -40,7 +43,25 @@ def find_root(start: Path) -> Path:
                       f"(run `isaccheck init` to start one, or give --root)")
 
 
-def validate_files(files: list[Path], root: Path | None = None) -> Validated:
+def _own_root(file: Path) -> Path | None:
+    try:
+        return find_root(file.absolute().parent)
+    except ConfigError:
+        return None
+
+
+def validate_files(files: list[Path], root: Path | None = None, skip_outside: bool = False) -> Validated:
+    """Check FILES (all documents when none). skip_outside: a file in no ISAC repository is skipped
+    and named instead of a usage error (for hooks, which are given every changed file of a larger
+    repository; docs/ci.md)."""
+    outside: list[tuple[str, str]] = []
+    if skip_outside and files and root is None:
+        inside_files = [f for f in files if _own_root(f) is not None]
+        # Relative to the current folder, like the hook's own arguments (no absolute path in the output).
+        outside = [(os.path.relpath(f.absolute()), "outside-repository") for f in files if f not in inside_files]
+        if not inside_files:
+            return Validated(root=Path.cwd(), paths=(), findings=(), skipped=tuple(outside))
+        files = inside_files
     absolute = []
     for file in files:
         if not file.exists() and not file.is_symlink():
@@ -68,7 +89,10 @@ def validate_files(files: list[Path], root: Path | None = None) -> Validated:
             raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)")
         rel.append(inside.as_posix())
     repo = load_for_inventory(root, only=selection(rel) if files else None)
-    return Validated(root=root, paths=tuple(rel), findings=repo.findings)
+    read = {d.path for d in repo.documents} | {d.meta_path for d in repo.documents} | {f.path for f in repo.findings}
+    not_documents = [(r, "not-a-document") for r in rel if r not in read]
+    return Validated(root=root, paths=tuple(r for r in rel if r in read), findings=repo.findings,
+                     skipped=tuple(outside + not_documents))
 
 
 def shown_path(root: Path, rel: str) -> str:

@@ -195,6 +195,9 @@ def test_history_command_table_and_json(haven: dict[str, Any]) -> None:
         assert point["levels"] == levels(check_json(repo, "--as-of", point["as_of"])), point["as_of"]
         assert point["commit"]
     assert data["isac"] == "Haven-ISAC" and data["ambition"]["STR"] == 3
+    from isaccheck.schemas import validator_for
+
+    assert data["schema_version"] == "1.0" and not list(validator_for("history").iter_errors(data))
     table = run(repo, "history", "--lang", "en").output
     lines = table.splitlines()
     assert lines[0] == "Haven-ISAC · profile at the end of each year"

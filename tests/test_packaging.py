@@ -69,7 +69,7 @@ def test_wheel_has_schemas_and_templates(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     documents = [n for n in names if n.startswith("isaccheck/schemas/documents/") and n.endswith(".schema.json")]
     assert len(documents) == 22
-    for name in ("isac", "config", "common", "rule", "output"):
+    for name in ("isac", "config", "common", "rule", "output", "validate", "tlp", "history"):  # every JSON output
         assert f"isaccheck/schemas/{name}.schema.json" in names
     assert "isaccheck/schemas/sections.json" in names
     for template in sorted((ROOT / "isaccheck" / "templates" / "report").glob("*.j2")):
