@@ -378,8 +378,18 @@ def build_chart(rows: tuple[ProfileRow, ...], width: int = 560, height: int = 47
     def polygon(levels: Iterable[float]) -> str:
         return " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, v) for i, v in enumerate(levels)))
 
-    rings = tuple((level, polygon([level] * n), _fmt(cx + 4), _fmt(point(0, level)[1] - 3))
-                  for level in range(1, MAX_LEVEL + 1))
+    # Ring numbers sit in the middle of the first sector, just outside their ring's edge: off every
+    # axis line and far from the axis labels (beside the top axis they touched its line and the
+    # reached polygon). The template puts a white disc behind each one, so a polygon crossing it
+    # does not make it unreadable.
+    half = math.pi / n
+    ring_angle = -math.pi / 2 + half
+
+    def ring_label(level: int) -> tuple[str, str]:
+        r = radius * level / MAX_LEVEL * math.cos(half) + 10
+        return _fmt(cx + r * math.cos(ring_angle)), _fmt(cy + r * math.sin(ring_angle))
+
+    rings = tuple((level, polygon([level] * n), *ring_label(level)) for level in range(1, MAX_LEVEL + 1))
     axes = []
     for i, row in enumerate(rows):
         x2, y2 = point(i, MAX_LEVEL)
@@ -661,7 +671,10 @@ def render_pdf(report: Report) -> bytes:
     from dataclasses import replace
 
     html = render(replace(report, created=pdf_created(report)), "html")
-    data: bytes = weasyprint.HTML(string=html).write_pdf()
+    # Tagged PDF/UA-1: a structure tree (headings, tables, lists, figures with their text), the
+    # document language and title, for screen readers and PDF accessibility checkers. WeasyPrint
+    # 63 and later (pyproject's floor) write it; still byte-identical for the same input.
+    data: bytes = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     return data
 
 

@@ -296,6 +296,62 @@ def test_pdf_contains_the_profile_and_is_reproducible(tlp_repo: Path, tmp_path: 
     assert "Strategy and action plan" in text and "TLP:AMBER+STRICT" in text
     assert RED_TITLE not in text
     assert str(reader.metadata.get("/CreationDate", "")).startswith("D:20251231")
+    # Tagged PDF/UA-1: a structure tree, marked content, the language.
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "en"
+    # One font family: body, running headers, badges and paths alike (bold is a weight of it).
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get_object().get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert fonts and all(f.startswith("DejaVu-Sans") and "Mono" not in f for f in fonts), fonts
+    # The first page: the cover and the table of contents with page numbers, like the HTML's.
+    first = reader.pages[0].extract_text()
+    assert "Annual evidence report" in first and "Contents" in first
+    assert re.search(r"Maturity profile \.+ ?\d+", first) and re.search(r"Appendix: document findings \.+ ?\d+", first)
+
+
+def _rows_per_page(html: str) -> list[dict[int, int]]:
+    """For each table of the laid-out PDF: how many body rows land on each page (WeasyPrint's layout)."""
+    import collections
+
+    import weasyprint
+
+    document = weasyprint.HTML(string=html).render()
+    tables: dict[int, collections.Counter[int]] = collections.defaultdict(collections.Counter)
+
+    def walk(box: Any, page: int, table: int = 0, group: str | None = None) -> None:
+        kind = type(box).__name__
+        if kind == "TableBox":
+            table = id(box.element)
+        elif kind == "TableRowGroupBox":
+            group = box.element.tag if box.element is not None else None
+        elif kind == "TableRowBox" and group == "tbody":
+            tables[table][page] += 1
+        for child in getattr(box, "children", None) or []:
+            walk(child, page, table, group)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number)
+    return [dict(counts) for counts in tables.values()]
+
+
+def test_pdf_leaves_no_table_row_alone_on_a_page(tlp_repo: Path) -> None:
+    """The report's print CSS keeps the first two and the last two rows of a table together."""
+    _require("weasyprint", "ISACCHECK_REQUIRE_PDF")
+    html = html_of(tlp_repo, lang="en")
+    style = html[html.index("<style>"):html.index("</style>") + len("</style>")]
+    split = 0
+    for n in range(38, 48):  # around where this table fills an A4 page
+        rows = "".join(f"<tr><td>row {i}</td><td>2</td></tr>" for i in range(n))
+        page = (f"<html><head>{style}</head><body><table><thead><tr><th>a</th><th>b</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></body></html>")
+        for counts in _rows_per_page(page):
+            split += len(counts) > 1
+            assert min(counts.values()) >= 2, (n, counts)
+    assert split >= 5  # the tables did break across pages
+    for counts in _rows_per_page(html):
+        assert len(counts) == 1 or min(counts.values()) >= 2, counts
 
 
 @pytest.mark.parametrize(("value", "why"), [("abc", "not a whole number"), ("-5", "not a whole number"),
@@ -382,6 +438,53 @@ def test_chromium_renders_the_report_of_each_example(example: Path, tmp_path: Pa
         assert re.search(rf">{code_} \d/[\d–]<", html), code_  # the chart's axis label
     for name in ORDER:
         assert f'data-section="{name}"' in html
+
+
+def test_html_landmarks(tlp_repo: Path) -> None:
+    """axe-core's landmark-one-main and region: one <main>, and everything else in a landmark."""
+    html = html_of(tlp_repo, lang="en")
+    body = html[html.index("<body>") + len("<body>"):html.index("</body>")]
+    assert html.count("<main>") == 1 and html.count("</main>") == 1
+    outside = re.sub(r"<header\b.*?</header>|<main>.*?</main>|<footer\b.*?</footer>", "", body, flags=re.DOTALL)
+    assert outside.strip() == "", outside[:200]
+
+
+def _point_to_segment(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+    return float(((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5)
+
+
+def test_radar_ring_numbers_are_off_the_axes_and_labels(tlp_repo: Path) -> None:
+    chart = build(tlp_repo).chart
+    cx, cy = float(chart.cx), float(chart.cy)
+    assert [level for level, *_ in chart.rings] == [1, 2, 3]
+    for _level, _points, lx, ly in chart.rings:
+        x, y = float(lx), float(ly)
+        for axis in chart.axes:
+            # The number's disc (radius 11) does not touch an axis line...
+            assert _point_to_segment(x, y, cx, cy, float(axis.x2), float(axis.y2)) > 12, (lx, ly, axis.code)
+            # ...nor an axis label (its anchor and the lines below it).
+            assert abs(x - float(axis.label_x)) > 40 or abs(y - float(axis.label_y)) > 40, (lx, ly, axis.code)
+    html = html_of(tlp_repo, lang="en")
+    assert html.count('r="11" fill="#ffffff"') == 3 and 'font-size="15" font-weight="bold"' in html
+
+
+def test_chromium_profile_table_fits_a_phone(tlp_repo: Path, tmp_path: Path) -> None:
+    """At 390 px wide the profile table needs no sideways scrolling, and every value keeps its label."""
+    binary = _chromium()
+    html = html_of(tlp_repo, lang="en")
+    # A test-only probe (the report itself has no script): measure after layout, write the result to the DOM.
+    probe = ("<script>addEventListener('load', () => { const t = document.getElementById('profile-table');"
+             " document.body.dataset.fits = String(t.scrollWidth <= t.parentElement.clientWidth + 1"
+             " && document.documentElement.scrollWidth <= innerWidth + 1); });</script>")
+    target = tmp_path / "phone.html"
+    target.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    dom = _browser(binary, tmp_path, "--window-size=390,2000", "--virtual-time-budget=2000", "--dump-dom",
+                   target.resolve().as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert 'data-fits="true"' in dom.stdout, re.findall(r"<body[^>]*>", dom.stdout)
+    assert 'data-label="Reached"' in html and 'data-label="Questions holding per level"' in html
 
 
 def test_chromium_shows_a_script_title_as_text(tlp_repo: Path, tmp_path: Path) -> None:
