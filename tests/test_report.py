@@ -7,8 +7,10 @@ ISACCHECK_REQUIRE_PDF=1, and then a missing Chromium or WeasyPrint is a failure.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.util
 import io
+import json
 import os
 import re
 import shutil
@@ -485,6 +487,42 @@ def test_chromium_profile_table_fits_a_phone(tlp_repo: Path, tmp_path: Path) -> 
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert 'data-fits="true"' in dom.stdout, re.findall(r"<body[^>]*>", dom.stdout)
     assert 'data-label="Reached"' in html and 'data-label="Questions holding per level"' in html
+
+
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"  # axe-core 4.14.1 (npm)
+
+
+def _axe_js() -> str:
+    configured = os.environ.get("ISACCHECK_AXE_JS")
+    path = Path(configured) if configured else ROOT / ".ci" / "cache" / "axe-core" / "axe.min.js"
+    if not path.is_file():
+        if configured:
+            pytest.fail(f"ISACCHECK_AXE_JS={configured} but the file is missing (.ci/run fetches it)")
+        pytest.skip("no axe-core: run .ci/run once (it fetches axe-core from npm) or set ISACCHECK_AXE_JS")
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == AXE_SHA256, "axe.min.js changed; re-pin"
+    return data.decode("utf-8")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_axe_core_finds_no_accessibility_violation(tlp_repo: Path, tmp_path: Path, lang: str) -> None:
+    """axe-core (WCAG 2 A/AA and best practices: landmark-one-main, region, contrast, ...) in Chromium."""
+    binary = _chromium()
+    axe = _axe_js()
+    html = html_of(tlp_repo, lang=lang)
+    # Test-only copy: axe and a probe that writes the violations into the DOM (the report has no script).
+    probe = ("<script>" + axe.replace("</script", "<\\/script") + "</script><script>addEventListener('load', () => {"
+             " axe.run(document, {resultTypes: ['violations']}).then(r => { const o = document.createElement('pre');"
+             " o.id = 'axe-result'; o.textContent = JSON.stringify(r.violations.map(v => [v.id, v.nodes.length,"
+             " v.nodes.slice(0, 3).map(n => n.target.join(' '))])); document.body.appendChild(o); }); });</script>")
+    target = tmp_path / "axe.html"
+    target.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    dom = _browser(binary, tmp_path, "--virtual-time-budget=20000", "--dump-dom", target.resolve().as_uri())
+    found = re.search(r'<pre id="axe-result">(.*?)</pre>', dom.stdout, re.DOTALL)
+    assert found, dom.stdout[-1000:] + dom.stderr[-1000:]
+    import html as htmlmod
+
+    assert json.loads(htmlmod.unescape(found.group(1))) == []
 
 
 def test_chromium_shows_a_script_title_as_text(tlp_repo: Path, tmp_path: Path) -> None:
