@@ -58,6 +58,16 @@ def metadata(wheel: zipfile.ZipFile) -> Message:
     return email.message_from_bytes(wheel.read(name))
 
 
+def test_pip_builds_out_of_tree(tmp_path: Path) -> None:
+    """`pip install .` / `pip wheel .` leave no build/ or *.egg-info in the checkout (setuptools did)."""
+    before = {name: (ROOT / name).exists() for name in IN_TREE_LEFTOVERS}
+    result = _run(sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q",
+                  "-w", str(tmp_path))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert {name: (ROOT / name).exists() for name in IN_TREE_LEFTOVERS} == before
+    assert not list(ROOT.glob("*.egg-info"))
+
+
 def test_wheel_has_the_rule_pack(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     rules = sorted(n for n in names if n.startswith("isaccheck/ncsc_rules/") and n.count("/") == 3 and n.endswith(".yaml"))

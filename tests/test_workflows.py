@@ -131,3 +131,18 @@ def test_zizmor_catches_an_unpinned_action(tmp_path: Path) -> None:
                             timeout=120)
     assert result.returncode != 0
     assert "artipacked" in result.stdout + result.stderr or "unpinned" in result.stdout + result.stderr
+
+
+def test_release_workflow_builds_once_tests_the_wheel_and_publishes_with_trusted_publishing() -> None:
+    data = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text("utf-8"))
+    assert data[True] == {"release": {"types": ["published"]}}  # YAML 1.1 reads `on` as true
+    jobs = data["jobs"]
+    assert jobs["test-wheel"]["needs"] == "build" and set(jobs["publish"]["needs"]) == {"build", "test-wheel"}
+    build = "\n".join(s.get("run", "") for s in jobs["build"]["steps"])
+    assert "python -m build" in build and "twine check --strict" in build and "check-wheel-contents" in build
+    test = "\n".join(s.get("run", "") for s in jobs["test-wheel"]["steps"])
+    assert 'pip install "${wheel}[test,pdf]"' in test and "ln -s" in test and "python -m pytest" in test
+    publish = jobs["publish"]
+    assert publish["permissions"] == {"id-token": "write"} and publish["environment"]["name"] == "pypi"
+    (step,) = [s for s in publish["steps"] if s["uses"].startswith("pypa/gh-action-pypi-publish@")]
+    assert "with" not in step  # no password or token: trusted publishing (OIDC)
