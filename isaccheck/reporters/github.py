@@ -86,7 +86,7 @@ def annotation_lines(evaluation: Evaluation, pack: RulePack, options: RenderOpti
                            title=f"isaccheck: {f.code}"))
     # 5. the run's own warnings (a shallow clone, ...): about the run, so no file
     for warning in evaluation.warnings:
-        out.append(command("notice", warning(lang), title="isaccheck: run warning"))
+        out.append(command("notice", warning(lang), title=f"isaccheck: {W['run_warning'](lang)}"))
     # 6. the failing questions that keep a capability below its ambition (or the gate's level)
     questions = sorted((q for q in failing(evaluation) if blocks(q, evaluation, options)), key=lambda q: q.level)
     for q in questions:
@@ -127,6 +127,7 @@ W = {
     "more": Text("and {n} more", "en nog {n}"),
     "to_level": Text("to level", "naar niveau"),
     "warnings": Text("Run warnings", "Waarschuwingen bij deze run"),
+    "run_warning": Text("run warning", "waarschuwing bij de run"),
 }
 
 

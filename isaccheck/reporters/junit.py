@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from ..gate import finding_fails
+from ..i18n import OUTCOME_WORDS, severity_word, word
 from ..model import Evaluation, Finding, Outcome, QuestionResult, Text
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -95,7 +96,7 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
             elif q.outcome in (Outcome.NOT_APPLICABLE, Outcome.UNKNOWN):
                 ET.SubElement(case, "skipped", {"message": q.reason(lang), "type": q.outcome.value})
             out = ET.SubElement(case, "system-out")
-            out.text = f"{q.id} (level {q.level}): {question}\n{q.outcome.value}: {q.reason(lang)}"
+            out.text = f"{q.id} ({word('level', lang).lower()} {q.level}): {question}\n{OUTCOME_WORDS[q.outcome](lang)}: {q.reason(lang)}"
 
     fail_on = options.gate.policy.fail_on if options.gate else "error"
     by_file: dict[str, list[Finding]] = defaultdict(list)
@@ -132,7 +133,7 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
                       ("gate", gate_state), *[("warning", w(lang)) for w in evaluation.warnings]])
     if evaluation.warnings:
         out = ET.SubElement(run, "system-out")
-        out.text = "\n".join(f"warning: {w(lang)}" for w in evaluation.warnings)
+        out.text = "\n".join(f"{severity_word('warning', lang)}: {w(lang)}" for w in evaluation.warnings)
 
     totals = [0, 0, 0]
     for suite in root.findall("testsuite"):
