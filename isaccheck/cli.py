@@ -339,3 +339,87 @@ def init_command(path: Path, lang: str, name: str | None) -> None:
     click.echo(f"isaccheck: {len(written)} files written in {path}")
     for line in steps:
         click.echo(line)
+
+
+# -- the self-assessment questionnaire (issue 16) -----------------------------------------------
+
+@cli.group("survey")
+def survey_group() -> None:
+    """The self-assessment: a questionnaire for every participant, and its answers imported (docs/survey.md)."""
+
+
+@survey_group.command("new")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "md"]), default="xlsx", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE (default: vragenlijst-zelfevaluatie.<format> or self-assessment-questionnaire.<format>; "
+                   "'-' for stdout, csv and md only).")
+def survey_new(lang: str, fmt: str, output: Path | None) -> None:
+    """The checklist as a questionnaire: every question, the answer choices, a note, the ambition per capability."""
+    from . import survey
+
+    data = survey.render(load_builtin(), lang, fmt)
+    if output is not None and str(output) == "-":
+        if fmt == "xlsx":
+            raise click.UsageError("an xlsx workbook is not written to the terminal; give -o FILE")
+        _write(None, data.decode("utf-8-sig"))
+        return
+    target = output or Path(survey.default_name(lang, fmt))
+    if target.exists() or target.is_symlink():
+        raise IsaccheckError(f"{target} exists; isaccheck does not overwrite it (give another -o FILE)")
+    _write_file(target, data)
+    click.echo(f"isaccheck: {target} written", err=True)
+
+
+@survey_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True,
+              help="The ISAC repository whose isac.yaml names the participants.")
+@click.option("--date", "date", callback=_parse_date, metavar="DATE", help="The assessment's date (default: today).")
+@click.option("--tlp", "tlp_label", callback=_parse_tlp, metavar="LABEL", help="The document's TLP label (default: AMBER).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Language of the messages and the title (default: isac.yaml's).")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="The document to write, or a folder for it (default: ROOT/assessments/).")
+def survey_import(files: tuple[Path, ...], root: Path, date: dt.date | None, tlp_label: Label | None,
+                  lang: str | None, output: Path | None) -> None:
+    """Read answers (survey sheets, form exports: csv, xlsx, md) into one self-assessment document."""
+    from .config import PROFILE_FILE
+    from .repository import load_profile
+    from .surveyimport import build
+
+    profile_path = root / PROFILE_FILE
+    if profile_path.is_symlink() and not profile_path.resolve().is_relative_to(root.resolve()):
+        # As for check: a link out of the repository is not followed (docs/contract.md, "Bad input").
+        raise IsaccheckError(f"{profile_path} is a link out of the repository; not read")
+    try:
+        profile_text = profile_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IsaccheckError(f"{profile_path}: cannot read the ISAC's isac.yaml ({exc}); give the repository with --root")
+    profile, _ = load_profile(profile_text)
+    when = date or dt.date.today()
+    chosen = lang or profile.language
+    name = f"{when.isoformat()}-{'zelfevaluatie' if chosen == 'nl' else 'self-assessment'}.md"
+    target = output if output is not None else root / "assessments" / name
+    if target.is_dir():
+        target = target / name
+    if target.exists() or target.is_symlink():
+        raise IsaccheckError(f"{target} exists; isaccheck never overwrites a document (give another -o PATH)")
+    done = build(list(files), [str(f) for f in files], load_builtin(), profile, when, tlp_label or Label.AMBER, chosen)
+    for problem in done.problems:
+        click.echo(problem.line(chosen), err=True)
+    if not done.respondents:
+        raise IsaccheckError("no respondent could be imported; nothing written" if chosen == "en"
+                             else "geen enkele respondent ingelezen; niets geschreven")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite, not even in a race
+            handle.write(done.text)
+    except OSError as exc:
+        raise IsaccheckError(f"cannot write {target}: {exc.strerror or exc}") from None
+    summary = (f"isaccheck: {target} written: {len(done.respondents)} respondent(s), {done.answered} answer(s), "
+               f"{len(done.problems)} remark(s)" if chosen == "en" else
+               f"isaccheck: {target} geschreven: {len(done.respondents)} respondent(en), {done.answered} antwoord(en), "
+               f"{len(done.problems)} opmerking(en)")
+    click.echo(summary, err=True)
+    if any(p.severity == "warning" for p in done.problems):
+        sys.exit(EXIT_FINDINGS)

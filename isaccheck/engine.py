@@ -26,6 +26,7 @@ from .model import (
     Provenance,
     QuestionResult,
     Severity,
+    SurveySummary,
     Text,
     Waiver,
 )
@@ -302,4 +303,14 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
         participants=tuple(p.organisation for p in ev.participants),
         document_count=len(repo.documents),
         coming_due=coming_due(ev, questions, waivers, results_at),
+        survey=_survey(ev, pack, sa, repo),
     )
+
+
+def _survey(ev: Evidence, pack: RulePack, sa: SelfAssessment | None, repo: Repository) -> SurveySummary | None:
+    from .surveysummary import summarise
+
+    if sa is None:
+        return None
+    months = int({**DEFAULT_ATTESTATION, **dict(repo.config.attestation)}["months"])
+    return summarise(ev, pack, sa.answers, sa.path, sa.date.isoformat(), repo.profile.ambition, months)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Outcome, Text
+from .model import Outcome, SurveySummary, Text
 
 WORDS: dict[str, Text] = {
     "profile": Text("Maturity profile", "Volwassenheidsprofiel"),
@@ -32,6 +32,15 @@ WORDS: dict[str, Text] = {
     "withheld": Text("{n} item(s) withheld: above the TLP ceiling of this output",
                      "{n} item(s) weggelaten: boven het TLP-plafond van deze uitvoer"),
     "documents": Text("documents", "documenten"),
+    "survey": Text("Self-assessment {path} ({date}): {n} of {eligible} participants answered",
+                   "Zelfevaluatie {path} ({date}): {n} van {eligible} deelnemers antwoordden"),
+    "tally": Text("yes {yes} · partly {partly} · no {no} · no answer {none}",
+                  "ja {yes} · deels {partly} · nee {no} · geen antwoord {none}"),
+    "proposal": Text("ambition {code}: isac.yaml {stated}, participants propose {proposed} (median {median}; "
+                     "level 0/1/2/3 wanted by {spread})",
+                     "ambitie {code}: isac.yaml {stated}, deelnemers stellen {proposed} voor (mediaan {median}; "
+                     "niveau 0/1/2/3 gewenst door {spread})"),
+    "proposal_differs": Text("differs", "wijkt af"),
     "participants": Text("participants", "deelnemers"),
 }
 
@@ -70,3 +79,17 @@ MARKS: dict[Outcome, str] = {
 
 def word(key: str, lang: str) -> str:
     return WORDS[key](lang)
+
+
+def survey_lines(survey: SurveySummary, lang: str) -> list[str]:
+    """The self-assessment in numbers: a heading, a line per attested question, a line per capability's ambition."""
+    lines = [word("survey", lang).format(path=survey.path, date=survey.date, n=survey.respondents,
+                                         eligible=survey.eligible)]
+    for t in survey.tallies:
+        lines.append(f"{t.question}: " + word("tally", lang).format(yes=t.yes, partly=t.partly, no=t.no, none=t.unanswered))
+    for p in survey.proposals:
+        median = f"{p.median:g}".replace(".", ",") if lang == "nl" else f"{p.median:g}"
+        line = word("proposal", lang).format(code=p.capability, stated="-" if p.stated is None else p.stated,
+                                             proposed=p.proposed, median=median, spread="/".join(map(str, p.spread)))
+        lines.append(f"{line}  <- {word('proposal_differs', lang)}" if p.differs else line)
+    return lines

@@ -199,6 +199,48 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class AnswerTally:
+    """How the current participants answered one question in the latest self-assessment."""
+
+    question: str
+    yes: int
+    no: int
+    partly: int
+    unanswered: int  # current participants without an answer (left empty, don't know, or not responding)
+
+
+@dataclass(frozen=True)
+class AmbitionProposal:
+    """The participants' desired level for one capability, summarised into a proposal for isac.yaml."""
+
+    capability: str
+    spread: tuple[int, int, int, int]  # respondents wanting level 0, 1, 2, 3
+    median: float
+    proposed: int  # the lower median: the highest level at least half of the respondents want
+    stated: int | None  # isac.yaml's ambition
+
+    @property
+    def respondents(self) -> int:
+        return sum(self.spread)
+
+    @property
+    def differs(self) -> bool:
+        return self.stated != self.proposed
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    """The latest self-assessment in numbers (docs/survey.md); no answer text or note is quoted."""
+
+    path: str
+    date: str
+    eligible: int  # current participants
+    respondents: int  # current participants that answered anything
+    tallies: tuple[AnswerTally, ...]  # the questions a self-assessment may answer (attestation allowed/only)
+    proposals: tuple[AmbitionProposal, ...]
+
+
+@dataclass(frozen=True)
 class ComingDue:
     """A warning before a level is lost: something falls due soon."""
 
@@ -235,3 +277,4 @@ class Evaluation:
     coming_due: tuple[ComingDue, ...] = ()
     tlp: str | None = None  # the most restrictive label of the documents this output quotes
     withheld: int = 0  # items left out because of the TLP ceiling
+    survey: SurveySummary | None = None

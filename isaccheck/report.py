@@ -27,7 +27,7 @@ from markupsafe import Markup
 from . import runner
 from .errors import ConfigError, IsaccheckError
 from .i18n import MARKS, OUTCOME_WORDS, WORDS
-from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, QuestionResult, Text
+from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, QuestionResult, SurveySummary, Text
 from .repository import Repository, first_document_year
 from .rulepack import RulePack
 from .tlp import Label, most_restrictive
@@ -87,6 +87,26 @@ REPORT_WORDS: dict[str, Text] = {
     "disagreements": WORDS["disagreements"],
     "said_yes": WORDS["said_yes"],
     "said_no": WORDS["said_no"],
+    "survey": Text("Self-assessment in numbers", "Zelfevaluatie in cijfers"),
+    "survey_intro": Text("{path} ({date}): {n} of {eligible} participants answered. Per question that a "
+                         "self-assessment may answer, how many participants answered what.",
+                         "{path} ({date}): {n} van {eligible} deelnemers antwoordden. Per vraag die een "
+                         "zelfevaluatie mag beantwoorden: hoeveel deelnemers wat antwoordden."),
+    "yes": Text("yes", "ja"),
+    "partly": Text("partly", "deels"),
+    "no": Text("no", "nee"),
+    "unanswered": Text("no answer", "geen antwoord"),
+    "answers": Text("Answers", "Antwoorden"),
+    "proposal": Text("Ambition: the participants' proposal", "Ambitie: het voorstel van de deelnemers"),
+    "proposal_intro": Text("The desired level per capability from the self-assessment; the proposal is the highest "
+                           "level that at least half of the respondents want.",
+                           "Het gewenste niveau per capability uit de zelfevaluatie; het voorstel is het hoogste "
+                           "niveau dat minstens de helft van de respondenten wil."),
+    "stated": Text("isac.yaml", "isac.yaml"),
+    "proposed": Text("Proposal", "Voorstel"),
+    "median": Text("Median", "Mediaan"),
+    "wanted": Text("Wanted level 0 / 1 / 2 / 3", "Gewenst niveau 0 / 1 / 2 / 3"),
+    "differs": WORDS["proposal_differs"],
     "no_disagreements": Text("The self-assessment and the documents agree.",
                              "De zelfevaluatie en de documenten zijn het eens."),
     "plan": WORDS["plan"],
@@ -244,6 +264,36 @@ class CapabilitySection:
 
 
 @dataclass(frozen=True)
+class TallyView:
+    id: str
+    question: str
+    yes: int
+    partly: int
+    no: int
+    unanswered: int
+    bar: tuple[tuple[str, float], ...]  # (kind, percentage width) for the HTML bar
+    text_bar: str  # the same bar in characters for Markdown
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    code: str
+    name: str
+    stated: int | None
+    proposed: int
+    median: str
+    spread: str
+    differs: bool
+
+
+@dataclass(frozen=True)
+class SurveyView:
+    intro: str
+    tallies: tuple[TallyView, ...]
+    proposals: tuple[ProposalView, ...]
+
+
+@dataclass(frozen=True)
 class DisagreementView:
     id: str
     question: str
@@ -315,6 +365,7 @@ class Report:
     lost: tuple[QuestionLine, ...]
     capabilities: tuple[CapabilitySection, ...]
     disagreements: tuple[DisagreementView, ...]
+    survey: SurveyView | None
     plan: tuple[PlanView, ...]
     not_applicable: tuple[WaiverView, ...]
     findings: tuple[FindingView, ...]
@@ -451,6 +502,29 @@ class _Quoter:
         doc = self.docs.get(ref.path)
         title = doc.title if doc is not None and doc.title != doc.path else None
         return EvidenceView(ref.path, ref.line, title, ref.date, ref.commit, ref.why(lang), shown, False)
+
+
+def _survey_view(survey: SurveySummary | None, pack: RulePack, lang: str, w: Mapping[str, str],
+                 cap_name: Callable[[str], str]) -> SurveyView | None:
+    """Counts only (the evaluation withheld the survey already when its label is above the ceiling)."""
+    if survey is None:
+        return None
+    tallies = []
+    for t in survey.tallies:
+        total = t.yes + t.partly + t.no + t.unanswered
+        parts = (("yes", t.yes), ("partly", t.partly), ("no", t.no), ("unanswered", t.unanswered))
+        bar = tuple((kind, round(100 * n / total, 2)) for kind, n in parts if n and total)
+        text_bar = "".join(mark * n for mark, (_, n) in zip("█▒░·", parts))
+        rule = pack.rule(t.question)
+        tallies.append(TallyView(t.question, rule.question(lang) if rule else t.question, t.yes, t.partly, t.no,
+                                 t.unanswered, bar, text_bar))
+    proposals = tuple(
+        ProposalView(p.capability, cap_name(p.capability), p.stated, p.proposed,
+                     f"{p.median:g}".replace(".", ",") if lang == "nl" else f"{p.median:g}",
+                     " / ".join(map(str, p.spread)), p.differs)
+        for p in survey.proposals)
+    intro = w["survey_intro"].format(path=survey.path, date=survey.date, n=survey.respondents, eligible=survey.eligible)
+    return SurveyView(intro, tuple(tallies), proposals)
 
 
 def _question_view(q: QuestionResult, pack: RulePack, quoter: _Quoter, lang: str, w: Mapping[str, str]) -> QuestionView:
@@ -593,6 +667,7 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
         lost=lost,
         capabilities=tuple(sections),
         disagreements=disagreements,
+        survey=_survey_view(evaluation.survey, pack, lang, w, cap_name),
         plan=tuple(plan),
         not_applicable=tuple(waivers),
         findings=findings,

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, TypeGuard
 
 from .model import Evaluation, Finding, QuestionResult, Text
 from .repository import Repository
-from .tlp import Label, most_restrictive
+from .tlp import Label, TlpError, most_restrictive, parse_label
 
 _PATH_RUN = re.compile(r"[\w./@+-]+")
 
@@ -56,6 +56,14 @@ def _withheld(labelled: Mapping[str, Label]) -> Text:
     return Text(f"[withheld: quotes {shown}]", f"[weggelaten: citeert {shown}]")
 
 
+def _readable(value: object) -> bool:
+    try:
+        parse_label(str(value))
+    except TlpError:
+        return False
+    return True
+
+
 def _too_high(label: Label | None, ceiling: Label) -> TypeGuard[Label]:
     return label is not None and (label.rank > ceiling.rank or label is Label.RED)
 
@@ -94,6 +102,20 @@ def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None
         findings.append(replace(f, tlp=label.value if label else None))
         shown_labels.append(label)
 
+    survey = evaluation.survey
+    if survey is not None:
+        # The answer counts and the ambition proposal come from the self-assessment: they carry its label
+        # and are left out above the ceiling (and always for TLP:RED), like any text quoting it.
+        label = quoting.labels.get(survey.path)
+        doc = next((d for d in repo.documents if d.path == survey.path), None)
+        if doc is not None and doc.meta.get("tlp") not in (None, "") and not _readable(doc.meta.get("tlp")):
+            label = Label.RED  # a label that cannot be read fails closed, whatever the body says
+        if _too_high(label, limit):
+            withheld += 1
+            survey = None
+        else:
+            shown_labels.append(label)
+
     top = most_restrictive(shown_labels)
     return replace(evaluation, questions=tuple(questions), findings=tuple(findings),
-                   tlp=top.value if top else None, withheld=withheld)
+                   tlp=top.value if top else None, withheld=withheld, survey=survey)

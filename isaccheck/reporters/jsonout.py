@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Evaluation, EvidenceRef, Finding, Outcome, QuestionResult, Text, Waiver
+from ..model import Evaluation, EvidenceRef, Finding, Outcome, QuestionResult, SurveySummary, Text, Waiver
 from ..rulepack import RulePack
 from . import RenderOptions, register
 
@@ -107,6 +107,21 @@ def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, 
         "findings": [finding_dict(f, lang) for f in evaluation.findings],
         "warnings": [w(lang) for w in evaluation.warnings],
         "coming_due": [{"due": c.due, "question": c.question, "message": c.message(lang)} for c in evaluation.coming_due],
+        "survey": survey_dict(evaluation.survey),
+    }
+
+
+def survey_dict(survey: SurveySummary | None) -> dict[str, Any] | None:
+    """The latest self-assessment in numbers (docs/survey.md): answers per question, the ambition proposal."""
+    if survey is None:
+        return None
+    return {
+        "path": survey.path, "date": survey.date, "eligible": survey.eligible, "respondents": survey.respondents,
+        "answers": [{"question": t.question, "yes": t.yes, "no": t.no, "partly": t.partly, "unanswered": t.unanswered}
+                    for t in survey.tallies],
+        "ambition": [{"capability": p.capability, "stated": p.stated, "proposed": p.proposed, "median": p.median,
+                      "spread": list(p.spread), "respondents": p.respondents, "differs": p.differs}
+                     for p in survey.proposals],
     }
 
 

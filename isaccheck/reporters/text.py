@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
-from ..i18n import MARKS, OUTCOME_WORDS, severity_word, word
+from ..i18n import MARKS, OUTCOME_WORDS, severity_word, survey_lines, word
 from ..model import Evaluation, Outcome
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -118,6 +118,13 @@ class TextReporter:
             console.print(RichText(word("disagreements", lang), style="bold underline"))
             for d in evaluation.disagreements:
                 console.print(f"{d.question}: {word('said_yes' if d.self_assessment == 'yes' else 'said_no', lang)}")
+
+        if evaluation.survey is not None:
+            console.print()
+            heading, *rest = survey_lines(evaluation.survey, lang)
+            console.print(RichText(heading, style="bold underline"))
+            for line in rest:
+                console.print(RichText(line))
 
         if evaluation.coming_due:
             console.print()
