@@ -333,6 +333,8 @@ def test_run_warnings_reach_every_ci_format(warned_run) -> None:
     notes = invocation["toolExecutionNotifications"]
     assert [(n["level"], n["message"]["text"], n["descriptor"]["id"]) for n in notes] == [
         ("warning", SHALLOW.en, "run-warning")]
+    described = sarif["runs"][0]["tool"]["driver"]["notifications"]
+    assert described[notes[0]["descriptor"]["index"]]["id"] == "run-warning"
 
     junit = ET.fromstring(render(warned_run, "junit"))
     run_suite = next(s for s in junit.findall("testsuite") if s.get("name") == "run")

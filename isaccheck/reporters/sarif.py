@@ -46,8 +46,22 @@ def _location(path: str, line: int, options: RenderOptions) -> dict[str, Any]:
     }}
 
 
+# The notifications a run can carry, described once in the driver (as rules are for results).
+_NOTIFICATIONS = {
+    "run-warning": Text("A warning about the run itself, such as a shallow clone without history",
+                        "Een waarschuwing over de run zelf, zoals een ondiepe kloon zonder geschiedenis"),
+    "results-capped": Text("Results were left out to stay within GitHub code scanning's limit per run",
+                           "Resultaten zijn weggelaten om binnen de limiet per run van GitHub code scanning te blijven"),
+}
+
+
+def _notification_descriptors(lang: str) -> list[dict[str, Any]]:
+    return [{"id": key, "shortDescription": {"text": text(lang)}} for key, text in _NOTIFICATIONS.items()]
+
+
 def _notification(text: str, descriptor: str, level: str = "warning") -> dict[str, Any]:
-    return {"level": level, "message": {"text": text}, "descriptor": {"id": descriptor}}
+    index = list(_NOTIFICATIONS).index(descriptor)
+    return {"level": level, "message": {"text": text}, "descriptor": {"id": descriptor, "index": index}}
 
 
 def _capped(results: list[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -143,6 +157,7 @@ def sarif_log(evaluation: Evaluation, pack: RulePack, options: RenderOptions) ->
                 "semanticVersion": evaluation.provenance.tool_version,
                 "informationUri": INFORMATION_URI,
                 "rules": rules,
+                "notifications": _notification_descriptors(lang),
                 "properties": {"rulepack": evaluation.provenance.rulepack_version},
             }},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
