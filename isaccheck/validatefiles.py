@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import PROFILE_FILE
+from .config import CONFIG_FILE, PROFILE_FILE
 from .errors import ConfigError
 from .model import Finding
 from .repository import selection
@@ -89,7 +89,9 @@ def validate_files(files: list[Path], root: Path | None = None, skip_outside: bo
             raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)")
         rel.append(inside.as_posix())
     repo = load_for_inventory(root, only=selection(rel) if files else None)
-    read = {d.path for d in repo.documents} | {d.meta_path for d in repo.documents} | {f.path for f in repo.findings}
+    # isac.yaml and isaccheck.yaml are always read (their findings come when they are given).
+    read = ({d.path for d in repo.documents} | {d.meta_path for d in repo.documents} | {f.path for f in repo.findings}
+            | {PROFILE_FILE, CONFIG_FILE})
     not_documents = [(r, "not-a-document") for r in rel if r not in read]
     return Validated(root=root, paths=tuple(r for r in rel if r in read), findings=repo.findings,
                      skipped=tuple(outside + not_documents))

@@ -39,6 +39,8 @@ def test_only_the_given_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert ok.exit_code == EXIT_OK and ok.stdout == ""
     assert "validated 1 file(s): 0 error(s)" in ok.stderr
     assert "skipped notes/readme.md: not an ISAC document" in ok.stderr  # named, never dropped silently
+    profile = invoke("validate", "isac.yaml", "meetings/a/minutes.md")
+    assert "validated 2 file(s)" in profile.stderr and "skipped" not in profile.stderr
     bad = invoke("validate", "meetings/b/minutes.md")
     assert bad.exit_code == EXIT_FINDINGS
     assert bad.stdout.startswith("meetings/b/minutes.md:") and "[tlp-missing]" in bad.stdout
