@@ -2,8 +2,9 @@
 no persisted checkout credentials, current major versions, and zizmor (offline) finds nothing.
 
 Covers isaccheck's own workflows, the composite action, the workflow `isaccheck init` writes and
-the workflow snippets in docs/ci.md (people copy those). actionlint runs in CI's lint job (its
-Python wrapper downloads the binary at install time, which cannot happen offline).
+the workflow snippets in docs/ci.md (people copy those). The workflows also pass SchemaStore's
+workflow schema here; actionlint runs in CI's lint job (its Python wrapper downloads the binary at
+install time, which cannot happen offline).
 """
 
 from __future__ import annotations
@@ -146,3 +147,13 @@ def test_release_workflow_builds_once_tests_the_wheel_and_publishes_with_trusted
     assert publish["permissions"] == {"id-token": "write"} and publish["environment"]["name"] == "pypi"
     (step,) = [s for s in publish["steps"] if s["uses"].startswith("pypa/gh-action-pypi-publish@")]
     assert "with" not in step  # no password or token: trusted publishing (OIDC)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_pass_the_github_workflow_schema(path: Path) -> None:
+    """SchemaStore's GitHub workflow schema (vendored in check-jsonschema): the offline part of actionlint's checks."""
+    from .test_ci_integrations import GITHUB_WORKFLOWS_SCHEMA_SHA256, validate, vendored_schema
+
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["on"] = data.pop(True)  # YAML 1.1 reads the key `on` as true; GitHub reads YAML 1.2
+    assert validate(data, vendored_schema("github-workflows", GITHUB_WORKFLOWS_SCHEMA_SHA256)) == []
