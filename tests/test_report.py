@@ -301,6 +301,23 @@ def test_pdf_contains_the_profile_and_is_reproducible(tlp_repo: Path, tmp_path: 
     # Tagged PDF/UA-1: a structure tree, marked content, the language.
     catalog = reader.trailer["/Root"]
     assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "en"
+    roles: set[str] = set()
+    alts: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                roles.add(str(node["/S"]))
+                if "/Alt" in node:
+                    alts[str(node["/S"])] = str(node["/Alt"])
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids] if kids is not None else []):
+                walk(kid)
+
+    walk(catalog["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure", "/Link"} <= roles, roles
+    assert alts.get("/Figure") == "Maturity profile"  # the chart has a text alternative
     # One font family: body, running headers, badges and paths alike (bold is a weight of it).
     fonts = set()
     for page in reader.pages:
