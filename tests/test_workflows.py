@@ -21,9 +21,24 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-TEMPLATE = ROOT / "isaccheck" / "templates" / "workflow" / "isaccheck.yml"
 ACTION = ROOT / "action.yml"
-FILES = [*WORKFLOWS, TEMPLATE, ACTION]
+TEMPLATE_NAME = "isaccheck init's workflow"
+
+
+def _template_text() -> str:
+    """The workflow `isaccheck init` writes, as written (the template may hold placeholders)."""
+    from isaccheck.scaffold import workflow_text
+
+    return workflow_text()
+
+
+def _files() -> list[tuple[str, str]]:
+    """(name, text) of every Actions file checked here."""
+    files = [(p.relative_to(ROOT).as_posix(), p.read_text("utf-8")) for p in (*WORKFLOWS, ACTION)]
+    return [*files, (TEMPLATE_NAME, _template_text())]
+
+
+NAMES = [name for name, _ in _files()]
 # The current major of each action used (node24 runtimes; older majors warn of node20's end).
 CURRENT_MAJOR = {"actions/checkout": 6, "actions/setup-python": 6, "actions/upload-artifact": 5,
                  "actions/download-artifact": 6, "github/codeql-action": 4, "pypa/gh-action-pypi-publish": 1}
@@ -38,9 +53,9 @@ def _docs_yaml_blocks() -> list[str]:
 
 
 def _uses_lines() -> Iterator[tuple[str, str, str]]:
-    for path in FILES:
-        for ref, rest in USES.findall(path.read_text("utf-8")):
-            yield path.relative_to(ROOT).as_posix(), ref, rest
+    for name, text in _files():
+        for ref, rest in USES.findall(text):
+            yield name, ref, rest
     for n, block in enumerate(_docs_yaml_blocks()):
         for ref, rest in USES.findall(block):
             yield f"docs/ci.md block {n + 1}", ref, rest
@@ -79,27 +94,27 @@ def test_one_sha_per_action_everywhere() -> None:
     assert all(len(s) == 1 for s in shas.values()), shas
 
 
-@pytest.mark.parametrize("path", [*WORKFLOWS, TEMPLATE], ids=lambda p: p.name)
-def test_workflow_permissions_are_least_privilege(path: Path) -> None:
-    data = yaml.safe_load(path.read_text("utf-8"))
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "action.yml"])
+def test_workflow_permissions_are_least_privilege(name: str) -> None:
+    data = yaml.safe_load(dict(_files())[name])
     # Every workflow states its permissions at the top; a job that needs more says so itself.
-    assert "permissions" in data, f"{path.name}: no top-level permissions"
+    assert "permissions" in data, f"{name}: no top-level permissions"
     assert data["permissions"] in ({}, {"contents": "read"}), data["permissions"]
     for name, job in data["jobs"].items():
         granted = job.get("permissions", {})
         writes = {k for k, v in granted.items() if v == "write"}
-        assert writes <= {"id-token"}, f"{path.name}:{name} writes {writes}"
+        assert writes <= {"id-token"}, f"{name} writes {writes}"
         if writes:
             # Only the publishing job gets an OIDC token, and it runs no code from the checkout.
             assert all("run" not in s and "checkout" not in s.get("uses", "") for s in job["steps"]), name
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_checkout_does_not_persist_credentials(path: Path) -> None:
-    data = yaml.safe_load(path.read_text("utf-8"))
+@pytest.mark.parametrize("name", NAMES)
+def test_checkout_does_not_persist_credentials(name: str) -> None:
+    data = yaml.safe_load(dict(_files())[name])
     for step in _steps(data):
         if step.get("uses", "").startswith("actions/checkout@"):
-            assert step.get("with", {}).get("persist-credentials") is False, path.name
+            assert step.get("with", {}).get("persist-credentials") is False, name
 
 
 def test_docs_checkout_does_not_persist_credentials() -> None:
@@ -115,8 +130,10 @@ def _zizmor() -> str:
     return found
 
 
-def test_zizmor_finds_nothing() -> None:
-    paths = [str(p.relative_to(ROOT)) for p in FILES]
+def test_zizmor_finds_nothing(tmp_path: Path) -> None:
+    template = tmp_path / "isaccheck.yml"
+    template.write_text(_template_text(), encoding="utf-8")
+    paths = [str(p) for p in (*WORKFLOWS, ACTION, template)]
     result = subprocess.run([_zizmor(), "--offline", "--no-progress", "--format", "plain", *paths], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

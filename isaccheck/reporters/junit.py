@@ -56,7 +56,11 @@ def _count(suite: ET.Element) -> tuple[int, int, int]:
 
 
 def _properties(suite: ET.Element, values: list[tuple[str, str]]) -> None:
-    props = ET.SubElement(suite, "properties")
+    # One <properties> per suite: added to when the suite already has one.
+    props = suite.find("properties")
+    if props is None:
+        props = ET.Element("properties")
+        suite.insert(0, props)
     for name, value in values:
         ET.SubElement(props, "property", {"name": name, "value": value})
 
