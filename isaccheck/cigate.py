@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from .gate import GateResult, GateSpecError, combine, evaluate_gate, parse_gate_specs, policy_from_config, reason_line
+from . import policy as policy_mod
 from .model import Evaluation
 from .reporters import RenderOptions
 from .rulepack import RulePack
@@ -38,21 +40,49 @@ def read_baseline(file: Path, shown: str) -> Mapping[str, Any]:
     return check_baseline_data(data, shown)
 
 
-def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: str | None) -> GateResult:
-    """The policy (command line over isaccheck.yaml), applied to the run.
+FIRST_BASELINE = ("isaccheck: no baseline at {file} yet: this run writes it (no regressions to compare); "
+                  "commit it, and later runs compare against it")
+
+
+def judge(run: CheckRun, root: Path, cli_specs: tuple[str, ...], cli_fail_on: str | None,
+          output: Path | None = None, policy_from: str | None = None) -> tuple[GateResult, str | None]:
+    """The policy (command line over isaccheck.yaml), applied to the run; and a note for stderr, if any.
 
     A baseline named on the command line is relative to the current folder; one in isaccheck.yaml
-    to the repository root.
+    to the repository root. A baseline that does not exist yet while this run writes it (`-o` is
+    that file: the documented way to create it) is the first one: no comparison, and a note.
     """
     policy = combine(policy_from_config(run.repository.config.gate), cli_specs, cli_fail_on)
     baseline = None
+    note = None
+    origin: tuple[str, str] | None = None
     if policy.baseline:
-        file = Path(policy.baseline) if cli_specs else root / policy.baseline
+        shown = policy.baseline
+        file = Path(shown) if cli_specs else root / shown
         if not cli_specs and not file.resolve().is_relative_to(root.resolve()):
             # The repository's own settings never make isaccheck read outside it.
-            raise GateSpecError(f"gate.baseline {policy.baseline} in isaccheck.yaml is outside the repository; refused")
-        baseline = read_baseline(file, policy.baseline)
-    return evaluate_gate(run.evaluation, policy, baseline, run.repository.profile.lines)
+            raise GateSpecError(f"gate.baseline {shown} in isaccheck.yaml is outside the repository; refused")
+        if not file.exists() and not file.is_symlink():
+            if output is None or output.resolve() != file.resolve():
+                raise GateSpecError(f"baseline {shown} does not exist yet; create it with "
+                                    f"`isaccheck check --format json -o {shown}` and commit it")
+            note = FIRST_BASELINE.format(file=shown)
+            policy = replace(policy, baseline=None)
+        else:
+            baseline = read_baseline(file, shown)
+            origin = (shown, policy_mod.baseline_origin(baseline, file.read_bytes()))
+    repo = run.repository
+    items = policy_mod.policy_items(repo.config, repo.profile.data, repo.profile.lines, run.pack, origin)
+    if policy_from is not None:
+        base_baseline = None if cli_specs else policy.baseline or shown_config_baseline(repo)
+        items = policy_mod.compare(items, policy_mod.items_at(root, policy_from, run.pack, base_baseline))
+    verdict = evaluate_gate(run.evaluation, policy, baseline, repo.profile.lines)
+    return replace(verdict, policy_items=items), note
+
+
+def shown_config_baseline(repo: Any) -> str | None:
+    value = repo.config.gate.get("baseline")
+    return str(value) if value else None
 
 
 def path_prefix(root: Path) -> str:

@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import IsaccheckError
+from .escape import neutralise, plain
 from .gitevidence import GitMode
 from .i18n import word
 from .reporters import REPORTERS, RenderOptions, get_reporter
@@ -51,14 +52,21 @@ def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(exc.message.en) from None
 
 
-def _write(output: Path | None, text: str) -> None:
+def _write(output: Path | None, text: str, commands: bool = False) -> None:
     # Names from the file system or git may carry bytes that are not UTF-8 (as lone surrogates):
     # shown escaped rather than failing the whole output.
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if not commands:  # only --format github writes workflow commands, with its data escaped
+        text = neutralise(text)
     if output is None:
         click.echo(text, nl=False)
     else:
         _write_file(output, text.encode("utf-8"))
+
+
+def plain_line(line: str) -> str:
+    """A line of document data for a log: inert (escape.py)."""
+    return neutralise(plain(line))
 
 
 def _write_file(output: Path, data: bytes) -> None:
@@ -83,23 +91,40 @@ def _git_options(function: Any) -> Any:
                         help="Evaluate HEAD's commit, not the working tree (for CI gates).")(function)
 
 
+def _no_infer(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        from .repository import INFER
+
+        INFER.set(False)
+    return value
+
+
+def _infer_option(function: Any) -> Any:
+    """--no-infer: read only frontmatter, sidecars and `types:` globs, never document text (docs/adopt.md)."""
+    return click.option("--no-infer", is_flag=True, expose_value=False, callback=_no_infer, is_eager=True,
+                        help="Do not infer fields from document text: only frontmatter, sidecars and globs.")(function)
+
+
 class _Cli(click.Group):
     """Expected errors become one clear line and exit code 2; a bug becomes one line and 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .repository import INFER
+
+        INFER.set(True)  # each invocation starts inferring; --no-infer turns it off for this one only
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except IsaccheckError as exc:
-            click.echo(f"isaccheck: error: {exc}", err=True)
+            click.echo(plain_line(f"isaccheck: error: {exc}"), err=True)
             ctx.exit(EXIT_USAGE)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if "-v" in sys.argv or "--verbose" in sys.argv:
                 traceback.print_exc()
-            click.echo(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+            click.echo(plain_line(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -110,6 +135,7 @@ def cli() -> None:
 
 
 @cli.command()
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -126,25 +152,31 @@ def cli() -> None:
                    "none: no level gate, not even isaccheck.yaml's. See docs/ci.md.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]),
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
+@click.option("--policy-from", "policy_from", metavar="REF",
+              help="Mark what this change did to the gate's policy, against the settings at git REF (the base branch).")
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
           no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
-          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None) -> None:
+          committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None,
+          policy_from: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
     from . import cigate
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
-                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history)
+                    tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history,
+                    signers_from=policy_from)
     evaluation = run.evaluation
-    verdict = cigate.judge(run, path, gate_specs, fail_on)
+    verdict, note = cigate.judge(run, path, gate_specs, fail_on, output, policy_from)
+    if note:
+        click.echo(note, err=True)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
                             color=output is None and fmt == "text" and sys.stdout.isatty(),
                             gate=verdict, path_prefix=cigate.path_prefix(path))
-    _write(output, get_reporter(fmt).render(evaluation, run.pack, options))
+    _write(output, get_reporter(fmt).render(evaluation, run.pack, options), commands=fmt == "github")
     if fmt == "github":
         cigate.write_job_summary(evaluation, run.pack, options)
     for line in cigate.reason_lines(verdict, options.lang):
-        click.echo(line, err=True)
+        click.echo(plain_line(line), err=True)
     if not verdict.passed:
         sys.exit(EXIT_FINDINGS)
 
@@ -191,6 +223,7 @@ def explain(question_id: str, lang: str) -> None:
 
 
 @cli.command("tlp")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -218,6 +251,7 @@ def main(argv: list[str] | None = None) -> Any:
 # -- report (issue 6) ---------------------------------------------------------------------------
 
 @cli.command("report")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
@@ -228,8 +262,10 @@ def main(argv: list[str] | None = None) -> Any:
               help="TLP ceiling: show only titles and texts of documents up to this label (e.g. GREEN).")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE",
               help="Evaluation date (default: 31 December of the year, or today for the current year).")
+@_git_options
 def report_command(path: Path, year: int | None, fmt: str, lang: str | None, output: Path | None,
-                   tlp_ceiling: Label | None, as_of: dt.date | None) -> None:
+                   tlp_ceiling: Label | None, as_of: dt.date | None, committed_only: bool, git: str,
+                   history: bool) -> None:
     """The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md)."""
     from . import report as reportmod
 
@@ -237,7 +273,8 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
         raise click.UsageError("--format pdf needs --output FILE")
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
-    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of)
+    built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of, git=_GIT_MODES[git],
+                                   committed_only=committed_only, history=history)
     if fmt == "pdf":
         assert output is not None
         _write_file(output, reportmod.render_pdf(built))
@@ -248,6 +285,7 @@ def report_command(path: Path, year: int | None, fmt: str, lang: str | None, out
 # -- history (issue 7) --------------------------------------------------------------------------
 
 @cli.command("history")
+@_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -269,9 +307,32 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
     _write(output, render_json(points, lang or "en") if fmt == "json" else render_text(points, lang))
 
 
+# -- adopt (issue 10) ---------------------------------------------------------------------------
+
+@cli.command("adopt")
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--write", is_flag=True,
+              help="Write a .meta.yaml sidecar for review next to each file with a guessed type (never overwrites).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
+    """Files at PATH that are not documents yet, and what isaccheck would infer from them (docs/adopt.md)."""
+    from . import adopt
+    from .reporters.jsonout import SCHEMA_VERSION, dumps
+
+    if not path.is_dir():
+        raise IsaccheckError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder")
+    found = adopt.candidates(path)
+    if write:
+        adopt.write_sidecars(path, found, lang)
+    click.echo(dumps({"schema_version": SCHEMA_VERSION, **adopt.as_json(found, lang)}) if fmt == "json"
+               else adopt.as_text(found, lang), nl=False)
+
+
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
 
 @cli.command("validate")
+@_infer_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="The repository root (default: the nearest folder above the files with isac.yaml).")
@@ -281,25 +342,32 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
               show_default=True, help="Which findings make the exit code 1.")
 @click.option("--skip-outside", is_flag=True,
               help="Skip (and name) files in no ISAC repository instead of failing: for hooks (docs/ci.md).")
+@click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
+              help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
 def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str,
-                     skip_outside: bool) -> None:
+                     skip_outside: bool, tlp_ceiling: Label | None) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
     from .reporters.github import command
     from .reporters.jsonout import SCHEMA_VERSION, dumps, finding_dict
+    from .tlpout import notice
     from .validatefiles import shown_path, validate_files
 
-    done = validate_files(list(files), root, skip_outside=skip_outside)
+    done = validate_files(list(files), root, tlp_ceiling, skip_outside=skip_outside)
     findings = done.findings
+    label = notice(done.tlp, done.withheld)
     for rel, reason in done.skipped:
         shown = rel if reason == "outside-repository" else shown_path(done.root, rel)
         why = "in no ISAC repository (no isac.yaml above it)" if reason == "outside-repository" else "not an ISAC document"
-        click.echo(f"isaccheck: skipped {shown}: {why}", err=True)
+        click.echo(plain_line(f"isaccheck: skipped {shown}: {why}"), err=True)
     if fmt == "json":
         # Paths relative to the repository root: no absolute path (it says where a user's files are).
         click.echo(dumps({"schema_version": SCHEMA_VERSION, "files": list(done.paths),
                           "skipped": [{"path": rel, "reason": reason} for rel, reason in done.skipped],
+                          "tlp": done.tlp, "withheld": done.withheld,
                           "findings": [finding_dict(f, lang) for f in findings]}), nl=False)
+    elif label is not None:
+        click.echo(command("notice", label(lang), title="TLP") if fmt == "github" else plain_line(label(lang)))
     for f in findings if fmt != "json" else ():
         where = shown_path(done.root, f.path)
         if fmt == "github":
@@ -307,7 +375,7 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt:
             click.echo(command(kind, f.message(lang), file=where, line=f.line or 1, title=f"isaccheck: {f.code}"))
         else:
             line = f":{f.line}" if f.line else ""
-            click.echo(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]")
+            click.echo(plain_line(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]"))
     errors = sum(1 for f in findings if f.severity.value == "error")
     warnings = sum(1 for f in findings if f.severity.value == "warning")
     checked = f"{len(done.paths)} file(s)" if files else "the whole repository"

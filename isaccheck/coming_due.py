@@ -82,7 +82,7 @@ def coming_due(ev: Evidence, questions: tuple[QuestionResult, ...], waivers: Ite
         why = at(high)[q.id].reason
         found.append(ComingDue(high.isoformat(), Text(
             f"{q.id} no longer holds from {high} without new evidence: {why.en}",
-            f"{q.id} is vanaf {high} niet meer voldaan zonder nieuw bewijs: {why.nl}"), q.id))
+            f"{q.id} is vanaf {high} niet meer voldaan zonder nieuw bewijs: {why.nl}", why.quotes), q.id))
     return tuple(sorted(found, key=lambda c: (c.due, c.question or "", c.message.en)))
 
 

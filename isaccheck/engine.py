@@ -8,6 +8,8 @@ could not be read; or the rule itself failed (error). Unknown and error never co
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -73,15 +75,16 @@ class _Evaluator:
             if unknown:
                 return CheckResult(None, evidence, missing, unknown[0].unknown_reason, location)
             firsts = [r.missing[0] for r in results if r.missing]
-            either = Text("either " + "; or ".join(m.en for m in firsts), "ofwel " + "; of ".join(m.nl for m in firsts))
+            either = Text("either " + "; or ".join(m.en for m in firsts),
+                          "ofwel " + "; of ".join(m.nl for m in firsts)).quoting(*(m.quotes for m in firsts))
             return CheckResult(False, evidence, (either, *missing), location=location)
         if "not" in node:
             inner = self.run(node["not"])
             if inner.value is None:
                 return inner
             if inner.value:
-                return CheckResult(False, (), tuple(Text(f"should not hold: {e.path}", f"hoort niet te gelden: {e.path}")
-                                                    for e in inner.evidence), location=inner.location)
+                return CheckResult(False, (), tuple(Text(f"should not hold: {e.path}", f"hoort niet te gelden: {e.path}",
+                                                         e.why.quotes) for e in inner.evidence), location=inner.location)
             return CheckResult(True, ())
         return self.primitive(node)
 
@@ -97,7 +100,7 @@ class _Evaluator:
                 return CheckResult(
                     None, result.evidence, result.missing,
                     Text(f"{first.path} could not be read: {first.message.en}",
-                         f"{first.path} kon niet gelezen worden: {first.message.nl}"),
+                         f"{first.path} kon niet gelezen worden: {first.message.nl}").quoting(first.path, first.message.quotes),
                     (first.path, first.line),
                 )
         return result
@@ -143,6 +146,11 @@ def _waivers(repo: Repository, as_of: dt.date, known: set[str]) -> tuple[list[Wa
         expired = expires is not None and expires < as_of
         waiver = Waiver(question, str(item["reason"]), str(item["decided_on"]), str(item["decided_in"]),
                         expires.isoformat() if expires else None, line, expired)
+        unrecorded = _unrecorded(repo, waiver)
+        if unrecorded is not None:
+            findings.append(unrecorded)
+            if unrecorded.severity is Severity.ERROR:
+                continue
         waivers.append(waiver)
         if expired:
             findings.append(Finding("waiver-expired", Severity.WARNING, "isac.yaml", line,
@@ -155,6 +163,30 @@ def _waivers(repo: Repository, as_of: dt.date, known: set[str]) -> tuple[list[Wa
                                          f"not_applicable voor {question}: decided_in {item['decided_in']} staat niet in de repository"),
                                     field="not_applicable"))
     return waivers, findings
+
+
+def _unrecorded(repo: Repository, waiver: Waiver) -> Finding | None:
+    """A decision is recorded where it was taken: `decided_in` must mention the question id.
+
+    Without this, any minutes could be named, and a gate loosened by ten `not_applicable` entries
+    that no meeting ever decided (issue 15.15). A Markdown document that does not mention it:
+    an error, and the decision does not count. A file described by a sidecar (a PDF) cannot be
+    read: its sidecar should mention it, else a warning (the decision still counts).
+    """
+    doc = next((d for d in repo.documents if waiver.decided_in in (d.path, d.meta_path)), None)
+    if doc is None:
+        return None
+    said = (doc.body + "\n" + json.dumps(doc.meta, default=str, ensure_ascii=False)).upper()
+    if re.search(rf"(?<![\w-]){re.escape(waiver.question.upper())}(?![\w-]|\.\d)", said):
+        return None
+    readable = doc.path == doc.meta_path
+    return Finding(
+        "waiver-unrecorded", Severity.ERROR if readable else Severity.WARNING, "isac.yaml", waiver.line,
+        Text(f"not_applicable for {waiver.question}: {waiver.decided_in} never mentions {waiver.question}, so it "
+             f"does not record the decision" + ("; not counted" if readable else " (its sidecar should say it)"),
+             f"not_applicable voor {waiver.question}: {waiver.decided_in} noemt {waiver.question} nergens, dus "
+             f"legt het besluit niet vast" + ("; telt niet" if readable else " (de sidecar hoort het te noemen)")),
+        field="not_applicable")
 
 
 @dataclass(frozen=True)
@@ -202,7 +234,7 @@ def _attestation_text(a: Attestation) -> Text:
     extra_en = f", {a.no} no" if a.no else ""
     extra_nl = f", {a.no} nee" if a.no else ""
     return Text(f"attested by {a.yes} of {a.eligible} participants{extra_en} ({a.path}, {a.date})",
-                f"bevestigd door {a.yes} van {a.eligible} deelnemers{extra_nl} ({a.path}, {a.date})")
+                f"bevestigd door {a.yes} van {a.eligible} deelnemers{extra_nl} ({a.path}, {a.date})", frozenset({a.path}))
 
 
 def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], waiver: Waiver | None,
@@ -213,7 +245,8 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
     if waiver is not None:
         return result(Outcome.NOT_APPLICABLE,
                       Text(f"{waiver.reason} (decided {waiver.decided_on} in {waiver.decided_in})",
-                           f"{waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})"),
+                           f"{waiver.reason} (besloten {waiver.decided_on} in {waiver.decided_in})",
+                           frozenset({waiver.decided_in})),
                       waiver=waiver)
     attestation = attest(evaluator.ev, sa, rule.id, settings) if rule.attestation != "never" else None
     if rule.evidence is None:
@@ -257,6 +290,11 @@ def _holds_text(result: CheckResult) -> Text:
         first = result.evidence[0].why if result.evidence else Text("holds", "voldaan")
         return first
     shown = ", ".join(paths[:3]) + (f" (+{len(paths) - 3})" if len(paths) > 3 else "")
+    documents = [e for e in result.evidence if e.path != "."]
+    if documents and all(e.inferred is not None for e in documents):
+        # Every document it rests on was read from its text, not declared: say so, a reader may check them.
+        return Text(f"{shown} (only on values inferred from the documents' text)",
+                    f"{shown} (alleen op waarden afgeleid uit de tekst van de documenten)")
     return Text(shown, shown)  # the basis ("evidence") is said by the outcome
 
 

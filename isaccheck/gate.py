@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from .policy import PolicyItem
 
 from .errors import ConfigError
 from .model import CAPABILITIES, Evaluation, Finding, Outcome, Severity, Text
@@ -84,6 +87,8 @@ class GateResult:
     required: Mapping[str, int]  # capability -> the minimum level the policy asks for
     changes: tuple[Change, ...] = ()
     ambition_lines: Mapping[str, int] = field(default_factory=dict)  # capability -> line in isac.yaml
+    # The settings that decide what the gate asks (policy.py): listed in every CI format.
+    policy_items: tuple["PolicyItem", ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -264,12 +269,13 @@ def evaluate_gate(evaluation: Evaluation, policy: GatePolicy, baseline: Mapping[
                 reasons.append(GateReason(
                     "regression-question",
                     Text(f"{q.id} held in the baseline and now does not: {q.reason.en}",
-                         f"{q.id} was in orde in de baseline en nu niet: {q.reason.nl}"),
+                         f"{q.id} was in orde in de baseline en nu niet: {q.reason.nl}", q.reason.quotes),
                     path=path, line=line or 1, capability=q.capability, question=q.id))
 
     for f in sorted(evaluation.findings, key=lambda f: (-f.severity.rank, f.sort_key())):
         if finding_fails(f, policy.fail_on):
-            reasons.append(GateReason("finding", Text(f"{f.message.en} [{f.code}]", f"{f.message.nl} [{f.code}]"),
+            reasons.append(GateReason("finding", Text(f"{f.message.en} [{f.code}]", f"{f.message.nl} [{f.code}]",
+                                                              f.message.quotes | {f.path}),
                                       path=f.path, line=f.line, finding=f))
     ambition_lines = {cap: lines.get(f"ambition.{cap}") or lines.get("ambition") or 1 for cap in CAPABILITIES}
     return GateResult(policy=policy, reasons=tuple(reasons), required=required, changes=tuple(changes),

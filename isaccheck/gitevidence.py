@@ -13,9 +13,12 @@ a fixture) has that project's history, not the ISAC's; `--git` uses it anyway.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Callable, Literal, Mapping, TypeVar
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config
 from .errors import ConfigError
@@ -31,7 +34,7 @@ from .gitrepo import (
 from .model import Document, Finding, Severity, Text
 from .primitives import signature_target
 from .repository import Repository, parse_date
-from .sources import Source, WorkingTreeSource
+from .sources import Source, SourceEntry, WorkingTreeSource
 
 GitMode = Literal["auto", "on", "off"]
 
@@ -84,7 +87,31 @@ def find_repo(path: Path, mode: GitMode, committed_only: bool = False) -> GitRep
         return None
     if repo.prefix and mode == "auto" and not committed_only:
         return None
+    _refuse_outside_gitdir(path, repo)
     return repo
+
+
+# Asked for by the person running isaccheck (never by the checked repository, which could set anything).
+TRUST_GITDIR_ENV = "ISACCHECK_TRUST_GITDIR"
+
+
+def _refuse_outside_gitdir(path: Path, repo: GitRepo) -> None:
+    """A `.git` file (or link) in the checked folder may point git at any repository on the machine:
+    then that repository would be evaluated instead. Refused unless the gitdir lies inside the
+    folder, or ISACCHECK_TRUST_GITDIR=1 says the user means it (a `git worktree` or a submodule).
+    """
+    dotgit = path / ".git"
+    if not (dotgit.is_symlink() or dotgit.is_file()) or os.environ.get(TRUST_GITDIR_ENV) == "1":
+        return
+    try:
+        gitdir = repo.git_dir().resolve()
+    except GitError as exc:
+        raise _git_error(exc) from None
+    folder = path.resolve()
+    if gitdir != folder and folder not in gitdir.parents:
+        raise ConfigError(f"{dotgit} points git at {gitdir}, outside the checked folder: refused, since that other "
+                          f"repository would be evaluated instead (set {TRUST_GITDIR_ENV}=1 if this is a git "
+                          "worktree or submodule you trust, or use --no-git)")
 
 
 def plan_source(path: Path, as_of: dt.date, today: dt.date, *, mode: GitMode = "auto",
@@ -199,10 +226,10 @@ def apply_history(plan: GitPlan, repository: Repository) -> tuple[Repository, li
                 doc.line_of(field_name) if field_name else None,
                 Text(f"{doc.type} dated {doc.date} first committed {fact.first_date} "
                      f"({fact.first_commit[:7]}, {late} days later): back-filled, or moved? "
-                     f"(a moved file counts from its move; tolerance {config.backfill_tolerance_days} days: history.backfill_tolerance_days in {CONFIG_FILE})",
+                     f"(moves git recognises are followed, a file moved and rewritten counts from its move; tolerance {config.backfill_tolerance_days} days: history.backfill_tolerance_days in {CONFIG_FILE})",
                      f"{doc.type} gedateerd {doc.date} pas gecommit op {fact.first_date} "
                      f"({fact.first_commit[:7]}, {late} dagen later): achteraf toegevoegd, of verplaatst? "
-                     f"(een verplaatst bestand telt vanaf de verplaatsing; marge {config.backfill_tolerance_days} dagen: history.backfill_tolerance_days in {CONFIG_FILE})"),
+                     f"(verplaatsingen die git herkent worden gevolgd, een verplaatst en herschreven bestand telt vanaf de verplaatsing; marge {config.backfill_tolerance_days} dagen: history.backfill_tolerance_days in {CONFIG_FILE})"),
                 field=field_name))
     repository = replace(repository, documents=tuple(documents),
                          findings=tuple(sorted(set(repository.findings) | set(findings), key=Finding.sort_key)))
@@ -225,8 +252,58 @@ def _signature_entries(repository: Repository) -> list[tuple[Document, int, Sign
     return found
 
 
-def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository, list[Text]]:
-    """Verify every signature entry that points at git, in one call; findings for bad and missing ones."""
+def check_signatures(plan: GitPlan, repository: Repository, signers_from: str | None = None
+                     ) -> tuple[Repository, list[Text]]:
+    """Verify every signature entry that points at git, in one call; findings for bad and missing ones.
+
+    With `signers_from` (a git ref: the base branch in CI), the allowed signers are those of that
+    ref's settings and file, not the checked tree's: a pull request that adds its own key and signs
+    its own entry must not verify (issue 15.13).
+    """
+    if signers_from is not None and plan.repo is not None and _signature_entries(repository):
+        with tempfile.TemporaryDirectory(prefix="isaccheck-signers-") as folder:
+            base = _signers_at(plan.repo, signers_from, Path(folder))
+            return _check_signatures(plan, repository, base, outside_ok=True)
+    config = repository.config
+    return _check_signatures(plan, repository, Path(config.allowed_signers) if config.allowed_signers else None)
+
+
+T = TypeVar("T")
+
+
+def read_at_ref(repo: GitRepo, ref: str, read: Callable[[Source, dict[str, SourceEntry]], T]) -> T:
+    """read(source, entries) on the checked folder as committed at git ref (--policy-from)."""
+    try:
+        sha = repo.resolve_commit(ref)
+        if sha is None:
+            raise ConfigError(f"--policy-from {ref}: no such commit in the repository")
+        source = repo.tree_source(sha)
+        try:
+            return read(source, {e.path: e for e in source.entries()})
+        finally:
+            source.close()
+    except GitError as exc:
+        raise ConfigError(f"--policy-from {ref}: git: {exc}") from None
+
+
+def _signers_at(repo: GitRepo, ref: str, folder: Path) -> Path | None:
+    """A copy of the allowed-signers file named by the settings at ref, or None when they name none."""
+    from .config import parse_config
+    from .repository import settings_text
+
+    def copy(source: Source, entries: dict[str, SourceEntry]) -> Path | None:
+        named = parse_config(settings_text(source, entries, CONFIG_FILE)).allowed_signers
+        if not named or named.lstrip("./") not in entries:
+            return None
+        target = folder / "allowed_signers"
+        target.write_bytes(source.read(named.lstrip("./")))
+        return target
+
+    return read_at_ref(repo, ref, copy)
+
+
+def _check_signatures(plan: GitPlan, repository: Repository, signers: Path | None, outside_ok: bool = False
+                      ) -> tuple[Repository, list[Text]]:
     entries = _signature_entries(repository)
     if not entries:
         return repository, []
@@ -238,17 +315,22 @@ def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository,
             "gebruikt (geen git-werkmap op het hoogste niveau van deze map; gebruik --git voor een submap): "
             "getoond als verklaard")]
     config = repository.config
-    signers = Path(config.allowed_signers) if config.allowed_signers else None
     try:
-        results = plan.repo.verify_signatures([ref for _, _, ref in entries], signers)
+        results = plan.repo.verify_signatures([ref for _, _, ref in entries], signers, outside_ok=outside_ok)
     except GitError as exc:
         raise ConfigError(f"allowed_signers: {exc}", CONFIG_FILE, config.lines.get("allowed_signers")) from None
+    owners = _signer_owners(plan.repo.root / signers) if signers else {}
     findings: list[Finding] = []
+    per_entry: dict[tuple[str, ...], SignatureCheck] = {}
     for doc, index, ref in entries:
         check = results[ref]
+        entry = doc.meta["signatures"][index]
+        if check.status == "verified":
+            check = _claim_holds(entry, check, ref, owners, plan.repo)
+            # Keyed by organisation too: one signed commit may be named by several entries.
+            per_entry[(ref.kind, ref.name, str(entry.get("organisation", "")).strip().lower())] = check
         if check.status not in ("bad", "missing"):
             continue
-        entry = doc.meta["signatures"][index]
         line = doc.line_of(f"signatures.{index}.{ref.kind}") or doc.line_of(f"signatures.{index}")
         org = entry.get("organisation", "?")
         # A bad signature is a false claim; a missing object may only be unfetched (shallow clone).
@@ -258,9 +340,66 @@ def check_signatures(plan: GitPlan, repository: Repository) -> tuple[Repository,
             Text(f"signature of {org}: {ref.kind} {ref.name} is {_STATUS[check.status].en}: {check.detail.en}",
                  f"handtekening van {org}: {ref.kind} {ref.name} is {_STATUS[check.status].nl}: {check.detail.nl}"),
             field=f"signatures.{index}.{ref.kind}"))
-    checks: dict[tuple[str, str], SignatureCheck] = {(ref.kind, ref.name): results[ref] for _, _, ref in entries}
+    checks: dict[tuple[str, ...], SignatureCheck] = {(ref.kind, ref.name): results[ref] for _, _, ref in entries}
+    checks.update(per_entry)
     return replace(repository, signature_checks=checks,
                    findings=tuple(sorted(set(repository.findings) | set(findings), key=Finding.sort_key))), []
+
+
+# How far the date a signed commit was made may lie from the entry's `signed_on` (time zones, a
+# commit made the next morning); more is a claim the signature does not back.
+SIGNED_ON_TOLERANCE_DAYS = 7
+_ORGANISATION_LINE = re.compile(r"^#\s*organi[sz]ation:\s*(.+?)\s*$", re.IGNORECASE)
+
+
+def _signer_owners(path: Path) -> dict[str, str]:
+    """allowed_signers principal -> the organisation it signs for (lower case).
+
+    The file says it in comments: `# organisation: Rhine Delta Water` applies to the key lines
+    below it. A principal under no such line signs for no organisation ("": fail closed).
+    """
+    owners: dict[str, str] = {}
+    current: str | None = None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return owners
+    for line in lines:
+        stripped = line.strip()
+        named = _ORGANISATION_LINE.match(stripped)
+        if named:
+            current = named.group(1).lower()
+        elif stripped and not stripped.startswith("#"):
+            for principal in stripped.split()[0].split(","):
+                owners[principal.strip('"').lower()] = current or ""
+    return owners
+
+
+def _claim_holds(entry: Mapping[str, Any], check: SignatureCheck, ref: SignatureRef, owners: Mapping[str, str],
+                 repo: GitRepo) -> SignatureCheck:
+    """A verified signature backs the entry only when its signer signs for that organisation and,
+    for a commit, it was made when the entry says (issue 15.13)."""
+    org = str(entry.get("organisation", "")).strip()
+    owner = owners.get((check.signer or "").lower())
+    # An SSH signer is a principal of allowed_signers; an OpenPGP signer (a user id from the
+    # keyring) is not, and has no organisation to compare (docs/security.md, known limits).
+    if owner is not None and owner != org.lower():
+        says = f"signs for {owner}" if owner else "is not named for any organisation (# organisation: lines)"
+        says_nl = f"tekent voor {owner}" if owner else "is voor geen organisatie genoemd (regels # organisation:)"
+        return replace(check, status="bad", detail=Text(
+            f"signed by {check.signer}, who {says} in allowed_signers, not for {org}",
+            f"ondertekend door {check.signer}, die {says_nl} in allowed_signers, niet voor {org}"))
+    signed_on = parse_date(entry.get("signed_on"))
+    if ref.kind == "commit" and signed_on is not None:
+        try:
+            made = repo.commit(ref.name).date
+        except GitError:
+            return check
+        if abs((made - signed_on).days) > SIGNED_ON_TOLERANCE_DAYS:
+            return replace(check, status="bad", detail=Text(
+                f"the signed commit was made on {made}, but signed_on says {signed_on}",
+                f"de ondertekende commit is van {made}, maar signed_on zegt {signed_on}"))
+    return check
 
 
 _STATUS: dict[str, Text] = {

@@ -102,15 +102,42 @@ class SignatureCheck:
 
 # --------------------------------------------------------------------------- running git
 
-# Pinned on every call: a repository's own config must not run programs (core.fsmonitor)
-# or change output formats we parse (log.showSignature, color).
+# Pinned on every call: a repository's own config (.git/config is written by whoever made the
+# clone, or by a tool in a pull request's checkout) must not run programs, and must not change
+# output formats we parse (log.showSignature, color). Every setting whose value git may run as a
+# program is set here to the standard program or to nothing (docs/security.md).
 _BASE_CONFIG: tuple[str, ...] = (
     "core.fsmonitor=false",
+    "core.hooksPath=" + os.devnull,
+    "core.attributesFile=" + os.devnull,
+    "core.pager=cat",
+    "core.askPass=",
+    "core.sshCommand=ssh",
+    "core.gitProxy=",
+    "core.alternateRefsCommand=",
     "core.quotePath=false",
     "color.ui=false",
     "log.showSignature=false",
+    "diff.external=",
+    "credential.helper=",
+    "protocol.allow=never",
+    "gpg.program=gpg",
+    "gpg.openpgp.program=gpg",
+    "gpg.x509.program=gpgsm",
     "gpg.ssh.program=ssh-keygen",
+    "gpg.ssh.defaultKeyCommand=",
 )
+
+# Drivers are named by the repository (`filter.<name>.clean` for `*.md filter=<name>` in
+# .gitattributes): each one its config defines is emptied, so attributes can name no program.
+_DRIVER_PROGRAMS = re.compile(r"^(filter\.(.+)\.(clean|smudge|process)|diff\.(.+)\.(textconv|command)"
+                              r"|merge\.(.+)\.driver)$", re.IGNORECASE)
+
+
+def driver_pins(config_keys: Iterable[str]) -> tuple[str, ...]:
+    """`-c` settings that empty every filter, diff and merge driver a repository's config defines."""
+    pins = {f"{key}=" for key in config_keys if _DRIVER_PROGRAMS.match(key)}
+    return tuple(sorted(pins))
 
 # Variables that would point git at another repository or index than the one we check
 # (they are set while git hooks run, and isaccheck may run as a pre-commit hook).
@@ -237,6 +264,7 @@ class GitRepo:
     def __init__(self, top: Path, prefix: str = "") -> None:
         self.top = top
         self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+        self._pins: tuple[str, ...] | None = None
 
     @property
     def root(self) -> Path:
@@ -246,12 +274,29 @@ class GitRepo:
         self, *args: str, input: bytes | None = None, extra_config: Sequence[str] = (),
         ok_codes: tuple[int, ...] = (0,),
     ) -> subprocess.CompletedProcess[bytes]:
-        return _run(args, self.top, input=input, extra_config=extra_config, ok_codes=ok_codes)
+        return _run(args, self.top, input=input, extra_config=(*self.pins, *extra_config), ok_codes=ok_codes)
+
+    @property
+    def pins(self) -> tuple[str, ...]:
+        """The drivers this repository's config defines, emptied (read once; listing config runs nothing)."""
+        if self._pins is None:
+            listed = _run(["config", "--list", "--name-only", "-z"], self.top, ok_codes=(0, 1)).stdout
+            self._pins = driver_pins(k.decode("utf-8", "surrogateescape") for k in listed.split(b"\0") if k)
+        return self._pins
 
     def _out(self, *args: str) -> str:
         return self._git(*args).stdout.decode("utf-8", "replace").strip()
 
     # -- state of the repository
+
+    def resolve_commit(self, ref: str) -> str | None:
+        """The commit a branch, tag or sha names, or None."""
+        proc = self._git("rev-parse", "-q", "--verify", "--end-of-options", f"{ref}^{{commit}}", ok_codes=(0, 1, 128))
+        return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+
+    def git_dir(self) -> Path:
+        """The repository's git directory (for a `.git` file: where its `gitdir:` points)."""
+        return Path(self._out("rev-parse", "--absolute-git-dir"))
 
     def is_shallow(self) -> bool:
         return self._out("rev-parse", "--is-shallow-repository") == "true"
@@ -338,9 +383,10 @@ class GitRepo:
 
         Walks `rev`'s first-parent line and diffs each merge against its first parent, so
         a document counts from the day it landed on the main line, not from the day it was
-        written on a side branch. Renames count as a delete plus an add (no rename
-        detection): a moved document is new at its new path. A path deleted and added
-        again counts from its latest addition. Raises ShallowCloneError in a shallow clone,
+        written on a side branch. Renames are detected in the same pass (git's `-M`): a
+        moved document keeps the first commit of its old path, so an archive reorganised
+        into folders is not "back-filled". A path deleted and added again counts from its
+        latest addition. Raises ShallowCloneError in a shallow clone,
         where the oldest fetched commit would look like the first.
         """
         if self.is_shallow():
@@ -348,7 +394,7 @@ class GitRepo:
         if self.head() is None:
             return {}
         args = [
-            "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
+            "log", "--first-parent", "--diff-merges=first-parent", "-M",
             "--name-status", "-z", "--format=%x01%H %ct", "--end-of-options", rev, "--",
         ]
         if self.prefix:
@@ -359,7 +405,7 @@ class GitRepo:
     # -- signatures
 
     def verify_signatures(
-        self, refs: Iterable[SignatureRef], allowed_signers: Path | None
+        self, refs: Iterable[SignatureRef], allowed_signers: Path | None, *, outside_ok: bool = False
     ) -> dict[SignatureRef, SignatureCheck]:
         """Check the signatures of the commits and tags that documents point at.
 
@@ -369,7 +415,7 @@ class GitRepo:
         Commits are checked in one git call; each signed annotated tag needs its own.
         """
         wanted = list(dict.fromkeys(refs))
-        signers = self._signers_config(allowed_signers)
+        signers = self._signers_config(allowed_signers, outside_ok)
         results: dict[SignatureRef, SignatureCheck] = {}
         objects = self._lookup_objects(wanted, results)
         commits = {r: oid for r, (oid, typ) in objects.items() if r.kind == "commit"}
@@ -379,7 +425,7 @@ class GitRepo:
                 results[ref] = self._verify_tag(ref, oid, typ, signers)
         return {r: results[r] for r in wanted}
 
-    def _signers_config(self, allowed_signers: Path | None) -> tuple[str, ...]:
+    def _signers_config(self, allowed_signers: Path | None, outside_ok: bool = False) -> tuple[str, ...]:
         if allowed_signers is None:
             # Pin an empty list: an unset option makes git report "no signature" instead,
             # and the user's or repository's own option must not decide what passes.
@@ -387,7 +433,8 @@ class GitRepo:
         path = allowed_signers if allowed_signers.is_absolute() else self.root / allowed_signers
         resolved = path.resolve()
         try:
-            resolved.relative_to(self.top.resolve())
+            if not outside_ok:  # outside_ok: a copy isaccheck made of the base branch's file
+                resolved.relative_to(self.top.resolve())
         except ValueError:
             raise GitError(
                 f"the allowed signers file {allowed_signers} lies outside the repository; "
@@ -500,12 +547,23 @@ _HistoryRaw = dict[bytes, FileHistory]
 def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
     """Fold `log --name-status -z --format=%x01%H %ct` (newest first) into per-path facts.
 
-    Tokens are NUL separated: a header "\\x01<sha> <epoch>", then (status, path) pairs; a
-    status token may start with the newline git puts between header and file list.
+    Tokens are NUL separated: a header "\\x01<sha> <epoch>", then (status, path) pairs, or
+    (status, old path, new path) for a rename or copy ("R086", "C100"); a status token may
+    start with the newline git puts between header and file list. An older commit's facts
+    about a renamed path belong to the file under its later name.
     """
     last: dict[bytes, tuple[bytes, bytes]] = {}
     first: dict[bytes, tuple[bytes, bytes]] = {}
     closed: set[bytes] = set()  # deleted at or after this point in time: older facts belong to an earlier life
+    renamed_to: dict[bytes, bytes] = {}  # old path -> its name in a later commit
+
+    def later_name(path: bytes) -> bytes:
+        seen: set[bytes] = set()
+        while path in renamed_to and path not in seen:
+            seen.add(path)
+            path = renamed_to[path]
+        return path
+
     current = (b"", b"0")
     tokens = out.split(b"\0")
     i, n = 0, len(tokens)
@@ -520,6 +578,13 @@ def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
             continue
         path = tokens[i]
         i += 1
+        if token[:1] in (b"R", b"C") and i < n:
+            old, path = path, tokens[i]
+            i += 1
+            if token[:1] == b"R":
+                # Walking back in time: before this commit, the file lived at `old`.
+                renamed_to[old] = path
+        path = later_name(path)
         if path in closed:
             continue
         if token == b"D":

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 
 from . import gitevidence
 from .errors import ConfigError
+from .escape import json_inert, plain
 from .gitrepo import GitError
 from .model import CAPABILITIES, Evaluation, Text
 from .repository import MAX_TREND_YEARS, first_document_year
@@ -130,12 +131,12 @@ def render_text(points: list[ProfilePoint], lang: str | None = None) -> str:
                                                    for c in CAPABILITIES]])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     name = points[-1].isac_name if points else None
-    lines = [f"{name} · {_w('title', lang)}" if name else _w("title", lang)]
+    lines = [f"{plain(name)} · {_w('title', lang)}" if name else _w("title", lang)]
     for row in rows:
         cells = [cell.ljust(widths[i]) if i < 3 else cell.rjust(widths[i]) for i, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     for warning in (points[-1].warnings if points else ()):
-        notes.append(f"{_w('now', lang)}: {warning(lang)}")
+        notes.append(f"{_w('now', lang)}: {plain(warning(lang))}")  # document data: inert (escape.py)
     lines += [""] + notes if notes else []
     return "\n".join(lines) + "\n"
 
@@ -150,4 +151,4 @@ def render_json(points: list[ProfilePoint], lang: str = "en") -> str:
         "ambition": dict(points[-1].ambition) if points else {},
         "points": [p.as_dict(lang) for p in points],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_inert(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

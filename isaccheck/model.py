@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
 
 CAPABILITIES: tuple[str, ...] = ("STR", "WOW", "INF", "SIT", "ACT")
 LEVELS: tuple[int, ...] = (1, 2, 3)
@@ -14,13 +14,26 @@ LANGUAGES: tuple[str, ...] = ("nl", "en")
 
 @dataclass(frozen=True)
 class Text:
-    """A message in both output languages."""
+    """A message in both output languages, and the documents whose content it quotes.
+
+    `quotes` is set where the message is made (a primitive that writes a field value of a
+    document names that document), so the TLP of an output is decided from what its messages
+    are known to quote, never by looking for paths in finished text (tlpout.py).
+    """
 
     en: str
     nl: str
+    quotes: frozenset[str] = frozenset()
 
     def __call__(self, lang: str) -> str:
         return self.nl if lang == "nl" else self.en
+
+    def quoting(self, *sources: str | Iterable[str]) -> "Text":
+        """This text, also quoting the given documents (paths) or other texts' sources."""
+        more: set[str] = set()
+        for source in sources:
+            more.update([source] if isinstance(source, str) else source)
+        return replace(self, quotes=self.quotes | more) if more - self.quotes else self
 
     def as_dict(self) -> dict[str, str]:
         return {"en": self.en, "nl": self.nl}
@@ -50,6 +63,9 @@ class Finding:
     # The file's real name when `path` is its escaped display form (a name with control characters
     # or bytes that are not UTF-8): SARIF's URI must name the real file (reporters/sarif.py).
     real_path: str | None = None
+    # A finding may quote the file it is about (a field value, a recipient): assumed unless the
+    # code that makes it knows its message holds none of the file's content (tlpout.py).
+    quotes_file: bool = True
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.code, self.message.en)
@@ -72,6 +88,15 @@ class Document:
     sections: Mapping[str, str] = field(default_factory=dict)  # section key -> text from body headings
     commit: str | None = None  # first-added commit, when git history is known
     valid: bool = True  # False when the schema refused it; such a document is no evidence
+    # The label that governs output quoting it: the most restrictive of the frontmatter, the
+    # markings in the body and the item labels; RED when any of them cannot be read (tlpout.py).
+    output_tlp: str | None = None
+    # Fields read from the document's text rather than written as frontmatter or sidecar
+    # (isaccheck.infer): field -> "inferred from FILE:LINE (how)". Empty for contract documents.
+    inferred: Mapping[str, Text] = field(default_factory=dict)
+    # The label came only from a `types:` glob in isaccheck.yaml: it protects output, but it is
+    # declared, not used (WOW-1.2 asks for labels in the documents themselves).
+    tlp_declared_only: bool = False
 
     @property
     def title(self) -> str:
@@ -110,6 +135,7 @@ class EvidenceRef:
     date: str | None = None
     commit: str | None = None
     tlp: str | None = None
+    inferred: Text | None = None  # "inferred from FILE:LINE": the document's fields were read from its text
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.why.en)
@@ -147,6 +173,10 @@ class Waiver:
     expires: str | None
     line: int | None
     expired: bool
+    withheld: Text | None = None  # set by tlpout when the reason may not be shown in this output
+
+    def reason_text(self, lang: str) -> str:
+        return self.withheld(lang) if self.withheld else self.reason
 
 
 @dataclass(frozen=True)

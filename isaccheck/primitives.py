@@ -76,7 +76,17 @@ def _ref(doc: Document, en: str, nl: str, field: str | None = None) -> EvidenceR
         date=doc.date.isoformat() if doc.date else None,
         commit=doc.commit,
         tlp=doc.tlp,
+        inferred=inferred_note(doc),
     )
+
+
+def inferred_note(doc: Document) -> Text | None:
+    """ "inferred from notulen.pdf: date page 1 (date line), attendees page 2 (...)" when read from the text."""
+    if not doc.inferred:
+        return None
+    fields = sorted(doc.inferred.items())
+    return Text(f"inferred from {doc.path}: " + "; ".join(f"`{name}` {t.en}" for name, t in fields),
+                f"afgeleid uit {doc.path}: " + "; ".join(f"`{name}` {t.nl}" for name, t in fields))
 
 
 def _types(value: Any) -> list[str]:
@@ -300,7 +310,7 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
             problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
         if problems:
             near_misses.append(Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
-                                    f"{doc.path} " + "; ".join(n for _, n in problems)))
+                                    f"{doc.path} " + "; ".join(n for _, n in problems), frozenset({doc.path})))
             continue
         good.append(_ref(doc, f"adopted {doc.type}", f"vastgesteld {doc.type}"))
     need = p.get("min_count", 1)
@@ -350,7 +360,7 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
         if absent:
             shown = ", ".join(f"`{f}`" for f in absent)
             lacking.setdefault(year, []).append(Text(f"{doc.path} (for {year}) lacks {shown}",
-                                                     f"{doc.path} (over {year}) mist {shown}"))
+                                                     f"{doc.path} (over {year}) mist {shown}", frozenset({doc.path})))
             continue
         found.setdefault(year, doc)
     evidence = [_ref(doc, f"{doc.type} for {year}", f"{doc.type} over {year}") for year, doc in sorted(found.items())]
@@ -396,7 +406,9 @@ def ratio(ev: Evidence, p: Params) -> CheckResult:
     others = [d.path for d in population if d not in meeting]
     return _fail(
         [Text(f"{len(meeting)} of {len(population)} ({share:.0%}) meet it, {p['threshold']:.0%} needed; not: {', '.join(others[:5])}",
-              f"{len(meeting)} van {len(population)} ({share:.0%}) voldoen, {p['threshold']:.0%} nodig; niet: {', '.join(others[:5])}")],
+              f"{len(meeting)} van {len(population)} ({share:.0%}) voldoen, {p['threshold']:.0%} nodig; niet: {', '.join(others[:5])}",
+              # "does not meet it" says something about each of these documents' content.
+              frozenset(others))],
         evidence,
     )
 
@@ -423,9 +435,11 @@ def references_resolve(ev: Evidence, p: Params) -> CheckResult:
                              f"alle {len(refs)} `{p['field']}`-verwijzingen bestaan", p["field"]))
         elif unresolved:
             broken.append(Text(f"{doc.path}: `{p['field']}` names {', '.join(unresolved)}, not a document here",
-                               f"{doc.path}: `{p['field']}` noemt {', '.join(unresolved)}, geen document hier"))
+                               f"{doc.path}: `{p['field']}` noemt {', '.join(unresolved)}, geen document hier",
+                               frozenset({doc.path})))
         else:
-            broken.append(Text(f"{doc.path}: `{p['field']}` is empty", f"{doc.path}: `{p['field']}` is leeg"))
+            broken.append(Text(f"{doc.path}: `{p['field']}` is empty", f"{doc.path}: `{p['field']}` is leeg",
+                               frozenset({doc.path})))
     need = p.get("min_count", 1)
     if len(good) >= need and not broken:
         return _ok(good)
@@ -536,9 +550,11 @@ def participant_attendance(ev: Evidence, p: Params) -> CheckResult:
             continue
         attended = sum(1 for m in held if name in m.attendees)
         if attended / len(held) < p["threshold"]:
+            # Who attended a meeting is the minutes' content: the count quotes every minutes it read.
             missing.append(Text(
                 f"{participant.organisation} attended {attended} of {len(held)} meetings, {p['threshold']:.0%} expected",
                 f"{participant.organisation} was bij {attended} van {len(held)} bijeenkomsten, {p['threshold']:.0%} verwacht",
+                frozenset(m.minutes.path for m in held if m.minutes is not None),
             ))
     evidence = [_ref(m.minutes, "attendance", "aanwezigheid", "attendees") for m in meetings if m.minutes]
     if not ev.participants:
@@ -585,6 +601,9 @@ def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str], grace_day
     if "tlp" in requires:
         if minutes is not None and not minutes.tlp:
             problems.append(("minutes without a TLP label", "notulen zonder TLP-label"))
+        elif minutes is not None and minutes.tlp_declared_only:
+            problems.append(("the minutes' TLP label is only declared by a glob in isaccheck.yaml, not written in them",
+                             "het TLP-label van de notulen staat alleen in een glob in isaccheck.yaml, niet in de notulen zelf"))
         if minutes is None:
             problems.append(("no minutes to carry a TLP label", "geen notulen met TLP-label"))
     if "roundtable" in requires and (minutes is None or is_empty(minutes.meta.get("roundtable"))):
@@ -635,7 +654,8 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
         doc = meeting.minutes or meeting.agenda
         if problems:
             missing.append(Text(f"meeting {meeting.date}: " + "; ".join(e for e, _ in problems),
-                                f"bijeenkomst {meeting.date}: " + "; ".join(n for _, n in problems)))
+                                f"bijeenkomst {meeting.date}: " + "; ".join(n for _, n in problems),
+                                frozenset(d.path for d in (meeting.minutes, meeting.agenda) if d is not None)))
             if location is None and doc is not None:
                 location = (doc.meta_path, doc.line_of("type") or 1)
         elif doc is not None:
@@ -677,6 +697,13 @@ def signature_target(entry: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def _signature_check(ev: Evidence, ref: tuple[str, str] | None, organisation: str) -> Any:
+    """The check of this entry's claim (signer and date for this organisation), else of the object."""
+    if ref is None:
+        return None
+    return ev.signature_checks.get((*ref, organisation)) or ev.signature_checks.get(ref)
+
+
 @primitive("guidelines_signed", before_first_meeting={"type": "boolean"}, timing_months=MONTHS)
 def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     """Must participants sign the membership guidelines, and has every current participant signed?
@@ -704,11 +731,12 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
         if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
             key = entry["organisation"].strip().lower()
             ref = signature_target(entry)
-            check = ev.signature_checks.get(ref) if ref else None
+            check = _signature_check(ev, ref, key)
             status = check.status if check is not None else "declared"
             shown.append((entry["organisation"], status, f"{ref[0]} {ref[1][:12]}" if ref else ""))
             if check is not None and check.status in ("bad", "missing"):
-                refused[key] = Text(f"{ref[0]} {ref[1]}: {check.detail.en}", f"{ref[0]} {ref[1]}: {check.detail.nl}")  # type: ignore[index]
+                refused[key] = Text(f"{ref[0]} {ref[1]}: {check.detail.en}", f"{ref[0]} {ref[1]}: {check.detail.nl}",  # type: ignore[index]
+                                    check.detail.quotes | {doc.path})
                 continue
             day = parse_date(entry.get("signed_on"))
             signed[key] = day
@@ -717,11 +745,11 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
         for entry in version.meta.get("signatures") or []:
             if isinstance(entry, dict) and isinstance(entry.get("organisation"), str):
                 ref = signature_target(entry)
-                check = ev.signature_checks.get(ref) if ref else None
+                key = entry["organisation"].strip().lower()
+                check = _signature_check(ev, ref, key)
                 if check is not None and check.status in ("bad", "missing"):
                     continue
                 when = parse_date(entry.get("signed_on"))
-                key = entry["organisation"].strip().lower()
                 if when is not None and when <= ev.as_of and (key not in earliest or when < earliest[key]):
                     earliest[key] = when
     for participant in ev.participants:
@@ -745,6 +773,8 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
             if first is not None and first_signed > first and ev.in_window(first, p.get("timing_months")):
                 missing.append(Text(f"{participant.organisation} signed on {first_signed}, after its first meeting on {first}",
                                     f"{participant.organisation} tekende op {first_signed}, na de eerste bijeenkomst op {first}"))
+    # Every line above reads the guidelines' signatures: they quote the guidelines.
+    missing = [m.quoting(doc.path) for m in missing]
     if not ev.participants:
         missing.append(Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers"))
     why_en, why_nl = f"signed by {len(signed)}", f"ondertekend door {len(signed)}"
@@ -795,7 +825,8 @@ def no_findings(ev: Evidence, p: Params) -> CheckResult:
         return _ok([EvidenceRef(path=".", why=Text(f"{len(docs)} documents without findings {shown}",
                                                    f"{len(docs)} documenten zonder bevindingen {shown}"))])
     first = hits[0][1]
-    return _fail([Text(f"{f.path}:{f.line or 1}: {f.message.en}", f"{f.path}:{f.line or 1}: {f.message.nl}") for _, f in hits[:5]],
+    return _fail([Text(f"{f.path}:{f.line or 1}: {f.message.en}", f"{f.path}:{f.line or 1}: {f.message.nl}",
+                       f.message.quotes | {f.path, doc.path}) for doc, f in hits[:5]],
                  location=(first.path, first.line))
 
 
@@ -845,7 +876,8 @@ def roundtable_uses_taxonomy(ev: Evidence, p: Params) -> CheckResult:
             used += 1
             if not isinstance(category, str) or category.strip().lower() not in categories:
                 strays.append(Text(f"{meeting.minutes.path}: category {category!r} is not in {taxonomy.path}",
-                                   f"{meeting.minutes.path}: categorie {category!r} staat niet in {taxonomy.path}"))
+                                   f"{meeting.minutes.path}: categorie {category!r} staat niet in {taxonomy.path}",
+                                   frozenset({meeting.minutes.path, taxonomy.path})))
         if entries:
             evidence.append(_ref(meeting.minutes, "incident round recorded", "rondje rood vastgelegd", "roundtable"))
     if used == 0:

@@ -26,11 +26,13 @@ from markupsafe import Markup
 
 from . import runner
 from .errors import ConfigError, IsaccheckError
+from .gitevidence import GitMode
 from .i18n import MARKS, OUTCOME_WORDS, WORDS
 from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, QuestionResult, SurveySummary, Text
 from .repository import Repository, first_document_year
 from .rulepack import RulePack
 from .tlp import Label, most_restrictive
+from .escape import inert_markdown, plain
 from .tlpout import document_labels
 
 FORMATS = ("html", "md", "pdf")
@@ -501,7 +503,8 @@ class _Quoter:
             return EvidenceView(ref.path, None, None, None, None, None, shown, True)
         doc = self.docs.get(ref.path)
         title = doc.title if doc is not None and doc.title != doc.path else None
-        return EvidenceView(ref.path, ref.line, title, ref.date, ref.commit, ref.why(lang), shown, False)
+        why = ref.why(lang) if ref.inferred is None else f"{ref.why(lang)} ({ref.inferred(lang)})"
+        return EvidenceView(ref.path, ref.line, title, ref.date, ref.commit, why, shown, False)
 
 
 def _survey_view(survey: SurveySummary | None, pack: RulePack, lang: str, w: Mapping[str, str],
@@ -563,13 +566,18 @@ def _holding(evaluation: Evaluation) -> set[str]:
 
 def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Label | None = None,
                  as_of: dt.date | None = None, today: dt.date | None = None,
-                 check: Callable[..., runner.CheckRun] | None = None) -> Report:
-    """Evaluate the year (and earlier year ends) and build the report model."""
+                 check: Callable[..., runner.CheckRun] | None = None, git: GitMode = "auto",
+                 committed_only: bool = False, history: bool = True) -> Report:
+    """Evaluate the year (and earlier year ends) and build the report model.
+
+    git / committed_only / history: as for `isaccheck check` (docs/git.md); the earlier year ends
+    are read as committed then (or as plain files with git "off").
+    """
     check = check or runner.check
     as_of = as_of or evaluation_date(year, today)
     if as_of.year != year:
         raise ConfigError(f"--as-of {as_of.isoformat()} is not in --year {year}")
-    run = check(path, as_of, tlp_ceiling=ceiling)
+    run = check(path, as_of, tlp_ceiling=ceiling, git=git, committed_only=committed_only, history=history)
     evaluation, pack, repo = run.evaluation, run.pack, run.repository
     lang = lang or evaluation.language
     w = {key: text(lang) for key, text in REPORT_WORDS.items()}
@@ -590,7 +598,7 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     for past in range(first_year(repo, as_of), year):
         end = dt.date(past, 12, 31)
         try:
-            past_eval: Evaluation | None = check(path, end, tlp_ceiling=ceiling, history=False).evaluation
+            past_eval: Evaluation | None = check(path, end, tlp_ceiling=ceiling, history=False, git=git).evaluation
         except IsaccheckError:
             past_eval = None
         trend.append(TrendRow(past, end.isoformat(), _levels_of(past_eval, codes) if past_eval else (None,) * len(codes),
@@ -636,7 +644,7 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
         label = quoter.label(wv.decided_in)
         rule = pack.rule(wv.question)
         waivers.append(WaiverView(wv.question, rule.question(lang) if rule else wv.question,
-                                  wv.reason if quoter.allow(label) else None, wv.decided_on, wv.decided_in,
+                                  wv.reason if quoter.allow(label) and wv.withheld is None else None, wv.decided_on, wv.decided_in,
                                   wv.expires, wv.expired, label.value if label else None))
 
     findings = tuple(
@@ -678,17 +686,14 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
 
 # -- rendering ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({
-    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "|": "\\|", "#": "\\#",
-    "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " ",
-})
-
-
 def md_escape(value: Any) -> Any:
-    """Every value printed by the Markdown template: plain text, never markup (Markup passes)."""
+    """Every value printed by the Markdown template: plain text, never markup (Markup passes).
+
+    No HTML, link, emphasis or table break; no @mention and no bare URL becomes live (escape.py).
+    """
     if value is None or isinstance(value, Markup):
         return value if value is not None else ""
-    return str(value).translate(_MD_SPECIAL)
+    return inert_markdown(plain(" ".join(str(value).split())))
 
 
 def _environment(fmt: str) -> jinja2.Environment:

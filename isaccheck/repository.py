@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import posixpath
 import re
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from frontmatter.default_handlers import YAMLHandler
@@ -20,6 +22,11 @@ from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
 from .errors import ConfigError
 from .gitrepo import GitError
 from .model import LEVELS, Document, Finding, Severity, Text
+from . import infer as infermod
+from .infer import cache as infercache
+from .read.cache import content_id
+from .read import SUPPORTED_SUFFIXES, format_of, read_document
+from .read.model import Location, ReadProblem, StructuredDocument
 from .schemas import document_types, section_for_heading, validator_for
 from .sources import Source, SourceEntry, printable_path, valid_path
 from .validation import schema_findings
@@ -30,6 +37,13 @@ if TYPE_CHECKING:
 
 SIDECAR_SUFFIX = ".meta.yaml"
 DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# Findings whose message is made from the file's size, kind, name or structure, never from its
+# content: they may be shown whatever the file's label (a RED file that cannot be read still says why).
+CONTENT_FREE_CODES = frozenset({"unreadable", "too-large", "frontmatter", "file-name", "symlink-outside",
+                                "symlink-broken", "binary", "encoding"})
+# Frontmatter and sidecars are always read up to this size, whatever max_file_size_kb says: they
+# hold the label and the recipients, so skipping them would skip the TLP checks (issue 15.7).
+METADATA_LIMIT = 256 * 1024
 DECLARED_TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
@@ -107,8 +121,12 @@ class Repository:
     paths: frozenset[str] = field(default_factory=frozenset)
     # Files that could not be read as documents, with the type they seem to declare.
     unreadable_types: Mapping[str, str] = field(default_factory=dict)
+    # Output labels of files not (wholly) read as documents: oversize (body skipped), unreadable,
+    # broken frontmatter. Fail closed: RED unless a label could be read (tlpout.py).
+    unloaded_tlp: Mapping[str, str] = field(default_factory=dict)
     # Git verification of signature entries, ("commit"|"tag", name) -> result; set by the runner.
-    signature_checks: Mapping[tuple[str, str], SignatureCheck] = field(default_factory=dict)
+    # Keyed (kind, name) and, once checked against an entry's claim, (kind, name, organisation).
+    signature_checks: Mapping[tuple[str, ...], SignatureCheck] = field(default_factory=dict)
 
 
 # The trend (report, history) starts at the first year with dated documents, looking back at most
@@ -134,6 +152,58 @@ def dig(data: Any, dotted: str) -> Any:
             return None
     return value
 
+
+def _output_label(front: tlpmod.Label | None, markings: list[tlpmod.Marking], meta: Mapping[str, Any],
+                  refused: bool) -> str | None:
+    """The label output quoting this document carries: its most restrictive content, RED if unreadable.
+
+    Separate from the findings (tlp-understated says the document is mislabelled): output must
+    never wait for the document to be fixed. A label that cannot be read could have been RED,
+    so it counts as RED (fail closed).
+    """
+    labels: list[tlpmod.Label | None] = [front, *(m.label for m in markings)]
+    unreadable = refused or any(m.label is None for m in markings)
+    items = meta.get("roundtable")
+    for item in items if isinstance(items, list) else []:
+        raw = item.get("tlp") if isinstance(item, dict) else None
+        if raw is None:
+            continue
+        try:
+            labels.append(tlpmod.parse_label(raw).label)
+        except tlpmod.TlpError:
+            unreadable = True
+    if unreadable:
+        return tlpmod.Label.RED.value
+    found = tlpmod.most_restrictive(labels)
+    return found.value if found else None
+
+
+_SNIFFED_TLP = re.compile(r"^tlp:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def _sniffed_label(frontmatter: str, body: str, body_line: int) -> str:
+    """The output label of a document whose frontmatter YAML is broken: its `tlp:` line, else RED.
+
+    What cannot be read could have been RED; a `tlp:` line that reads (and the body's
+    markings) still lets the findings that explain the breakage be shown.
+    """
+    line = _SNIFFED_TLP.search(frontmatter)
+    if line is None:
+        return tlpmod.Label.RED.value
+    value = line[1].split(" #")[0].strip().strip("'\"")
+    return _label_of_meta({"tlp": value}, body, body_line) or tlpmod.Label.RED.value
+
+
+def _label_of_meta(meta: Mapping[str, Any], body: str, body_line: int) -> str | None:
+    front: tlpmod.Label | None = None
+    raw = meta.get("tlp")
+    if raw is not None:
+        try:
+            front = tlpmod.parse_label(raw).label
+        except tlpmod.TlpError:
+            return tlpmod.Label.RED.value
+    markings = tlpmod.find_markings(body, first_line=body_line) if body else []
+    return _output_label(front, markings, meta, refused=False)
 
 def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
@@ -189,6 +259,7 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
             path,
             None,
             Text("binary content in a text document; not read", "binaire inhoud in een tekstdocument; niet gelezen"),
+            quotes_file=False,
         )
     try:
         return raw.decode("utf-8-sig"), None
@@ -203,18 +274,47 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); save the file as UTF-8",
                 f"geen UTF-8-tekst (byte 0x{raw[exc.start]:02x} op regel {line}); sla het bestand op als UTF-8",
             ),
+            quotes_file=False,
         )
+
+
+# Jekyll/Hugo write `date: 2022-06-02 13:04:00 +0200`; YAML does not read that as a timestamp
+# (the offset has no colon), so it arrives as text. Unquoted, it is a date with a time: take the day.
+_SITE_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?")
+DATE_FIELDS = ("date", "adopted_on", "issued_on")
+# Formats that are clearly documents when isaccheck does not count them: named, never skipped silently.
+# (.md and .txt without a type are READMEs and notes as often as not.)
+NAMED_WHEN_NOT_COUNTED = frozenset({".docx", ".pdf", ".odt", ".html", ".htm"})
+
+
+def _where(location: Location | None, how: tuple[str, str]) -> Text:
+    """Where in its file a value was read: "line 7 (attendance section)", "page 2 (TLP marking)"."""
+    if location is None:
+        return Text(f"the path ({how[0]})", f"het pad ({how[1]})")
+    return Text(f"{infermod.describe(location, 'en')} ({how[0]})", f"{infermod.describe(location, 'nl')} ({how[1]})")
 
 
 class _Loader:
     def __init__(self, source: Source, config: Config, profile: Profile,
-                 tlp_required: frozenset[str] | None = None) -> None:
+                 tlp_required: frozenset[str] | None = None, infer: bool = True) -> None:
+        self.infer = infer
+        participants = profile.data.get("participants")
+        self.matcher_input = [p for p in participants if isinstance(p, dict)] if isinstance(participants, list) else []
+        self.matcher = infermod.ParticipantMatcher(self.matcher_input)
+        # Where the repository lies on disk (a working tree's root, a git tree's work tree), so the
+        # caches of extracted text and inferred fields are never written inside it.
+        root = getattr(source, "root", None) or getattr(source, "top", None) or getattr(getattr(source, "tree", None), "top", None)
+        self.repo_root = str(root) if root is not None else None
+        self.infer_cache = infercache.directory(self.repo_root) if infer else None
         self.source = source
         self.config = config
         self.profile = profile
         self.findings: list[Finding] = []
         self.documents: list[Document] = []
         self.unreadable_types: dict[str, str] = {}
+        # Output labels of files that are not (whole) documents: unreadable ones, oversize ones.
+        self.unloaded_tlp: dict[str, str] = {}
+        self.oversize: dict[str, int] = {}  # path -> KB, until the oversize finding is written
         self.prefetched: dict[str, bytes] = {}
         self.limit = config.max_file_size_kb * 1024
         self.known_types = set(document_types())
@@ -225,31 +325,44 @@ class _Loader:
 
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
                 field_: str | None = None, real_path: str | None = None) -> None:
-        self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_, real_path=real_path))
+        self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_,
+                                     quotes_file=code not in CONTENT_FREE_CODES, real_path=real_path))
 
     # -- files -------------------------------------------------------------------------------
     def read_text(self, entry: SourceEntry) -> str | None:
-        if entry.size > self.limit:
-            kb = entry.size // 1024
-            self.finding(
-                "too-large", Severity.WARNING, entry.path, None,
-                f"skipped: {kb} KB is over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
-                f"overgeslagen: {kb} KB is meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
-            )
-            return None
-        raw = self.prefetched.pop(entry.path, None)
-        try:
-            if raw is None:
-                raw = self.source.read(entry.path)
-        except (OSError, GitError) as exc:
-            why = getattr(exc, "strerror", None) or exc
-            self.finding("unreadable", Severity.ERROR, entry.path, None,
-                         f"cannot be read: {why}", f"kan niet gelezen worden: {why}")
+        """The file as text; for a file over the size limit only its first METADATA_LIMIT bytes.
+
+        An oversize file is never skipped whole: its frontmatter (or sidecar) decides its
+        label and who it is shared with, so the TLP checks must see it. Only the body is skipped.
+        """
+        raw = self.read_bytes(entry, head=True)
+        if raw is None:
             return None
         text, problem = _decode(raw, entry.path)
         if problem:
             self.findings.append(problem)
+        if text is None:  # not text: it could hold anything, so RED for output
+            self.unloaded_tlp[entry.path] = tlpmod.Label.RED.value
         return text
+
+    def oversize_finding(self, path: str, readable: bool) -> None:
+        """Name an oversize file once: a warning when its metadata was read, an error when not."""
+        kb = self.oversize.pop(path, None)
+        if kb is None:
+            return
+        limit = self.config.max_file_size_kb
+        if readable:
+            self.finding("too-large", Severity.WARNING, path, None,
+                         f"{kb} KB is over the limit of {limit} KB (max_file_size_kb in {CONFIG_FILE}): "
+                         f"the frontmatter was read and checked, the body was skipped (TLP:RED in output)",
+                         f"{kb} KB is meer dan de grens van {limit} KB (max_file_size_kb in {CONFIG_FILE}): "
+                         f"de frontmatter is gelezen en gecontroleerd, de tekst overgeslagen (TLP:RED in uitvoer)")
+        else:
+            self.finding("too-large", Severity.ERROR, path, None,
+                         f"{kb} KB is over the limit of {limit} KB (max_file_size_kb in {CONFIG_FILE}) and its "
+                         f"frontmatter does not end within the first {METADATA_LIMIT // 1024} KB: not read",
+                         f"{kb} KB is meer dan de grens van {limit} KB (max_file_size_kb in {CONFIG_FILE}) en de "
+                         f"frontmatter eindigt niet binnen de eerste {METADATA_LIMIT // 1024} KB: niet gelezen")
 
     def mapped_type(self, path: str) -> tuple[str, Mapping[str, Any]] | None:
         for mapping in self.config.types:
@@ -267,10 +380,14 @@ class _Loader:
         meta: dict[str, Any] = {}
         source = YamlData({})
         body, body_line = text, 1
+        oversize = entry.path in self.oversize
         if _HANDLER.detect(text):
             try:
                 fm, content = _HANDLER.split(text)
             except ValueError:
+                if oversize:
+                    self.oversize_finding(entry.path, readable=False)
+                    return
                 if mapped is None and "type:" not in text[:2000]:
                     return
                 self.finding("frontmatter", Severity.ERROR, entry.path, 1,
@@ -279,6 +396,9 @@ class _Loader:
                 return
             body_line = fm.count("\n") + 2
             body = content[1:] if content.startswith("\n") else content
+            if oversize:
+                body = ""  # only the head was read: the body is skipped, and the output label is RED
+                self.oversize_finding(entry.path, readable=True)
             try:
                 source = load_yaml(fm, first_line=1)
             except YamlError as exc:
@@ -287,6 +407,7 @@ class _Loader:
                 sniffed = DECLARED_TYPE.search(fm)
                 if sniffed:
                     self.unreadable_types[entry.path] = sniffed[1]
+                self.unloaded_tlp[entry.path] = _sniffed_label(fm, body, body_line)
                 return
             if source.data is None:
                 source.data = {}
@@ -296,18 +417,43 @@ class _Loader:
                              "de frontmatter moet een verzameling velden zijn (veld: waarde)")
                 return
             meta = source.data
+        elif oversize:
+            if mapped is None:
+                self.finding("too-large", Severity.WARNING, entry.path, None,
+                             f"skipped: over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in "
+                             f"{CONFIG_FILE}) and no frontmatter in its first {METADATA_LIMIT // 1024} KB",
+                             f"overgeslagen: meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb "
+                             f"in {CONFIG_FILE}) en geen frontmatter in de eerste {METADATA_LIMIT // 1024} KB")
+                self.oversize.pop(entry.path, None)
+                return
+            body = ""
+            self.oversize_finding(entry.path, readable=True)
         if "type" not in meta and mapped is None:
+            if not meta and self.infer:
+                guess = infermod.guess_type(entry.path)
+                if guess is not None:
+                    self.load_inferred(entry, (guess.type, {}), text.encode("utf-8"), guessed=True)
             return  # not a document: the contract ignores files without a type
+        if not meta and mapped is not None and self.infer:
+            self.load_inferred(entry, mapped, text.encode("utf-8"))
+            return
         self.add_document(entry.path, entry.path, meta, source, body, body_line, mapped)
 
     def load_sidecar(self, entry: SourceEntry, described: str, exists: bool) -> None:
         text = self.read_text(entry)
         if text is None:
             return
+        if entry.path in self.oversize:
+            if entry.size > METADATA_LIMIT:
+                self.oversize_finding(entry.path, readable=False)  # a sidecar is all metadata: half of it is none
+                return
+            del self.oversize[entry.path]  # read whole: over max_file_size_kb, within the metadata limit
+            del self.unloaded_tlp[entry.path]
         try:
             source = load_yaml(text)
         except YamlError as exc:
             self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message)
+            self.unloaded_tlp[entry.path] = _sniffed_label(text, "", 1)
             return
         if not isinstance(source.data, dict):
             self.finding("frontmatter", Severity.ERROR, entry.path, 1,
@@ -321,10 +467,142 @@ class _Loader:
         self.add_document(described, entry.path, source.data, source, "", 1, self.mapped_type(described))
 
     def load_mapped(self, entry: SourceEntry, mapped: tuple[str, Mapping[str, Any]]) -> None:
+        if self.infer and format_of(entry.path) is not None:
+            data = self.read_bytes(entry)
+            if data is not None:
+                self.load_inferred(entry, mapped, data)
+            return
         self.add_document(entry.path, entry.path, {}, YamlData({}), "", 1, mapped)
 
+    def read_bytes(self, entry: SourceEntry, head: bool = False) -> bytes | None:
+        """The file's bytes; over the size limit, with `head`, its first METADATA_LIMIT bytes (frontmatter).
+
+        A file that cannot be read, or is read only in part, is RED for output: it could hold anything.
+        """
+        oversize = entry.size > self.limit
+        if oversize and not head:  # a Word or PDF file is read whole or not at all
+            kb = entry.size // 1024
+            self.finding(
+                "too-large", Severity.WARNING, entry.path, None,
+                f"skipped: {kb} KB is over the limit of {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
+                f"overgeslagen: {kb} KB is meer dan de grens van {self.config.max_file_size_kb} KB (max_file_size_kb in {CONFIG_FILE})",
+            )
+            self.unloaded_tlp[entry.path] = tlpmod.Label.RED.value
+            return None
+        try:
+            raw = self.prefetched.pop(entry.path, None)
+            if oversize:
+                read_head = getattr(self.source, "read_head", None)
+                raw = read_head(entry.path, METADATA_LIMIT) if read_head else self.source.read(entry.path)[:METADATA_LIMIT]
+                raw = raw[:raw.rfind(b"\n") + 1]  # a whole last line: no character cut in two
+                self.oversize[entry.path] = entry.size // 1024
+                self.unloaded_tlp[entry.path] = tlpmod.Label.RED.value
+            return raw if raw is not None else self.source.read(entry.path)
+        except (OSError, GitError) as exc:
+            why = getattr(exc, "strerror", None) or exc
+            self.finding("unreadable", Severity.ERROR, entry.path, None,
+                         f"cannot be read: {why}", f"kan niet gelezen worden: {why}")
+            self.unloaded_tlp[entry.path] = tlpmod.Label.RED.value
+            return None
+
+    def load_inferred(self, entry: SourceEntry, mapped: tuple[str, Mapping[str, Any]], data: bytes,
+                      guessed: bool = False) -> None:
+        """A file without frontmatter or sidecar: read its text and infer its fields (isaccheck.infer).
+
+        Values set on the `types:` glob win over inferred ones, except the label: the most
+        restrictive of the glob's and the text's counts (TLP fails closed).
+        """
+        path = entry.path
+        doc_type, defaults = mapped
+        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
+        cache_key = infercache.key(content_id(data), path, doc_type, version, self.matcher_input)
+        found = infercache.load(self.infer_cache, cache_key)
+        if found is None:
+            found, readable = self.infer_text(path, doc_type, data, version)
+            if readable:  # a read problem is not cached: it has to be named again on every run
+                infercache.store(self.infer_cache, cache_key, found)
+        self.add_inferred(entry, path, doc_type, defaults, found, guessed)
+
+    def infer_text(self, path: str, doc_type: str, data: bytes, version: str
+                   ) -> tuple[list[infermod.InferredDocument], bool]:
+        """The documents inferred from the file's text, and whether the text could be read."""
+        structured = read_document(path, data, repo_root=self.repo_root)
+        if isinstance(structured, ReadProblem):
+            # The file still is a document of its type (the glob or its path says so); only what
+            # its text would have told is missing.
+            line = structured.location.line if structured.location else None
+            self.finding(f"read-{structured.code}", Severity.WARNING, path, line,
+                         structured.message_en.removeprefix(f"{path}: ") + "; counted with what its path and "
+                         f"{CONFIG_FILE} say",
+                         structured.message_nl.removeprefix(f"{path}: ") + "; meegeteld met wat het pad en "
+                         f"{CONFIG_FILE} zeggen")
+            empty = StructuredDocument(path, format_of(path) or "text", ())
+            return infermod.infer_document(empty, doc_type, self.matcher, tlp_version=version), False
+        return infermod.infer_document(structured, doc_type, self.matcher, tlp_version=version), True
+
+    def add_inferred(self, entry: SourceEntry, path: str, doc_type: str, defaults: Mapping[str, Any],
+                     found: list[infermod.InferredDocument], guessed: bool) -> None:
+        for inferred in found:
+            for note in inferred.notes:
+                # Without a line (Word, PDF) the place goes into the message: "page 2: ...".
+                placed = note.location is not None and note.location.line is None
+                en = f"{infermod.describe(note.location, 'en')}: {note.en}" if placed else note.en
+                nl = f"{infermod.describe(note.location, 'nl')}: {note.nl}" if placed else note.nl
+                self.finding(f"infer-{note.code}", Severity(note.severity), path,
+                             note.location.line if note.location else None, en, nl)
+            values = inferred.values()
+            meta: dict[str, Any] = {**values, **{k: v for k, v in defaults.items()}}
+            meta["type"] = inferred.type
+            provenance = {name: _where(value.location, (value.how_en, value.how_nl))
+                          for name, value in inferred.fields.items() if name not in defaults}
+            declared_only = False
+            if "tlp" in defaults and "tlp" in values:
+                try:
+                    glob_label = tlpmod.parse_label(str(defaults["tlp"])).label
+                    text_label = tlpmod.Label(values["tlp"])
+                except (tlpmod.TlpError, ValueError):
+                    pass
+                else:
+                    if text_label.rank > glob_label.rank:
+                        meta["tlp"] = text_label.value
+                        provenance["tlp"] = _where(inferred.fields["tlp"].location,
+                                                   (inferred.fields["tlp"].how_en, inferred.fields["tlp"].how_nl))
+            elif "tlp" in defaults:
+                declared_only = True
+            if guessed:
+                provenance["type"] = Text(f"{doc_type}, guessed from the path", f"{doc_type}, geraden uit het pad")
+            if "date" not in meta:
+                self.finding("infer-no-date", Severity.WARNING, path, None,
+                             f"no date found for this {inferred.type} (no date line, date heading, date in the file "
+                             f"name or year folder); add a sidecar {path}{SIDECAR_SUFFIX} with `date:`",
+                             f"geen datum gevonden voor dit document ({inferred.type}) (geen datumregel, datumkop, "
+                             f"datum in de bestandsnaam of jaarmap); voeg een sidecar {path}{SIDECAR_SUFFIX} toe met `date:`")
+            lines = {name: v.location.line for name, v in inferred.fields.items()
+                     if v.location is not None and v.location.line is not None and name not in defaults}
+            self.add_document(path, path, meta, YamlData(meta, lines), "", 1, None, inferred=provenance,
+                              tlp_declared_only=declared_only, part=inferred.part)
+
+    def name_uncounted(self, entry: SourceEntry) -> None:
+        """A Word/PDF/HTML file that is no document: say so (isaccheck adopt shows what it would infer)."""
+        self.finding("not-a-document", Severity.INFO, entry.path, None,
+                     "not counted: no sidecar, no `types:` glob in isaccheck.yaml and no type guessed from its path "
+                     "(`isaccheck adopt` shows what would be inferred)",
+                     "niet meegeteld: geen sidecar, geen `types:`-glob in isaccheck.yaml en geen type geraden uit het "
+                     "pad (`isaccheck adopt` laat zien wat zou worden afgeleid)")
+
     def add_document(self, path: str, meta_path: str, meta: dict[str, Any], source: YamlData,
-                     body: str, body_line: int, mapped: tuple[str, Mapping[str, Any]] | None) -> None:
+                     body: str, body_line: int, mapped: tuple[str, Mapping[str, Any]] | None,
+                     inferred: Mapping[str, Text] | None = None, tlp_declared_only: bool = False,
+                     part: str | None = None) -> None:
+        for key in DATE_FIELDS:
+            stamp = _SITE_TIMESTAMP.fullmatch(str(source.plain_scalars.get(key, "")).strip())
+            if stamp and isinstance(meta.get(key), str):
+                meta = {**meta, key: stamp[1]}
+        if mapped is not None and "tlp" in mapped[1] and "tlp" not in meta:
+            # The label comes from the `types:` glob: it protects output, but it is declared, not
+            # used, unless the text itself carries a marking for the whole document.
+            whole = [m for m in tlpmod.find_markings(body, first_line=body_line) if m.position in ("top", "bottom", "classification")]
+            tlp_declared_only = not whole
         if mapped is not None:
             mapped_type, defaults = mapped
             meta = {**{k: v for k, v in defaults.items()}, **meta}
@@ -338,12 +616,23 @@ class _Loader:
             self.finding("unknown-type", Severity.ERROR, meta_path, type_line,
                          f"unknown document type `{doc_type}`{hint_en}", f"onbekend documenttype `{doc_type}`{hint_nl}",
                          "type")
+            label = tlpmod.most_restrictive_value(self.unloaded_tlp.get(meta_path), _label_of_meta(meta, body, body_line))
+            if label is not None:
+                self.unloaded_tlp[meta_path] = label
             return
         errors = list(validator_for(doc_type).iter_errors(meta))
         problems = schema_findings(errors, source, meta_path, type_line)
         self.findings.extend(problems)
 
-        label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
+        label, output_label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
+        if inferred is not None:
+            # There is no frontmatter to put `tlp:` in: say what works for a Word or PDF file.
+            label_findings = [replace(f, message=Text(
+                "this document needs a TLP label and none was found in its text (a marking such as TLP:AMBER "
+                f"at the top, in the page header or footer, or a sidecar {path}{SIDECAR_SUFFIX} with `tlp:`)",
+                "dit document heeft een TLP-label nodig en in de tekst staat er geen (een markering zoals TLP:AMBER "
+                f"bovenaan, in de kop- of voettekst, of een sidecar {path}{SIDECAR_SUFFIX} met `tlp:`)"))
+                if f.code == "tlp-missing" else f for f in label_findings]
         self.findings.extend(label_findings)
 
         date = parse_date(meta.get("date")) or parse_date(meta.get("adopted_on")) or date_from_name(path)
@@ -361,13 +650,16 @@ class _Loader:
                 date=date,
                 status=status,
                 tlp=label,
+                output_tlp=output_label,
                 sections=sections,
                 valid=not problems,
+                inferred=dict(inferred or {}),
+                tlp_declared_only=tlp_declared_only and label is not None,
             )
         )
 
     def document_tlp(self, path: str, doc_type: str, meta: Mapping[str, Any], source: YamlData,
-                     body: str, body_line: int) -> tuple[str | None, list[Finding]]:
+                     body: str, body_line: int) -> tuple[str | None, str | None, list[Finding]]:
         """Normalise the document's label, check its markings and who it is shared with (tlp.py)."""
         version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
         fallback_line = source.lines.get("tlp") or source.lines.get("type") or 1
@@ -392,7 +684,7 @@ class _Loader:
             label = whole[0] if whole else None
         if label is not None:
             findings.extend(self.sharing_findings(path, label, meta, source, fallback_line))
-        return (label.value if label else None), findings
+        return (label.value if label else None), _output_label(label, markings, meta, refused=raw is not None and front is None), findings
 
     def item_labels(self, path: str, front: tlpmod.Parsed | None, meta: Mapping[str, Any], source: YamlData,
                     understated_already: bool) -> list[Finding]:
@@ -500,6 +792,38 @@ class _Loader:
                 mapped = self.mapped_type(path)
                 if mapped is not None:
                     self.load_mapped(entry, mapped)
+                    continue
+                guess = infermod.guess_type(path) if self.infer and format_of(path) is not None else None
+                if guess is not None:
+                    data = self.read_bytes(entry)
+                    if data is not None:
+                        self.load_inferred(entry, (guess.type, {}), data, guessed=True)
+                elif posixpath.splitext(path)[1].lower() in NAMED_WHEN_NOT_COUNTED:
+                    self.name_uncounted(entry)
+        for path in sorted(self.oversize):  # read, but stopped early (a frontmatter YAML error): still named
+            self.oversize_finding(path, readable=True)
+        self.same_meetings()
+        self.unused_globs(entries)
+
+    def unused_globs(self, entries: list[SourceEntry]) -> None:
+        """A `types:` glob that matches no file is most likely mistyped: say so."""
+        for index, mapping in enumerate(self.config.types):
+            if not any(glob_match(mapping.glob, e.path) for e in entries if e.kind == "file"):
+                self.finding("glob-unused", Severity.WARNING, CONFIG_FILE, self.config.lines.get(f"types.{index}.glob"),
+                             f"types: the glob `{mapping.glob}` ({mapping.type}) matches no file",
+                             f"types: de glob `{mapping.glob}` ({mapping.type}) past op geen enkel bestand")
+
+    def same_meetings(self) -> None:
+        """The same meeting in two files (its own minutes and a yearly notes file) counts once: say which."""
+        seen: dict[tuple[str, dt.date], Document] = {}
+        for doc in self.documents:
+            if doc.type != "minutes" or doc.date is None or not doc.adopted:
+                continue
+            first = seen.setdefault((doc.type, doc.date), doc)
+            if first is not doc and first.path != doc.path and (first.inferred or doc.inferred):
+                self.finding("same-meeting", Severity.INFO, doc.path, doc.line_of("date"),
+                             f"the meeting of {doc.date} is also in {first.path}; counted once",
+                             f"de bijeenkomst van {doc.date} staat ook in {first.path}; één keer geteld")
 
 
 DEFAULT_TLP_REQUIRED = frozenset({"minutes", "agenda", "shared-information", "situational-picture", "self-assessment"})
@@ -544,9 +868,15 @@ def selection(paths: Iterable[str]) -> frozenset[str]:
     return frozenset(wanted)
 
 
+# `--no-infer` (every command that loads a repository): only frontmatter, sidecars and globs count,
+# as before isaccheck read document text. A context variable, because check, report, history,
+# tlp and validate all reach load_repository through different paths.
+INFER: ContextVar[bool] = ContextVar("isaccheck_infer", default=True)
+
+
 def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
                     config: Config | None = None, only: frozenset[str] | None = None,
-                    entries: list[SourceEntry] | None = None) -> Repository:
+                    entries: list[SourceEntry] | None = None, infer: bool | None = None) -> Repository:
     """Read everything; tlp_required is the rule pack's list of types that must carry a label.
 
     With `only` (see selection()), only those files are read as documents, and the profile's own
@@ -565,7 +895,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
             f"(run `isaccheck init` to start one, or point isaccheck at the right folder)",
         )
     profile, profile_findings = load_profile(profile_text)
-    loader = _Loader(source, config, profile, tlp_required)
+    loader = _Loader(source, config, profile, tlp_required, infer=INFER.get() if infer is None else infer)
     if only is None or PROFILE_FILE in only:
         loader.findings.extend(profile_findings)
     loader.run(entries, only)
@@ -578,6 +908,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
         findings=tuple(sorted(set(loader.findings), key=Finding.sort_key)),
         paths=frozenset(by_path),
         unreadable_types=dict(loader.unreadable_types),
+        unloaded_tlp=dict(loader.unloaded_tlp),
     )
 
 

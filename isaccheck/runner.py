@@ -6,8 +6,9 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator
 
-from .config import CONFIG_FILE, glob_match, parse_config
+from .config import CONFIG_FILE, PROFILE_FILE, glob_match, parse_config
 from . import gitevidence, tlpout
 from .engine import evaluate
 from .errors import ConfigError
@@ -62,22 +63,73 @@ def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str,
     return packs, warnings
 
 
+class _WithTodaysSettings:
+    """A past commit's tree, with today's isac.yaml / isaccheck.yaml where the commit has none.
+
+    An archive is often put in git years before it is adopted: isac.yaml and isaccheck.yaml
+    (with the `types:` globs that make its files documents) only arrive at adoption. Evaluating
+    an earlier commit then uses today's settings, with a note, instead of failing.
+    """
+
+    def __init__(self, tree: Source, today: Source, missing: list[SourceEntry]) -> None:
+        self.tree, self.today = tree, today
+        self.missing = {e.path: e for e in missing}
+        self.label = tree.label
+
+    def entries(self) -> Iterator[SourceEntry]:
+        return iter(sorted([*self.tree.entries(), *self.missing.values()], key=lambda e: e.path))
+
+    def read(self, path: str) -> bytes:
+        return self.today.read(path) if path in self.missing else self.tree.read(path)
+
+    def read_many(self, paths: list[str]) -> dict[str, bytes]:
+        read_many = getattr(self.tree, "read_many", None)
+        ours = [p for p in paths if p not in self.missing]
+        found: dict[str, bytes] = dict(read_many(ours)) if read_many is not None else {p: self.tree.read(p) for p in ours}
+        found.update((p, self.today.read(p)) for p in paths if p in self.missing)
+        return found
+
+    def close(self) -> None:
+        close = getattr(self.tree, "close", None)
+        if close is not None:
+            close()
+
+
+def _settings_from_today(plan: gitevidence.GitPlan, path: Path) -> Text | None:
+    """Use today's settings files for a commit that predates them (see _WithTodaysSettings)."""
+    if plan.working_tree:
+        return None
+    present = {e.path for e in plan.source.entries() if e.path in (PROFILE_FILE, CONFIG_FILE)}
+    today = WorkingTreeSource(path)
+    missing = [e for e in today.entries() if e.path in (PROFILE_FILE, CONFIG_FILE) and e.path not in present
+               and e.kind == "file"]
+    if not missing:
+        return None
+    plan.source = _WithTodaysSettings(plan.source, today, missing)
+    names = " and ".join(e.path for e in missing)
+    return Text(f"{names} not in {plan.source.label}: today's used (they were added later, at adoption)",
+                f"{names} niet in {plan.source.label}: die van vandaag gebruikt (later toegevoegd, bij de adoptie)")
+
+
 def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
           source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None,
           committed_only: bool = False, git: gitevidence.GitMode = "auto", history: bool = True,
-          today: dt.date | None = None) -> CheckRun:
+          today: dt.date | None = None, signers_from: str | None = None) -> CheckRun:
     """Evaluate the repository at path as of a date.
 
     Without a given source, git decides what is read (gitevidence.py): an as-of date before
     today evaluates the tree of the last commit on or before it; otherwise the working tree
     (uncommitted documents named in a warning), or HEAD's tree with committed_only. `history`
     adds the facts of one `git log` pass (first commit per document, back-fill findings).
+    `signers_from` (a git ref) verifies signatures with the allowed signers of that ref.
     """
     plan: gitevidence.GitPlan | None = None
+    adopted: Text | None = None
     if source is None:
         open_source(path)  # the plain errors for a missing path or a file
         plan = gitevidence.plan_source(path, as_of, today or dt.date.today(), mode=git,
                                        committed_only=committed_only)
+        adopted = _settings_from_today(plan, path)
         source, commit = plan.source, plan.commit
     try:
         repo, pack, warnings = _load(source, allow_code)
@@ -87,14 +139,14 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
         if plan is not None:
             plan.close()
     if plan is not None:
-        warnings = list(plan.warnings) + warnings
+        warnings = list(plan.warnings) + ([adopted] if adopted else []) + warnings
         dirty = gitevidence.uncommitted_warning(plan, repo)
         warnings += [dirty] if dirty else []
         commit = plan.commit
         if history:
             repo, more = gitevidence.apply_history(plan, repo)
             warnings += more
-        repo, more = gitevidence.check_signatures(plan, repo)
+        repo, more = gitevidence.check_signatures(plan, repo, signers_from)
         warnings += more
     evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit)
     if warnings:

@@ -125,10 +125,18 @@ class WorkingTreeSource:
                 found.append(SourceEntry(rel, full.stat().st_size, "file"))
         yield from sorted(found, key=lambda e: e.path)
 
-    def read(self, path: str) -> bytes:
+    def _checked(self, path: str) -> Path:
         full = _resolve(self.root / path)
         if full is None:
             raise OSError(f"{path}: a loop of symbolic links")
         if not self._inside(full):
             raise PermissionError(f"{path} leaves the repository")
-        return full.read_bytes()
+        return full
+
+    def read(self, path: str) -> bytes:
+        return self._checked(path).read_bytes()
+
+    def read_head(self, path: str, size: int) -> bytes:
+        """The first `size` bytes: an oversize document's frontmatter without reading its body."""
+        with self._checked(path).open("rb") as handle:
+            return handle.read(size)

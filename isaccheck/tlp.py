@@ -127,6 +127,12 @@ def most_restrictive(labels: Iterable[Label | None]) -> Label | None:
 # --------------------------------------------------------------------------- errors
 
 
+def most_restrictive_value(*values: str | None) -> str | None:
+    """most_restrictive over label values ("AMBER+STRICT"); None when none is given."""
+    found = most_restrictive(Label(v) for v in values if v is not None)
+    return found.value if found else None
+
+
 def _quote(raw: str, limit: int = 60) -> str:
     # Reports quote what the user wrote; repr() makes invisible characters visible and
     # truncation keeps a pasted paragraph from flooding the report.
@@ -608,6 +614,17 @@ def _label_or_none(raw: str, tlp_version: str) -> Label | None:
         return parse_label(raw, tlp_version=tlp_version).label
     except TlpError:
         return None
+
+
+def names_several_labels(text: str, *, tlp_version: str = "2.0") -> bool:
+    """Whether one line names two or more different labels: prose about TLP, not a marking.
+
+    "Requirement 5: TLP:AMBER and TLP:RED", a placeholder "[TLP:CLEAR / TLP:AMBER / TLP:RED]"
+    or a feed list on one line talk about labels; a marking labels with one. Used for text read
+    from Word, PDF and HTML (isaccheck.infer), where a header line may hold a whole legend.
+    """
+    labels = {_label_or_none(t.raw, tlp_version) for t in _tokens(text)}
+    return len(labels - {None}) >= 2
 
 
 def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -> list[Marking]:

@@ -1,121 +1,158 @@
 """The TLP of isaccheck's own output: label what it quotes, and withhold what is above a ceiling.
 
-A result text quotes a document when it is about that document: a finding on the document, or a
-reason or "missing" line that names the document's path (those lines can carry field values).
-The output carries the most restrictive label of what it still quotes. Text quoting a document
-above the ceiling is replaced by a notice with the path only; a TLP:RED document's content never
-appears, whatever the ceiling: only its path and the fact that it exists.
+Every message knows the documents it quotes (`Text.quotes`, set where the message is made; a
+finding also quotes the file it is about). This module only reads those sources, never the
+finished text: a path with a space or a parenthesis, or a message that quotes a document without
+naming it, is labelled all the same. Every text-bearing part of an Evaluation passes here:
+question reasons and missing items, findings, run warnings, coming-due warnings, the reasons
+of not-applicable decisions and the survey numbers of the self-assessment. A document's label for output is `Document.output_tlp`: the most
+restrictive of its frontmatter, body markings and item labels, RED when any cannot be read.
+
+The output carries the most restrictive label of what it still quotes (with a ceiling: at least
+a label line: the ceiling when nothing labelled is quoted). Text quoting a document above the
+ceiling is replaced by a notice with the path only; a TLP:RED document's content never appears,
+whatever the ceiling: only its path and the fact that it exists.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
-from typing import Iterable, Mapping, TypeGuard
+from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
 
-from .model import Evaluation, Finding, QuestionResult, Text
+from .model import ComingDue, Evaluation, Finding, QuestionResult, Text, Waiver
 from .repository import Repository
-from .tlp import Label, TlpError, most_restrictive, parse_label
-
-_PATH_RUN = re.compile(r"[\w./@+-]+")
+from .tlp import Label, most_restrictive
 
 
 def document_labels(repo: Repository) -> dict[str, Label]:
+    """Path (and metadata path) -> the label output quoting that file carries."""
     labels: dict[str, Label] = {}
     for doc in repo.documents:
-        if doc.tlp:
-            labels[doc.path] = Label(doc.tlp)
-            labels[doc.meta_path] = Label(doc.tlp)
+        label = doc.output_tlp or doc.tlp
+        if label:
+            labels[doc.path] = Label(label)
+            labels[doc.meta_path] = Label(label)
+    for path, value in repo.unloaded_tlp.items():
+        labels[path] = most_restrictive([labels.get(path), Label(value)]) or Label(value)
+    # A sidecar-described document is quoted under either path: both carry the stricter label.
+    for doc in repo.documents:
+        if doc.path != doc.meta_path:
+            both = most_restrictive([labels.get(doc.path), labels.get(doc.meta_path)])
+            if both is not None:
+                labels[doc.path] = labels[doc.meta_path] = both
     return labels
 
 
-class _Quoting:
-    def __init__(self, labels: Mapping[str, Label]) -> None:
-        self.labels = labels
-
-    def paths_in(self, texts: Iterable[Text]) -> set[str]:
-        """Known document paths named in the texts (a path is a run of path characters)."""
-        found: set[str] = set()
-        for text in texts:
-            for words in (text.en, text.nl):
-                for match in _PATH_RUN.finditer(words):
-                    # "a/b.md:3" and "a/b.md." end in punctuation that is not part of the path.
-                    token = match.group(0)
-                    while token and token not in self.labels and token[-1] in ".:,;":
-                        token = token[:-1]
-                    if token in self.labels:
-                        found.add(token)
-        return found
-
-    def label_of(self, paths: Iterable[str]) -> Label | None:
-        return most_restrictive(self.labels.get(p) for p in paths)
+def too_high(label: Label | None, ceiling: Label) -> bool:
+    return label is not None and (label.rank > ceiling.rank or label is Label.RED)
 
 
-def _withheld(labelled: Mapping[str, Label]) -> Text:
+def withheld_notice(labelled: Mapping[str, Label]) -> Text:
     shown = ", ".join(f"{path} ({label.canonical})" for path, label in sorted(labelled.items()))
     return Text(f"[withheld: quotes {shown}]", f"[weggelaten: citeert {shown}]")
 
 
-def _readable(value: object) -> bool:
-    try:
-        parse_label(str(value))
-    except TlpError:
-        return False
-    return True
+class Quoting:
+    """Decides, from the sources a text declares, whether it may be shown; keeps the output's label."""
+
+    def __init__(self, labels: Mapping[str, Label], ceiling: Label | None) -> None:
+        self.labels = labels
+        self.limit = ceiling or Label.AMBER_STRICT
+        self.withheld = 0
+        self.shown: list[Label | None] = []
+
+    def label_of(self, sources: Iterable[str]) -> Label | None:
+        return most_restrictive(self.labels.get(p) for p in sources)
+
+    def blocked(self, sources: Iterable[str]) -> dict[str, Label]:
+        """The sources above the ceiling, with their labels (empty: the text may be shown)."""
+        return {p: label for p in sources if (label := self.labels.get(p)) is not None and too_high(label, self.limit)}
+
+    def admit(self, sources: Iterable[str]) -> Text | None:
+        """None when text quoting these sources may be shown (its label then counts), else the notice."""
+        sources = set(sources)
+        blocked = self.blocked(sources)
+        if blocked:
+            self.withheld += 1
+            return withheld_notice(blocked)
+        self.shown.append(self.label_of(sources))
+        return None
+
+    def text(self, text: Text) -> Text:
+        notice = self.admit(text.quotes)
+        return text if notice is None else notice
 
 
-def _too_high(label: Label | None, ceiling: Label) -> TypeGuard[Label]:
-    return label is not None and (label.rank > ceiling.rank or label is Label.RED)
+def _question(q: QuestionResult, quoting: Quoting) -> QuestionResult:
+    # Evidence lines name a document and why it counts (type, date): no content, as in `isaccheck tlp`.
+    sources = set(q.reason.quotes).union(*(m.quotes for m in q.missing))
+    notice = quoting.admit(sources)
+    if notice is None:
+        return q
+    waiver = replace(q.waiver, withheld=notice) if q.waiver else None
+    return replace(q, reason=notice, missing=(notice,) if q.missing else (), waiver=waiver)
+
+
+def _finding(f: Finding, quoting: Quoting) -> Finding:
+    # A finding may quote the file it is about (a field value, a recipient) unless it was made knowing it does not.
+    sources = {*f.message.quotes, *([f.path] if f.quotes_file else [])}
+    label = quoting.label_of(sources)
+    notice = quoting.admit(sources)
+    return replace(f, message=notice or f.message, tlp=label.value if label else None)
+
+
+def _waiver(w: Waiver, quoting: Quoting) -> Waiver:
+    # The reason is the ISAC's own words about a decision in `decided_in`: it quotes that document.
+    notice = quoting.admit({w.decided_in})
+    return w if notice is None else replace(w, withheld=notice)
+
+
+def _coming(c: ComingDue, quoting: Quoting) -> ComingDue:
+    return replace(c, message=quoting.text(c.message))
+
+
+@dataclass(frozen=True)
+class Filtered:
+    findings: tuple[Finding, ...]
+    tlp: str | None  # the label of what is shown (the ceiling when nothing labelled is)
+    withheld: int
+
+
+def filter_findings(findings: Iterable[Finding], repo: Repository, ceiling: Label | None = None) -> Filtered:
+    """Findings alone (`isaccheck validate`), under the same rules as a whole evaluation."""
+    quoting = Quoting(document_labels(repo), ceiling)
+    shown = tuple(_finding(f, quoting) for f in findings)
+    top = most_restrictive(quoting.shown) or ceiling
+    return Filtered(shown, top.value if top else None, quoting.withheld)
+
+
+def notice(label: str | None, withheld: int) -> Text | None:
+    """One line for the formats that have no field for it: the output's label and what was left out."""
+    if label is None and not withheld:
+        return None
+    shown = f"TLP:{label}" if label else "TLP: -"
+    return Text(f"{shown}: this output quotes documents up to this label; share it no further than it allows"
+                + (f" ({withheld} item(s) withheld above the ceiling)" if withheld else ""),
+                f"{shown}: deze uitvoer citeert documenten tot dit label; deel haar niet verder dan het toestaat"
+                + (f" ({withheld} item(s) weggelaten boven het plafond)" if withheld else ""))
 
 
 def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None) -> Evaluation:
     """Label the output and withhold what quotes documents above the ceiling (RED: always)."""
-    quoting = _Quoting(document_labels(repo))
-    limit = ceiling or Label.AMBER_STRICT
-    withheld = 0
-    shown_labels: list[Label | None] = []
-
-    questions: list[QuestionResult] = []
-    for q in evaluation.questions:
-        if q.outcome.holds:
-            # A holding question's reason lists evidence paths (or attestation counts): no content.
-            questions.append(q)
-            continue
-        texts = [q.reason, *q.missing]
-        paths = quoting.paths_in(texts)
-        label = quoting.label_of(paths)
-        if _too_high(label, limit):
-            withheld += 1
-            notice = _withheld({p: quoting.labels[p] for p in paths if _too_high(quoting.labels.get(p), limit)})
-            questions.append(replace(q, reason=notice, missing=(notice,) if q.missing else ()))
-            continue
-        questions.append(q)
-        shown_labels.append(label)
-
-    findings: list[Finding] = []
-    for f in evaluation.findings:
-        label = quoting.labels.get(f.path)
-        if _too_high(label, limit):
-            withheld += 1
-            findings.append(replace(f, message=_withheld({f.path: label}), tlp=label.value))
-            continue
-        findings.append(replace(f, tlp=label.value if label else None))
-        shown_labels.append(label)
-
+    quoting = Quoting(document_labels(repo), ceiling)
+    questions = tuple(_question(q, quoting) for q in evaluation.questions)
+    findings = tuple(_finding(f, quoting) for f in evaluation.findings)
+    waivers = tuple(_waiver(w, quoting) for w in evaluation.waivers)
+    warnings = tuple(quoting.text(w) for w in evaluation.warnings)
+    coming = tuple(_coming(c, quoting) for c in evaluation.coming_due)
     survey = evaluation.survey
-    if survey is not None:
-        # The answer counts and the ambition proposal come from the self-assessment: they carry its label
-        # and are left out above the ceiling (and always for TLP:RED), like any text quoting it.
-        label = quoting.labels.get(survey.path)
-        doc = next((d for d in repo.documents if d.path == survey.path), None)
-        if doc is not None and doc.meta.get("tlp") not in (None, "") and not _readable(doc.meta.get("tlp")):
-            label = Label.RED  # a label that cannot be read fails closed, whatever the body says
-        if _too_high(label, limit):
-            withheld += 1
-            survey = None
-        else:
-            shown_labels.append(label)
-
-    top = most_restrictive(shown_labels)
-    return replace(evaluation, questions=tuple(questions), findings=tuple(findings),
-                   tlp=top.value if top else None, withheld=withheld, survey=survey)
+    # The answer counts and the ambition proposal come from the self-assessment: they carry its label
+    # for output (RED when it cannot be read) and are left out above the ceiling, like any text quoting it.
+    if survey is not None and quoting.admit({survey.path}) is not None:
+        survey = None
+    top = most_restrictive(quoting.shown)
+    if ceiling is not None and top is None:
+        top = ceiling  # asked for a ceiling: the output always says its label (unlabelled text may be quoted)
+    return replace(evaluation, questions=questions, findings=findings, waivers=waivers, warnings=warnings,
+                   coming_due=coming, survey=survey, tlp=top.value if top else None,
+                   withheld=evaluation.withheld + quoting.withheld)

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from .config import CONFIG_FILE, PROFILE_FILE
 from .errors import ConfigError
+from . import tlpout
 from .model import Finding
 from .repository import selection
 from .runner import load_for_inventory
+from .tlp import Label
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Validated:
     # Given files not checked, with why: "not-a-document" (repository-relative) or
     # "outside-repository" (as given; only with skip_outside). Named, never dropped silently.
     skipped: tuple[tuple[str, str], ...] = ()
+    tlp: str | None = None  # the label of what the findings quote (tlpout.py)
+    withheld: int = 0
 
 
 def _has_profile(folder: Path) -> bool:
@@ -50,7 +54,8 @@ def _own_root(file: Path) -> Path | None:
         return None
 
 
-def validate_files(files: list[Path], root: Path | None = None, skip_outside: bool = False) -> Validated:
+def validate_files(files: list[Path], root: Path | None = None, ceiling: Label | None = None,
+                   skip_outside: bool = False) -> Validated:
     """Check FILES (all documents when none). skip_outside: a file in no ISAC repository is skipped
     and named instead of a usage error (for hooks, which are given every changed file of a larger
     repository; docs/ci.md)."""
@@ -93,8 +98,10 @@ def validate_files(files: list[Path], root: Path | None = None, skip_outside: bo
     read = ({d.path for d in repo.documents} | {d.meta_path for d in repo.documents} | {f.path for f in repo.findings}
             | {PROFILE_FILE, CONFIG_FILE})
     not_documents = [(r, "not-a-document") for r in rel if r not in read]
-    return Validated(root=root, paths=tuple(r for r in rel if r in read), findings=repo.findings,
-                     skipped=tuple(outside + not_documents))
+    # Findings quote documents like any other output: the same TLP filter (issue 15.6).
+    shown = tlpout.filter_findings(repo.findings, repo, ceiling)
+    return Validated(root=root, paths=tuple(r for r in rel if r in read), findings=shown.findings,
+                     skipped=tuple(outside + not_documents), tlp=shown.tlp, withheld=shown.withheld)
 
 
 def shown_path(root: Path, rel: str) -> str:

@@ -91,3 +91,10 @@ def snapshot(root: Path) -> dict[str, tuple[str, int]]:
             data = path.read_bytes()
             state[str(path)] = (hashlib.sha256(data).hexdigest(), path.stat().st_mtime_ns)
     return state
+
+
+@pytest.fixture(autouse=True)
+def _read_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never write the user's cache of extracted documents (isaccheck.read.cache)."""
+    if "ISACCHECK_CACHE_DIR" not in os.environ:
+        monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "read-cache"))

@@ -169,7 +169,7 @@ def test_cli_baseline_round_trip(tmp_path: Path) -> None:
     assert worse.exit_code == EXIT_FINDINGS and "dropped from level 3" in worse.stderr
 
 
-@pytest.mark.parametrize("content, words", [(None, "cannot be read"), ("{", "not JSON"), ("[]", "not an isaccheck")])
+@pytest.mark.parametrize("content, words", [(None, "does not exist yet"), ("{", "not JSON"), ("[]", "not an isaccheck")])
 def test_cli_bad_baseline_is_a_usage_error(tmp_path: Path, content: str | None, words: str) -> None:
     base = tmp_path / "base.json"
     if content is not None:

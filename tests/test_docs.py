@@ -31,7 +31,25 @@ _EMITTED_TLP = re.compile(r'(?:\bProblem|\bLabelProblem)\(\s*(f?)"([^"]+)"')
 _TEMPLATED = {"signature-{check.status}": {"signature-bad", "signature-missing"}}
 
 
+def _read_problem_codes() -> set[str]:
+    """The codes of isaccheck/read's ReadProblem(path, "code", ...): repository.py emits them as read-<code>."""
+    found: set[str] = set()
+    for path in sorted((ROOT / "isaccheck" / "read").glob("*.py")):
+        found |= set(re.findall(r'ReadProblem\(\s*\w+,\s*"([a-z-]+)"', path.read_text(encoding="utf-8")))
+    return found
+
+
+def _infer_note_codes() -> set[str]:
+    """The codes of isaccheck/infer's Note("code", ...): repository.py emits them as infer-<code>."""
+    found: set[str] = set()
+    for path in sorted((ROOT / "isaccheck" / "infer").glob("*.py")):
+        found |= set(re.findall(r'\bNote\(\s*"([a-z-]+)"', path.read_text(encoding="utf-8")))
+    return found
+
+
 def emitted_codes() -> set[str]:
+    _TEMPLATED["read-{structured.code}"] = {f"read-{code}" for code in _read_problem_codes()}
+    _TEMPLATED["infer-{note.code}"] = {f"infer-{code}" for code in _infer_note_codes()}
     codes: set[str] = set()
     for path in sorted((ROOT / "isaccheck").rglob("*.py")):
         text = path.read_text(encoding="utf-8")

@@ -65,7 +65,8 @@ def test_collective_answer_counts_the_respondents(make_repo) -> None:
 def test_not_applicable_decision_and_expiry_and_no_waivers(make_repo) -> None:
     decision = ("not_applicable:\n  - {question: STR-3.4, reason: no legal entity wanted, decided_on: 2025-06-01,"
                 " decided_in: m.md, expires: %s}\n")
-    root = make_repo({"m.md": MINUTES.format(date="2025-06-01")}, profile=PROFILE + decision % "2026-06-30")
+    root = make_repo({"m.md": MINUTES.format(date="2025-06-01") + "\nSTR-3.4: not applicable.\n"},
+                     profile=PROFILE + decision % "2026-06-30")
     evaluation = run(root)
     q = outcome(evaluation, "STR-3.4")
     assert q.outcome is Outcome.NOT_APPLICABLE and "no legal entity wanted" in q.reason.en
@@ -79,7 +80,8 @@ def test_not_applicable_decision_and_expiry_and_no_waivers(make_repo) -> None:
 def test_waiver_expiring_soon_is_coming_due(make_repo) -> None:
     decision = ("not_applicable:\n  - {question: STR-3.4, reason: r, decided_on: 2025-06-01,"
                 " decided_in: m.md, expires: 2026-08-01}\n")
-    root = make_repo({"m.md": MINUTES.format(date="2025-06-01")}, profile=PROFILE + decision)
+    root = make_repo({"m.md": MINUTES.format(date="2025-06-01") + "\nSTR-3.4: not applicable.\n"},
+                     profile=PROFILE + decision)
     due = run(root).coming_due
     assert any(c.question == "STR-3.4" and c.due == "2026-08-01" for c in due)
 

@@ -359,7 +359,8 @@ def signed_isac(tmp_path: Path) -> dict[str, Any]:
     for name in ("alice", "mallory"):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(keys / name)],
                        check=True, capture_output=True)
-    write(repo, "governance/allowed_signers", f"alice@isac.example {(keys / 'alice.pub').read_text().strip()}\n")
+    write(repo, "governance/allowed_signers",
+          f"# organisation: Alpha\nalice@isac.example {(keys / 'alice.pub').read_text().strip()}\n")
     write(repo, "isaccheck.yaml", "allowed_signers: governance/allowed_signers\n")
     write(repo, "isac.yaml", _profile_with_six())
 
@@ -394,15 +395,19 @@ def test_signatures_through_check(signed_isac: dict[str, Any]) -> None:
     wow = question(data, "WOW-1.1")
     assert wow["outcome"] == "fails"
     why = wow["evidence"][0]["why"]
-    assert "Alpha: verified" in why and "Epsilon: verified" in why
+    assert "Alpha: verified" in why
+    # Alice signs for Alpha (allowed_signers): her signed tag does not make Epsilon's entry true.
+    assert "Epsilon: bad signature" in why
     assert "Gamma: declared, signed with a key not in allowed_signers" in why
     assert "Zeta: declared" in why and "Beta: bad signature" in why and "Delta: commit or tag not found" in why
     missing = " | ".join(wow["missing"])
     assert "Beta has not signed: its signature does not hold" in missing and "altered after signing" in missing
     assert "Delta has not signed" in missing and "does not exist" in missing
-    for org in ("Alpha", "Gamma", "Epsilon", "Zeta"):
+    assert "Epsilon has not signed: its signature does not hold (tag epsilon-signs: signed by alice@isac.example, " \
+           "who signs for alpha in allowed_signers, not for Epsilon)" in missing
+    for org in ("Alpha", "Gamma", "Zeta"):
         assert f"{org} has not signed" not in missing
-    findings = {f["code"]: f for f in data["findings"] if f["code"].startswith("signature-")}
+    findings = {f["code"]: f for f in data["findings"] if f["code"].startswith("signature-") and "Epsilon" not in f["message"]}
     assert set(findings) == {"signature-bad", "signature-missing"}
     assert findings["signature-bad"]["severity"] == "error"
     assert findings["signature-bad"]["path"] == "governance/guidelines.md"
@@ -434,3 +439,64 @@ def test_signatures_without_git_are_declared(signed_isac: dict[str, Any]) -> Non
     assert any("point at a git commit or tag" in w for w in data["warnings"])
     assert not [f for f in data["findings"] if f["code"].startswith("signature-")]
     assert "Beta has not signed" not in " ".join(question(data, "WOW-1.1")["missing"])
+
+
+@needs_ssh
+def test_one_signer_does_not_verify_other_organisations(signed_isac: dict[str, Any]) -> None:
+    """Issue 15.13: Alice's signed commit named by Beta's and Delta's entries too; a signed_on that lies."""
+    repo: Path = signed_isac["repo"]
+    alpha = signed_isac["alpha"]
+    lines = "".join(f"- {{organisation: {org}, signed_by: {org} Rep, signed_on: {day}, commit: {alpha}}}\n"
+                    for org, day in (("Alpha", "2021-01-10"), ("Beta", "2021-01-10"), ("Delta", "2021-01-10")))
+    write(repo, "governance/guidelines.md",
+          "---\ntype: membership-guidelines\ntitle: Guidelines\ndate: 2021-01-09\ntlp: GREEN\n"
+          f"signing_required: true\nsignatures:\n{lines}---\n# Guidelines\n")
+    why = question(check_json(repo), "WOW-1.1")["evidence"][0]["why"]
+    assert "Alpha: verified" in why and "Beta: bad signature" in why and "Delta: bad signature" in why
+    write(repo, "governance/guidelines.md",
+          "---\ntype: membership-guidelines\ntitle: Guidelines\ndate: 2021-01-09\ntlp: GREEN\n"
+          f"signing_required: true\nsignatures:\n- {{organisation: Alpha, signed_by: A, signed_on: 2020-03-01, "
+          f"commit: {alpha}}}\n---\n# Guidelines\n")
+    data = check_json(repo)
+    assert "Alpha: bad signature" in question(data, "WOW-1.1")["evidence"][0]["why"]
+    assert any("made on 2021-01-10, but signed_on says 2020-03-01" in f["message"] for f in data["findings"])
+
+
+@needs_ssh
+def test_allowed_signers_come_from_the_base_branch_with_policy_from(signed_isac: dict[str, Any], tmp_path: Path) -> None:
+    """A pull request that adds its own key to allowed_signers and signs its own entry must not verify."""
+    repo: Path = signed_isac["repo"]
+    git(repo, "checkout", "-q", "-b", "pull-request")
+    mallory = (tmp_path / "keys" / "mallory.pub").read_text().strip()
+    signers = (repo / "governance" / "allowed_signers").read_text()
+    write(repo, "governance/allowed_signers", signers + f"# organisation: Gamma\nmallory@evil.example {mallory}\n")
+    commit(repo, "2021-01-21T10:00:00Z", "add my key")
+    assert "Gamma: verified" in question(check_json(repo), "WOW-1.1")["evidence"][0]["why"]  # the PR's own file
+    why = question(check_json(repo, "--policy-from", "main"), "WOW-1.1")["evidence"][0]["why"]
+    assert "Gamma: declared, signed with a key not in allowed_signers" in why and "Alpha: verified" in why
+
+
+def test_commit_before_adoption_uses_todays_settings(tmp_path: Path) -> None:
+    """An archive committed years before isac.yaml and isaccheck.yaml were added (issue 10)."""
+    repo = new_repo(tmp_path, "archive")
+    write(repo, "notulen/2024-03-12 notulen.md", "# Notulen\n\nDatum: 12 maart 2024\n\nTLP:GREEN\n\nAanwezig: Alpha, Beta\n")
+    commit(repo, "2024-03-20T10:00:00Z", "archive")
+    commit(repo, "2025-06-01T10:00:00Z", "adopt", isac__yaml=PROFILE,
+           isaccheck__yaml="types:\n  - {glob: 'notulen/*.md', type: minutes}\n")
+    data = check_json(repo, "--as-of", "2024-12-31")
+    assert data["summary"]["documents"] == 1
+    assert any("isac.yaml and isaccheck.yaml not in commit" in w and "today's used" in w for w in data["warnings"])
+    assert not any(f["code"] == "backfilled" for f in data["findings"])
+
+
+def test_report_takes_the_git_options(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path, "r")
+    commit(repo, "2026-01-05T10:00:00Z", "profile", isac__yaml=PROFILE)
+    write(repo, "uncommitted.md", "---\ntype: charter\npurpose: x\ntlp: CLEAR\n---\n")
+    args = ["report", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]
+    committed = CliRunner().invoke(cli, [*args, "--committed-only"])
+    working = CliRunner().invoke(cli, [*args, "--no-git"])
+    assert committed.exit_code == 0 and working.exit_code == 0, committed.output + working.output
+    assert "uncommitted.md" not in committed.output and "uncommitted.md" in working.output
+    refused = CliRunner().invoke(cli, [*args, "--committed-only", "--no-git"])
+    assert refused.exit_code == 2 and "--committed-only needs git" in refused.output

@@ -324,8 +324,8 @@ def test_history_first_and_last(tmp_path: Path) -> None:
     policy = history["policy.md"]
     assert (policy.first_commit, policy.first_date) == (c1, D(2019, 3, 1))
     assert (policy.last_commit, policy.last_date) == (c6, D(2022, 6, 1))
-    charter = history["charter-2021.md"]  # a rename counts as an addition
-    assert (charter.first_commit, charter.first_date) == (c4, D(2021, 9, 1))
+    charter = history["charter-2021.md"]  # a rename is followed: first added as charter.md
+    assert (charter.first_commit, charter.first_date) == (c2, D(2020, 3, 1))
     assert charter.last_commit == c4
     # As of an older revision, the facts are those of that revision.
     old = opened(repo_path).history(c3)
@@ -578,3 +578,18 @@ def test_bench_generator_tiny(tmp_path: Path) -> None:
         assert source.read("isac.yaml").startswith(b"isac:\n")
         assert source.read(paths[0]).startswith(b"---\n")
     assert repo.uncommitted_paths() == ([], [])
+
+
+def test_history_follows_a_chain_of_moves(tmp_path: Path) -> None:
+    """An archive reorganised twice (issue 10): each file keeps the commit that first added it."""
+    repo_path = new_repo(tmp_path)
+    c1 = commit(repo_path, "2019-03-01T10:00:00Z", "add", notulen__md="minutes of 2019 with enough text to be similar\n")
+    (repo_path / "archief").mkdir()
+    git(repo_path, "mv", "notulen.md", "archief/notulen.md")
+    commit(repo_path, "2024-01-01T10:00:00Z", "reorganise")
+    git(repo_path, "mv", "archief/notulen.md", "archief/notulen-2019.md")
+    c3 = commit(repo_path, "2025-01-01T10:00:00Z", "rename")
+    history = opened(repo_path).history()
+    fact = history["archief/notulen-2019.md"]
+    assert (fact.first_commit, fact.first_date, fact.last_commit) == (c1, D(2019, 3, 1), c3)
+    assert set(history) == {"archief/notulen-2019.md"}

@@ -79,7 +79,7 @@ def test_wheel_has_schemas_and_templates(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     documents = [n for n in names if n.startswith("isaccheck/schemas/documents/") and n.endswith(".schema.json")]
     assert len(documents) == 22
-    for name in ("isac", "config", "common", "rule", "output", "validate", "tlp", "history"):  # every JSON output
+    for name in ("isac", "config", "common", "rule", "output", "validate", "tlp", "history", "adopt"):  # every JSON output
         assert f"isaccheck/schemas/{name}.schema.json" in names
     assert "isaccheck/schemas/sections.json" in names
     for template in sorted((ROOT / "isaccheck" / "templates" / "report").glob("*.j2")):
@@ -173,4 +173,12 @@ def test_readme_links_are_absolute_and_lead_to_files() -> None:
     for link in links:
         assert link.startswith("https://"), link
         if link.startswith(f"{REPO_URL}/blob/main/"):
-            assert (ROOT / link.removeprefix(f"{REPO_URL}/blob/main/")).exists(), link
+            assert (ROOT / link.removeprefix(f"{REPO_URL}/blob/main/").split("#")[0]).exists(), link
+
+
+def test_wheel_has_every_subpackage(wheel: zipfile.ZipFile) -> None:
+    """A package list in pyproject.toml that lost one in a merge (isaccheck.infer once) breaks installs."""
+    names = set(wheel.namelist())
+    for init in sorted((ROOT / "isaccheck").glob("*/__init__.py")):
+        rel = init.relative_to(ROOT).as_posix()
+        assert rel in names, f"{rel} is not in the wheel: hatch packages every subpackage of isaccheck/; check [tool.hatch.build]"

@@ -67,7 +67,8 @@ def tlp_repo(make_repo: Callable[..., Path]) -> Path:
             f"title: '{SCRIPT_TITLE}'\n"
             "date: 2024-03-01\ntlp: GREEN\nsigning_required: false\n---\n"
             "# Richtlijnen\n\n## Afspraken over informatiedeling\nWij delen alles via de lijst.\n"),
-        "meetings/2025-09-10/minutes.md": _minutes("2025-09-10", "Notulen september 2025", "AMBER"),
+        "meetings/2025-09-10/minutes.md": _minutes("2025-09-10", "Notulen september 2025", "AMBER",
+                                                   "STR-3.4 is not applicable: decided.\n"),
         "meetings/2026-03-12/minutes.md": _minutes("2026-03-12", AMBER_TITLE, "AMBER"),
         "meetings/2026-06-10/minutes.md": _minutes("2026-06-10", RED_TITLE, "RED",
                                                    "- TLP:RED: gijzelsoftware bij Gamma\n"),

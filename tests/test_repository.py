@@ -153,11 +153,15 @@ def test_alias_bomb_is_refused(make_repo) -> None:
     assert [d.path for d in repo.documents] == ["ok.md"]
 
 
-def test_file_over_size_limit_is_skipped(make_repo) -> None:
+def test_file_over_size_limit_keeps_its_frontmatter_and_skips_its_body(make_repo) -> None:
     big = GOOD + ("x" * 1024 + "\n") * 30
     repo = load(make_repo({"big.md": big, "ok.md": GOOD, "isaccheck.yaml": "max_file_size_kb: 16\n"}))
     assert codes(repo)["big.md"] == [("too-large", None)]
-    assert [d.path for d in repo.documents] == ["ok.md"]
+    assert [d.path for d in repo.documents] == ["big.md", "ok.md"]
+    big_doc = repo.documents[0]
+    assert big_doc.body == "" and big_doc.type == "minutes" and big_doc.tlp == "AMBER"
+    assert [f.severity.value for f in repo.findings if f.path == "big.md"] == ["warning"]
+    assert repo.unloaded_tlp["big.md"] == "RED"  # the unread body could hold anything
 
 
 def test_files_without_type_are_ignored(make_repo) -> None:

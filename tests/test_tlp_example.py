@@ -75,8 +75,9 @@ def test_green_ceiling_leaves_out_everything_above_green() -> None:
             assert secret not in output, (fmt, secret)
     data = json.loads(run("check", str(EXAMPLE), "--as-of", AS_OF, "--format", "json", "--tlp", "GREEN").output)
     assert data["tlp"] == "GREEN" and data["withheld"] > 0
+    # AMBER in its frontmatter, but a RED item: for output the document is RED (its most restrictive content).
     withheld = [f for f in data["findings"] if f["path"] == "meetings/2026-06-11/minutes.md"]
-    assert withheld and all("TLP:AMBER" in f["message"] for f in withheld)
+    assert withheld and all("TLP:RED" in f["message"] and "weggelaten" in f["message"] for f in withheld)
 
 
 def test_red_content_never_appears_even_without_ceiling() -> None:

@@ -66,14 +66,18 @@ def test_root_is_found_from_a_subfolder_and_lines_are_exact(repo: Path, monkeypa
     monkeypatch.chdir(repo / "meetings" / "b")
     result = invoke("validate", "agenda.md")
     assert result.exit_code == EXIT_FINDINGS
-    assert re.match(r"agenda\.md:3: error: .*\[schema\]", result.stdout), result.stdout
+    label, finding = result.stdout.splitlines()
+    assert label.startswith("TLP:AMBER: ")
+    assert re.match(r"agenda\.md:3: error: .*\[schema\]", finding), result.stdout
 
 
 def test_json_and_github_output(repo: Path) -> None:
     data = json.loads(invoke("validate", str(repo / "meetings/b/agenda.md"), "--format", "json").stdout)
     assert data["files"] == ["meetings/b/agenda.md"] and data["findings"][0]["code"] == "schema"
     github = invoke("validate", str(repo / "meetings/b/agenda.md"), "--format", "github").stdout
-    assert github.startswith("::error file=") and ",line=3,title=isaccheck%3A schema::" in github
+    label, annotation = github.splitlines()
+    assert label.startswith("::notice title=TLP::TLP:AMBER")
+    assert annotation.startswith("::error file=") and ",line=3,title=isaccheck%3A schema::" in annotation
 
 
 def test_json_output_has_a_schema_version_and_no_absolute_path(repo: Path) -> None:

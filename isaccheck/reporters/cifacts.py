@@ -94,6 +94,57 @@ FINDING_RULES: dict[str, tuple[Text, Text]] = {
     "signature-missing": (Text("A signature points at a commit or tag that is not there", "Een handtekening verwijst naar een commit of tag die er niet is"),
                           Text("Fix the commit id or tag name; in CI, clone with full history (fetch-depth: 0).",
                                "Verbeter de commit-id of tagnaam; kloon in CI met de volledige geschiedenis (fetch-depth: 0).")),
+    "waiver-unrecorded": (Text("A not-applicable decision is not recorded where it says",
+                               "Een niet-van-toepassing-besluit staat niet waar het zegt"),
+                          Text("Point decided_in at the minutes that name the question id, or record the decision there.",
+                               "Laat decided_in verwijzen naar de notulen die het vraagnummer noemen, of leg het besluit daar vast.")),
+    "read-unsupported": (Text("A file type isaccheck does not read", "Een bestandstype dat isaccheck niet leest"),
+        Text("Convert it to Word, PDF, HTML, OpenDocument or Markdown, or describe it with a .meta.yaml sidecar (docs/adopt.md).",
+             "Zet het om naar Word, PDF, HTML, OpenDocument of Markdown, of beschrijf het met een .meta.yaml-sidecar (docs/adopt.md).")),
+    "read-too-large": (Text("The file is too large to read its text", "Het bestand is te groot om de tekst te lezen"),
+        Text("Split the file, or describe it with a .meta.yaml sidecar; the limits are in docs/adopt.md.",
+             "Splits het bestand, of beschrijf het met een .meta.yaml-sidecar; de grenzen staan in docs/adopt.md.")),
+    "read-timeout": (Text("Reading the file took too long", "Het lezen van het bestand duurde te lang"),
+        Text("Save the file again in a simpler form, or describe it with a .meta.yaml sidecar.",
+             "Sla het bestand opnieuw op in een eenvoudiger vorm, of beschrijf het met een .meta.yaml-sidecar.")),
+    "read-corrupt": (Text("The file is damaged or not what its name says", "Het bestand is beschadigd of niet wat de naam zegt"),
+        Text("Open and save the file again in its program, or replace it.",
+             "Open en bewaar het bestand opnieuw in het eigen programma, of vervang het.")),
+    "read-unreadable": (Text("The file's text cannot be read", "De tekst van het bestand kan niet gelezen worden"),
+        Text("Check the file opens in its program; otherwise describe it with a .meta.yaml sidecar.",
+             "Controleer of het bestand opent in het eigen programma; beschrijf het anders met een .meta.yaml-sidecar.")),
+    "read-encrypted": (Text("The file is protected with a password", "Het bestand is beveiligd met een wachtwoord"),
+        Text("Keep an unprotected copy in the repository, or describe the file with a .meta.yaml sidecar.",
+             "Bewaar een onbeveiligde kopie in de repository, of beschrijf het bestand met een .meta.yaml-sidecar.")),
+    "read-unsafe": (Text("The file's archive holds a part with an unsafe name", "Het archief van het bestand bevat een onderdeel met een onveilige naam"),
+        Text("Save the file again in its program; do not accept files from unknown sources.",
+             "Sla het bestand opnieuw op in het eigen programma; neem geen bestanden van onbekende bronnen aan.")),
+    "read-zip-bomb": (Text("The file unpacks to far more than its size", "Het bestand pakt uit tot veel meer dan zijn grootte"),
+        Text("Remove the file: it looks built to exhaust memory; keep a normal copy instead.",
+             "Verwijder het bestand: het lijkt gemaakt om het geheugen uit te putten; bewaar een gewone kopie.")),
+    "infer-tlp-invalid": (Text("A TLP marking in the text is not a TLP label", "Een TLP-markering in de tekst is geen TLP-label"),
+        Text("Write a TLP 2.0 label (TLP:CLEAR, GREEN, AMBER, AMBER+STRICT or RED) in the document.",
+             "Schrijf een TLP 2.0-label (TLP:CLEAR, GREEN, AMBER, AMBER+STRICT of RED) in het document.")),
+    "infer-date-disagree": (Text("The dates in the file name and the text disagree", "De datums in de bestandsnaam en de tekst verschillen"),
+        Text("Correct the file name or the date in the text, or set date: in a .meta.yaml sidecar.",
+             "Verbeter de bestandsnaam of de datum in de tekst, of zet date: in een .meta.yaml-sidecar.")),
+    "infer-cancelled-meeting": (Text("The meeting was cancelled", "De bijeenkomst is afgelast"),
+        Text("Nothing to do if it was; it is not counted as a meeting held.",
+             "Niets te doen als dat zo is; ze telt niet als gehouden bijeenkomst.")),
+    "infer-unmatched-attendee": (Text("An attendee is not one of the participants", "Een aanwezige is geen van de deelnemers"),
+        Text("Add the organisation to participants in isac.yaml, or correct the name in the document.",
+             "Voeg de organisatie toe aan participants in isac.yaml, of verbeter de naam in het document.")),
+    "infer-no-date": (Text("No date found for a document read from its text", "Geen datum gevonden voor een document gelezen uit de tekst"),
+        Text("Add a date line or a dated file name, or a .meta.yaml sidecar with date: (docs/adopt.md).",
+             "Voeg een datumregel of een gedateerde bestandsnaam toe, of een .meta.yaml-sidecar met date: (docs/adopt.md).")),
+    "not-a-document": (Text("A file that is not counted as a document", "Een bestand dat niet als document telt"),
+        Text("If it is one, add a .meta.yaml sidecar or a types: glob in isaccheck.yaml; `isaccheck adopt` shows what would be inferred.",
+             "Is het er een, voeg dan een .meta.yaml-sidecar of een types:-glob in isaccheck.yaml toe; `isaccheck adopt` toont wat zou worden afgeleid.")),
+    "glob-unused": (Text("A types: glob in isaccheck.yaml matches no file", "Een types:-glob in isaccheck.yaml past op geen bestand"),
+        Text("Correct the glob or remove the entry.", "Verbeter de glob of verwijder de regel.")),
+    "same-meeting": (Text("The same meeting is recorded in two files", "Dezelfde bijeenkomst staat in twee bestanden"),
+        Text("Nothing to do if both are right (it is counted once); otherwise remove the duplicate.",
+             "Niets te doen als beide kloppen (ze telt één keer); verwijder anders het dubbele bestand.")),
 }
 
 GENERIC_FINDING = (Text("A document check failed", "Een documentcontrole faalde"),
@@ -166,3 +217,10 @@ def question_message(q: QuestionResult, pack: RulePack, lang: str) -> str:
     rule = pack.rule(q.id)
     question = rule.question(lang) if rule else q.id
     return f"{q.id}: {question} {q.reason(lang)}"
+
+
+def policy_dicts(options: RenderOptions) -> list[dict[str, object]]:
+    """The policy in force (policy.py), as data for the machine formats."""
+    items = options.gate.policy_items if options.gate else ()
+    return [{"kind": i.kind, "subject": i.subject, "value": i.value, "path": i.path, "line": i.line,
+             **({"change": i.change} if i.change else {})} for i in items]

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .. import tlpout
+from ..escape import inert_markdown, plain
 from ..gate import GateResult, finding_fails
 from ..model import Evaluation, Finding, Severity, Text
 from ..rulepack import RulePack
 from . import RenderOptions, register
-from .cifacts import at, blocks, failing, finding_location, question_location, question_message
+from .cifacts import PROFILE, at, blocks, failing, finding_location, question_location, question_message
 
 
 def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # plain() first: controls and bidi characters become visible escapes; CR/LF the toolkit's way.
+    return plain(value, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:
@@ -53,6 +56,16 @@ def annotation_lines(evaluation: Evaluation, pack: RulePack, options: RenderOpti
     fail_on = gate.policy.fail_on if gate else "error"
     ambition_lines = gate.ambition_lines if gate else {}
     out: list[str] = []
+    # 0. the label of what this output quotes: annotations are read by everyone with access to the run
+    label = tlpout.notice(evaluation.tlp, evaluation.withheld)
+    if label is not None:
+        out.append(command("notice", label(lang), file=at(PROFILE, options), line=1,
+                           title=f"TLP:{evaluation.tlp}" if evaluation.tlp else "TLP"))
+    # 0b. what this change did to the policy (--policy-from): a reviewer must see a loosened gate
+    for item in (gate.policy_items if gate else ()):
+        if item.change:
+            out.append(command("warning", item.describe(lang), file=at(item.path, options), line=item.line or 1,
+                               title=f"isaccheck: policy {item.kind} {item.change.split(' ')[0]}"))
     # 1. what fails the gate, besides findings
     gate_caps: set[str] = set()
     for reason in (gate.reasons if gate else ()):
@@ -104,8 +117,16 @@ def _plain(evaluation: Evaluation, gate: GateResult | None, lang: str) -> list[s
     errors = sum(1 for f in evaluation.findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in evaluation.findings if f.severity is Severity.WARNING)
     lines.append(f"isaccheck: {errors} error(s), {warnings} warning(s) in documents")
+    if evaluation.tlp:
+        lines.append(f"isaccheck: output labelled TLP:{evaluation.tlp}"
+                     + (f", {evaluation.withheld} item(s) withheld" if evaluation.withheld else ""))
     if gate is not None:
         lines.append(f"isaccheck: gate {'passed' if gate.passed else 'failed'} ({gate.policy.describe()})")
+        counts: dict[str, int] = {}
+        for item in gate.policy_items:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        if counts:
+            lines.append("isaccheck: policy in force: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
     return lines
 
 
@@ -128,17 +149,16 @@ W = {
     "to_level": Text("to level", "naar niveau"),
     "warnings": Text("Run warnings", "Waarschuwingen bij deze run"),
     "run_warning": Text("run warning", "waarschuwing bij de run"),
+    "policy": Text("Policy in force (what the gate asks)", "Geldend beleid (wat de gate vraagt)"),
 }
 
 
 def md(value: str) -> str:
-    """Document text made inert in Markdown: no HTML, no table breaks, no links or emphasis."""
-    value = " ".join(value.split())
-    for char, repl in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
-        value = value.replace(char, repl)
-    for char in "`*_[]#!":
-        value = value.replace(char, "\\" + char)
-    return value
+    """Document text made inert in Markdown: no HTML, no table breaks, no links, mentions or emphasis.
+
+    The backslash is escaped first (else `\\[x\\](url)` turns the escapes back into a link).
+    """
+    return inert_markdown(plain(" ".join(value.split())))
 
 
 def _limited(items: Iterable[str], lang: str, limit: int = 20) -> list[str]:
@@ -157,7 +177,9 @@ def job_summary(evaluation: Evaluation, pack: RulePack, options: RenderOptions) 
     if gate is not None:
         verdict = f" · {'✅ ' + W['passed'](lang) if gate.passed else '❌ ' + W['failed'](lang)}"
     out = [f"## isaccheck: {md(evaluation.isac_name)}{verdict}", ""]
-    tlp = f" · TLP:{evaluation.tlp}" if evaluation.tlp else ""
+    tlp = f" · **TLP:{evaluation.tlp}**" if evaluation.tlp else ""
+    if evaluation.withheld:
+        tlp += f" · {evaluation.withheld} withheld" if lang == "en" else f" · {evaluation.withheld} weggelaten"
     out += [f"{W['as_of'](lang)} {prov.as_of} · isaccheck {prov.tool_version} · {md(prov.rulepack_version)}{tlp}", ""]
     required = gate.required if gate else {}
     out.append(f"| {W['capability'](lang)} | {W['level'](lang)} | {W['ambition'](lang)} | {W['minimum'](lang)} | |")
@@ -182,6 +204,10 @@ def job_summary(evaluation: Evaluation, pack: RulePack, options: RenderOptions) 
     if evaluation.warnings:
         out += ["", f"### {W['warnings'](lang)}", ""]
         out += _limited((md(w(lang)) for w in evaluation.warnings), lang)
+    if gate is not None and gate.policy_items:
+        out += ["", f"### {W['policy'](lang)}", ""]
+        out += _limited((("⚠️ " if i.change else "") + md(i.describe(lang)) for i in
+                         sorted(gate.policy_items, key=lambda i: (i.change is None, i.kind, i.subject))), lang, limit=60)
     if evaluation.findings:
         out += ["", f"### {W['findings'](lang)} ({len(evaluation.findings)})", ""]
         out += _limited((f"{f.severity.value} {md(f.path)}:{finding_location(f)[1]} {md(f.message(lang))}"

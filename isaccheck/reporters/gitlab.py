@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import tlpout
 from ..gate import finding_fails
 from ..model import Evaluation, Severity
 from ..rulepack import RulePack
@@ -52,6 +53,16 @@ def code_quality(evaluation: Evaluation, pack: RulePack, options: RenderOptions)
     for warning in evaluation.warnings:
         issues.append(_issue(warning(lang), "isaccheck/run-warning", fingerprint("run-warning", PROFILE, warning.en),
                              "info", at(PROFILE, options), 1))
+    for item in (gate.policy_items if gate else ()):
+        # The policy in force: info issues where the setting is; a change against --policy-from is major.
+        issues.append(_issue(item.describe(lang), f"isaccheck/policy/{item.kind}",
+                             fingerprint(f"policy/{item.kind}", item.path, item.subject),
+                             "major" if item.change else "info", at(item.path, options), item.line or 1))
+    label = tlpout.notice(evaluation.tlp, evaluation.withheld)
+    if label is not None:
+        # Code Quality has no field for a report's label: an issue says it (info, never failing).
+        issues.append(_issue(label(lang), "isaccheck/tlp", fingerprint("tlp", PROFILE, ""), "info",
+                             at(PROFILE, options), 1))
     return issues
 
 

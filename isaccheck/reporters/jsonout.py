@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..escape import json_inert
 from ..model import Evaluation, EvidenceRef, Finding, Outcome, QuestionResult, SurveySummary, Text, Waiver
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -16,11 +17,15 @@ SCHEMA_VERSION = "1.0"
 
 
 def _evidence(ref: EvidenceRef, lang: str) -> dict[str, Any]:
-    return {"path": ref.path, "line": ref.line, "date": ref.date, "commit": ref.commit, "tlp": ref.tlp, "why": ref.why(lang)}
+    out = {"path": ref.path, "line": ref.line, "date": ref.date, "commit": ref.commit, "tlp": ref.tlp, "why": ref.why(lang)}
+    if ref.inferred is not None:
+        # Only for documents whose fields were read from their text: contract documents' JSON is unchanged.
+        out["inferred"] = ref.inferred(lang)
+    return out
 
 
-def _waiver(w: Waiver) -> dict[str, Any]:
-    return {"question": w.question, "reason": w.reason, "decided_on": w.decided_on, "decided_in": w.decided_in,
+def _waiver(w: Waiver, lang: str) -> dict[str, Any]:
+    return {"question": w.question, "reason": w.reason_text(lang), "decided_on": w.decided_on, "decided_in": w.decided_in,
             "expires": w.expires, "expired": w.expired, "line": w.line}
 
 
@@ -54,7 +59,7 @@ def question_dict(q: QuestionResult, pack: RulePack, lang: str) -> dict[str, Any
         "attestation": None if a is None else {
             "yes": a.yes, "no": a.no, "partly": a.partly, "eligible": a.eligible, "path": a.path, "date": a.date,
             "holds": a.holds},
-        "not_applicable": _waiver(q.waiver) if q.waiver else None,
+        "not_applicable": _waiver(q.waiver, lang) if q.waiver else None,
         "location": None if q.location is None else {"path": q.location[0], "line": q.location[1]},
     }
 
@@ -101,7 +106,7 @@ def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, 
         ],
         "questions": [question_dict(q, pack, lang) for q in evaluation.questions],
         "plan": plan,
-        "not_applicable": [_waiver(w) for w in evaluation.waivers],
+        "not_applicable": [_waiver(w, lang) for w in evaluation.waivers],
         "disagreements": [{"question": d.question, "self_assessment": d.self_assessment, "evidence": d.evidence}
                           for d in evaluation.disagreements],
         "findings": [finding_dict(f, lang) for f in evaluation.findings],
@@ -126,7 +131,8 @@ def survey_dict(survey: SurveySummary | None) -> dict[str, Any] | None:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Outside strings JSON has no such characters, so escaping them in the whole text only touches data.
+    return json_inert(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 @register("json")

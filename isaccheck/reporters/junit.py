@@ -18,6 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from ..escape import plain
 from ..gate import finding_fails
 from ..i18n import OUTCOME_WORDS, severity_word, word
 from ..model import Evaluation, Finding, Outcome, QuestionResult, Text
@@ -32,16 +33,23 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 
 
 def _clean(root: ET.Element) -> None:
-    """Characters XML 1.0 cannot carry (control characters from a document) become U+FFFD."""
+    """Characters XML 1.0 cannot carry (control characters from a document) become U+FFFD; C1 and bidi, escapes."""
     for element in root.iter():
         for key, value in element.attrib.items():
-            element.set(key, _NOT_XML.sub("\ufffd", value))
+            element.set(key, plain(_NOT_XML.sub("\ufffd", value), keep="\t\n\r"))
         if element.text:
-            element.text = _NOT_XML.sub("\ufffd", element.text)
+            element.text = plain(_NOT_XML.sub("\ufffd", element.text), keep="\t\n\r")
 
 
-def _suite(parent: ET.Element, name: str, package: str) -> ET.Element:
-    return ET.SubElement(parent, "testsuite", {"name": name, "package": package, "time": "0"})
+def _suite(parent: ET.Element, name: str, package: str, evaluation: Evaluation) -> ET.Element:
+    suite = ET.SubElement(parent, "testsuite", {"name": name, "package": package, "time": "0"})
+    # The label of what the report quotes, where JUnit keeps facts about a run: every suite's properties
+    # (a test report viewer may show one suite alone).
+    if evaluation.tlp or evaluation.withheld:
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", {"name": "tlp", "value": f"TLP:{evaluation.tlp}" if evaluation.tlp else ""})
+        ET.SubElement(properties, "property", {"name": "tlp_withheld", "value": str(evaluation.withheld)})
+    return suite
 
 
 def _count(suite: ET.Element) -> tuple[int, int, int]:
@@ -82,7 +90,8 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
     required = required_levels(evaluation, options)
     for cap in evaluation.capabilities:
         info = pack.capabilities.get(cap.code)
-        suite = _suite(root, f"{cap.code} {info.name(lang) if info else ''}".strip(), f"isaccheck.{cap.code}")
+        suite = _suite(root, f"{cap.code} {info.name(lang) if info else ''}".strip(), f"isaccheck.{cap.code}",
+                       evaluation)
         _properties(suite, [("level", str(cap.level)), ("ambition", "-" if cap.ambition is None else str(cap.ambition)),
                             ("required", str(required[cap.code]) if cap.code in required else "-")])
         for q in (q for q in evaluation.questions if q.capability == cap.code):
@@ -106,7 +115,7 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in evaluation.findings:
         by_file[f.path].append(f)
-    documents = _suite(root, "documents", "isaccheck.documents")
+    documents = _suite(root, "documents", "isaccheck.documents", evaluation)
     for path in sorted(by_file):
         case = ET.SubElement(documents, "testcase", {"name": at(path, options), "classname": "isaccheck.documents",
                                                      "time": "0"})
@@ -121,7 +130,15 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
             out.text = "\n".join(lines)
 
     if options.gate is not None:
-        gate = _suite(root, "gate", "isaccheck.gate")
+        gate = _suite(root, "gate", "isaccheck.gate", evaluation)
+        # The policy in force, one property per setting, where a reviewer of the test report looks.
+        properties = gate.find("properties")
+        if properties is None:
+            properties = ET.Element("properties")
+            gate.insert(0, properties)
+        for item in options.gate.policy_items:
+            ET.SubElement(properties, "property", {"name": f"policy.{item.kind}.{item.subject}",
+                                                   "value": item.describe(lang)})
         reasons = [r for r in options.gate.reasons if r.kind != "finding"]
         case = ET.SubElement(gate, "testcase", {"name": options.gate.policy.describe(), "classname": "isaccheck.gate",
                                                 "time": "0"})
@@ -130,7 +147,7 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
             failure.text = "\n".join(r.message(lang) for r in reasons)
 
     # The run itself: its facts and its warnings (they are not about one question or file).
-    run = _suite(root, "run", "isaccheck.run")
+    run = _suite(root, "run", "isaccheck.run", evaluation)
     prov = evaluation.provenance
     gate_state = "none" if options.gate is None else ("passed" if options.gate.passed else "failed")
     _properties(run, [("as_of", prov.as_of), ("isaccheck", prov.tool_version), ("rulepack", prov.rulepack_version),

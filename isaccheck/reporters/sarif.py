@@ -14,7 +14,7 @@ from urllib.parse import quote
 from ..model import Evaluation, Severity, Text
 from ..rulepack import RulePack
 from . import RenderOptions, register
-from .cifacts import (FINDING_RULES, FINGERPRINT_KEY, at, blocks, failing, finding_entries, finding_location,
+from .cifacts import (FINDING_RULES, FINGERPRINT_KEY, at, policy_dicts, blocks, failing, finding_entries, finding_location,
                       finding_rule, fingerprint, question_location, question_message)
 from .jsonout import dumps
 
@@ -22,12 +22,16 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 INFORMATION_URI = "https://pypi.org/project/isaccheck/"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _WARNING_CODES = frozenset({"tlp-deprecated", "waiver-expired", "waiver-source", "sidecar-orphan",
-                            "symlink-broken", "too-large", "binary", "backfilled", "signature-missing"})
+                            "symlink-broken", "too-large", "binary", "backfilled", "signature-missing", "glob-unused",
+                            "infer-no-date", "infer-tlp-invalid", "infer-date-disagree"}
+                           | {code for code in FINDING_RULES if code.startswith("read-")})
+# Informational codes: a SARIF note, never an alert that asks for action.
+_NOTE_CODES = frozenset({"not-a-document", "same-meeting", "infer-cancelled-meeting", "infer-unmatched-attendee"})
 
 
 def default_level(code: str) -> str:
     """The SARIF level a finding code has by default (docs/findings.md lists them)."""
-    return "warning" if code in _WARNING_CODES else "error"
+    return "note" if code in _NOTE_CODES else ("warning" if code in _WARNING_CODES else "error")
 
 
 # GitHub code scanning's documented limits for one run (docs/ci.md): more results than this and
@@ -144,9 +148,11 @@ def sarif_log(evaluation: Evaluation, pack: RulePack, options: RenderOptions) ->
     # notifications of the run's one invocation.
     notifications = [_notification(w(lang), "run-warning") for w in evaluation.warnings] + capped
     run_properties: dict[str, Any] = {"as_of": evaluation.provenance.as_of, "tlp": evaluation.tlp,
+                                      "tlp_withheld": evaluation.withheld,
                                       "capabilities": {c.code: c.level for c in evaluation.capabilities}}
     if options.gate is not None:
-        run_properties["gate"] = {"passed": options.gate.passed, "policy": options.gate.policy.describe()}
+        run_properties["gate"] = {"passed": options.gate.passed, "policy": options.gate.policy.describe(),
+                                  "policy_in_force": policy_dicts(options)}
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

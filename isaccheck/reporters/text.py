@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
+from ..escape import neutralise, plain_data
 from ..i18n import MARKS, OUTCOME_WORDS, severity_word, survey_lines, word
 from ..model import Evaluation, Outcome
 from ..rulepack import RulePack
@@ -24,8 +25,9 @@ _STYLE = {
 
 def _console(options: RenderOptions) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
+    # markup=False: document data is never rich markup (`[/b]` is text, `[link=...]` is not a link).
     console = Console(file=buffer, width=options.width, color_system="standard" if options.color else None,
-                      force_terminal=options.color, highlight=False, emoji=False, soft_wrap=False)
+                      force_terminal=options.color, highlight=False, emoji=False, soft_wrap=False, markup=False)
     return console, buffer
 
 
@@ -35,6 +37,7 @@ class TextReporter:
 
     def render(self, evaluation: Evaluation, pack: RulePack, options: RenderOptions) -> str:
         lang = options.lang
+        evaluation = plain_data(evaluation)  # document data as inert text: no controls, no newlines
         console, buffer = _console(options)
         prov = evaluation.provenance
         if evaluation.tlp:
@@ -83,7 +86,8 @@ class TextReporter:
                     for miss in q.missing[1:]:
                         grid.add_row("", "", f"· {miss(lang)}")
                     for ev in q.evidence:
-                        grid.add_row("", "", RichText(f"+ {ev.path}: {ev.why(lang)}", style="dim"))
+                        extra = f" ({ev.inferred(lang)})" if ev.inferred is not None else ""
+                        grid.add_row("", "", RichText(f"+ {ev.path}: {ev.why(lang)}{extra}", style="dim"))
             console.print(grid)
 
         console.print()
@@ -111,7 +115,7 @@ class TextReporter:
             console.print(RichText(word("not_applicable", lang), style="bold underline"))
             for w in evaluation.waivers:
                 state = word("expired", lang) if w.expired else (f"{word('expires', lang)} {w.expires}" if w.expires else "")
-                console.print(f"{w.question}: {w.reason} ({w.decided_on}, {w.decided_in}{', ' + state if state else ''})")
+                console.print(f"{w.question}: {w.reason_text(lang)} ({w.decided_on}, {w.decided_in}{', ' + state if state else ''})")
 
         if evaluation.disagreements:
             console.print()
@@ -143,4 +147,4 @@ class TextReporter:
         for warning in evaluation.warnings:
             console.print(RichText(f"{severity_word('warning', lang)} {warning(lang)}", style="yellow"))
         # rich pads table cells to the full width; trailing blanks are noise in files and diffs.
-        return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+        return neutralise("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n")

@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ..escape import neutralise, plain
 from ..i18n import severity_word
 from ..model import Text
 
@@ -35,11 +36,12 @@ def _counts_table(rows: dict[str, dict[str, int]], first: str, labels: list[str]
 
 def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=80, color_system=None, highlight=False, emoji=False)
+    # markup=False and plain(): a file named `notes [/b].md` is text, not markup or a control sequence.
+    console = Console(file=buffer, width=80, color_system=None, highlight=False, emoji=False, markup=False)
     labels = list(data["per_label"])
     if data.get("tlp"):
         console.print(f"TLP:{data['tlp']}")
-    console.print(f"{name} · {WORDS['title'](lang)} · {data['documents']} {WORDS['documents'](lang)}")
+    console.print(f"{plain(name)} · {WORDS['title'](lang)} · {data['documents']} {WORDS['documents'](lang)}")
     console.print()
     console.print(_counts_table({"": data["per_label"]}, WORDS["label"](lang), labels))
     console.print()
@@ -49,13 +51,13 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     console.print()
     console.print(f"{WORDS['unlabelled'](lang)} ({len(data['unlabelled'])})")
     for path in data["unlabelled"]:
-        console.print(f"  {path}")
+        console.print(f"  {plain(path)}")
     console.print()
     console.print(f"{WORDS['findings'](lang)} ({len(data['findings'])})")
     if not data["findings"]:
         console.print(f"  {WORDS['none'](lang)}")
     for f in data["findings"]:
-        where = f"{f['path']}:{f['line']}" if f["line"] else f["path"]
-        message = f["message_nl"] if lang == "nl" else f["message"]
+        where = plain(f"{f['path']}:{f['line']}" if f["line"] else f["path"])
+        message = plain(f["message_nl"] if lang == "nl" else f["message"])
         console.print(f"  {severity_word(f['severity'], lang)} {f['code']:<15} {where} {message}")
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    return neutralise("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n")
