@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
@@ -15,6 +16,12 @@ CONFIG_FILE = "isaccheck.yaml"
 PROFILE_FILE = "isac.yaml"
 DEFAULT_MAX_FILE_SIZE_KB = 1024
 DEFAULT_BACKFILL_TOLERANCE_DAYS = 90
+
+
+def inside_repository(given: str) -> bool:
+    """A relative path that stays inside the repository (judged on the text, before any file is read)."""
+    normal = posixpath.normpath(given.replace("\\", "/")).removeprefix("./")
+    return not (given.startswith("/") or normal in (".", "..") or normal.startswith("../"))
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,13 @@ def parse_config(text: str | None) -> Config:
         raise ConfigError(
             f"{dotted or 'settings'}: {err.message}", CONFIG_FILE, loaded.lines.get(dotted, 1)
         )
+    # Checked for every command, not only when a signature is verified or a gate compares: a setting
+    # that points out of the repository is refused where it is written, whatever the run does with it.
+    for dotted, given in (("allowed_signers", data.get("allowed_signers")),
+                          ("gate.baseline", (data.get("gate") or {}).get("baseline"))):
+        if given is not None and not inside_repository(str(given)):
+            raise ConfigError(f"{dotted}: {given} is not a file inside the repository; refused",
+                              CONFIG_FILE, loaded.lines.get(dotted, 1))
     types = tuple(
         TypeMapping(
             glob=str(item["glob"]),

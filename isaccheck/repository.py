@@ -39,8 +39,9 @@ SIDECAR_SUFFIX = ".meta.yaml"
 DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 # Findings whose message is made from the file's size, kind, name or structure, never from its
 # content: they may be shown whatever the file's label (a RED file that cannot be read still says why).
+# yaml-syntax: yamlutil keeps the document's own text out of the message (yamlutil._content_free).
 CONTENT_FREE_CODES = frozenset({"unreadable", "too-large", "frontmatter", "file-name", "symlink-outside",
-                                "symlink-broken", "binary", "encoding"})
+                                "symlink-broken", "binary", "encoding", "yaml-syntax", "not-a-file"})
 # Frontmatter and sidecars are always read up to this size, whatever max_file_size_kb says: they
 # hold the label and the recipients, so skipping them would skip the TLP checks (issue 15.7).
 METADATA_LIMIT = 256 * 1024
@@ -376,7 +377,8 @@ class _Loader:
         text = self.read_text(entry)
         if text is None:
             return
-        text = text.replace("\r\n", "\n")
+        # Windows and old Mac line ends: a CR-only file was passed over as "no frontmatter".
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         meta: dict[str, Any] = {}
         source = YamlData({})
         body, body_line = text, 1
@@ -780,6 +782,11 @@ class _Loader:
                              "symbolische link naar niets (of een kring van links); overgeslagen")
                 continue
             if entry.kind != "file":
+                if path.endswith(SIDECAR_SUFFIX) or path.lower().endswith(".md") or self.mapped_type(path):
+                    # A FIFO, socket or device named like a document: reading it could hang the run.
+                    self.finding("not-a-file", Severity.WARNING, path, None,
+                                 "not a regular file (a FIFO, socket, device or linked folder); not read",
+                                 "geen gewoon bestand (een FIFO, socket, apparaat of gelinkte map); niet gelezen")
                 continue
             if path.endswith(SIDECAR_SUFFIX):
                 described = path[: -len(SIDECAR_SUFFIX)]

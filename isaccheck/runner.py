@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-from .config import CONFIG_FILE, PROFILE_FILE, glob_match, parse_config
+from .config import CONFIG_FILE, PROFILE_FILE, glob_match, inside_repository, parse_config
 from . import gitevidence, tlpout
 from .engine import evaluate
 from .errors import ConfigError
@@ -42,7 +42,7 @@ def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str,
     warnings: list[Text] = []
     for given in folders:
         folder = posixpath.normpath(given.replace("\\", "/")).removeprefix("./")
-        if folder == ".." or folder.startswith("../") or given.startswith("/") or folder == ".":
+        if not inside_repository(given):
             raise ConfigError(f"rule_packs: {given} is not a folder inside the repository; refused", "isaccheck.yaml")
         inside = [e for e in entries if e.path.startswith(folder + "/")]
         if any(e.path == folder for e in entries):

@@ -8,6 +8,7 @@ that JSON Schema can validate them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,9 @@ import yaml
 # Nodes visited while walking the document with aliases expanded. Real ISAC documents have a
 # few hundred; the limit only stops documents built to explode.
 MAX_EXPANDED_NODES = 20_000
+# YAML 1.1's infinity and not-a-number: no field of the contract can use them (a meeting every
+# .inf months), and they compare strangely everywhere after loading.
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
 class YamlError(Exception):
@@ -45,8 +49,14 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
         )
     out.lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            line = key_node.start_mark.line + first_line
+            if key in seen and key != "<<":
+                # YAML keeps the last one silently; which one the writer meant is unknown, so refuse.
+                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", line)
+            seen.setdefault(key, line)
             child = _join(path, key)
             out.lines.setdefault(child, key_node.start_mark.line + first_line)
             _walk(value_node, child, first_line, out, budget)
@@ -54,6 +64,9 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
         for index, item in enumerate(node.value):
             _walk(item, _join(path, str(index)), first_line, out, budget)
     elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None (Python) or "" (libyaml)
+        if _NOT_FINITE.fullmatch(node.value):
+            raise YamlError("infinity or not-a-number (.inf, .nan) is not a value isaccheck can use; write a "
+                            "number (or put it in quotes if it is text)", node.start_mark.line + first_line)
         out.plain_scalars[path] = node.value
 
 
@@ -87,6 +100,23 @@ def to_json_compatible(value: Any) -> Any:
     return value
 
 
+_QUOTED = re.compile(r"""\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def _content_free(problem: str | None, context: str | None, tab: bool) -> str:
+    """PyYAML's message without what it quotes from the document (a tag, a character, an anchor).
+
+    The message of a syntax error must never carry document text: it is shown whatever the
+    document's label (an unreadable frontmatter counts as RED), so the writer can still fix it.
+    """
+    text = _QUOTED.sub("", problem or "invalid YAML")
+    if tab:
+        text += "; the line holds a tab: YAML indents with spaces only"
+    if context:
+        text += f" ({_QUOTED.sub('', context)})"
+    return text
+
+
 def load_yaml(text: str, first_line: int = 1) -> YamlData:
     """Parse one YAML document; first_line is the file line of the text's first line."""
     loader = _SafeLoader(text)
@@ -101,11 +131,11 @@ def load_yaml(text: str, first_line: int = 1) -> YamlData:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise YamlError(f"YAML syntax error: {problem}{context}", line) from None
+        lines = text.splitlines()
+        tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]
+        raise YamlError(f"YAML syntax error: {_content_free(exc.problem, exc.context, tab)}", line) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error: {exc}", None) from None
+        raise YamlError(f"YAML error ({type(exc).__name__})", None) from None
     except RecursionError:
         raise YamlError("the YAML is nested too deeply; refused", None) from None
     finally:

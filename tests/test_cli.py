@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from isaccheck.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, cli
@@ -79,6 +80,19 @@ def test_refused_rule_pack_is_exit_2(make_repo) -> None:
     result = CliRunner().invoke(cli, ["check", str(root)])
     assert result.exit_code == EXIT_USAGE
     assert "extra/X.yaml" in result.output and "unknown primitive `no_such_check`" in result.output
+
+
+@pytest.mark.parametrize("command", [["check"], ["report", "--format", "md", "-o", "-"], ["history"], ["tlp"]])
+def test_a_repository_pack_cannot_redefine_an_ncsc_question(make_repo, command: list[str]) -> None:
+    """An ISAC's own pack adds questions; replacing STR-1.1 would change the NCSC verdict unseen."""
+    root = make_repo({
+        "isaccheck.yaml": "rule_packs: [extra]\n",
+        "extra/STR/mine.yaml": "id: STR-1.1\ncapability: STR\nlevel: 1\nquestion: {nl: 'x', en: 'x'}\n"
+                               "evidence: {check: document_exists, type: roadmap}\n",
+    })
+    result = CliRunner().invoke(cli, [command[0], str(root), *command[1:]])
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert "extra/STR/mine.yaml: duplicate rule id STR-1.1 (also in rules/STR/STR-1.1.yaml)" in result.output
 
 
 def test_python_checks_in_repository_are_not_run_without_opt_in(make_repo, tmp_path: Path) -> None:

@@ -424,7 +424,9 @@ def test_clean_tree_has_nothing_uncommitted(yearly: tuple[Path, dict[str, str]])
 
 # --------------------------------------------------------------------------- signatures
 
-needs_ssh = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+# Skipped only by hand: .ci/run sets ISACCHECK_REQUIRE_SSH=1, and then a missing ssh-keygen fails these tests.
+needs_ssh = pytest.mark.skipif(shutil.which("ssh-keygen") is None and not os.environ.get("ISACCHECK_REQUIRE_SSH"),
+                               reason="ssh-keygen is not installed (set ISACCHECK_REQUIRE_SSH=1 to make this a failure)")
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import xml.etree.ElementTree as ET
 from typing import Any, Iterator
 
 import yaml
@@ -12,9 +14,8 @@ from hypothesis import strategies as st
 from isaccheck.model import Finding
 from isaccheck.reporters import REPORTERS, RenderOptions, get_reporter
 from isaccheck.repository import load_repository
-from isaccheck.rulepack import load_builtin
 from isaccheck.runner import check
-from isaccheck.schemas import document_types
+from isaccheck.schemas import document_types, validator_for
 from isaccheck.sources import SourceEntry
 
 from .conftest import AS_OF, PROFILE
@@ -106,6 +107,20 @@ def test_random_frontmatter_never_breaks_evaluation_or_any_output(texts: list[st
     files = _files(texts, as_sidecar)
     run = check(Path("memory"), AS_OF, source=MemorySource(files))
     _assert_findings_name_files(run.evaluation.findings, files)
-    for name in REPORTERS:
-        get_reporter(name).render(run.evaluation, run.pack, RenderOptions(lang="nl", verbose=True))
-    assert load_builtin() is not None
+    rendered = {name: get_reporter(name).render(run.evaluation, run.pack, RenderOptions(lang="nl", verbose=True))
+                for name in REPORTERS}
+    assert set(rendered) >= {"text", "json", "sarif", "junit", "github", "gitlab"}
+    # Each format is what its consumer parses, and carries every finding (none lost to odd input).
+    data = json.loads(rendered["json"])
+    validator_for("output").validate(data)
+    assert len(data["findings"]) == len(run.evaluation.findings)
+    assert {f["path"] for f in data["findings"]} == {f.path for f in run.evaluation.findings}
+    sarif = json.loads(rendered["sarif"])
+    assert len([r for r in sarif["runs"][0]["results"] if r["ruleId"] in {f.code for f in run.evaluation.findings}]
+               ) >= len(run.evaluation.findings)
+    junit = ET.fromstring(rendered["junit"])
+    assert junit.tag == "testsuites" and len(list(junit.iter("testcase"))) >= len({f.path for f in run.evaluation.findings})
+    assert len(json.loads(rendered["gitlab"])) >= len(run.evaluation.findings)
+    annotations = [line for line in rendered["github"].splitlines() if line.startswith("::")]
+    assert len(annotations) >= len(run.evaluation.findings)
+    assert "\nVolwassenheidsprofiel\n" in rendered["text"]

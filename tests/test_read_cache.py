@@ -53,7 +53,18 @@ def test_second_read_comes_from_the_cache_with_the_callers_path(cache_dir: Path,
 
 def test_the_git_blob_id_is_the_key_when_given(cache_dir: Path) -> None:
     read_document("a.md", b"# Kop\n", blob_id="ABCDEF0123")
-    assert [p.name for p in _entries(cache_dir)] == ["markdown-0-git-abcdef0123.json"]
+    (entry,) = [p.name for p in _entries(cache_dir)]
+    assert entry.startswith("markdown-0-") and entry.endswith("-git-abcdef0123.json")
+
+
+def test_the_limits_are_part_of_the_key(cache_dir: Path) -> None:
+    """A file read under generous limits is not served from the cache to a stricter caller."""
+    from isaccheck.read.limits import ReadLimits
+
+    data = b"# Kop\n"
+    read_document("a.md", data, limits=ReadLimits(max_pages=500))
+    read_document("a.md", data, limits=ReadLimits(max_pages=3))
+    assert len(_entries(cache_dir)) == 2
 
 
 def test_format_and_line_offset_are_part_of_the_key(cache_dir: Path) -> None:

@@ -57,7 +57,8 @@ def test_bad_parameter_type_is_refused() -> None:
 def test_parameter_value_wrong_for_primitive_is_refused() -> None:
     with pytest.raises(RulePackError) as exc:
         pack_of(RULE.replace("months: $months", "months: 0"))
-    assert "months" in exc.value.message and "minimum" in exc.value.message.lower() or "less than" in exc.value.message
+    assert exc.value.message == "evidence.all[0]: document_exists: months: 0 is less than the minimum of 1"
+    assert exc.value.path == "test/STR/r0.yaml"
 
 
 def test_undeclared_reference_is_refused() -> None:
@@ -81,18 +82,38 @@ def test_unknown_rule_field_is_refused() -> None:
 def test_id_must_match_capability_and_level() -> None:
     with pytest.raises(RulePackError) as exc:
         pack_of(RULE.replace("level: 1", "level: 2"))
-    assert "does not match" in exc.value.message or "level" in exc.value.message
+    assert exc.value.message == "id STR-1.1 does not match capability STR level 2"
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace("capability: STR", "capability: WOW"))
+    assert exc.value.message == "id STR-1.1 does not match capability WOW level 1"
 
 
 def test_attestation_only_requires_null_evidence() -> None:
-    with pytest.raises(RulePackError):
+    with pytest.raises(RulePackError) as exc:
         pack_of(RULE.replace("attestation: never", "attestation: only"))
+    assert exc.value.message == "`attestation: only` exactly when `evidence` is null"
 
 
-def test_combinators_need_lists() -> None:
+SINGLE_CHECK = """  all:
+    - check: document_exists
+      type: charter
+      months: $months
+"""
+
+
+@pytest.mark.parametrize("combinator", ["all", "any"])
+@pytest.mark.parametrize("value", ["{check: document_exists, type: charter, months: $months}", "[]"])
+def test_combinators_need_lists(combinator: str, value: str) -> None:
+    assert SINGLE_CHECK in RULE
+    with pytest.raises(RulePackError) as exc:
+        pack_of(RULE.replace(SINGLE_CHECK, f"  {combinator}: {value}\n"))
+    assert exc.value.message == f"evidence: `{combinator}` needs a non-empty list" and exc.value.line == 7
+
+
+def test_a_combinator_stands_alone() -> None:
     with pytest.raises(RulePackError) as exc:
         pack_of(RULE.replace("  all:\n", "  any: {}\n  all:\n"))
-    assert "must stand alone" in exc.value.message
+    assert exc.value.message == "evidence: `all` must stand alone in its mapping"
 
 
 def test_overrides_are_checked() -> None:

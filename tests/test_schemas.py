@@ -128,12 +128,24 @@ def test_every_property_has_a_description(name: str) -> None:
                 assert sub.get("description"), f"{name}: property {key!r} has no description"
 
 
+def _walk_resolved(node: Any, schema: str, seen: frozenset[str] = frozenset()) -> Iterator[dict[str, Any]]:
+    """Every schema node reachable from node, following $refs into the shipped schemas (once each)."""
+    for sub in walk(node):
+        yield sub
+        ref = sub.get("$ref")
+        if isinstance(ref, str) and ref not in seen:
+            target, name = _resolve(ref, schema)
+            yield from _walk_resolved(target, name, seen | {ref})
+
+
 @pytest.mark.parametrize("name", ALL_SCHEMAS)
 def test_every_date_is_a_string_with_date_format(name: str) -> None:
     common_date = {"type": "string", "format": "date"}
-    for node in walk(load_schema(name)):
-        if node.get("format") == "date":
-            assert {k: node[k] for k in common_date} == common_date
+    dates = [node for node in _walk_resolved(load_schema(name), name) if node.get("format") == "date"]
+    if name != "config":  # tool settings hold no dates; every other schema does (a document's own date)
+        assert dates, f"{name}: no date found; did a $ref stop resolving?"
+    for node in dates:
+        assert {k: node[k] for k in common_date} == common_date
 
 
 def test_validator_is_cached_and_checks_formats() -> None:
@@ -278,6 +290,132 @@ def test_impossible_date_names_the_format() -> None:
     (error,) = validator_for("minutes").iter_errors({"type": "minutes", "date": "2026-13-45"})
     assert error.validator == "format"
     assert "date" in error.message
+
+
+# --- every enum refuses what it does not list (generated from the schemas) -------------------
+
+
+def _resolve(ref: str, current: str) -> tuple[dict[str, Any], str]:
+    name, _, pointer = ref.partition("#")
+    name = name[len(BASE):].removesuffix(".schema.json").removeprefix("documents/") if name else current
+    node: Any = load_schema(name)
+    for part in [p for p in pointer.split("/") if p]:
+        node = node[part]
+    return node, name
+
+
+def _enum_paths(node: dict[str, Any], schema: str, path: tuple[str, ...] = ()
+                ) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(instance path, first listed value) of every enum: "[]" is any list item, "*" any key of a map."""
+    if "enum" in node:
+        yield path, node["enum"][0]
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        target, name = _resolve(ref, schema)
+        yield from _enum_paths(target, name, path)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(key, []):
+            yield from _enum_paths(sub, schema, path)
+    for key in ("then", "else"):
+        if isinstance(node.get(key), dict):
+            yield from _enum_paths(node[key], schema, path)
+    for prop, sub in node.get("properties", {}).items():
+        if isinstance(sub, dict):
+            yield from _enum_paths(sub, schema, path + (prop,))
+    for sub in node.get("patternProperties", {}).values():
+        yield from _enum_paths(sub, schema, path + ("*",))
+    if isinstance(node.get("additionalProperties"), dict):
+        yield from _enum_paths(node["additionalProperties"], schema, path + ("*",))
+    if isinstance(node.get("items"), dict):
+        yield from _enum_paths(node["items"], schema, path + ("[]",))
+
+
+SAMPLE_FILES = {**{name: f"{name}.yaml" for name in CONTRACT_TYPES}, "isac": "isac.yaml", "config": "isaccheck.yaml"}
+ENUM_CASES = sorted({(name, path, first) for name in SAMPLE_FILES
+                     for path, first in _enum_paths(load_schema(name), name)}, key=str)
+
+
+def _fits(node: Any, rest: tuple[str, ...]) -> bool:
+    if not rest:
+        return not isinstance(node, (dict, list))
+    head, tail = rest[0], rest[1:]
+    if head == "[]":
+        return isinstance(node, list) and bool(node) and _fits(node[0], tail)
+    if head == "*":
+        return isinstance(node, dict) and any(_fits(v, tail) for v in node.values())
+    return isinstance(node, dict) and (head in node and _fits(node[head], tail) or head not in node and not tail)
+
+
+def _place(instance: Any, path: tuple[str, ...], value: Any) -> tuple[Any, ...] | None:
+    """Put value at path in the sample; the concrete instance path, or None when the sample lacks a
+    list or map on the way (those must come from the sample, which knows their required fields)."""
+    out: list[Any] = []
+    node = instance
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if part == "[]":
+            if not isinstance(node, list) or not node:
+                return None
+            out.append(0)
+        elif part == "*":
+            if not isinstance(node, dict) or not node:
+                return None
+            # e.g. a map of organisation -> answer: the first entry the rest of the path fits
+            rest = path[i + 1:]
+            key = next((k for k, v in node.items() if _fits(v, rest)), None)
+            if key is None:
+                return None
+            out.append(key)
+        else:
+            if not isinstance(node, dict):
+                return None
+            if part not in node:
+                if "[]" in path[i:] or "*" in path[i:]:
+                    return None
+                node[part] = value if last else {}
+            out.append(part)
+        if last:
+            node[out[-1]] = value
+        else:
+            node = node[out[-1]]
+    return tuple(out)
+
+
+# The enums of the contract when this test was written: one that disappears (a schema edit that drops
+# the list, so any value passes) fails here; a new enum needs no entry, it is tested automatically.
+KNOWN_ENUMS = {(name, (field,)) for name in CONTRACT_TYPES for field in ("level", "status")} | {
+    ('annual-plan', ('resources', '[]', 'basis')),
+    ('annual-plan', ('resources', '[]', 'kind')),
+    ('charter', ('legal_form',)),
+    ('config', ('gate', 'fail_on')),
+    ('config', ('types', '[]', 'status')),
+    ('initiative', ('scope',)),
+    ('isac', ('isac', 'channels', '[]', 'kind')),
+    ('isac', ('isac', 'language')),
+    ('isac', ('isac', 'legal_form')),
+    ('isac', ('isac', 'tlp_version')),
+    ('procedure', ('scope',)),
+    ('self-assessment', ('answers', '*', '*')),
+    ('self-assessment', ('answers', '*', '*', 'answer')),
+    ('self-assessment', ('answers', '*', 'answer')),
+    ('situational-picture', ('kind',)),
+}
+
+
+def test_no_enum_of_the_contract_disappeared() -> None:
+    found = {(name, path) for name, path, _ in ENUM_CASES}
+    assert KNOWN_ENUMS <= found, sorted(KNOWN_ENUMS - found)
+
+
+@pytest.mark.parametrize("name,path,first", ENUM_CASES, ids=[f"{n}:{'.'.join(p)}" for n, p, _ in ENUM_CASES])
+def test_every_enum_refuses_an_unlisted_value(name: str, path: tuple[str, ...], first: Any) -> None:
+    sample = load_yaml((SAMPLES / SAMPLE_FILES[name]).read_text(encoding="utf-8"))
+    where = _place(sample, path, first)
+    assert where is not None, (f"tests/data/schema-samples/{SAMPLE_FILES[name]} has no value at "
+                               f"{'.'.join(path)}: add one so this enum is tested")
+    assert error_paths(name, sample) == set(), "the listed value must be accepted"
+    _place(sample, path, "zz-not-a-listed-value")
+    assert where in error_paths(name, sample)
 
 
 # --- section headings -------------------------------------------------------------------

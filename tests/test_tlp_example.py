@@ -68,11 +68,27 @@ def test_output_carries_the_label_of_what_it_quotes() -> None:
     assert text.splitlines()[0] == "TLP:AMBER+STRICT"
 
 
+ABOVE_GREEN = ["meetings/2026-06-11/minutes.md", "meetings/2026-09-10/minutes.md", "shared/daderinformatie.md",
+               "shared/incidentrapport-strikt.md"]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())  # the text output wraps long lines
+
+
 def test_green_ceiling_leaves_out_everything_above_green() -> None:
+    # What the check says about documents labelled above GREEN, seen without a ceiling...
+    full = json.loads(run("check", str(EXAMPLE), "--as-of", AS_OF, "--format", "json").output)
+    planted = [f["message"] for f in full["findings"] if f["path"] in ABOVE_GREEN
+               and not f["message"].startswith(("[weggelaten", "[withheld"))]  # RED is withheld even here
+    assert planted, "the example must say something about its AMBER documents"
     for fmt in ("json", "text"):
-        output = run("check", str(EXAMPLE), "--as-of", AS_OF, "--format", fmt, "--tlp", "GREEN").output
-        for secret in SECRETS:
-            assert secret not in output, (fmt, secret)
+        without = _flat(run("check", str(EXAMPLE), "--as-of", AS_OF, "--format", fmt).output)
+        assert all(_flat(m) in without for m in planted), fmt
+        # ...is gone under --tlp GREEN, as are the titles and sentences of those documents.
+        output = _flat(run("check", str(EXAMPLE), "--as-of", AS_OF, "--format", fmt, "--tlp", "GREEN").output)
+        for secret in planted + SECRETS:
+            assert _flat(secret) not in output, (fmt, secret)
     data = json.loads(run("check", str(EXAMPLE), "--as-of", AS_OF, "--format", "json", "--tlp", "GREEN").output)
     assert data["tlp"] == "GREEN" and data["withheld"] > 0
     # AMBER in its frontmatter, but a RED item: for output the document is RED (its most restrictive content).

@@ -6,6 +6,9 @@ encrypted or corrupt PDF and garbage bytes are each a ReadProblem naming the fil
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+
 import posixpath
 import signal
 import threading
@@ -104,7 +107,10 @@ def read_document(path: str, data: bytes, *, limits: ReadLimits | None = None, l
                            f"{path}: {len(data):,} bytes, more than the limit of {limits.max_bytes:,}; not read",
                            f"{path}: {len(data):,} bytes, meer dan de grens van {limits.max_bytes:,}; niet gelezen")
     cache = Cache.for_run(repo_root)
-    key = f"{fmt}-{line_offset}-{content_id(data, blob_id)}"
+    # The limits are part of the key: a file read under generous limits must not reach a caller
+    # with stricter ones (more pages, more time) through the cache.
+    bounds = hashlib.sha256(repr(dataclasses.astuple(limits)).encode()).hexdigest()[:12]
+    key = f"{fmt}-{line_offset}-{bounds}-{content_id(data, blob_id)}"
     if cache is not None:
         hit = cache.load(key, path)
         if hit is not None:

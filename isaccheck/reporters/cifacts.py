@@ -45,6 +45,10 @@ FINDING_RULES: dict[str, tuple[Text, Text]] = {
     "symlink-outside": (Text("Symbolic link pointing outside the repository", "Symbolische link naar buiten de repository"),
                         Text("Copy the file into the repository instead of linking to it.",
                              "Kopieer het bestand in de repository in plaats van ernaar te linken.")),
+    "not-a-file": (Text("Not a regular file", "Geen gewoon bestand"),
+                   Text("A FIFO, socket, device or linked folder carries a document's name; remove or rename it.",
+                        "Een FIFO, socket, apparaat of gelinkte map draagt de naam van een document; verwijder of "
+                        "hernoem het.")),
     "symlink-broken": (Text("Symbolic link to nothing", "Symbolische link naar niets"),
                        Text("Remove the link or restore its target.", "Verwijder de link of herstel het doel.")),
     "sidecar-orphan": (Text("A sidecar describes a file that is not there", "Een sidecar beschrijft een bestand dat er niet is"),

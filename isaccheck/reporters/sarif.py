@@ -22,7 +22,7 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 INFORMATION_URI = "https://pypi.org/project/isaccheck/"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _WARNING_CODES = frozenset({"tlp-deprecated", "waiver-expired", "waiver-source", "sidecar-orphan",
-                            "symlink-broken", "too-large", "binary", "backfilled", "signature-missing", "glob-unused",
+                            "symlink-broken", "too-large", "binary", "not-a-file", "backfilled", "signature-missing", "glob-unused",
                             "infer-no-date", "infer-tlp-invalid", "infer-date-disagree"}
                            | {code for code in FINDING_RULES if code.startswith("read-")})
 # Informational codes: a SARIF note, never an alert that asks for action.
