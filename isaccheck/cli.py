@@ -11,22 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import IsaccheckError
 from .escape import neutralise, plain
-from .gitevidence import GitMode
-from .i18n import word
-from .reporters import REPORTERS, RenderOptions, get_reporter
-from .rulepack import load_builtin
-from .runner import check as run_check
-from .runner import load_for_inventory
-from .tlp import Label, TlpError, parse_label
+
+# Each command imports what it uses when it runs: `isaccheck --version` or `validate` in a
+# pre-commit hook must not pay for jsonschema, git, the primitives and every reporter
+# (docs/performance.md, start-up).
+if TYPE_CHECKING:
+    from .gitevidence import GitMode
+    from .tlp import Label
+
+# The names of the reporters (reporters.REPORTERS; a test keeps both the same).
+CHECK_FORMATS = ("github", "gitlab", "json", "junit", "sarif", "text")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -46,6 +48,8 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) -> Label | None:
     if value is None:
         return None
+    from .tlp import TlpError, parse_label
+
     try:
         return parse_label(value).label
     except TlpError as exc:
@@ -123,6 +127,8 @@ class _Cli(click.Group):
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if "-v" in sys.argv or "--verbose" in sys.argv:
+                import traceback
+
                 traceback.print_exc()
             click.echo(plain_line(f"isaccheck: internal error: {type(exc).__name__}: {exc} (please report this)"), err=True)
             ctx.exit(EXIT_INTERNAL)
@@ -139,7 +145,7 @@ def cli() -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
 @click.option("--no-waivers", is_flag=True, help="Ignore not-applicable decisions: the profile without them.")
 @click.option("--allow-code", is_flag=True, help="Run Python checks found in the repository's extra rule packs.")
@@ -160,6 +166,8 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
           policy_from: str | None) -> None:
     """Evaluate the ISAC repository at PATH (default: the current folder)."""
     from . import cigate
+    from .reporters import RenderOptions, get_reporter
+    from .runner import check as run_check
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
@@ -190,6 +198,9 @@ def rules() -> None:
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
 def rules_list(lang: str) -> None:
     """Every checklist question with its id, level and basis."""
+    from .i18n import word
+    from .rulepack import load_builtin
+
     pack = load_builtin()
     for rule in pack.rules:
         basis = {"never": ("evidence", "bewijs"), "allowed": ("evidence|attestation", "bewijs|bevestiging"),
@@ -200,6 +211,8 @@ def rules_list(lang: str) -> None:
 
 def _complete_question_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of `explain`'s argument: the question ids of the built-in rule pack."""
+    from .rulepack import load_builtin
+
     wanted = incomplete.upper()
     return [r.id for r in load_builtin().rules if r.id.startswith(wanted)]
 
@@ -210,6 +223,7 @@ def _complete_question_id(ctx: click.Context, param: click.Parameter, incomplete
 def explain(question_id: str, lang: str) -> None:
     """The question, its level, the evidence it looks for and the advice."""
     from .explain import explain_rule
+    from .rulepack import load_builtin
 
     pack = load_builtin()
     rule = pack.rule(question_id.upper())
@@ -232,6 +246,7 @@ def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> 
     """The TLP inventory: documents per label, type and year; missing labels, disagreements, violations."""
     from .reporters.jsonout import SCHEMA_VERSION, dumps
     from .reporters.tlptext import render_inventory
+    from .runner import load_for_inventory
     from .tlpinventory import inventory
 
     repo = load_for_inventory(path)
@@ -425,6 +440,7 @@ def survey_group() -> None:
 def survey_new(lang: str, fmt: str, output: Path | None) -> None:
     """The checklist as a questionnaire: every question, the answer choices, a note, the ambition per capability."""
     from . import survey
+    from .rulepack import load_builtin
 
     data = survey.render(load_builtin(), lang, fmt)
     if output is not None and str(output) == "-":
@@ -453,7 +469,9 @@ def survey_import(files: tuple[Path, ...], root: Path, date: dt.date | None, tlp
     """Read answers (survey sheets, form exports: csv, xlsx, md) into one self-assessment document."""
     from .config import PROFILE_FILE
     from .repository import load_profile
+    from .rulepack import load_builtin
     from .surveyimport import build
+    from .tlp import Label
 
     profile_path = root / PROFILE_FILE
     if profile_path.is_symlink() and not profile_path.resolve().is_relative_to(root.resolve()):

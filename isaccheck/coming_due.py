@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterable, Mapping
 
-from .evidence import Evidence
+from .evidence import Evidence, months_before
 from .model import ComingDue, QuestionResult, Text, Waiver
 
 HORIZON_DAYS = 60
@@ -44,6 +44,7 @@ def _calendar(ev: Evidence, waivers: Iterable[Waiver], horizon: dt.date) -> list
                 f"new participant {participant.organisation} has not signed the membership guidelines (WOW-1.1)",
                 f"nieuwe deelnemer {participant.organisation} heeft de lidmaatschapsrichtlijnen niet ondertekend (WOW-1.1)"),
                 "WOW-1.1"))
+    found.extend(_next_meeting(ev, horizon))
     for waiver in waivers:
         if waiver.expires and not waiver.expired and dt.date.fromisoformat(waiver.expires) <= horizon:
             found.append(ComingDue(waiver.expires, Text(
@@ -51,6 +52,28 @@ def _calendar(ev: Evidence, waivers: Iterable[Waiver], horizon: dt.date) -> list
                 f"het besluit dat {waiver.question} niet van toepassing is verloopt op {waiver.expires}; besluit opnieuw of voldoe eraan"),
                 waiver.question))
     return found
+
+
+def _next_meeting(ev: Evidence, horizon: dt.date) -> list[ComingDue]:
+    """The next plenary meeting, when it falls due (or fell due) before the horizon.
+
+    A missed meeting fails no question (the seed sets no frequency), so it is said here instead,
+    from isac.yaml `meeting_frequency_months` and the last meeting held.
+    """
+    frequency = ev.meeting_frequency()
+    held = [m.date for m in ev.meetings if m.date <= ev.as_of]
+    if not frequency or not held:
+        return []
+    due = months_before(held[-1], -frequency)
+    if due > horizon:
+        return []
+    if due < ev.as_of:
+        message = Text(f"the next plenary meeting was due by {due} (every {frequency} months; the last was on {held[-1]})",
+                       f"de volgende plenaire bijeenkomst had uiterlijk {due} moeten zijn (elke {frequency} maanden; de laatste was op {held[-1]})")
+    else:
+        message = Text(f"the next plenary meeting is due by {due} (every {frequency} months; the last was on {held[-1]})",
+                       f"de volgende plenaire bijeenkomst moet uiterlijk {due} zijn (elke {frequency} maanden; de laatste was op {held[-1]})")
+    return [ComingDue(due.isoformat(), message)]
 
 
 def coming_due(ev: Evidence, questions: tuple[QuestionResult, ...], waivers: Iterable[Waiver],

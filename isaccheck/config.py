@@ -37,6 +37,7 @@ class Config:
     rule_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     rule_packs: tuple[str, ...] = ()
     attestation: Mapping[str, Any] = field(default_factory=dict)
+    levels: str = "cumulative"  # or "highest-complete" (docs/rules.md, "Levels")
     tlp: Mapping[str, Any] = field(default_factory=dict)
     gate: Mapping[str, Any] = field(default_factory=dict)
     max_file_size_kb: int = DEFAULT_MAX_FILE_SIZE_KB
@@ -129,6 +130,7 @@ def parse_config(text: str | None) -> Config:
         rule_overrides={str(k): dict(v or {}) for k, v in (data.get("rules") or {}).items()},
         rule_packs=tuple(str(p) for p in data.get("rule_packs") or []),
         attestation=dict(data.get("attestation") or {}),
+        levels=str(data.get("levels") or "cumulative"),
         tlp=dict(data.get("tlp") or {}),
         gate=dict(data.get("gate") or {}),
         max_file_size_kb=int(data.get("max_file_size_kb") or DEFAULT_MAX_FILE_SIZE_KB),

@@ -37,11 +37,16 @@ def _basis(attestation: str) -> str:
 def coverage_md(pack: RulePack) -> str:
     out = [HEADER, f"# Coverage of the checklist ({pack.name} {pack.version})\n\n",
            "How each of the checklist's questions can be shown to hold: by documents (evidence), only by the\n",
-           "participants' self-assessment (attestation), or by either (documents first).\n\n"]
+           "participants' self-assessment (attestation), or by either (documents first).\n\n",
+           "A question that holds by a self-assessment is always reported as `attested` (\"attested by 7 of 9\n",
+           "participants\"), never as proven. The questions that may be attested:\n\n"]
     counts = {"documents": 0, "documents or attestation": 0, "attestation only": 0}
     for rule in pack.rules:
         counts[_basis(rule.attestation)] += 1
-    out.append("| basis | questions |\n|---|---|\n")
+    for basis in ("attestation only", "documents or attestation"):
+        ids = ", ".join(r.id for r in pack.rules if _basis(r.attestation) == basis)
+        out.append(f"- {basis}: {ids or '-'}\n")
+    out.append("\n| basis | questions |\n|---|---|\n")
     for basis, n in counts.items():
         out.append(f"| {basis} | {n} |\n")
     for code in CAPABILITIES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from . import __version__
@@ -52,41 +52,50 @@ class _Evaluator:
         self.broken = broken  # document type -> findings of documents of that type that could not be read
 
     def run(self, node: Mapping[str, Any]) -> CheckResult:
-        if "all" in node:
-            results = [self.run(child) for child in node["all"]]
-            evidence = tuple(e for r in results for e in r.evidence)
-            missing = tuple(m for r in results if r.value is not True for m in r.missing)
-            location = next((r.location for r in results if r.value is not True and r.location), None)
-            if all(r.value is True for r in results):
-                return CheckResult(True, evidence)
-            if any(r.value is False for r in results):
-                return CheckResult(False, evidence, missing, location=location)
-            reason = next(r.unknown_reason for r in results if r.value is None)
-            return CheckResult(None, evidence, missing, reason, location)
-        if "any" in node:
-            results = [self.run(child) for child in node["any"]]
-            winners = [r for r in results if r.value is True]
-            if winners:
-                return CheckResult(True, tuple(e for r in winners for e in r.evidence))
-            evidence = tuple(e for r in results for e in r.evidence)
-            location = next((r.location for r in results if r.location), None)
-            missing = tuple(m for r in results for m in r.missing[:2])
-            unknown = [r for r in results if r.value is None]
-            if unknown:
-                return CheckResult(None, evidence, missing, unknown[0].unknown_reason, location)
-            firsts = [r.missing[0] for r in results if r.missing]
-            either = Text("either " + "; or ".join(m.en for m in firsts),
-                          "ofwel " + "; of ".join(m.nl for m in firsts)).quoting(*(m.quotes for m in firsts))
-            return CheckResult(False, evidence, (either, *missing), location=location)
+        if "all" in node or "any" in node:
+            results = [self.run(child) for child in node.get("all") or node["any"]]
+            combined = self._all(results) if "all" in node else self._any(results)
+            # A warning of any part is worth saying whatever the outcome (each once, in order).
+            warnings = tuple(dict.fromkeys(w for r in results for w in r.warnings))
+            return replace(combined, warnings=warnings)
         if "not" in node:
             inner = self.run(node["not"])
             if inner.value is None:
                 return inner
             if inner.value:
                 return CheckResult(False, (), tuple(Text(f"should not hold: {e.path}", f"hoort niet te gelden: {e.path}",
-                                                         e.why.quotes) for e in inner.evidence), location=inner.location)
-            return CheckResult(True, ())
+                                                         e.why.quotes) for e in inner.evidence), location=inner.location,
+                                   warnings=inner.warnings)
+            return CheckResult(True, (), warnings=inner.warnings)
         return self.primitive(node)
+
+    @staticmethod
+    def _all(results: list[CheckResult]) -> CheckResult:
+        evidence = tuple(e for r in results for e in r.evidence)
+        missing = tuple(m for r in results if r.value is not True for m in r.missing)
+        location = next((r.location for r in results if r.value is not True and r.location), None)
+        if all(r.value is True for r in results):
+            return CheckResult(True, evidence)
+        if any(r.value is False for r in results):
+            return CheckResult(False, evidence, missing, location=location)
+        reason = next(r.unknown_reason for r in results if r.value is None)
+        return CheckResult(None, evidence, missing, reason, location)
+
+    @staticmethod
+    def _any(results: list[CheckResult]) -> CheckResult:
+        winners = [r for r in results if r.value is True]
+        if winners:
+            return CheckResult(True, tuple(e for r in winners for e in r.evidence))
+        evidence = tuple(e for r in results for e in r.evidence)
+        location = next((r.location for r in results if r.location), None)
+        missing = tuple(m for r in results for m in r.missing[:2])
+        unknown = [r for r in results if r.value is None]
+        if unknown:
+            return CheckResult(None, evidence, missing, unknown[0].unknown_reason, location)
+        firsts = [r.missing[0] for r in results if r.missing]
+        either = Text("either " + "; or ".join(m.en for m in firsts),
+                      "ofwel " + "; of ".join(m.nl for m in firsts)).quoting(*(m.quotes for m in firsts))
+        return CheckResult(False, evidence, (either, *missing), location=location)
 
     def primitive(self, node: Mapping[str, Any]) -> CheckResult:
         params = {k: v for k, v in node.items() if k != "check"}
@@ -101,7 +110,7 @@ class _Evaluator:
                     None, result.evidence, result.missing,
                     Text(f"{first.path} could not be read: {first.message.en}",
                          f"{first.path} kon niet gelezen worden: {first.message.nl}").quoting(first.path, first.message.quotes),
-                    (first.path, first.line),
+                    (first.path, first.line), result.warnings,
                 )
         return result
 
@@ -205,15 +214,33 @@ def latest_self_assessment(ev: Evidence, months: int) -> SelfAssessment | None:
     respondents = [str(r).strip().lower() for r in doc.meta.get("respondents") or [] if isinstance(r, str)]
     answers: dict[str, dict[str, str]] = {}
     collective: dict[str, str] = {}
-    for question, value in (doc.meta.get("answers") or {}).items():
+    raw = doc.meta.get("answers")
+    for question, value in (raw if isinstance(raw, dict) else {}).items():
         if isinstance(value, dict) and "answer" in value:
-            collective[question] = str(value["answer"])
-            answers[question] = {r: str(value["answer"]) for r in respondents}
+            answer = normalise_answer(value["answer"])
+            if answer is not None:
+                collective[question] = answer
+                answers[question] = {r: answer for r in respondents}
         elif isinstance(value, dict):
-            answers[question] = {
-                str(org).strip().lower(): str(a.get("answer") if isinstance(a, dict) else a) for org, a in value.items()
-            }
+            given = {str(org).strip().lower(): normalise_answer(a.get("answer") if isinstance(a, dict) else a)
+                     for org, a in value.items()}
+            # An answer that is none of the words was named by the loader and is not counted.
+            answers[question] = {org: a for org, a in given.items() if a is not None}
     return SelfAssessment(doc.path, doc.date or ev.as_of, answers, collective)
+
+
+ANSWER_WORDS = {
+    "yes": "yes", "ja": "yes",
+    "no": "no", "nee": "no",
+    "partly": "partly", "deels": "partly", "gedeeltelijk": "partly",
+}
+
+
+def normalise_answer(value: Any) -> str | None:
+    """yes/no/partly from an answer as people write it: Dutch, capitalised, or unquoted yes/no."""
+    if isinstance(value, bool):  # YAML 1.1 reads a bare yes/no (and on/off) as a boolean
+        return "yes" if value else "no"
+    return ANSWER_WORDS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def attest(ev: Evidence, sa: SelfAssessment | None, question: str, settings: Mapping[str, Any]) -> Attestation | None:
@@ -259,6 +286,14 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
             needed = Text(f"{'all' if share >= 1 else f'more than {share:.0%}'} yes and at most {settings['max_no']} no needed",
                           f"{'allen' if share >= 1 else f'meer dan {share:.0%}'} ja en hoogstens {settings['max_no']} nee nodig")
             return result(Outcome.FAILS, _attestation_text(attestation), attestation=attestation, missing=(needed,))
+        broken = evaluator.broken.get("self-assessment")
+        if broken:
+            # The only possible basis could not be read: that is not knowing, not a "no".
+            unread = broken[0]
+            return result(Outcome.UNKNOWN,
+                          Text(f"only a self-assessment can answer this, and {unread.path} could not be read: {unread.message.en}",
+                               f"alleen een zelfevaluatie kan dit beantwoorden, en {unread.path} kon niet gelezen worden: {unread.message.nl}"),
+                          location=(unread.path, unread.line))
         months = settings["months"]
         return result(Outcome.FAILS,
                       Text("only a self-assessment can answer this, and none answers it",
@@ -273,6 +308,7 @@ def evaluate_rule(rule: Rule, evaluator: _Evaluator, values: Mapping[str, Any], 
     details: dict[str, Any] = {
         "evidence": tuple(sorted(set(checked.evidence), key=EvidenceRef.sort_key)),
         "missing": checked.missing, "evidence_value": checked.value, "location": checked.location,
+        "warnings": checked.warnings,
     }
     if checked.value is True:
         return result(Outcome.HOLDS, _holds_text(checked), **details)
@@ -315,7 +351,9 @@ def _evaluate_questions(repo: Repository, pack: RulePack, as_of: dt.date, no_wai
 
 
 def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bool = False,
-             commit: str | None = None) -> Evaluation:
+             commit: str | None = None, forecast: bool = True) -> Evaluation:
+    """The evaluation as of a date; forecast=False leaves out `coming_due` (a past year end of the
+    trend shows levels only, and the forecast re-evaluates the rules several times)."""
     for rule_id in repo.config.rule_overrides:
         if pack.rule(rule_id) is None:
             raise ConfigError(f"rules: {rule_id} is not a rule of the pack", "isaccheck.yaml",
@@ -325,7 +363,7 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
     def results_at(later: dt.date) -> dict[str, QuestionResult]:
         return {q.id: q for q in _evaluate_questions(repo, pack, later, no_waivers)[4]}
 
-    capabilities = infer_capabilities(questions, repo.profile.ambition)
+    capabilities = infer_capabilities(questions, repo.profile.ambition, repo.config.levels)
     findings = tuple(sorted(set(repo.findings) | set(waiver_findings), key=Finding.sort_key))
     return Evaluation(
         isac_name=repo.profile.name,
@@ -340,7 +378,8 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
         disagreements=disagreements(questions, sa.answers if sa else {}, ev.participant_names),
         participants=tuple(p.organisation for p in ev.participants),
         document_count=len(repo.documents),
-        coming_due=coming_due(ev, questions, waivers, results_at),
+        coming_due=coming_due(ev, questions, waivers, results_at) if forecast else (),
+        warnings=question_warnings(questions),
         survey=_survey(ev, pack, sa, repo),
     )
 
@@ -352,3 +391,12 @@ def _survey(ev: Evidence, pack: RulePack, sa: SelfAssessment | None, repo: Repos
         return None
     months = int({**DEFAULT_ATTESTATION, **dict(repo.config.attestation)}["months"])
     return summarise(ev, pack, sa.answers, sa.path, sa.date.isoformat(), repo.profile.ambition, months)
+
+
+def question_warnings(questions: tuple[QuestionResult, ...]) -> tuple[Text, ...]:
+    """The checks' warnings, each once, with the questions that raised it ("WOW-1.2, WOW-1.4: ...")."""
+    raised: dict[Text, list[str]] = {}
+    for q in questions:
+        for warning in q.warnings:
+            raised.setdefault(warning, []).append(q.id)
+    return tuple(Text(f"{', '.join(ids)}: {w.en}", f"{', '.join(ids)}: {w.nl}", w.quotes) for w, ids in raised.items())

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from .enums import dutch_words
 from .model import Document, Finding
 from .repository import Participant, Profile, Repository, dig, parse_date
 
@@ -54,7 +55,11 @@ def matches(value: Any, wanted: Any) -> bool:
 
 
 def _norm(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
+    """Case-insensitive, and a Dutch word of the contract's values reads as its value (regio = region)."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    return dutch_words().get(word, word)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,11 @@ class Evidence:
         for docs in self.by_type.values():
             docs.sort(key=lambda d: (d.date or dt.date.min, d.path))
         self.adopted_paths = frozenset(d.path for d in self.documents)
+        # Drafts are never evidence, but a failing check names one that would have counted.
+        self.drafts_by_type: dict[str, list[Document]] = defaultdict(list)
+        for doc in sorted(repo.documents, key=lambda d: (d.date or dt.date.min, d.path)):
+            if doc.valid and not doc.adopted and (doc.date is None or doc.date <= as_of):
+                self.drafts_by_type[doc.type].append(doc)
         self.findings_by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in repo.findings:
             self.findings_by_path[finding.path].append(finding)
@@ -129,6 +139,10 @@ class Evidence:
             found.extend(d for d in self.by_type.get(name, []) if self.in_window(d.date, months))
         return sorted(found, key=lambda d: (d.date or dt.date.min, d.path))
 
+    def drafts(self, types: str | Iterable[str], months: int | None = None) -> list[Document]:
+        names = [types] if isinstance(types, str) else list(types)
+        return [d for name in names for d in self.drafts_by_type.get(name, []) if self.in_window(d.date, months)]
+
     def meetings_in(self, months: int | None) -> list[Meeting]:
         return [m for m in self.meetings if self.in_window(m.date, months)]
 
@@ -138,7 +152,8 @@ class Evidence:
         if dotted == "tlp":
             return doc.tlp  # normalised: GROEN and TLP:GREEN both read GREEN
         value = dig(doc.meta, dotted)
-        if is_empty(value) and dotted.startswith("sections."):
+        if is_empty(value) and dotted.startswith(("sections.", "definitions.")):
+            # Both may be written as Markdown headings in the body (docs/contract.md).
             value = doc.sections.get(dotted.split(".", 1)[1])
         return value
 

@@ -865,6 +865,10 @@ class GitTreeSource:
             raise FileNotFoundError(f"{path} is not a file in {self.label}")
         return self._catfile().read(oid)
 
+    def blob_id(self, path: str) -> str | None:
+        """The git blob id of a readable file (what the run cache keys loaded files by)."""
+        return self._load().blobs.get(path)
+
     def read_many(self, paths: Iterable[str]) -> dict[str, bytes]:
         """The bytes of many "file" entries at once, pipelined: about 3x faster than read()."""
         tree = self._load()

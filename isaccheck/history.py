@@ -17,6 +17,7 @@ from . import gitevidence
 from .errors import ConfigError
 from .escape import json_inert, plain
 from .gitrepo import GitError
+from .loadcache import LoadCache
 from .model import CAPABILITIES, Evaluation, Text
 from .repository import MAX_TREND_YEARS, first_document_year
 from .runner import check, load_for_inventory, open_source
@@ -78,12 +79,13 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
         raise ConfigError(f"--since {start} is after this year")
     years = list(range(start, today.year))
     points: list[ProfilePoint] = []
+    cache = LoadCache()  # each blob is loaded once, whatever the number of year ends
     for index, year in enumerate(years, 1):
         end = dt.date(year, 12, 31)
         if progress is not None:
             progress(f"history: evaluating {end} ({index}/{len(years) + 1})")
         try:
-            run = check(path, end, history=False, today=today)
+            run = check(path, end, history=False, today=today, cache=cache, forecast=False)
         except ConfigError as exc:
             # The repository did not exist yet, or its files could not be used then.
             points.append(ProfilePoint(str(year), end, None, None, {}, Text(str(exc), str(exc))))
@@ -91,7 +93,8 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
         points.append(_point(str(year), end, run.evaluation))
     if progress is not None:
         progress(f"history: evaluating now ({len(years) + 1}/{len(years) + 1})")
-    now = check(path, today, history=False, today=today, committed_only=committed_only)
+    now = check(path, today, history=False, today=today, committed_only=committed_only, cache=cache,
+                forecast=False)  # history shows levels and warnings, never the forecast
     points.append(_point("now", today, now.evaluation))
     return points
 

@@ -22,25 +22,40 @@ from .model import (
 MAX_CAPABILITIES_AT_ONCE = 2
 
 
-def infer_capabilities(questions: tuple[QuestionResult, ...], ambition: Mapping[str, int]) -> tuple[CapabilityResult, ...]:
+def infer_capabilities(questions: tuple[QuestionResult, ...], ambition: Mapping[str, int],
+                       mode: str = "cumulative") -> tuple[CapabilityResult, ...]:
+    """Levels per capability. `mode` "cumulative" (default) or "highest-complete".
+
+    Either way a complete level above a gap is said: cumulative keeps the lower level and names
+    the complete one and what holds it back; highest-complete takes the complete level and names
+    the gap below it.
+    """
     codes = list(CAPABILITIES) + sorted({q.capability for q in questions} - set(CAPABILITIES))
     results = []
     for code in codes:
+        if not any(q.capability == code for q in questions):
+            continue
         counts = []
-        reached = 0
-        still_complete = True
+        complete: list[int] = []
+        unmet: dict[int, tuple[str, ...]] = {}
         for level in LEVELS:
             of_level = [q for q in questions if q.capability == code and q.level == level]
             applicable = [q for q in of_level if q.outcome is not Outcome.NOT_APPLICABLE]
             holding = [q for q in applicable if q.outcome.holds]
             counts.append(LevelCount(level, len(holding), len(applicable)))
-            if still_complete and of_level and len(holding) == len(applicable):
-                reached = level
-            else:
-                still_complete = False
-        if not any(q.capability == code for q in questions):
-            continue
-        results.append(CapabilityResult(code, reached, ambition.get(code), tuple(counts)))
+            unmet[level] = tuple(q.id for q in applicable if not q.outcome.holds)
+            if of_level and not unmet[level]:
+                complete.append(level)
+        reached = 0
+        while reached + 1 in complete:
+            reached += 1
+        highest = max(complete, default=0)
+        gap = tuple(i for level in LEVELS if reached < level < highest for i in unmet[level])
+        if mode == "highest-complete":
+            results.append(CapabilityResult(code, highest, ambition.get(code), tuple(counts), None, gap))
+        else:
+            results.append(CapabilityResult(code, reached, ambition.get(code), tuple(counts),
+                                            highest if gap else None, gap))
     return tuple(results)
 
 

@@ -151,6 +151,8 @@ class CheckResult:
     unknown_reason: Text | None = None
     # Where a failure points at (used by SARIF and annotations).
     location: tuple[str, int | None] | None = None
+    # Worth saying but not a reason to fail (a missed meeting): shown as run warnings.
+    warnings: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class QuestionResult:
     waiver: Waiver | None = None
     evidence_value: bool | None = None  # what the evidence alone said
     location: tuple[str, int | None] | None = None
+    warnings: tuple[Text, ...] = ()  # from the checks; gathered into Evaluation.warnings
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,24 @@ class CapabilityResult:
     level: int
     ambition: int | None
     counts: tuple[LevelCount, ...]
+    # The highest level whose applicable questions all hold, when it is above `level`
+    # (cumulative levels: "level 2 complete, held back by WOW-1.1").
+    complete_level: int | None = None
+    # The unmet questions of the levels below `complete_level` (or, with highest-complete
+    # levels, below `level`) that make the gap.
+    held_back_by: tuple[str, ...] = ()
+
+    @property
+    def held_back_text(self) -> Text | None:
+        """Plain words for a gap below a complete level, or None."""
+        if not self.held_back_by:
+            return None
+        ids = ", ".join(self.held_back_by)
+        if self.complete_level is not None:
+            return Text(f"level {self.complete_level} complete, held back by {ids}",
+                        f"niveau {self.complete_level} compleet, tegengehouden door {ids}")
+        return Text(f"level {self.level} complete, with a gap below it: {ids}",
+                    f"niveau {self.level} compleet, met een gat eronder: {ids}")
 
     @property
     def gap(self) -> int:

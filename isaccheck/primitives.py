@@ -222,6 +222,18 @@ def profile_list(ev: Evidence, p: Params) -> CheckResult:
 
 # -- documents ---------------------------------------------------------------------------------
 
+def _drafts_found(drafts: list[Document]) -> list[Text]:
+    """Drafts that would have counted: named, so the user sees why they do not (issue 11)."""
+    if not drafts:
+        return []
+    paths = ", ".join(d.path for d in drafts[:3]) + (f" (+{len(drafts) - 3})" if len(drafts) > 3 else "")
+    if len(drafts) == 1:
+        return [Text(f"one draft found: {paths}; a draft never counts (`status: draft`)",
+                     f"één concept gevonden: {paths}; een concept telt nooit mee (`status: draft`)")]
+    return [Text(f"{len(drafts)} drafts found: {paths}; a draft never counts (`status: draft`)",
+                 f"{len(drafts)} concepten gevonden: {paths}; een concept telt nooit mee (`status: draft`)")]
+
+
 def _year_offset(value: str | None) -> int | None:
     return {"current": 0, "next": 1, "previous": -1}.get(value or "")
 
@@ -256,6 +268,8 @@ def _has_item(doc: Document, spec: Mapping[str, Any]) -> bool:
                  "required": ["field", "min"], "additionalProperties": False},
     recent_item={"type": "object", "properties": {"field": {"type": "string"}, "months": MONTHS},
                  "required": ["field", "months"], "additionalProperties": False},
+    maintained={"type": "object", "properties": {"field": {"type": "string"}, "months": MONTHS},
+                "required": ["field", "months"], "additionalProperties": False},
 )
 def document_exists(ev: Evidence, p: Params) -> CheckResult:
     """Is there an adopted document of this type that has what is asked?
@@ -266,7 +280,9 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     `year`: current/next/previous (the document's `year` field); `shared_beyond_participants`;
     `years_ahead` {field, min}: that year field reaches at least `min` years past the evaluation
     year (a roadmap's `to_year`); `recent_item` {field, months}: a list of dates (a working
-    group's `meetings`) has one inside the window.
+    group's `meetings`) has one inside the window; `maintained` {field, months}: the document's
+    date or the date in that field (`reviewed_on`) lies inside the window, so a product made
+    long ago counts while it is kept up to date.
     """
     months = p.get("months")
     fields = list(p.get("fields") or [])
@@ -274,13 +290,14 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     year = ev.as_of.year + offset if offset is not None else None
     good: list[EvidenceRef] = []
     near_misses: list[Text] = []
-    candidates = ev.docs(p["type"], months)
-    for doc in candidates:
+
+    def problems_of(doc: Document) -> list[tuple[str, str]] | None:
+        """What keeps the document from counting; None when it is not of the kind asked (`where`)."""
         problems: list[tuple[str, str]] = []
         if year is not None and doc.meta.get("year") != year:
             problems.append((f"is for {doc.meta.get('year')}, not {year}", f"is voor {doc.meta.get('year')}, niet {year}"))
         if not _where_ok(ev, doc, p.get("where")):
-            continue
+            return None
         absent = _missing_fields(ev, doc, fields)
         if absent:
             shown = ", ".join(f"`{f}`" for f in absent)
@@ -306,8 +323,19 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
             if not recent:
                 problems.append((f"no `{spec['field']}` date in the last {spec['months']} months",
                                  f"geen `{spec['field']}`-datum in de afgelopen {spec['months']} maanden"))
+        if "maintained" in p:
+            spec = p["maintained"]
+            if not (ev.in_window(doc.date, spec["months"]) or ev.in_window(ev.doc_date(doc, spec["field"]), spec["months"])):
+                problems.append((f"is dated {doc.date} and not maintained (`{spec['field']}`) in the last {spec['months']} months",
+                                 f"is gedateerd {doc.date} en niet onderhouden (`{spec['field']}`) in de afgelopen {spec['months']} maanden"))
         if p.get("shared_beyond_participants") and not _shared_beyond(ev, doc):
             problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
+        return problems
+
+    for doc in ev.docs(p["type"], months):
+        problems = problems_of(doc)
+        if problems is None:
+            continue
         if problems:
             near_misses.append(Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
                                     f"{doc.path} " + "; ".join(n for _, n in problems), frozenset({doc.path})))
@@ -316,6 +344,7 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     need = p.get("min_count", 1)
     if len(good) >= need:
         return _ok(good)
+    near_misses[:0] = _drafts_found([d for d in ev.drafts(p["type"], months) if problems_of(d) == []])
     win_en, win_nl = _window_words(months)
     where, where_nl = _where_words(p.get("where")), _where_words(p.get("where"), "nl")
     year_en = f" for {year}" if year is not None else ""
@@ -379,20 +408,38 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
     return _fail(near_misses[:3] + listed, evidence)
 
 
+VALUE_IN = {"type": "object", "properties": {"field": {"type": "string"}, "values": {"type": "array"},
+                                             "profile_list": {"type": "string"}},
+            "required": ["field"], "additionalProperties": False}
+
+
+def _value_in_ok(ev: Evidence, doc: Document, spec: Mapping[str, Any] | None) -> bool:
+    """The field's value is one of `values` or of the isac.yaml list `profile_list` (case-insensitive)."""
+    if not spec:
+        return True
+    listed = ev.profile_value(spec["profile_list"]) if spec.get("profile_list") else None
+    allowed = list(spec.get("values") or []) + [str(v) for v in (listed if isinstance(listed, list) else [])]
+    value = ev.field(doc, spec["field"])
+    return not is_empty(value) and matches(value, allowed)
+
+
 @primitive("ratio", required=("type", "threshold"), type=TYPE, months=MONTHS, where=WHERE,
-           condition={"type": "object", "properties": {"fields": FIELDS, "where": WHERE}, "additionalProperties": False},
+           condition={"type": "object", "properties": {"fields": FIELDS, "where": WHERE, "value_in": VALUE_IN},
+                      "additionalProperties": False},
            threshold=SHARE, min_count=COUNT)
 def ratio(ev: Evidence, p: Params) -> CheckResult:
     """Does at least `threshold` of the documents of this type (matching `where`) meet `condition`?
 
-    `condition`: {fields: [filled in], where: {field: value(s)}}; `min_count`: the smallest
-    population that counts (default 1).
+    `condition`: {fields: [filled in], where: {field: value(s)}, value_in: {field, values,
+    profile_list}: the field is one of `values` or of an isac.yaml list}; `min_count`: the
+    smallest population that counts (default 1).
     """
     population = [d for d in ev.docs(p["type"], p.get("months")) if _where_ok(ev, d, p.get("where"))]
     condition = p.get("condition") or {}
     meeting = [
         d for d in population
         if not _missing_fields(ev, d, list(condition.get("fields") or [])) and _where_ok(ev, d, condition.get("where"))
+        and _value_in_ok(ev, d, condition.get("value_in"))
     ]
     need = p.get("min_count", 1)
     win_en, win_nl = _window_words(p.get("months"))
@@ -531,35 +578,51 @@ def every_participant_has(ev: Evidence, p: Params) -> CheckResult:
     return _fail(missing, location=("isac.yaml", first_line))
 
 
-@primitive("participant_attendance", required=("months", "threshold"), months=MONTHS, threshold=SHARE)
+@primitive("participant_attendance", required=("months", "threshold"), months=MONTHS, threshold=SHARE,
+           participant_share=SHARE)
 def participant_attendance(ev: Evidence, p: Params) -> CheckResult:
-    """Did every current participant attend at least `threshold` of the meetings in the window?
+    """Did the current participants attend at least `threshold` of the meetings in the window?
 
     Meetings are minutes' dates; attendance is the minutes' `attendees`. A participant that joined
-    during the window is measured from its joining date.
+    during the window is measured from its joining date. Without `participant_share` every
+    participant must reach the threshold; with it, more than that share of the participants
+    measured must (all of them always suffices), and those below it are named as a warning.
     """
     meetings = [m for m in ev.meetings_in(p["months"]) if m.minutes is not None]
     if not meetings:
         return _fail([Text(f"no minutes in the last {p['months']} months to measure attendance",
                            f"geen notulen in de afgelopen {p['months']} maanden om aanwezigheid te meten")])
-    missing: list[Text] = []
+    if not ev.participants:
+        return _fail([Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers")])
+    below: list[Text] = []
+    measured = 0
     for participant in ev.participants:
         name = participant.organisation.strip().lower()
         held = [m for m in meetings if participant.joined is None or m.date >= participant.joined]
         if not held:
             continue
+        measured += 1
         attended = sum(1 for m in held if name in m.attendees)
         if attended / len(held) < p["threshold"]:
             # Who attended a meeting is the minutes' content: the count quotes every minutes it read.
-            missing.append(Text(
+            below.append(Text(
                 f"{participant.organisation} attended {attended} of {len(held)} meetings, {p['threshold']:.0%} expected",
                 f"{participant.organisation} was bij {attended} van {len(held)} bijeenkomsten, {p['threshold']:.0%} verwacht",
                 frozenset(m.minutes.path for m in held if m.minutes is not None),
             ))
     evidence = [_ref(m.minutes, "attendance", "aanwezigheid", "attendees") for m in meetings if m.minutes]
-    if not ev.participants:
-        return _fail([Text("isac.yaml lists no current participants", "isac.yaml noemt geen huidige deelnemers")])
-    return _ok(evidence) if not missing else _fail(missing, evidence)
+    share = p.get("participant_share")
+    if share is None:
+        return _ok(evidence) if not below else _fail(below, evidence)
+    enough = measured - len(below)
+    if enough == measured or enough / measured > share:
+        return CheckResult(True, tuple(evidence), warnings=tuple(below))
+    head = Text(f"{enough} of {measured} participants attended at least {p['threshold']:.0%} of the meetings; "
+                f"{'all' if share >= 1 else f'more than {share:.0%}'} needed",
+                f"{enough} van {measured} deelnemers waren bij ten minste {p['threshold']:.0%} van de bijeenkomsten; "
+                f"{'allen' if share >= 1 else f'meer dan {share:.0%}'} nodig",
+                frozenset(m.minutes.path for m in meetings if m.minutes is not None))
+    return _fail([head, *below], evidence)
 
 
 _REQUIREMENTS = ["agenda", "agenda_issued_before", "minutes", "tlp", "roundtable", "actions_with_owner", "prepared_by_roles"]
@@ -590,14 +653,21 @@ def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str], grace_day
     if minutes is None and (ev.as_of - meeting.date).days < grace_days:
         # Minutes are written after the meeting: not yet due.
         requires = [r for r in requires if r not in MINUTES_REQUIREMENTS]
+    def draft(kind: str) -> tuple[str, str]:
+        found = [d.path for d in ev.drafts(kind) if d.date == meeting.date]
+        return (f" (one draft found: {found[0]}; a draft never counts)", f" (één concept gevonden: {found[0]}; een concept telt nooit mee)") \
+            if found else ("", "")
+
     if "agenda" in requires and agenda is None:
-        problems.append(("no agenda", "geen agenda"))
+        en, nl = draft("agenda")
+        problems.append((f"no agenda{en}", f"geen agenda{nl}"))
     if "agenda_issued_before" in requires and agenda is not None:
         issued = ev.doc_date(agenda, "issued_on")
         if issued is None or issued >= meeting.date:
             problems.append(("agenda not issued before the meeting (`issued_on`)", "agenda niet vóór de bijeenkomst verstuurd (`issued_on`)"))
     if "minutes" in requires and minutes is None:
-        problems.append(("no minutes", "geen notulen"))
+        en, nl = draft("minutes")
+        problems.append((f"no minutes{en}", f"geen notulen{nl}"))
     if "tlp" in requires:
         if minutes is not None and not minutes.tlp:
             problems.append(("minutes without a TLP label", "notulen zonder TLP-label"))
@@ -619,10 +689,24 @@ def _meeting_problems(ev: Evidence, meeting: Any, requires: list[str], grace_day
         for who in prepared if isinstance(prepared, list) else []:
             word = str(who).strip().lower()
             roles.add(ROLE_WORDS.get(word) or holders.get(word) or word)
-        if not {"chair", "secretary"} <= roles:
-            problems.append(("agenda not prepared by the chair and the secretary (`prepared_by`)",
-                             "agenda niet voorbereid door voorzitter en secretaris (`prepared_by`)"))
+        # The rule's own measure: "chair, vice-chair and/or secretary"; any of them preparing counts.
+        if not roles & {"chair", "vice_chair", "secretary"}:
+            problems.append(("agenda not prepared by the chair, vice-chair or secretary (`prepared_by`)",
+                             "agenda niet voorbereid door voorzitter, vicevoorzitter of secretaris (`prepared_by`)"))
     return problems
+
+
+def _meeting_warnings(ev: Evidence, meeting: Any, requires: list[str]) -> list[Text]:
+    """What is odd about a meeting's records without failing it: an agenda sent after the meeting."""
+    agenda = meeting.agenda
+    if "agenda" not in requires or agenda is None:
+        return []
+    issued = ev.doc_date(agenda, "issued_on")
+    if issued is not None and issued > meeting.date:
+        return [Text(f"{agenda.path}: `issued_on` {issued} is after the meeting of {meeting.date}",
+                     f"{agenda.path}: `issued_on` {issued} ligt na de bijeenkomst van {meeting.date}",
+                     frozenset({agenda.path}))]
+    return []
 
 
 @primitive("every_meeting_has", required=("months",), months=MONTHS,
@@ -635,9 +719,12 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     `requires`: agenda, agenda_issued_before, minutes, tlp, roundtable, actions_with_owner,
     prepared_by_roles. Meetings are the dates of minutes and agendas. A gap between meetings
     (or since the last one) longer than isac.yaml `meeting_frequency_months` plus
-    `gap_tolerance_months` (default 1) is named and fails; so is a gap from the last meeting
-    before the window when the next meeting fell due inside the window. Minutes are not yet
-    due for a meeting held less than `minutes_grace_days` (default 30) days ago.
+    `gap_tolerance_months` (default 1) is named as a warning, not a failure (the seed sets no
+    meeting frequency); so is a gap from the last meeting before the window when the next meeting
+    fell due inside the window. An agenda whose `issued_on` is after the meeting is a warning;
+    `agenda_issued_before` makes issuing it before the meeting a requirement. `prepared_by_roles`:
+    the chair, vice-chair and/or secretary prepared the agenda (any one of them). Minutes are not
+    yet due for a meeting held less than `minutes_grace_days` (default 30) days ago.
     """
     months = p["months"]
     meetings = ev.meetings_in(months)
@@ -649,8 +736,10 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     missing: list[Text] = []
     evidence: list[EvidenceRef] = []
     location: tuple[str, int | None] | None = None
+    notes: list[Text] = []
     for meeting in meetings:
         problems = _meeting_problems(ev, meeting, requires, p.get("minutes_grace_days", 30))
+        notes.extend(_meeting_warnings(ev, meeting, requires))
         doc = meeting.minutes or meeting.agenda
         if problems:
             missing.append(Text(f"meeting {meeting.date}: " + "; ".join(e for e, _ in problems),
@@ -660,22 +749,36 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
                 location = (doc.meta_path, doc.line_of("type") or 1)
         elif doc is not None:
             evidence.append(_ref(doc, f"meeting {meeting.date} complete", f"bijeenkomst {meeting.date} compleet"))
+    # A skipped meeting is a warning, not a failure: the seed sets no meeting frequency, and a
+    # missed meeting says nothing about whether TLP, agendas or minutes are used (issue 11.1).
+    notes += meeting_gaps(ev, months, p.get("gap_tolerance_months", 1))
+    if not missing:
+        return CheckResult(True, tuple(evidence), warnings=tuple(notes))
+    return CheckResult(False, tuple(evidence), tuple(missing), location=location, warnings=tuple(notes))
+
+
+def meeting_gaps(ev: Evidence, months: int, tolerance: int) -> list[Text]:
+    """Gaps in the window longer than isac.yaml `meeting_frequency_months` plus `tolerance`.
+
+    The last meeting before the window starts the first gap: a meeting that fell due inside the
+    window (more than the limit after it) and never came is a gap too.
+    """
     frequency = ev.meeting_frequency()
-    if frequency:
-        limit = frequency + p.get("gap_tolerance_months", 1)
-        # The last meeting before the window starts the first gap: a meeting that fell due
-        # inside the window (more than `limit` months after it) and never came is a gap too.
-        start = ev.window_start(months)
-        earlier = [m.date for m in ev.meetings if m.date <= start][-1:]
-        stops = earlier + [m.date for m in meetings] + [ev.as_of]
-        for before, after in zip(stops, stops[1:]):
-            due = months_before(before, -limit)  # -limit months before = limit months after
-            if months_before(after, limit) > before and due > start:
-                until = "now" if after == ev.as_of else str(after)
-                until_nl = "nu" if after == ev.as_of else str(after)
-                missing.append(Text(f"no meeting between {before} and {until} (expected every {frequency} months)",
-                                    f"geen bijeenkomst tussen {before} en {until_nl} (verwacht elke {frequency} maanden)"))
-    return _ok(evidence) if not missing else _fail(missing, evidence, location)
+    if not frequency:
+        return []
+    limit = frequency + tolerance
+    start = ev.window_start(months)
+    earlier = [m.date for m in ev.meetings if m.date <= start][-1:]
+    stops = earlier + [m.date for m in ev.meetings_in(months)] + [ev.as_of]
+    gaps: list[Text] = []
+    for before, after in zip(stops, stops[1:]):
+        due = months_before(before, -limit)  # -limit months before = limit months after
+        if months_before(after, limit) > before and due > start:
+            until = "now" if after == ev.as_of else str(after)
+            until_nl = "nu" if after == ev.as_of else str(after)
+            gaps.append(Text(f"no meeting between {before} and {until} (expected every {frequency} months)",
+                             f"geen bijeenkomst tussen {before} en {until_nl} (verwacht elke {frequency} maanden)"))
+    return gaps
 
 
 _SIGNATURE_WORDS = {
@@ -785,9 +888,14 @@ def guidelines_signed(ev: Evidence, p: Params) -> CheckResult:
     return _ok(evidence) if not missing else _fail(missing, evidence, (doc.meta_path, doc.line_of("signatures") or doc.line_of("type")))
 
 
-@primitive("roles_held", required=("roles",), roles={"type": "array", "items": {"enum": ["chair", "vice_chair", "secretary"]}})
+@primitive("roles_held", required=("roles",), roles={"type": "array", "items": {"enum": ["chair", "vice_chair", "secretary"]}},
+           participants_only={"type": "boolean"})
 def roles_held(ev: Evidence, p: Params) -> CheckResult:
-    """Is each role in isac.yaml `roles` held by someone of a current participant organisation?"""
+    """Is each role in isac.yaml `roles` held by someone (with a `name`)?
+
+    The holder may be outside the participants (a secretariat held by NCSC or a facilitator);
+    `participants_only: true` requires a current participant organisation.
+    """
     roles = ev.profile.data.get("roles")
     roles = roles if isinstance(roles, dict) else {}
     missing: list[Text] = []
@@ -797,11 +905,14 @@ def roles_held(ev: Evidence, p: Params) -> CheckResult:
         org = holder.get("organisation") if isinstance(holder, dict) else None
         if not isinstance(holder, dict) or is_empty(holder.get("name")):
             missing.append(Text(f"isac.yaml: role `{role}` is not held", f"isac.yaml: rol `{role}` is niet belegd"))
-        elif not ev.is_participant(org):
+        elif p.get("participants_only") and not ev.is_participant(org):
             missing.append(Text(f"isac.yaml: `{role}` is of {org!r}, not a current participant",
                                 f"isac.yaml: `{role}` is van {org!r}, geen huidige deelnemer"))
         else:
-            evidence.append(_profile_ref(ev, f"roles.{role}", f"{role}: {holder['name']} ({org})", f"{role}: {holder['name']} ({org})"))
+            # In Dutch ISACs the secretariat is often held by NCSC or a facilitator, not a participant.
+            extra_en, extra_nl = ("", "") if ev.is_participant(org) else (" (not a participant)", " (geen deelnemer)")
+            shown = f"{holder['name']} ({org})" if not is_empty(org) else str(holder["name"])
+            evidence.append(_profile_ref(ev, f"roles.{role}", f"{role}: {shown}{extra_en}", f"{role}: {shown}{extra_nl}"))
     return _ok(evidence) if not missing else _fail(missing, evidence, ("isac.yaml", ev.profile_line("roles") or 1))
 
 

@@ -14,6 +14,7 @@ always, is shown by its path only; every such item counts as withheld.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import math
 import os
@@ -28,6 +29,7 @@ from . import runner
 from .errors import ConfigError, IsaccheckError
 from .gitevidence import GitMode
 from .i18n import MARKS, OUTCOME_WORDS, WORDS
+from .loadcache import LoadCache
 from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, QuestionResult, SurveySummary, Text
 from .repository import Repository, first_document_year
 from .rulepack import RulePack
@@ -183,6 +185,7 @@ class ProfileRow:
     gap: int
     counts: tuple[tuple[int, int, int], ...]  # (level, holds, applicable)
     bar: str  # "██░" : reached, then up to the ambition
+    held_back: str | None = None  # "level 2 complete, held back by WOW-1.1"
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,7 @@ class CapabilitySection:
     level: int
     ambition: int | None
     questions: tuple[QuestionView, ...]
+    held_back: str | None = None
 
 
 @dataclass(frozen=True)
@@ -573,7 +577,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     git / committed_only / history: as for `isaccheck check` (docs/git.md); the earlier year ends
     are read as committed then (or as plain files with git "off").
     """
-    check = check or runner.check
+    # One cache for the year and the trend's year ends: each blob is loaded once.
+    check = check or functools.partial(runner.check, cache=LoadCache())
     as_of = as_of or evaluation_date(year, today)
     if as_of.year != year:
         raise ConfigError(f"--as-of {as_of.isoformat()} is not in --year {year}")
@@ -588,7 +593,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
 
     profile = tuple(
         ProfileRow(c.code, cap_name(c.code), c.level, c.ambition, c.gap,
-                   tuple((n.level, n.holds, n.applicable) for n in c.counts), _bar(c.level, c.ambition))
+                   tuple((n.level, n.holds, n.applicable) for n in c.counts), _bar(c.level, c.ambition),
+                   c.held_back_text(lang) if c.held_back_text else None)
         for c in evaluation.capabilities)
     codes = tuple(row.code for row in profile)
 
@@ -598,7 +604,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     for past in range(first_year(repo, as_of), year):
         end = dt.date(past, 12, 31)
         try:
-            past_eval: Evaluation | None = check(path, end, tlp_ceiling=ceiling, history=False, git=git).evaluation
+            past_eval: Evaluation | None = check(path, end, tlp_ceiling=ceiling, history=False, git=git,
+                                                   forecast=False).evaluation
         except IsaccheckError:
             past_eval = None
         trend.append(TrendRow(past, end.isoformat(), _levels_of(past_eval, codes) if past_eval else (None,) * len(codes),
@@ -621,7 +628,8 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     sections = []
     for c in evaluation.capabilities:
         questions = tuple(_question_view(q, pack, quoter, lang, w) for q in evaluation.questions if q.capability == c.code)
-        sections.append(CapabilitySection(c.code, cap_name(c.code), c.level, c.ambition, questions))
+        sections.append(CapabilitySection(c.code, cap_name(c.code), c.level, c.ambition, questions,
+                                          c.held_back_text(lang) if c.held_back_text else None))
 
     disagreements = tuple(
         DisagreementView(d.question, r.question(lang) if (r := pack.rule(d.question)) else d.question, d.self_assessment,

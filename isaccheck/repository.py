@@ -9,26 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import posixpath
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from frontmatter.default_handlers import YAMLHandler
 
 from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
+from .enums import normalise as normalise_enums
 from .errors import ConfigError
 from .gitrepo import GitError
+from .loadcache import LoadCache, Loaded
 from .model import LEVELS, Document, Finding, Severity, Text
 from . import infer as infermod
 from .infer import cache as infercache
 from .read.cache import content_id
 from .read import SUPPORTED_SUFFIXES, format_of, read_document
 from .read.model import Location, ReadProblem, StructuredDocument
-from .schemas import document_types, section_for_heading, validator_for
+from .schemas import document_types, schema_errors, section_for_heading, validator_for
 from .sources import Source, SourceEntry, printable_path, valid_path
+from .unknownkeys import unknown_key_findings
 from .validation import schema_findings
 from .yamlutil import YamlData, YamlError, load_yaml
 
@@ -46,7 +50,9 @@ CONTENT_FREE_CODES = frozenset({"unreadable", "too-large", "frontmatter", "file-
 # hold the label and the recipients, so skipping them would skip the TLP checks (issue 15.7).
 METADATA_LIMIT = 256 * 1024
 DECLARED_TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.MULTILINE)
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# A heading's marker; its text is the rest without closing #s (see heading(): the one pattern
+# r"^(#{1,6})\s+(.*?)\s*#*\s*$" backtracks quadratically on a long line of spaces).
+HEADING_START = re.compile(r"(#{1,6})\s+")
 
 
 class _FrontmatterHandler(YAMLHandler):
@@ -226,6 +232,14 @@ def date_from_name(path: str) -> dt.date | None:
     return None
 
 
+def heading(line: str) -> tuple[int, str] | None:
+    """An ATX heading's depth and text (closing #s and spaces removed), or None; linear in the line."""
+    match = HEADING_START.match(line)
+    if match is None:
+        return None
+    return len(match[1]), line[match.end():].rstrip().rstrip("#").rstrip()
+
+
 def sections_from_body(body: str) -> dict[str, str]:
     """Text under headings that the contract knows as membership-guideline sections."""
     found: dict[str, str] = {}
@@ -238,10 +252,10 @@ def sections_from_body(body: str) -> dict[str, str]:
             found[current] = "\n".join(collected).strip()
 
     for line in body.splitlines():
-        match = HEADING.match(line)
-        if match:
-            depth = len(match[1])
-            key = section_for_heading(match[2])
+        found_heading = heading(line)
+        if found_heading:
+            depth, title = found_heading
+            key = section_for_heading(title)
             if key or current is None or depth <= current_depth:
                 flush()
                 current, current_depth, collected = key, depth, []
@@ -297,7 +311,8 @@ def _where(location: Location | None, how: tuple[str, str]) -> Text:
 
 class _Loader:
     def __init__(self, source: Source, config: Config, profile: Profile,
-                 tlp_required: frozenset[str] | None = None, infer: bool = True) -> None:
+                 tlp_required: frozenset[str] | None = None, infer: bool = True,
+                 cache: LoadCache | None = None) -> None:
         self.infer = infer
         participants = profile.data.get("participants")
         self.matcher_input = [p for p in participants if isinstance(p, dict)] if isinstance(participants, list) else []
@@ -323,6 +338,11 @@ class _Loader:
         self.tlp_required: set[str] = set(
             required if required is not None else (tlp_required or DEFAULT_TLP_REQUIRED)
         )
+        self.cache = cache
+        # Everything besides the file itself that loading a file reads (see loadcache.py).
+        community = profile.isac.get("community")
+        self.fingerprint = repr((config, profile.tlp_version, sorted(p.organisation for p in profile.participants),
+                                 community, sorted(self.tlp_required), infer, self.matcher_input))
 
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
                 field_: str | None = None, real_path: str | None = None) -> None:
@@ -402,7 +422,7 @@ class _Loader:
                 body = ""  # only the head was read: the body is skipped, and the output label is RED
                 self.oversize_finding(entry.path, readable=True)
             try:
-                source = load_yaml(fm, first_line=1)
+                source = load_yaml(fm, first_line=1, aliases=False)
             except YamlError as exc:
                 self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line,
                              f"frontmatter: {exc.message}", f"frontmatter: {exc.message}")
@@ -452,7 +472,7 @@ class _Loader:
             del self.oversize[entry.path]  # read whole: over max_file_size_kb, within the metadata limit
             del self.unloaded_tlp[entry.path]
         try:
-            source = load_yaml(text)
+            source = load_yaml(text, aliases=False)
         except YamlError as exc:
             self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message)
             self.unloaded_tlp[entry.path] = _sniffed_label(text, "", 1)
@@ -612,7 +632,10 @@ class _Loader:
         doc_type = meta.get("type")
         type_line = source.lines.get("type", 1)
         if not isinstance(doc_type, str) or doc_type not in self.known_types:
-            close = difflib.get_close_matches(str(doc_type), sorted(self.known_types), n=1)
+            shown = str(doc_type)
+            # No type name is long: a long value gets no comparison letter by letter and is shortened.
+            close = difflib.get_close_matches(shown, sorted(self.known_types), n=1) if len(shown) <= 64 else []
+            doc_type = shown if len(shown) <= 64 else shown[:60] + "..."
             hint_en = f"; did you mean `{close[0]}`?" if close else f"; known types: {', '.join(sorted(self.known_types))}"
             hint_nl = f"; bedoel je `{close[0]}`?" if close else f"; bekende types: {', '.join(sorted(self.known_types))}"
             self.finding("unknown-type", Severity.ERROR, meta_path, type_line,
@@ -622,9 +645,19 @@ class _Loader:
             if label is not None:
                 self.unloaded_tlp[meta_path] = label
             return
-        errors = list(validator_for(doc_type).iter_errors(meta))
+        meta = normalise_enums(validator_for(doc_type).schema, meta)  # Dutch values read as the contract's
+        errors = schema_errors(doc_type, meta)
+        if doc_type == "self-assessment":
+            # One bad answer drops that answer only, never the whole self-assessment.
+            dropped = [e for e in errors if _one_answer(e)]
+            errors = [e for e in errors if not _one_answer(e)]
+            self.findings.extend(replace(
+                f, code="answer-dropped", severity=Severity.WARNING,
+                message=Text(f"{f.message.en}; this answer is not counted", f"{f.message.nl}; dit antwoord telt niet"))
+                for f in schema_findings(dropped, source, meta_path, type_line))
         problems = schema_findings(errors, source, meta_path, type_line)
         self.findings.extend(problems)
+        self.findings.extend(unknown_key_findings(validator_for(doc_type).schema, meta, source, meta_path, type_line))
 
         label, output_label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
         if inferred is not None:
@@ -703,7 +736,11 @@ class _Loader:
             except tlpmod.TlpError as exc:
                 findings.append(Finding("tlp-invalid", Severity.ERROR, path, line, exc.message, field=f"roundtable.{index}.tlp"))
                 continue
-            if front is not None and label.rank > front.label.rank and not understated_already:
+            # The entry records under which label something was said in the round, not the
+            # information itself (TLP:RED in a meeting is spoken, not minuted): only an entry that
+            # carries content of its own (a summary, details, ...) raises the document's label.
+            carries_content = any(k not in ("category", "tlp") and not _empty(v) for k, v in item.items())
+            if front is not None and label.rank > front.label.rank and carries_content and not understated_already:
                 understated_already = True
                 findings.append(Finding("tlp-understated", Severity.ERROR, path, line, Text(
                     f"the document is labelled {front.label.canonical} but an incident-round item is {label.canonical}: "
@@ -732,6 +769,54 @@ class _Loader:
                 f"gepubliceerd pad, maar gelabeld {label.canonical}: alleen TLP:CLEAR mag worden gepubliceerd"), field="tlp"))
         return findings
 
+    # -- the run cache -----------------------------------------------------------------------
+    def blob_key(self, entry: SourceEntry) -> tuple[str, str] | None:
+        """The file's content identity for the cache: its git blob id.
+
+        From a commit, git names it; from a folder, it is computed the way git does, so the working
+        tree's unchanged files share the entries of the year ends' blobs.
+        """
+        blob_id = getattr(self.source, "blob_id", None)
+        if blob_id is not None:
+            oid = blob_id(entry.path)
+            if oid is not None:
+                return ("blob", oid)
+        if entry.size > self.limit:
+            return None  # not read at all: nothing worth keeping
+        raw = self.prefetched.get(entry.path)
+        if raw is None:
+            try:
+                raw = self.prefetched[entry.path] = self.source.read(entry.path)
+            except (OSError, GitError):
+                return None  # read_text reports it
+        return ("blob", hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest())
+
+    def cached_key(self, entry: SourceEntry, how: str) -> tuple[str, ...] | None:
+        if self.cache is None:
+            return None
+        content = self.blob_key(entry)
+        return None if content is None else (entry.path, how, *content, self.fingerprint)
+
+    def load_once(self, key: tuple[str, ...] | None, path: str, load: Callable[[], None]) -> None:
+        """Run `load` for one file, or add what it added before for the same key."""
+        if self.cache is None or key is None:
+            load()
+            return
+        hit = self.cache.files.get(key)
+        if hit is not None:
+            self.cache.hits += 1
+            self.prefetched.pop(path, None)
+            self.documents.extend(hit.documents)
+            self.findings.extend(hit.findings)
+            if hit.unreadable_type is not None:
+                self.unreadable_types[path] = hit.unreadable_type
+            return
+        self.cache.misses += 1
+        documents, findings = len(self.documents), len(self.findings)
+        load()
+        self.cache.files[key] = Loaded(tuple(self.documents[documents:]), tuple(self.findings[findings:]),
+                                       self.unreadable_types.get(path))
+
     # -- the walk ----------------------------------------------------------------------------
     def prefetch(self, entries: list[SourceEntry]) -> None:
         """Read every file the walk will read in one go, when the source can (a git commit).
@@ -746,10 +831,22 @@ class _Loader:
         wanted = [e.path for e in entries if e.kind == "file" and e.size <= self.limit
                   and (e.path.endswith(SIDECAR_SUFFIX)
                        or (e.path.lower().endswith(".md") and e.path + SIDECAR_SUFFIX not in paths))]
+        blob_id = getattr(self.source, "blob_id", None)
+        if self.cache is not None and blob_id is not None:
+            # A blob loaded earlier in this run is not read again.
+            files = self.cache.files
+            wanted = [p for p in wanted if (p, self.ways(p, paths)[0], "blob", blob_id(p), self.fingerprint) not in files]
         try:
             self.prefetched = dict(read_many(wanted))
         except (OSError, GitError):
             self.prefetched = {}
+
+    @staticmethod
+    def ways(path: str, paths: set[str]) -> tuple[str, ...]:
+        """How a file is loaded, as part of its cache key (a sidecar depends on its file's existence)."""
+        if path.endswith(SIDECAR_SUFFIX):
+            return ("sidecar" if path[: -len(SIDECAR_SUFFIX)] in paths else "orphan-sidecar",)
+        return ("markdown",)
 
     def run(self, entries: list[SourceEntry], only: frozenset[str] | None = None) -> None:
         paths = {e.path for e in entries}
@@ -790,11 +887,13 @@ class _Loader:
                 continue
             if path.endswith(SIDECAR_SUFFIX):
                 described = path[: -len(SIDECAR_SUFFIX)]
-                self.load_sidecar(entry, described, described in paths)
+                exists = described in paths
+                self.load_once(self.cached_key(entry, self.ways(path, paths)[0]), path,
+                               lambda: self.load_sidecar(entry, described, exists))
             elif path.lower().endswith(".md"):
                 if path + SIDECAR_SUFFIX in paths:
                     continue
-                self.load_markdown(entry)
+                self.load_once(self.cached_key(entry, "markdown"), path, lambda: self.load_markdown(entry))
             elif path + SIDECAR_SUFFIX not in paths:
                 mapped = self.mapped_type(path)
                 if mapped is not None:
@@ -833,6 +932,18 @@ class _Loader:
                              f"de bijeenkomst van {doc.date} staat ook in {first.path}; één keer geteld")
 
 
+def _empty(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, dict)) and not value)
+
+
+def _one_answer(error: Any) -> bool:
+    """A schema error inside one self-assessment answer (or a question id that is not one)."""
+    path = list(error.absolute_path)
+    return bool(path) and path[0] == "answers" and (len(path) >= 2 or "propertyNames" in error.schema_path)
+
+
 DEFAULT_TLP_REQUIRED = frozenset({"minutes", "agenda", "shared-information", "situational-picture", "self-assessment"})
 
 
@@ -862,8 +973,10 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
     data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
         raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)
-    errors = validator_for("isac").iter_errors(data)
+    data = normalise_enums(validator_for("isac").schema, data)  # Dutch values read as the contract's
+    errors = schema_errors("isac", data)
     findings = schema_findings(errors, loaded, PROFILE_FILE, 1)
+    findings += unknown_key_findings(validator_for("isac").schema, data, loaded, PROFILE_FILE, 1)
     return Profile(data=data, lines=dict(loaded.lines), participants=_participants(data, loaded.lines)), findings
 
 
@@ -883,12 +996,14 @@ INFER: ContextVar[bool] = ContextVar("isaccheck_infer", default=True)
 
 def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
                     config: Config | None = None, only: frozenset[str] | None = None,
-                    entries: list[SourceEntry] | None = None, infer: bool | None = None) -> Repository:
+                    entries: list[SourceEntry] | None = None, infer: bool | None = None,
+                    cache: LoadCache | None = None) -> Repository:
     """Read everything; tlp_required is the rule pack's list of types that must carry a label.
 
     With `only` (see selection()), only those files are read as documents, and the profile's own
     findings are kept only when isac.yaml is among them: the fast path of `isaccheck validate`.
     `entries`: the source's listing when the caller already has it (listing a tree is not free).
+    `cache`: files loaded earlier in this run (history, the report's trend) are not loaded again.
     """
     if entries is None:
         entries = list(source.entries())
@@ -902,7 +1017,8 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
             f"(run `isaccheck init` to start one, or point isaccheck at the right folder)",
         )
     profile, profile_findings = load_profile(profile_text)
-    loader = _Loader(source, config, profile, tlp_required, infer=INFER.get() if infer is None else infer)
+    loader = _Loader(source, config, profile, tlp_required, infer=INFER.get() if infer is None else infer,
+                     cache=cache)
     if only is None or PROFILE_FILE in only:
         loader.findings.extend(profile_findings)
     loader.run(entries, only)

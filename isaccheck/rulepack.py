@@ -19,7 +19,7 @@ import jsonschema
 from .errors import ConfigError, RulePackError
 from .model import CAPABILITIES, Text
 from .primitives import PRIMITIVES
-from .schemas import validator_for
+from .schemas import schema_errors
 from .yamlutil import YamlError, load_yaml
 
 COMBINATORS = ("all", "any", "not")
@@ -189,7 +189,7 @@ def parse_rule(text: str, path: str) -> Rule:
     data = loaded.data
     if not isinstance(data, dict):
         raise RulePackError("a rule file must be a mapping", path, 1)
-    error = jsonschema.exceptions.best_match(validator_for("rule").iter_errors(data))
+    error = jsonschema.exceptions.best_match(schema_errors("rule", data))
     if error is not None:
         at = ".".join(str(p) for p in error.absolute_path)
         raise RulePackError(f"{at + ': ' if at else ''}{error.message}", path, loaded.lines.get(at, 1))
@@ -290,6 +290,12 @@ def _plain_yaml(text: str, path: str) -> Any:
         return load_yaml(text).data
     except YamlError as exc:
         raise RulePackError(exc.message, path, exc.line) from None
+
+
+def builtin_tlp_required_types() -> frozenset[str]:
+    """The built-in pack's types that must carry a label, from its pack.yaml alone (no rule parsed)."""
+    meta = _plain_yaml((builtin_folder() / "pack.yaml").read_text("utf-8"), "rules/pack.yaml") or {}
+    return frozenset(meta.get("tlp_required_types") or ())
 
 
 def load_builtin() -> RulePack:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-from .config import CONFIG_FILE, PROFILE_FILE, glob_match, inside_repository, parse_config
+from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, inside_repository, parse_config
 from . import gitevidence, tlpout
 from .engine import evaluate
 from .errors import ConfigError
 from .gitrepo import GitError
+from .loadcache import LoadCache
 from .model import Evaluation, Text
 from .repository import Repository, load_repository, read_settings_file, settings_text
-from .rulepack import RulePack, import_python_checks, load_packs
+from .rulepack import RulePack, builtin_tlp_required_types, import_python_checks, load_packs
 from .sources import Source, SourceEntry, WorkingTreeSource
 from .tlp import Label
 
@@ -114,7 +116,8 @@ def _settings_from_today(plan: gitevidence.GitPlan, path: Path) -> Text | None:
 def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: bool = False,
           source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None,
           committed_only: bool = False, git: gitevidence.GitMode = "auto", history: bool = True,
-          today: dt.date | None = None, signers_from: str | None = None) -> CheckRun:
+          today: dt.date | None = None, signers_from: str | None = None, cache: LoadCache | None = None,
+          forecast: bool = True) -> CheckRun:
     """Evaluate the repository at path as of a date.
 
     Without a given source, git decides what is read (gitevidence.py): an as-of date before
@@ -122,6 +125,8 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     (uncommitted documents named in a warning), or HEAD's tree with committed_only. `history`
     adds the facts of one `git log` pass (first commit per document, back-fill findings).
     `signers_from` (a git ref) verifies signatures with the allowed signers of that ref.
+    `cache`: one LoadCache for the runs of one command (history, the report's trend).
+    `forecast=False`: no coming-due forecast (for evaluations of which only levels are shown).
     """
     plan: gitevidence.GitPlan | None = None
     adopted: Text | None = None
@@ -132,7 +137,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
         adopted = _settings_from_today(plan, path)
         source, commit = plan.source, plan.commit
     try:
-        repo, pack, warnings = _load(source, allow_code)
+        repo, pack, warnings = _load(source, allow_code, cache=cache)
     except GitError as exc:
         raise ConfigError(f"git: {exc}") from None
     finally:
@@ -148,28 +153,48 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
             warnings += more
         repo, more = gitevidence.check_signatures(plan, repo, signers_from)
         warnings += more
-    evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit)
+    evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit, forecast=forecast)
     if warnings:
         evaluation = replace(evaluation, warnings=evaluation.warnings + tuple(warnings))
     evaluation = tlpout.apply(evaluation, repo, tlp_ceiling)
     return CheckRun(evaluation, pack, repo)
 
 
-def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None
+def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None, cache: LoadCache | None = None
           ) -> tuple[Repository, RulePack, list[Text]]:
     """Settings, rule packs and documents, from one listing of the source."""
+    listing, config, extra, warnings = _settings(source, allow_code)
+    if cache is None:
+        pack = load_packs(extra)
+    else:
+        # Rule files are plain text: the same texts give the same pack.
+        key = json.dumps(extra, sort_keys=True)
+        if key not in cache.packs:
+            cache.packs[key] = load_packs(extra)
+        pack = cache.packs[key]
+    repo = load_repository(source, pack.tlp_required_types or None, config=config, only=only, entries=listing,
+                           cache=cache)
+    return repo, pack, warnings
+
+
+def _settings(source: Source, allow_code: bool
+              ) -> tuple[list[SourceEntry], Config, list[tuple[str, dict[str, str]]], list[Text]]:
+    """The listing, isaccheck.yaml and the texts of the extra rule packs."""
     listing = list(source.entries())
     config = parse_config(settings_text(source, {e.path: e for e in listing}, CONFIG_FILE))
     # The extra packs may register primitives (only with allow_code), so they load first.
     extra, warnings = _extra_packs(source, listing, config.rule_packs, allow_code)
-    pack = load_packs(extra)
-    repo = load_repository(source, pack.tlp_required_types or None, config=config, only=only, entries=listing)
-    return repo, pack, warnings
+    return listing, config, extra, warnings
 
 
 def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Repository:
     """The repository as loaded for a check, without evaluating it (for `isaccheck tlp`).
 
     With `only` (repository.selection()), just those documents: `isaccheck validate`.
+    Only the pack's list of types that need a label is used: without extra packs it comes from
+    the built-in pack.yaml, and the 56 rule files are not parsed (start-up of the pre-commit hook).
     """
-    return _load(open_source(path), allow_code=False, only=only)[0]
+    source = open_source(path)
+    listing, config, extra, _ = _settings(source, allow_code=False)
+    tlp_required = load_packs(extra).tlp_required_types if extra else builtin_tlp_required_types()
+    return load_repository(source, tlp_required or None, config=config, only=only, entries=listing)

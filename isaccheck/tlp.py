@@ -62,7 +62,7 @@ from __future__ import annotations
 import difflib
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
@@ -219,6 +219,9 @@ _SUPPORTED_VERSIONS = {"1": "1.0", "1.0": "1.0", "2": "2.0", "2.0": "2.0"}
 _PREFIXED = re.compile(r"TLP(?: ?(?P<sep>[:\-]) ?| )(?P<word>.*)", re.S)
 
 
+_LONGEST_WORD = max(map(len, _WORDS))
+
+
 def _version(tlp_version: object) -> str:
     version = _SUPPORTED_VERSIONS.get(str(tlp_version).strip())
     if version is None:
@@ -234,6 +237,8 @@ def _looks_like_strict(rest: str) -> bool:
     letters = rest.strip(" +-_")
     if not letters:
         return "+" in rest
+    if len(letters) > 14:
+        return False  # a ratio of 0.6 to the 6 letters of STRICT needs at most 14: no difflib on a long word
     return letters == "STRIKT" or difflib.SequenceMatcher(None, letters, "STRICT").ratio() >= 0.6
 
 
@@ -258,6 +263,8 @@ def _diagnose(word: str) -> tuple[Text | None, Label | None]:
                 ),
                 worst,
             )
+    if len(word) > 2 * _LONGEST_WORD:
+        return None, None  # too long for a ratio of 0.75 to any label word: no difflib on it
     close = difflib.get_close_matches(word, list(_WORDS), n=1, cutoff=0.75)
     return None, (_WORDS[close[0]].label if close else None)
 
@@ -373,6 +380,9 @@ class Marking:
     line: int
     position: str
     warnings: tuple[Text, ...] = ()
+    # A heading whose section says only that nothing was minuted ("Rondje rood (TLP:RED)" then
+    # "Niet genotuleerd"): it labels no content, so it never raises the document's label.
+    content_free: bool = False
 
 
 @dataclass(frozen=True)
@@ -406,7 +416,6 @@ _KEY_LINE = re.compile(
     re.I,
 )
 _FENCE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)")
-_INLINE_CODE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)")
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -492,9 +501,40 @@ def _code_mask(lines: Sequence[str]) -> list[bool]:
     return mask
 
 
+_TICK_RUN = re.compile(r"`+")
+
+
 def _blank_inline_code(line: str) -> str:
+    """The line with its inline code spans blanked (CommonMark code spans, within one line).
+
+    A span opens with a run of n backticks and closes at the next run of exactly n; a run with
+    no such partner opens nothing. Matching the regular expression directly searches to the end
+    of the line for every unclosed run (quadratic: one 1 MB line of growing runs took 18 s), so
+    the partner of each run is found from the right in one pass instead.
+    """
+    if "`" not in line:
+        return line
+    runs = [(m.start(), m.end()) for m in _TICK_RUN.finditer(line)]
+    partner: list[int | None] = [None] * len(runs)
+    next_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        partner[index] = next_of_length.get(length)
+        next_of_length[length] = index
     # Blank rather than remove so that columns, and thus "starts/ends with", stay honest.
-    return _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+    pieces: list[str] = []
+    done = 0
+    index = 0
+    while index < len(runs):
+        close = partner[index]
+        if close is None:
+            index += 1
+            continue
+        start, end = runs[index][0], runs[close][1]
+        pieces += [line[done:start], " " * (end - start)]
+        done = end
+        index = close + 1
+    return "".join(pieces) + line[done:]
 
 
 @dataclass(frozen=True)
@@ -627,6 +667,11 @@ def names_several_labels(text: str, *, tlp_version: str = "2.0") -> bool:
     return len(labels - {None}) >= 2
 
 
+# Every marking needs one of these words (a TLP token, or the key of a classification line:
+# see _TOKEN and _KEY_LINE, same flags): a line without any is skipped unread.
+_MARKING_WORD = re.compile(r"tlp|classifi|rubricering", re.I)
+
+
 def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -> list[Marking]:
     """TLP markings in a Markdown body, in line order (see the module docstring for what counts).
 
@@ -634,6 +679,8 @@ def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -
     an editor shows; ``first_line`` is the file line of the body's first line.
     """
     _version(tlp_version)
+    if not _MARKING_WORD.search(body):
+        return []  # most bodies: nothing to look at line by line
     lines = [line.removesuffix("\r") for line in body.split("\n")]
     in_code = _code_mask(lines)
     non_empty = [i for i, line in enumerate(lines) if line.strip()]
@@ -649,10 +696,51 @@ def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -
         text = _blank_inline_code(line)
         if not _is_item_line(text):
             block += 1
+        if not _MARKING_WORD.search(text):
+            continue
         region = "top" if index in top else "bottom" if index in bottom else None
         found.extend((index, f) for f in _line_markings(text, region, block))
     found = _drop_legends(found, tlp_version)
-    return [_marking(f, first_line + index, tlp_version) for index, f in found]
+    markings = [_marking(f, first_line + index, tlp_version) for index, f in found]
+    return [replace(m, content_free=True) if f.position == "heading" and _section_is_empty(lines, in_code, index) else m
+            for (index, f), m in zip(found, markings)]
+
+
+# What minutes write under a heading when nothing of it was minuted (TLP 2.0: RED in a meeting is
+# spoken, not written down). Compared after dropping decoration, punctuation and case.
+_NOT_MINUTED = re.compile(
+    r"(?:er |het |dit |is |wordt |werd |was |nothing |this |it )*"
+    r"(?:(?:niets|niet|geen)(?: \w+)? (?:genotuleerd|vastgelegd|opgeschreven|opgenomen(?: in de notulen)?|notulen|verslag)"
+    r"|(?:alleen |enkel |uitsluitend )?mondeling(?: gedeeld| besproken| toegelicht)?"
+    r"|not (?:minuted|recorded|written down)|(?:shared |spoken )?(?:orally|verbally)(?: only)?|spoken not minuted"
+    r"|geen bijzonderheden|nothing to report|nothing|niets|none|geen|n v t)"
+)
+
+
+def _heading_depth(text: str) -> int:
+    return len(text.strip()) - len(text.strip().lstrip("#"))
+
+
+def _section_is_empty(lines: Sequence[str], in_code: Sequence[bool], heading: int) -> bool:
+    """Whether the section under the heading at ``heading`` holds no content.
+
+    The section runs up to the next heading of the same or a higher level; a subheading is
+    content (it has a section of its own under this label).
+    """
+    depth = _heading_depth(lines[heading])
+    for index in range(heading + 1, len(lines)):
+        if in_code[index]:
+            return False
+        text = lines[index]
+        if _HEADING.match(text):
+            if _heading_depth(text) <= depth:
+                return True
+            return False
+        words = re.sub(r"[^\w\s]", " ", _undecorate(text)).casefold()
+        words = re.sub(r"\s+", " ", words).strip()
+        if words and not _NOT_MINUTED.fullmatch(words):
+            return False
+    return True
 
 
 def _marking(found: _Found, line: int, tlp_version: str) -> Marking:
@@ -725,7 +813,7 @@ def check_document_labels(
         return _sorted(problems)
     disagreeing = [m for m in valid if _disagrees(m, front.label)]
     problems.extend(_disagree(m, front.label) for m in disagreeing)
-    rest = [m for m in valid if m not in disagreeing and _rank(m) > front.label.rank]
+    rest = [m for m in valid if m not in disagreeing and _rank(m) > front.label.rank and not m.content_free]
     if rest:
         worst = max(rest, key=lambda m: (_rank(m), -m.line))
         problems.append(_understated(worst, front.label))
@@ -850,13 +938,16 @@ def recipient_kind(recipient: str, *, participants: Iterable[str] = (), communit
 
 
 # What each label lets the ISAC share with. A named individual is allowed under every
-# label: RED allows them, so every less restrictive label must too.
+# label: RED allows them, so every less restrictive label must too. The repository is the
+# ISAC's own: a document it shares is the ISAC's own product, and under TLP 2.0 the source
+# chooses the recipients of its AMBER information ("the source may specify additional intended
+# limits of the sharing"), so an organisation the ISAC names in shared_with is no breach.
+# What stays a breach: anything but CLEAR to the public, and RED beyond named individuals.
+_NAMED = frozenset({"individual", "participants", "participant", "community", "external"})
 _ALLOWED: dict[Label, frozenset[str]] = {
     Label.RED: frozenset({"individual"}),
-    Label.AMBER_STRICT: frozenset({"individual", "participants", "participant"}),
-    # TLP:AMBER also allows the participants' clients, but an ISAC repository names no
-    # clients: an outside organisation in shared_with is a violation.
-    Label.AMBER: frozenset({"individual", "participants", "participant"}),
+    Label.AMBER_STRICT: _NAMED,
+    Label.AMBER: _NAMED,
     Label.GREEN: frozenset({"individual", "participants", "participant", "community", "external"}),
     Label.CLEAR: frozenset({"individual", "participants", "participant", "community", "external", "public"}),
 }
@@ -867,12 +958,12 @@ _RULES: dict[Label, Text] = {
         nl="TLP:RED is alleen voor bij naam genoemde personen (schrijf ze als person:<naam> of een e-mailadres)",
     ),
     Label.AMBER_STRICT: Text(
-        en="TLP:AMBER+STRICT may go to the participants' own organisations only",
-        nl="TLP:AMBER+STRICT mag alleen naar de eigen organisaties van de deelnemers",
+        en="TLP:AMBER+STRICT may go only to recipients the ISAC names, never to the public",
+        nl="TLP:AMBER+STRICT mag alleen naar ontvangers die de ISAC noemt, nooit openbaar",
     ),
     Label.AMBER: Text(
-        en="TLP:AMBER may go to the participants and their organisations on a need-to-know basis only",
-        nl="TLP:AMBER mag alleen naar de deelnemers en hun organisaties, op need-to-know-basis",
+        en="TLP:AMBER may go only to recipients the ISAC names, on a need-to-know basis, never to the public",
+        nl="TLP:AMBER mag alleen naar ontvangers die de ISAC noemt, op need-to-know-basis, nooit openbaar",
     ),
     Label.GREEN: Text(
         en="TLP:GREEN may go to the community, never to the public",

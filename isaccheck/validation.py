@@ -64,7 +64,9 @@ def describe(error: ValidationError, source: YamlData) -> tuple[str, Text]:
         )
     if kind == "enum":
         options: list[Any] = list(error.validator_value) if isinstance(error.validator_value, list) else []
-        allowed = ", ".join(str(v) for v in options)
+        # An enum that also takes the capitalised words and bare yes/no (true/false) lists each word once.
+        shown = dict.fromkeys(str(v).lower() if isinstance(v, str) else str(v) for v in options if not isinstance(v, bool))
+        allowed = ", ".join(shown)
         hint_en, hint_nl = _yaml11_hint(dotted, error.instance, source)
         return dotted, Text(
             f"field `{field}` is {error.instance!r}; allowed: {allowed}.{hint_en}".rstrip("."),

@@ -1,8 +1,10 @@
 """Safe YAML reading that remembers where every field came from.
 
 Data from a checked repository is untrusted: only the safe loader is used, alias expansion is
-bounded (a "billion laughs" document is refused, not expanded), and dates become ISO strings so
-that JSON Schema can validate them.
+bounded in values and in characters (a "billion laughs" file is refused, not expanded), documents
+may not use aliases at all (``aliases=False``: no document needs them, and one long text repeated
+by aliases would make every later step repeat it), and dates become ISO strings so that JSON
+Schema can validate them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import yaml
 # Nodes visited while walking the document with aliases expanded. Real ISAC documents have a
 # few hundred; the limit only stops documents built to explode.
 MAX_EXPANDED_NODES = 20_000
+# Characters of text that aliases may add beyond the file itself (a long text behind an anchor,
+# repeated by a few thousand aliases, is small on disk and gigabytes in memory).
+MAX_ALIAS_CHARS = 1_000_000
 # YAML 1.1's infinity and not-a-number: no field of the contract can use them (a meeting every
 # .inf months), and they compare strangely everywhere after loading.
 _NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
@@ -40,13 +45,38 @@ def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: list[int]) -> None:
-    budget[0] -= 1
-    if budget[0] < 0:
+def _check_finite(node: yaml.ScalarNode, first_line: int) -> None:
+    if _NOT_FINITE.fullmatch(node.value):
+        raise YamlError("infinity or not-a-number (.inf, .nan) is not a value isaccheck can use; write a "
+                        "number (or put it in quotes if it is text)", node.start_mark.line + first_line)
+
+
+class _Budget:
+    """What a walk may still expand: values, characters beyond the file's own, and whether aliases are allowed."""
+
+    def __init__(self, text_chars: int, aliases: bool) -> None:
+        self.nodes = MAX_EXPANDED_NODES
+        self.chars = text_chars + MAX_ALIAS_CHARS
+        self.aliases = aliases
+        self.seen: set[int] = set()
+
+
+def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _Budget, used_at: int) -> None:
+    """used_at: the line of the field (or list) holding this node, which is where an alias is written."""
+    budget.nodes -= 1
+    if budget.nodes < 0:
         raise YamlError(
             "the YAML expands to too many values (aliases nested into each other); refused",
             node.start_mark.line + first_line,
         )
+    if not budget.aliases:
+        # The composer gives an alias the very node of its anchor: a node met twice is an alias.
+        if id(node) in budget.seen:
+            raise YamlError(
+                "YAML aliases (*name) are not allowed in documents; write the value out",
+                used_at,
+            )
+        budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -58,16 +88,22 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: li
                 raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", line)
             seen.setdefault(key, line)
             child = _join(path, key)
-            out.lines.setdefault(child, key_node.start_mark.line + first_line)
-            _walk(value_node, child, first_line, out, budget)
+            key_line = key_node.start_mark.line + first_line
+            out.lines.setdefault(child, key_line)
+            _walk(value_node, child, first_line, out, budget, key_line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, _join(path, str(index)), first_line, out, budget)
-    elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None (Python) or "" (libyaml)
-        if _NOT_FINITE.fullmatch(node.value):
-            raise YamlError("infinity or not-a-number (.inf, .nan) is not a value isaccheck can use; write a "
-                            "number (or put it in quotes if it is text)", node.start_mark.line + first_line)
-        out.plain_scalars[path] = node.value
+            _walk(item, _join(path, str(index)), first_line, out, budget, used_at)
+    elif isinstance(node, yaml.ScalarNode):
+        budget.chars -= len(node.value)
+        if budget.chars < 0:
+            raise YamlError(
+                "the YAML expands to too much text (aliases repeating long values); refused",
+                used_at,
+            )
+        if not node.style:  # plain: None (Python) or "" (libyaml)
+            _check_finite(node, first_line)
+            out.plain_scalars[path] = node.value
 
 
 # libyaml's parser when PyYAML has it (about ten times faster); construction stays safe Python.
@@ -117,15 +153,102 @@ def _content_free(problem: str | None, context: str | None, tab: bool) -> str:
     return text
 
 
-def load_yaml(text: str, first_line: int = 1) -> YamlData:
-    """Parse one YAML document; first_line is the file line of the text's first line."""
+class _Fallback(Exception):
+    """Something _build leaves to PyYAML's own constructor (merge keys, !!set, a list as a key...)."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_BUILDERS = {  # tag -> the SafeConstructor method that makes the value
+    _TAG + "null": "construct_yaml_null", _TAG + "bool": "construct_yaml_bool", _TAG + "int": "construct_yaml_int",
+    _TAG + "float": "construct_yaml_float", _TAG + "timestamp": "construct_yaml_timestamp",
+}
+
+
+def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    if node.tag == _TAG + "str":
+        return node.value
+    method = _SCALAR_BUILDERS.get(node.tag)
+    if method is None:
+        raise _Fallback
+    try:
+        return getattr(loader, method)(node)
+    except Exception:
+        raise _Fallback from None
+
+
+def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _Budget,
+           used_at: int) -> Any:
+    """_walk and construct_document and to_json_compatible in one pass, for the common tags.
+
+    Visits the nodes in _walk's order with the same budget, so it refuses exactly what _walk
+    refuses; values are made by the loader's own methods, so they are exactly PyYAML's. Anything
+    else raises _Fallback and load_yaml takes the three-pass way.
+    """
+    budget.nodes -= 1
+    if budget.nodes < 0:
+        raise YamlError(
+            "the YAML expands to too many values (aliases nested into each other); refused",
+            node.start_mark.line + first_line,
+        )
+    if not budget.aliases:
+        if id(node) in budget.seen:
+            raise YamlError("YAML aliases (*name) are not allowed in documents; write the value out", used_at)
+        budget.seen.add(id(node))
+    out.lines.setdefault(path, node.start_mark.line + first_line)
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != _TAG + "map":
+            raise _Fallback
+        raw: dict[Any, Any] = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Fallback
+            key = str(key_node.value)
+            key_line = key_node.start_mark.line + first_line
+            if key in seen and key != "<<":  # as _walk: a key twice is refused
+                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", key_line)
+            seen.setdefault(key, key_line)
+            child = _join(path, key)
+            out.lines.setdefault(child, key_line)
+            value = _build(loader, value_node, child, first_line, out, budget, key_line)
+            raw[_scalar(loader, key_node)] = value
+        if all(isinstance(k, str) for k in raw):
+            return raw
+        return {str(k) if not isinstance(k, str) else k: v for k, v in raw.items()}
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _TAG + "seq":
+            raise _Fallback
+        return [_build(loader, item, _join(path, str(index)), first_line, out, budget, used_at)
+                for index, item in enumerate(node.value)]
+    if not isinstance(node, yaml.ScalarNode):
+        raise _Fallback
+    budget.chars -= len(node.value)
+    if budget.chars < 0:
+        raise YamlError("the YAML expands to too much text (aliases repeating long values); refused", used_at)
+    if not node.style:
+        _check_finite(node, first_line)
+        out.plain_scalars[path] = node.value
+    return to_json_compatible(_scalar(loader, node))
+
+
+def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlData:
+    """Parse one YAML document; first_line is the file line of the text's first line.
+
+    aliases=False refuses any alias (documents); otherwise their expansion is bounded.
+    """
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlData(None)
+        top = node.start_mark.line + first_line
         out = YamlData(None)
-        _walk(node, "", first_line, out, [MAX_EXPANDED_NODES])
+        try:
+            out.data = _build(loader, node, "", first_line, out, _Budget(len(text), aliases), top)
+            return out
+        except _Fallback:
+            out = YamlData(None)
+        _walk(node, "", first_line, out, _Budget(len(text), aliases), top)
         out.data = to_json_compatible(loader.construct_document(node))
         return out
     except yaml.MarkedYAMLError as exc:

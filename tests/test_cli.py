@@ -177,3 +177,47 @@ def test_shell_completion_of_question_ids_for_explain(monkeypatch) -> None:
     monkeypatch.setenv("_ISACCHECK_COMPLETE", "bash_source")
     script = Runner().invoke(root, [], prog_name="isaccheck").output
     assert "_ISACCHECK_COMPLETE=bash_complete" in script
+
+
+def _haven_with_unsigned_newcomer(tmp_path: Path) -> Path:
+    """The level-3 port ISAC with one participant that has not signed: only WOW-1.1 fails in WOW."""
+    import shutil
+
+    root = tmp_path / "haven"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "evidence-examples" / "haven-isac", root)
+    profile = (root / "isac.yaml").read_text("utf-8")
+    newcomer = ("  - organisation: Nieuwkomer B.V.\n    joined: 2026-11-01\n"
+                "    representative: {name: Nina Nieuw, function: CISO}\n"
+                "    management_support: {by: CEO, date: 2026-10-01}\n    mandate: true\n")
+    (root / "isac.yaml").write_text(profile.replace("participants:\n", "participants:\n" + newcomer, 1), "utf-8")
+    return root
+
+
+def test_complete_level_held_back_is_said_in_text_and_json(tmp_path: Path) -> None:
+    """Issue 11.16: cumulative levels stay, and the output says plainly what holds a level back."""
+    root = _haven_with_unsigned_newcomer(tmp_path)
+    text = invoke("check", str(root), "--as-of", "2026-11-28", "--lang", "en").output
+    assert "WOW: level 3 complete, held back by WOW-1.1" in text
+    dutch = invoke("check", str(root), "--as-of", "2026-11-28", "--lang", "nl").output
+    assert "WOW: niveau 3 compleet, tegengehouden door WOW-1.1" in dutch
+    data = json.loads(invoke("check", str(root), "--as-of", "2026-11-28", "--format", "json", "--lang", "en").output)
+    wow = next(c for c in data["capabilities"] if c["code"] == "WOW")
+    assert wow["level"] == 0
+    assert wow["held_back"] == {"complete_level": 3, "by": ["WOW-1.1"], "text": "level 3 complete, held back by WOW-1.1"}
+    report = tmp_path / "report.md"
+    invoke("report", str(root), "--as-of", "2026-11-28", "--format", "md", "--lang", "en", "-o", str(report))
+    assert report.read_text("utf-8").count("level 3 complete, held back by WOW-1.1") == 2  # profile and section
+
+
+def test_levels_highest_complete_in_isaccheck_yaml(tmp_path: Path) -> None:
+    """`levels: highest-complete` takes the highest complete level and names the gap below it."""
+    root = _haven_with_unsigned_newcomer(tmp_path)
+    config = root / "isaccheck.yaml"
+    config.write_text((config.read_text("utf-8") if config.exists() else "") + "\nlevels: highest-complete\n", "utf-8")
+    data = json.loads(invoke("check", str(root), "--as-of", "2026-11-28", "--format", "json", "--lang", "en").output)
+    wow = next(c for c in data["capabilities"] if c["code"] == "WOW")
+    assert wow["level"] == 3
+    assert wow["held_back"]["text"] == "level 3 complete, with a gap below it: WOW-1.1"
+    config.write_text("levels: highest\n", "utf-8")
+    result = CliRunner().invoke(cli, ["check", str(root), "--as-of", "2026-11-28"])
+    assert result.exit_code == 2 and "isaccheck.yaml" in result.output and "highest" in result.output

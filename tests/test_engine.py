@@ -114,6 +114,23 @@ def test_meeting_window_running_out_is_coming_due(make_repo) -> None:
     assert due["INF-1.1"].due == "2026-07-15"  # window (as_of - 6 months, as_of]
 
 
+def test_next_plenary_meeting_is_coming_due_not_a_failure(make_repo) -> None:
+    """Issue 11.1: a meeting that falls due (or is overdue) is a coming-due item and a warning."""
+    root = make_repo({"a.md": MINUTES.format(date="2026-05-15")})  # every 3 months: due 2026-08-15
+    due = [c for c in run(root).coming_due if c.question is None and "plenary meeting" in c.message.en]
+    assert [(c.due, c.message.en) for c in due] == [
+        ("2026-08-15", "the next plenary meeting is due by 2026-08-15 (every 3 months; the last was on 2026-05-15)")]
+    assert due[0].message.nl.startswith("de volgende plenaire bijeenkomst moet uiterlijk 2026-08-15")
+    late = make_repo({"a.md": MINUTES.format(date="2026-01-10")})
+    evaluation = run(late)
+    overdue = [c for c in evaluation.coming_due if c.question is None and "plenary meeting" in c.message.en]
+    assert overdue[0].message.en.startswith("the next plenary meeting was due by 2026-04-10")
+    assert any("no meeting between 2026-01-10 and now" in w.en for w in evaluation.warnings)
+    assert outcome(evaluation, "WOW-1.2").outcome is Outcome.HOLDS
+    far = make_repo({"a.md": MINUTES.format(date="2026-06-20")})  # due 2026-09-20, beyond the 60-day horizon
+    assert not [c for c in run(far).coming_due if c.question is None and "plenary meeting" in c.message.en]
+
+
 def test_annual_plan_for_next_year_from_december(make_repo) -> None:
     root = make_repo({})
     assert not [c for c in run(root, as_of=dt.date(2026, 11, 30)).coming_due if c.question == "STR-2.2"]
@@ -152,6 +169,26 @@ def test_level_inference_builds_on_lower_levels() -> None:
     assert caps["INF"].level == 2  # not applicable is left out; error at level 3 stops there
     steps = plan(tuple(caps.values()), qs)
     assert [(s.capability, s.to_level, s.questions) for s in steps] == [("WOW", 1, ("WOW-1.1",)), ("STR", 2, ("STR-2.1",))]
+
+
+def test_a_complete_level_above_a_gap_is_said_plainly() -> None:
+    # Issue 11.16: WOW level 1 misses WOW-1.1, level 2 is complete.
+    qs = (
+        _q("WOW-1.1", Outcome.FAILS), _q("WOW-1.2", Outcome.HOLDS),
+        _q("WOW-2.1", Outcome.HOLDS), _q("WOW-2.2", Outcome.ATTESTED),
+        _q("WOW-3.1", Outcome.FAILS),
+        _q("STR-1.1", Outcome.HOLDS), _q("STR-2.1", Outcome.FAILS), _q("STR-3.1", Outcome.FAILS),
+    )
+    cumulative = {c.code: c for c in infer_capabilities(qs, {"WOW": 2})}
+    wow = cumulative["WOW"]
+    assert (wow.level, wow.complete_level, wow.held_back_by) == (0, 2, ("WOW-1.1",))
+    assert wow.held_back_text == Text("level 2 complete, held back by WOW-1.1",
+                                      "niveau 2 compleet, tegengehouden door WOW-1.1")
+    assert cumulative["STR"].held_back_text is None  # no complete level above the gap
+    chosen = {c.code: c for c in infer_capabilities(qs, {"WOW": 2}, "highest-complete")}
+    assert (chosen["WOW"].level, chosen["WOW"].held_back_by) == (2, ("WOW-1.1",))
+    assert chosen["WOW"].held_back_text and chosen["WOW"].held_back_text.en == "level 2 complete, with a gap below it: WOW-1.1"
+    assert chosen["STR"].level == 1 and chosen["STR"].held_back_text is None
 
 
 def test_plan_takes_at_most_two_lowest_first() -> None:

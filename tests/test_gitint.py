@@ -309,7 +309,9 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
     write(folder, "isac.yaml", PROFILE)
     write(folder, "meetings/2021-03-01/minutes.md", MINUTES)
     data = check_json(folder, "--as-of", "2021-12-31")
-    assert data["commit"] is None and data["warnings"] == [] and data["summary"]["documents"] == 1
+    # No warning about git (the rules' own warnings, a missed meeting or attendance, may be there).
+    assert data["commit"] is None and data["summary"]["documents"] == 1
+    assert not [w for w in data["warnings"] if "git" in w.lower() or "commit" in w.lower()]
     assert check_json(folder, "--as-of", "2020-12-31")["summary"]["documents"] == 1  # dated later: ignored, still loaded
     result = run(folder, "check", "--committed-only", code=2)
     assert "not inside a git work tree" in result.output

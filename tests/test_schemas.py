@@ -227,9 +227,9 @@ INVALID = [
     ("working-group", "type: working-group\nmeetings: [2025-01-15, '2025-13-01']", ("meetings", 1)),
     ("good-practice", "type: good-practice\nbased_on: meetings/2025-03-12/minutes.md", ("based_on",)),
     ("incident-taxonomy", "type: incident-taxonomy\ncategories: [phishing, 1]", ("categories", 1)),
-    ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {answer: no}}", ("answers", "STR-1.1", "answer")),
+    ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {answer: 1}}", ("answers", "STR-1.1", "answer")),
     ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {answer: maybe}}", ("answers", "STR-1.1", "answer")),
-    ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {Port of Example: yes}}", ("answers", "STR-1.1", "Port of Example")),
+    ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {Port of Example: misschien}}", ("answers", "STR-1.1", "Port of Example")),
     ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {Port of Example: {note: x}}}", ("answers", "STR-1.1", "Port of Example")),
     ("self-assessment", "type: self-assessment\nanswers: {STR-4.1: {answer: 'yes'}}", ("answers",)),  # no level 4
     ("self-assessment", "type: self-assessment\nanswers: {STR-1.1: {}}", ("answers", "STR-1.1")),
@@ -421,17 +421,20 @@ def test_every_enum_refuses_an_unlisted_value(name: str, path: tuple[str, ...], 
 # --- section headings -------------------------------------------------------------------
 
 SECTION_KEYS = {"admission_criteria", "process_agreements", "confidential_information", "information_sharing_agreements"}
+DEFINITION_KEYS = {"operational", "tactical", "strategic"}  # information-classification `definitions`
 
 
 def test_sections_mapping_is_normalised_and_complete() -> None:
     mapping = section_headings()
-    assert set(mapping.values()) == SECTION_KEYS
+    assert set(mapping.values()) == SECTION_KEYS | DEFINITION_KEYS
     for heading in mapping:
         assert normalise_heading(heading) == heading, heading
-    for key in SECTION_KEYS:
+    for key in SECTION_KEYS | DEFINITION_KEYS:
         assert sum(1 for v in mapping.values() if v == key) >= 4, key
     schema_keys = set(load_schema("membership-guidelines")["properties"]["sections"]["properties"])
     assert schema_keys == SECTION_KEYS
+    definitions = set(load_schema("information-classification")["properties"]["definitions"]["properties"])
+    assert definitions == DEFINITION_KEYS
 
 
 @pytest.mark.parametrize(
@@ -466,3 +469,31 @@ def test_docs_describe_every_type_and_heading() -> None:
         assert f"`{name}`" in docs, name
     for heading in section_headings():
         assert heading in docs, heading
+
+
+def test_dutch_values_are_listed_once_in_the_contract_and_accepted_by_the_schemas() -> None:
+    """Issue 11.13: every Dutch enum word is in docs/contract.md and in the schema enums of its value."""
+    from isaccheck.enums import dutch_words
+
+    docs = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    rows = [line for line in docs.splitlines() if line.startswith("| ") and "` |" in line]
+    for word, value in dutch_words().items():
+        assert any(f"| `{value}` |" in row and f"`{word}`" in row for row in rows), (word, value)
+    enums: list[list[object]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("enum"), list):
+                enums.append(node["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for name in ["common", "isac", *document_types()]:
+        walk(load_schema(name))
+    for enum in enums:
+        for word, value in dutch_words().items():
+            if value in enum:
+                assert word in enum, (word, enum)

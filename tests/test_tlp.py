@@ -576,17 +576,18 @@ def test_red_named_individuals_only() -> None:
         assert recipient in message.nl and "TLP:RED" in message.nl
 
 
-def test_amber_strict_participants_own_organisations_only() -> None:
-    assert _violations(S, ["participants", "Terminal BV", "person:Jan"]) == []
-    messages = _violations(S, ["Z-CERT", "Rederij Y", "public"])
-    assert len(messages) == 3 and all("TLP:AMBER+STRICT" in m.en for m in messages)
+def test_amber_strict_to_named_recipients_never_public() -> None:
+    # Issue 11.2: the ISAC, as the source, chooses the recipients of its own AMBER information.
+    assert _violations(S, ["participants", "Terminal BV", "person:Jan", "Z-CERT", "Rederij Y"]) == []
+    (message,) = _violations(S, ["Z-CERT", "public"])
+    assert "'public'" in message.en and "TLP:AMBER+STRICT" in message.en
 
 
-def test_amber_participants_not_external() -> None:
-    assert _violations(A, ["participants", "port of example"]) == []
-    (message,) = _violations(A, ["participants", "Rederij Y"])
-    assert "Rederij Y" in message.en and "TLP:AMBER" in message.en and "need-to-know" in message.en
-    assert len(_violations(A, ["Energie-ISAC", "public"])) == 2
+def test_amber_to_named_recipients_never_public() -> None:
+    assert _violations(A, ["participants", "port of example", "Rederij Y", "Energie-ISAC"]) == []
+    (message,) = _violations(A, ["participants", "public"])
+    assert "'public'" in message.en and "TLP:AMBER" in message.en and "need-to-know" in message.en
+    assert "nooit openbaar" in message.nl
 
 
 def test_green_community_but_not_public() -> None:
@@ -601,7 +602,7 @@ def test_clear_anyone() -> None:
 
 def test_empty_recipients_are_skipped_and_community_defaults_to_empty() -> None:
     assert check_sharing(A, ["", "  "], participants=PARTICIPANTS) == []
-    assert len(check_sharing(A, ["Z-CERT"], participants=PARTICIPANTS)) == 1
+    assert recipient_kind("Z-CERT", participants=PARTICIPANTS) == "external"
 
 
 @given(st.lists(st.sampled_from(["public", "participants", "person:x", "a@b.nl", "Terminal BV", "Z-CERT", "Rederij Y"])))
@@ -624,3 +625,25 @@ def test_docs_name_every_code_and_position() -> None:
     docs = (Path(__file__).resolve().parent.parent / "docs" / "tlp.md").read_text(encoding="utf-8")
     for name in (*FINDING_CODES, *(f"`{p}`" for p in POSITIONS), "tlp_version", "person:"):
         assert name in docs, name
+
+
+# --------------------------------------------------------------------------- content-free markings (issue 11.2)
+
+
+def test_a_red_heading_over_not_minuted_labels_no_content() -> None:
+    front = parse_label("AMBER")
+    for under in ("*Niet genotuleerd.*", "- niet genotuleerd", "Not minuted.", "(alleen mondeling gedeeld)", ""):
+        body = f"# Notulen\n\n## Rondje rood (TLP:RED)\n\n{under}\n\n## Actiepunten\n\n- Beta deelt IoC's.\n"
+        (marking,) = find_markings(body)
+        assert marking.content_free, under
+        assert check_document_labels(front, [marking], requires_label=True) == [], under
+
+
+def test_a_red_heading_with_content_still_raises_the_label() -> None:
+    front = parse_label("AMBER")
+    for under in ("Ransomware bij deelnemer X.", "Niet genotuleerd, behalve: ransomware bij X", "### DDoS\nNiet genotuleerd"):
+        body = f"# Notulen\n\n## Rondje rood (TLP:RED)\n\n{under}\n\n## Actiepunten\n"
+        (marking,) = find_markings(body)
+        assert not marking.content_free, under
+        (problem,) = check_document_labels(front, [marking], requires_label=True)
+        assert problem.code == "tlp-understated", under

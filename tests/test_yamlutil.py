@@ -55,3 +55,54 @@ def test_multiple_documents_are_an_error() -> None:
 def test_python_tags_never_run_code() -> None:
     with pytest.raises(YamlError):
         load_yaml("a: !!python/object/apply:os.system ['true']\n")
+
+
+# --------------------------------------------------------------------------- one-pass loading (issue 14)
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from isaccheck import yamlutil  # noqa: E402
+
+SCALARS = ["x", "1", "1.0", "0x1F", "true", "no", "null", "~", "2026-03-12", "2026-13-45", "2026-03-12 10:00:00",
+           "14:00", "'quoted'", '"2026-03-12"', "!!str 5", "!!set {a, b}", "!!pairs [a: 1]", "!!binary aGk=",
+           "&a x", "*a", "[1, 2]", "{}", "{1: a, '1': b}", "{true: a, 1: b}", "{1: a, 1.0: b}", "!!python/none ''",
+           "<<: {m: 1}", "{[1]: x}", "=", ".nan", "-.inf", "2026-03-12T10:00:00+02:00"]
+
+
+def loaded(text: str, aliases: bool) -> tuple[object, ...]:
+    try:
+        got = load_yaml(text, 3, aliases=aliases)
+    except YamlError as exc:
+        return ("error", exc.message, exc.line)
+    return (repr(got.data), got.lines, got.plain_scalars)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "1", "date", "<<"]), st.sampled_from(SCALARS)), max_size=6),
+       st.booleans())
+def test_one_pass_loading_equals_the_three_passes(fields: list[tuple[str, str]], aliases: bool) -> None:
+    text = "".join(f"{key}: {value}\n" if not value.startswith("<<") else f"{value}\n" for key, value in fields)
+    text += "list:\n" + "".join(f"  - {value}\n" for _, value in fields)
+    fast = loaded(text, aliases)
+
+    def fallback(*args: object, **kwargs: object) -> None:
+        raise yamlutil._Fallback
+
+    original = yamlutil._build
+    yamlutil._build = fallback  # type: ignore[assignment]
+    try:
+        assert loaded(text, aliases) == fast
+    finally:
+        yamlutil._build = original
+
+
+def test_plain_documents_take_the_one_pass_way(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def no_walk(*args: object) -> None:
+        raise AssertionError("the three-pass way was taken")
+
+    monkeypatch.setattr(yamlutil, "_walk", no_walk)
+    got = load_yaml("type: minutes\ndate: 2026-03-12\nattendees: [A, B]\nroundtable: [{tlp: RED, n: 1.5}]\n", 2)
+    assert got.data == {"type": "minutes", "date": "2026-03-12", "attendees": ["A", "B"],
+                        "roundtable": [{"tlp": "RED", "n": 1.5}]}
+    assert got.lines["roundtable.0.tlp"] == 5 and got.plain_scalars["date"] == "2026-03-12"

@@ -6,14 +6,14 @@ It never prints, never exits and never reads files: the CLI does that.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from ..model import Evaluation
-from ..rulepack import RulePack
-
 if TYPE_CHECKING:
     from ..gate import GateResult
+    from ..model import Evaluation
+    from ..rulepack import RulePack
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,21 @@ class Reporter(Protocol):
     def render(self, evaluation: Evaluation, pack: RulePack, options: RenderOptions) -> str: ...
 
 
-REPORTERS: dict[str, Callable[[], Reporter]] = {}
+# Where each reporter lives: a command imports only the reporter it renders with (start-up
+# time, docs/performance.md). Importing a module registers its class over the lazy entry.
+_MODULES = {"github": "github", "gitlab": "gitlab", "json": "jsonout", "junit": "junit", "sarif": "sarif",
+            "text": "text"}
+
+
+def _lazy(name: str) -> Callable[[], Reporter]:
+    def make() -> Reporter:
+        importlib.import_module(f"{__name__}.{_MODULES[name]}")
+        return REPORTERS[name]()
+
+    return make
+
+
+REPORTERS: dict[str, Callable[[], Reporter]] = {name: _lazy(name) for name in _MODULES}
 
 
 def register(name: str) -> Callable[[type], type]:
@@ -48,7 +62,3 @@ def register(name: str) -> Callable[[type], type]:
 def get_reporter(name: str) -> Reporter:
     return REPORTERS[name]()
 
-
-# Importing the modules registers them.
-from . import jsonout, text  # noqa: E402,F401
-from . import github, gitlab, junit, sarif  # noqa: E402,F401

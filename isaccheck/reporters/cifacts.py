@@ -149,6 +149,9 @@ FINDING_RULES: dict[str, tuple[Text, Text]] = {
     "same-meeting": (Text("The same meeting is recorded in two files", "Dezelfde bijeenkomst staat in twee bestanden"),
         Text("Nothing to do if both are right (it is counted once); otherwise remove the duplicate.",
              "Niets te doen als beide kloppen (ze telt één keer); verwijder anders het dubbele bestand.")),
+    "unknown-key": (Text("A field that is not part of the contract", "Een veld dat niet bij het contract hoort"),
+        Text("If it is a typo, use the field the message suggests; otherwise isaccheck does not read it (docs/contract.md).",
+             "Is het een tikfout, gebruik dan het veld dat de melding voorstelt; anders leest isaccheck het niet (docs/contract.md).")),
 }
 
 GENERIC_FINDING = (Text("A document check failed", "Een documentcontrole faalde"),

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from ..escape import json_inert
-from ..model import Evaluation, EvidenceRef, Finding, Outcome, QuestionResult, SurveySummary, Text, Waiver
+from ..model import CapabilityResult, Evaluation, EvidenceRef, Finding, Outcome, QuestionResult, SurveySummary, Text, Waiver
 from ..rulepack import RulePack
 from . import RenderOptions, register
 
@@ -64,6 +64,14 @@ def question_dict(q: QuestionResult, pack: RulePack, lang: str) -> dict[str, Any
     }
 
 
+def _held_back(c: CapabilityResult, lang: str) -> dict[str, Any] | None:
+    text = c.held_back_text
+    if text is None:
+        return None
+    return {"complete_level": c.complete_level if c.complete_level is not None else c.level,
+            "by": list(c.held_back_by), "text": text(lang)}
+
+
 def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, Any]:
     """The whole evaluation as plain data; other machine formats start from this too."""
     caps = pack.capabilities
@@ -101,7 +109,8 @@ def result_dict(evaluation: Evaluation, pack: RulePack, lang: str) -> dict[str, 
         "capabilities": [
             {"code": c.code, "name": caps[c.code].name(lang) if c.code in caps else c.code, "level": c.level,
              "ambition": c.ambition, "gap": c.gap,
-             "levels": [{"level": n.level, "holds": n.holds, "applicable": n.applicable} for n in c.counts]}
+             "levels": [{"level": n.level, "holds": n.holds, "applicable": n.applicable} for n in c.counts],
+             "held_back": _held_back(c, lang)}
             for c in evaluation.capabilities
         ],
         "questions": [question_dict(q, pack, lang) for q in evaluation.questions],

@@ -23,7 +23,7 @@ INFORMATION_URI = "https://pypi.org/project/isaccheck/"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _WARNING_CODES = frozenset({"tlp-deprecated", "waiver-expired", "waiver-source", "sidecar-orphan",
                             "symlink-broken", "too-large", "binary", "not-a-file", "backfilled", "signature-missing", "glob-unused",
-                            "infer-no-date", "infer-tlp-invalid", "infer-date-disagree"}
+                            "infer-no-date", "infer-tlp-invalid", "infer-date-disagree", "unknown-key"}
                            | {code for code in FINDING_RULES if code.startswith("read-")})
 # Informational codes: a SARIF note, never an alert that asks for action.
 _NOTE_CODES = frozenset({"not-a-document", "same-meeting", "infer-cancelled-meeting", "infer-unmatched-attendee"})

@@ -65,6 +65,10 @@ class TextReporter:
                           *[f"{n.holds}/{n.applicable}" for n in cap.counts], style=style)
         console.print(RichText(word("profile", lang), style="bold underline"))
         console.print(table)
+        for cap in evaluation.capabilities:
+            held = cap.held_back_text
+            if held is not None:
+                console.print(f"{cap.code}: {held(lang)}")
 
         for cap in evaluation.capabilities:
             info = pack.capabilities.get(cap.code)
@@ -72,6 +76,8 @@ class TextReporter:
             ambition = "" if cap.ambition is None else f" ({word('ambition', lang).lower()} {cap.ambition})"
             title = f"{cap.code} {info.name(lang) if info else ''} · {word('level', lang).lower()} {cap.level}{ambition}"
             console.print(RichText(title, style="bold"))
+            if cap.held_back_text is not None:
+                console.print(cap.held_back_text(lang))
             grid = Table.grid(padding=(0, 1))
             grid.add_column(width=1)
             grid.add_column(no_wrap=True)

@@ -11,6 +11,9 @@ only hold YAML anchors shared by the cases. A case:
     no_waivers: true                   # optional; like --no-waivers
     expect: holds                      # holds | attested | fails | not-applicable | unknown
     reason_contains: "..."             # optional (text or list); in the reason or a missing text
+    warning_contains: "..."            # optional (text or list); in one of the run's warnings
+    no_warning: true                   # optional; the run has no warnings at all
+    finding_contains: "..."            # optional (text or list); in one of the findings' messages
 
 Profile merge: mappings merge key by key, lists replace, and a null value removes the key.
 See docs/rules.md, "Testing rules".
@@ -34,7 +37,8 @@ from isaccheck.rulepack import load_packs
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "cases"
 BASE_PROFILE = HERE / "base" / "isac.yaml"
-CASE_KEYS = {"name", "as_of", "profile_patch", "files", "config", "no_waivers", "expect", "reason_contains", "note"}
+CASE_KEYS = {"name", "as_of", "profile_patch", "files", "config", "no_waivers", "expect", "reason_contains", "note",
+             "warning_contains", "no_warning", "finding_contains"}
 REQUIRED_KEYS = {"name", "as_of", "files", "expect"}
 OUTCOMES = {o.value for o in Outcome}
 HOLDING = {"holds", "attested"}
@@ -156,6 +160,16 @@ def test_rule_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     wanted = case.get("reason_contains")
     for fragment in [wanted] if isinstance(wanted, str) else (wanted or []):
         assert any(fragment in t for t in texts), f"{rule_id} [{case['name']}]: {fragment!r} not in\n  {shown}"
+    warnings = [w.en for w in run.evaluation.warnings]
+    wanted = case.get("warning_contains")
+    for fragment in [wanted] if isinstance(wanted, str) else (wanted or []):
+        assert any(fragment in w for w in warnings), f"{rule_id} [{case['name']}]: {fragment!r} not in warnings {warnings}"
+    if case.get("no_warning"):
+        assert not warnings, f"{rule_id} [{case['name']}]: unexpected warnings {warnings}"
+    findings = [f"{f.path}: {f.message.en}" for f in run.evaluation.findings]
+    wanted = case.get("finding_contains")
+    for fragment in [wanted] if isinstance(wanted, str) else (wanted or []):
+        assert any(fragment in f for f in findings), f"{rule_id} [{case['name']}]: {fragment!r} not in findings {findings}"
 
 
 def test_every_rule_has_cases() -> None:

@@ -1,0 +1,83 @@
+"""Keys that no schema knows: a likely typo is a warning with a "did you mean", the rest an info.
+
+The contract welcomes an ISAC's own fields (docs/contract.md), so an unknown key is never an
+error. But a misspelt known key (`attendes`, `vice-chair`, `TLP`, `meeting_frequncy_months`)
+would otherwise be ignored silently and a check would later fail for a reason that points
+nowhere near the typo; so it is named, at its line, with the key it probably means.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterator, Mapping
+
+from .enums import schema_parts
+from .model import Finding, Severity, Text
+from .yamlutil import YamlData
+
+# How close a key must be to a known one to count as a typo of it (difflib's ratio).
+SIMILARITY = 0.8
+
+
+def _normal(key: str) -> str:
+    return key.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def suggestion(key: str, known: list[str]) -> str | None:
+    """The known key `key` is probably a typo of, or None."""
+    by_normal = {_normal(k): k for k in known}
+    if _normal(key) in by_normal:
+        return by_normal[_normal(key)]
+    close = difflib.get_close_matches(_normal(key), sorted(by_normal), n=1, cutoff=SIMILARITY)
+    return by_normal[close[0]] if close else None
+
+
+def unknown_keys(schema: Any, data: Any, path: str = "") -> Iterator[tuple[str, str, str | None]]:
+    """(dotted path of the mapping, unknown key, suggestion or None), walking data and schema together."""
+    parts = list(schema_parts(schema))
+    if isinstance(data, Mapping):
+        properties: dict[str, list[Any]] = {}
+        open_ended = False  # a mapping of free keys (answers per question, organisation -> answer)
+        for part in parts:
+            for key, sub in (part.get("properties") or {}).items():
+                properties.setdefault(key, []).append(sub)
+            extra = part.get("additionalProperties")
+            if extra is False or isinstance(extra, Mapping) or "patternProperties" in part or "propertyNames" in part:
+                open_ended = True
+        if not properties:
+            return
+        for key, value in data.items():
+            name = str(key)
+            where = f"{path}.{name}" if path else name
+            if name in properties:
+                for sub in properties[name]:
+                    yield from unknown_keys(sub, value, where)
+            elif not open_ended:
+                yield path, name, suggestion(name, list(properties))
+    elif isinstance(data, list):
+        for part in parts:
+            items = part.get("items")
+            if isinstance(items, Mapping):
+                for index, item in enumerate(data):
+                    yield from unknown_keys(items, item, f"{path}.{index}")
+
+
+def unknown_key_findings(schema: Any, data: Any, source: YamlData, path: str, fallback_line: int) -> list[Finding]:
+    """A warning for each unknown key that looks like a typo of a known one, an info for the others."""
+    findings = []
+    for parent, key, close in unknown_keys(schema, data):
+        dotted = f"{parent}.{key}" if parent else key
+        line = source.lines.get(dotted) or source.lines.get(parent) or fallback_line
+        where_en = f" in `{parent}`" if parent else ""
+        where_nl = f" in `{parent}`" if parent else ""
+        if close is not None:
+            findings.append(Finding("unknown-key", Severity.WARNING, path, line, Text(
+                f"unknown field `{key}`{where_en}; did you mean `{close}`? It is not read as `{close}`",
+                f"onbekend veld `{key}`{where_nl}; bedoel je `{close}`? Het wordt niet gelezen als `{close}`"),
+                field=dotted))
+        else:
+            findings.append(Finding("unknown-key", Severity.INFO, path, line, Text(
+                f"field `{key}`{where_en} is not part of the contract; isaccheck does not read it",
+                f"veld `{key}`{where_nl} hoort niet bij het contract; isaccheck leest het niet"),
+                field=dotted))
+    return findings

@@ -1,0 +1,55 @@
+"""Start-up: a command imports only what it uses (issue 14; timings in bench/bench_startup.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from isaccheck.cli import CHECK_FORMATS
+from isaccheck.reporters import REPORTERS, get_reporter
+
+ROOT = Path(__file__).resolve().parent.parent
+HAVEN = ROOT / "evidence-examples" / "haven-isac"
+
+
+def modules_after(*args: str) -> set[str]:
+    """The isaccheck, jsonschema, rich and yaml modules imported by `isaccheck ARGS` in a fresh interpreter."""
+    code = ("import json, sys\nfrom isaccheck.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('isaccheck', 'jsonschema', 'rich', 'yaml', 'fastjsonschema'))))")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_version_imports_nothing_but_the_command_line() -> None:
+    # escape: the few lines that make printed data inert (issue 15), light (re, enum, dataclasses).
+    assert modules_after("--version") == {"isaccheck", "isaccheck.cli", "isaccheck.errors", "isaccheck.escape"}
+
+
+def test_validate_imports_no_reporter_it_does_not_use() -> None:
+    loaded = modules_after("validate", str(HAVEN / "isac.yaml"))
+    assert "isaccheck.repository" in loaded
+    assert not loaded & {"rich", "isaccheck.reporters.text", "isaccheck.reporters.junit",
+                         "isaccheck.reporters.sarif", "isaccheck.reporters.gitlab", "isaccheck.report"}
+
+
+def test_the_format_choices_are_the_reporters() -> None:
+    assert list(CHECK_FORMATS) == sorted(REPORTERS)
+    for name in CHECK_FORMATS:
+        assert get_reporter(name).name == name
+
+
+def test_validate_reads_the_label_types_from_pack_yaml_without_parsing_rules(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from isaccheck import rulepack
+    from isaccheck.validatefiles import validate_files
+
+    assert rulepack.builtin_tlp_required_types() == rulepack.load_builtin().tlp_required_types != frozenset()
+    expected = validate_files([HAVEN / "isac.yaml"]).findings
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a rule file was parsed")
+
+    monkeypatch.setattr(rulepack, "parse_rule", refuse)
+    assert validate_files([HAVEN / "isac.yaml"]).findings == expected
