@@ -275,12 +275,12 @@ def test_shallow_clone_warns_and_gives_no_dates(small: Path, tmp_path: Path) -> 
     # The warning reaches every CI format too (a CI job that evaluates without history says so).
     sarif = json.loads(run(clone, "check", "--format", "sarif").output)
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    assert [n["message"]["text"] for n in notes] == [SHALLOW_HISTORY.en]
+    assert SHALLOW_HISTORY.en in [n["message"]["text"] for n in notes]
     assert SHALLOW_HISTORY.en in run(clone, "check", "--format", "junit").output
     github = run(clone, "check", "--format", "github").output
     assert "::notice title=isaccheck%3A run warning::" in github and "fetch-depth: 0" in github
     gitlab = json.loads(run(clone, "check", "--format", "gitlab").output)
-    assert [i["description"] for i in gitlab if i["check_name"] == "isaccheck/run-warning"] == [SHALLOW_HISTORY.en]
+    assert SHALLOW_HISTORY.en in [i["description"] for i in gitlab if i["check_name"] == "isaccheck/run-warning"]
 
 
 def test_detached_head(small: Path) -> None:
