@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 # The names of the reporters (reporters.REPORTERS; a test keeps both the same).
 CHECK_FORMATS = ("github", "gitlab", "json", "junit", "sarif", "text")
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -56,16 +58,127 @@ def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(exc.message.en) from None
 
 
-def _write(output: Path | None, text: str, commands: bool = False) -> None:
+def _write(output: Path | None, text: str, color: bool = False, commands: bool = False) -> None:
     # Names from the file system or git may carry bytes that are not UTF-8 (as lone surrogates):
     # shown escaped rather than failing the whole output.
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if not commands:  # only --format github writes workflow commands, with its data escaped
         text = neutralise(text)
-    if output is None:
-        click.echo(text, nl=False)
+    if output is None or str(output) == "-":
+        # color=True keeps the escape codes that --color always (or FORCE_COLOR) asked for even
+        # when stdout is a pipe; otherwise click strips them there.
+        click.echo(text, nl=False, color=True if color else None)
     else:
         _write_file(output, text.encode("utf-8"))
+
+
+# -- options every command has: -q, -v, --color -------------------------------------------------
+
+def _setting(name: str) -> Any:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        ctx.meta[f"isaccheck.{name}"] = value
+        return value
+    return store
+
+
+def _meta(name: str, default: Any = None) -> Any:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(f"isaccheck.{name}", default) if ctx is not None else default
+
+
+def _common(verbose: bool = True) -> Callable[[F], F]:
+    """-q, -v and --color on every command, so a user never meets "no such option" for them."""
+    def decorate(function: F) -> F:
+        function = click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                                show_default=True, expose_value=False, callback=_setting("color"),
+                                help="Colours in terminal output; auto honours NO_COLOR, FORCE_COLOR and TERM=dumb.",
+                                )(function)
+        function = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_setting("quiet"),
+                                help="Only the result and errors: no notes, progress or file lists.")(function)
+        if verbose:
+            function = click.option("-v", "--verbose", is_flag=True, expose_value=False,
+                                    callback=_setting("verbose"),
+                                    help="Show more, including the traceback of an internal error.")(function)
+        return function
+    return decorate
+
+
+def use_color(mode: str, stream_is_tty: bool, env: dict[str, str] | None = None) -> bool:
+    """--color: never and always win; auto follows NO_COLOR, FORCE_COLOR, TERM=dumb and the terminal."""
+    import os
+
+    env = dict(os.environ) if env is None else env
+    if mode != "auto":
+        return mode == "always"
+    if env.get("NO_COLOR"):
+        return False  # no-color.org: any non-empty value
+    force = env.get("FORCE_COLOR")
+    if force is not None and force not in ("", "0", "false"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    return stream_is_tty
+
+
+def _color(output: Path | None) -> bool:
+    to_terminal = (output is None or str(output) == "-") and sys.stdout.isatty()
+    if output is not None and str(output) != "-":
+        return False  # a file never gets escape codes
+    return use_color(_meta("color", "auto"), to_terminal)
+
+
+def interactive() -> bool:
+    """A person at a terminal, who can answer a question (never in CI or a pipe)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def terminal_width() -> int:
+    """The terminal's width for folded text; 80 when stdout is not a terminal (files, pipes, tests)."""
+    import shutil
+
+    if not sys.stdout.isatty():
+        return 80
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def _note(message: str) -> None:
+    """A message about the run (not its result) on stderr; -q silences it."""
+    if not _meta("quiet", False):
+        click.echo(plain_line(f"isaccheck: {message}"), err=True)  # paths are data too
+
+
+def _root(path: Path, lang: str | None = None) -> Path:
+    """The ISAC repository path is in (walking up to isac.yaml); says so when it is not path itself."""
+    from .runner import find_root
+
+    root = find_root(path)
+    chosen = lang or profile_language(root)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["isaccheck.lang"] = chosen  # for the error line, should one follow
+    if root != path:
+        import os
+
+        shown = os.path.relpath(root, Path.cwd())
+        _note(f"ISAC-repository in {shown}" if chosen == "nl" else f"ISAC repository in {shown}")
+    return root
+
+
+def profile_language(root: Path) -> str:
+    """isac.yaml's language for messages before the repository is loaded; "en" when unreadable
+    (the load that follows reports what is wrong with the file)."""
+    from .yamlutil import load_yaml
+
+    profile = root / "isac.yaml"
+    if profile.is_symlink() or not profile.is_file():
+        return "en"  # never read through a link: it may lead out of the repository
+    try:
+        # The guarded loader of every other read: an alias bomb in isac.yaml is refused here too.
+        data = load_yaml(profile.read_text(encoding="utf-8")).data
+        language = data["isac"]["language"]
+    except Exception:  # any problem is reported by the real load; this is only the message language
+        return "en"
+    return language if language in ("nl", "en") else "en"
 
 
 def plain_line(line: str) -> str:
@@ -121,7 +234,11 @@ class _Cli(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except IsaccheckError as exc:
-            click.echo(plain_line(f"isaccheck: error: {exc}"), err=True)
+            # The repository's language once it is known (_root): Dutch where a Dutch text exists.
+            if ctx.meta.get("isaccheck.lang") == "nl" and exc.message_nl is not None:
+                click.echo(plain_line(f"isaccheck: fout: {exc.text('nl')}"), err=True)
+            else:
+                click.echo(plain_line(f"isaccheck: error: {exc}"), err=True)
             ctx.exit(EXIT_USAGE)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
@@ -140,18 +257,20 @@ def cli() -> None:
     """isaccheck: how mature is this ISAC, by the NCSC Next Generation ISAC model?"""
 
 
-@cli.command()
+@cli.command(short_help="Evaluate an ISAC repository: levels, gap and plan.")
 @_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to FILE instead of stdout.")
 @click.option("--no-waivers", is_flag=True, help="Ignore not-applicable decisions: the profile without them.")
 @click.option("--allow-code", is_flag=True, help="Run Python checks found in the repository's extra rule packs.")
 @click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
               help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
-@click.option("-v", "--verbose", is_flag=True, help="Show every piece of evidence and everything missing.")
+@click.option("-v", "--verbose", is_flag=True, callback=_setting("verbose"),
+              help="Show every piece of evidence and everything missing.")
 @_git_options
 @click.option("--gate", "gate_specs", multiple=True, metavar="SPEC",
               help="Fail (exit 1) unless: ambition | STR=2,WOW=1 | baseline:FILE (combine with commas); "
@@ -160,6 +279,7 @@ def cli() -> None:
               help="Which document findings fail the run (default: error, or gate.fail_on in isaccheck.yaml).")
 @click.option("--policy-from", "policy_from", metavar="REF",
               help="Mark what this change did to the gate's policy, against the settings at git REF (the base branch).")
+@_common(verbose=False)
 def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output: Path | None,
           no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, verbose: bool,
           committed_only: bool, git: str, history: bool, gate_specs: tuple[str, ...], fail_on: str | None,
@@ -170,6 +290,7 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
     from .runner import check as run_check
 
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
+    path = _root(path, lang)
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
                     tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history,
                     signers_from=policy_from)
@@ -178,9 +299,10 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
     if note:
         click.echo(note, err=True)
     options = RenderOptions(lang=lang or evaluation.language, verbose=verbose,
-                            color=output is None and fmt == "text" and sys.stdout.isatty(),
+                            color=fmt == "text" and _color(output),
                             gate=verdict, path_prefix=cigate.path_prefix(path))
-    _write(output, get_reporter(fmt).render(evaluation, run.pack, options), commands=fmt == "github")
+    _write(output, get_reporter(fmt).render(evaluation, run.pack, options), color=options.color,
+           commands=fmt == "github")
     if fmt == "github":
         cigate.write_job_summary(evaluation, run.pack, options)
     for line in cigate.reason_lines(verdict, options.lang):
@@ -189,23 +311,30 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
         sys.exit(EXIT_FINDINGS)
 
 
-@cli.group()
+@cli.group(short_help="List the checklist questions of the rule pack.")
 def rules() -> None:
     """The rule pack: list its questions (`isaccheck explain ID` explains one)."""
 
 
 @rules.command("list")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@_common()
 def rules_list(lang: str) -> None:
     """Every checklist question with its id, level and basis."""
+    import textwrap
     from .i18n import word
     from .rulepack import load_builtin
 
     pack = load_builtin()
+    width = terminal_width()
     for rule in pack.rules:
         basis = {"never": ("evidence", "bewijs"), "allowed": ("evidence|attestation", "bewijs|bevestiging"),
                  "only": ("attestation", "bevestiging")}[rule.attestation][lang == "nl"]
-        click.echo(f"{rule.id:<8} L{rule.level}  {basis:<20} {rule.question(lang)}")
+        head = f"{rule.id:<8} L{rule.level}  {basis:<20} "
+        # The question folds under itself, between words, at the terminal's width.
+        click.echo(textwrap.fill(rule.question(lang), width=max(width, len(head) + 20), initial_indent=head,
+                                 subsequent_indent=" " * len(head), break_long_words=False,
+                                 break_on_hyphens=False))
     click.echo(f"{len(pack.rules)} {word('rules', lang)} · {pack.name} {pack.version}")
 
 
@@ -217,9 +346,10 @@ def _complete_question_id(ctx: click.Context, param: click.Parameter, incomplete
     return [r.id for r in load_builtin().rules if r.id.startswith(wanted)]
 
 
-@cli.command()
+@cli.command(short_help="Explain one question: evidence and advice.")
 @click.argument("question_id", shell_complete=_complete_question_id)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@_common()
 def explain(question_id: str, lang: str) -> None:
     """The question, its level, the evidence it looks for and the advice."""
     from .explain import explain_rule
@@ -233,15 +363,17 @@ def explain(question_id: str, lang: str) -> None:
         close = difflib.get_close_matches(question_id.upper(), [r.id for r in pack.rules], n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         raise IsaccheckError(f"no question {question_id} in the rule pack{hint}")
-    click.echo(explain_rule(rule, pack, lang))
+    click.echo(explain_rule(rule, pack, lang, width=terminal_width()), nl=False)
 
 
-@cli.command("tlp")
+@cli.command("tlp", short_help="The TLP inventory: labels, missing labels, violations.")
 @_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to FILE instead of stdout.")
+@_common()
 def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> None:
     """The TLP inventory: documents per label, type and year; missing labels, disagreements, violations."""
     from .reporters.jsonout import SCHEMA_VERSION, dumps
@@ -249,7 +381,7 @@ def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> 
     from .runner import load_for_inventory
     from .tlpinventory import inventory
 
-    repo = load_for_inventory(path)
+    repo = load_for_inventory(_root(path, lang))
     data = inventory(repo)
     chosen = lang or repo.profile.language
     _write(output, dumps({"schema_version": SCHEMA_VERSION, **data}) if fmt == "json"
@@ -265,71 +397,144 @@ def main(argv: list[str] | None = None) -> Any:
 
 # -- report (issue 6) ---------------------------------------------------------------------------
 
-@cli.command("report")
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+_REPORT_EXTENSIONS = {"html": "html", "md": "md", "pdf": "pdf"}
+FIRST_YEAR = 1990  # before the web and before any ISAC: a year like 25 is a typo for 2025
+
+
+def report_format(output: Path | None, fmt: str | None) -> str:
+    """The format from -o's extension; --format only where the extension does not say, or agrees."""
+    if output is None or str(output) == "-":
+        return fmt or "html"
+    from_name = _REPORT_FORMATS.get(output.suffix.lower())
+    if from_name is None:
+        return fmt or "html"
+    if fmt is not None and fmt != from_name:
+        raise click.UsageError(f"--format {fmt} does not match {output.name}, which is {from_name}: "
+                               f"drop --format or change the file name")
+    return from_name
+
+
+def default_report_name(root: Path, lang: str, year: int, fmt: str) -> Path:
+    """verslag-2026.html / report-2026.html in the current folder, or beside the repository when the
+    current folder is inside it: the checked repository is never written."""
+    name = f"{'verslag' if lang == 'nl' else 'report'}-{year}.{_REPORT_EXTENSIONS[fmt]}"
+    here = Path.cwd().resolve()
+    root = root.resolve()
+    folder = root.parent if here == root or root in here.parents else here
+    return folder / name
+
+
+def _check_year(year: int, root: Path) -> None:
+    from .repository import first_document_year
+    from .runner import load_for_inventory
+
+    if year < FIRST_YEAR:
+        guess = 2000 + year if year < 100 else None
+        hint = f"; did you mean --year {guess}?" if guess else "; write the year in full (YYYY)"
+        raise click.UsageError(f"--year {year} is before {FIRST_YEAR}{hint}")
+    today = dt.date.today()
+    documents = load_for_inventory(root).documents
+    if any(d.date is not None for d in documents):
+        first = first_document_year(documents, today)
+        if year < first:
+            raise click.UsageError(f"--year {year} is before the ISAC's first dated document ({first}); "
+                                   f"choose a year from {first} to {today.year}")
+
+
+@cli.command("report", short_help="The yearly evidence report (HTML, Markdown, PDF).")
 @_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]),
+              help="html, md or pdf (default: from -o's extension, else html).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Report language (default: isac.yaml's language).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to FILE (required for pdf; html and md go to stdout without it).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to FILE; - for stdout (default: verslag-YYYY.html or report-YYYY.html).")
 @click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
               help="TLP ceiling: show only titles and texts of documents up to this label (e.g. GREEN).")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE",
               help="Evaluation date (default: 31 December of the year, or today for the current year).")
+@_common()
 @_git_options
-def report_command(path: Path, year: int | None, fmt: str, lang: str | None, output: Path | None,
+def report_command(path: Path, year: int | None, fmt: str | None, lang: str | None, output: Path | None,
                    tlp_ceiling: Label | None, as_of: dt.date | None, committed_only: bool, git: str,
                    history: bool) -> None:
     """The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md)."""
     from . import report as reportmod
 
-    if fmt == "pdf" and output is None:
-        raise click.UsageError("--format pdf needs --output FILE")
+    chosen = report_format(output, fmt)
+    path = _root(path, lang)
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
+    else:
+        _check_year(year, path)
     built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of, git=_GIT_MODES[git],
                                    committed_only=committed_only, history=history)
-    if fmt == "pdf":
-        assert output is not None
-        _write_file(output, reportmod.render_pdf(built))
+    target = output if output is not None else default_report_name(path, built.lang, year, chosen)
+    if chosen == "pdf":
+        data = reportmod.render_pdf(built)
+        if str(target) == "-":
+            if sys.stdout.isatty():
+                raise click.UsageError("a PDF is not for the terminal: give -o FILE.pdf, or pipe -o - into a file")
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            _write_file(target, data)
     else:
-        _write(output, reportmod.render(built, fmt))
+        _write(target, reportmod.render(built, chosen))
+    if output is None:
+        _note(f"verslag geschreven naar {target}" if built.lang == "nl" else f"report written to {target}")
 
 
 # -- history (issue 7) --------------------------------------------------------------------------
 
-@cli.command("history")
+@cli.command("history", short_help="The profile at every year end, from git history.")
 @_infer_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to FILE instead of stdout.")
+@_common()
 def history_command(path: Path, since: int | None, fmt: str, lang: str | None, output: Path | None) -> None:
     """The profile at the end of each year and now, from git history (see docs/git.md)."""
     import os
 
     from .history import profile_history, render_json, render_text
 
+    path = _root(path, lang)
     progress = None  # never in machine-readable output, never in CI logs
-    if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI"):
+    if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") and not _meta("quiet", False):
         def progress(message: str) -> None:
             click.echo(f"\r\033[K{message}", err=True, nl=False)
     points = profile_history(path, since, progress=progress)
     if progress is not None:
         click.echo("\r\033[K", err=True, nl=False)
-    _write(output, render_json(points, lang or "en") if fmt == "json" else render_text(points, lang))
+    from .gitevidence import find_repo
+
+    text = render_json(points, lang or "en") if fmt == "json" else render_text(points, lang)
+    if fmt == "text" and find_repo(path, "auto") is None:
+        nl = (lang or (points[-1].language if points else "en")) == "nl"
+        text += ("\nGeen git-geschiedenis: de jaareinden hierboven komen uit de huidige bestanden, op hun datum.\n"
+                 "Wat er op elk jaareinde echt was, toont isaccheck alleen met git: zet de map onder git\n"
+                 "(git init, git add -A, git commit) en leg elke wijziging vast met een commit.\n" if nl else
+                 "\nNo git history: the year-end rows above come from today's files, by their dates.\n"
+                 "Year-end rows that show what was really there need git: put the folder under git\n"
+                 "(git init, git add -A, git commit) and commit every change.\n")
+    _write(output, text)
 
 
 # -- adopt (issue 10) ---------------------------------------------------------------------------
 
-@cli.command("adopt")
+@cli.command("adopt", short_help="Files that are not documents yet, and what isaccheck infers.")
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=".")
 @click.option("--write", is_flag=True,
               help="Write a .meta.yaml sidecar for review next to each file with a guessed type (never overwrites).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@_common()
 def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
     """Files at PATH that are not documents yet, and what isaccheck would infer from them (docs/adopt.md)."""
     from . import adopt
@@ -346,12 +551,12 @@ def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
 
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
 
-@cli.command("validate")
+@cli.command("validate", short_help="Check documents (schema, TLP) without evaluating.")
 @_infer_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="The repository root (default: the nearest folder above the files with isac.yaml).")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
@@ -359,7 +564,8 @@ def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
               help="Skip (and name) files in no ISAC repository instead of failing: for hooks (docs/ci.md).")
 @click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
               help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
-def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt: str, fail_on: str,
+@_common()
+def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | None, fmt: str, fail_on: str,
                      skip_outside: bool, tlp_ceiling: Label | None) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
@@ -368,7 +574,10 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt:
     from .tlpout import notice
     from .validatefiles import shown_path, validate_files
 
+    from .i18n import plural
+
     done = validate_files(list(files), root, tlp_ceiling, skip_outside=skip_outside)
+    lang = lang or profile_language(done.root)
     findings = done.findings
     label = notice(done.tlp, done.withheld)
     for rel, reason in done.skipped:
@@ -390,25 +599,55 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str, fmt:
             click.echo(command(kind, f.message(lang), file=where, line=f.line or 1, title=f"isaccheck: {f.code}"))
         else:
             line = f":{f.line}" if f.line else ""
-            click.echo(plain_line(f"{where}{line}: {f.severity.value}: {f.message(lang)} [{f.code}]"))
+            # Editors match "error"/"warning" in English; a Dutch run shows "fout"/"waarschuwing".
+            from .i18n import SEVERITY_WORDS
+
+            shown = SEVERITY_WORDS[f.severity.value](lang) if f.severity.value in SEVERITY_WORDS else f.severity.value
+            click.echo(plain_line(f"{where}{line}: {shown}: {f.message(lang)} [{f.code}]"))
     errors = sum(1 for f in findings if f.severity.value == "error")
     warnings = sum(1 for f in findings if f.severity.value == "warning")
-    checked = f"{len(done.paths)} file(s)" if files else "the whole repository"
-    click.echo(f"isaccheck: validated {checked}: {errors} error(s), {warnings} warning(s)", err=True)
+    counts = f"{plural(errors, 'error', lang)}, {plural(warnings, 'warning', lang)}"
+    if lang == "nl":
+        checked = plural(len(done.paths), "file", lang) if files else "de hele repository"
+        _note(f"{checked} gecontroleerd: {counts}")
+    else:
+        checked = plural(len(done.paths), "file", lang) if files else "the whole repository"
+        _note(f"validated {checked}: {counts}")
+    if done.templates:
+        from .runner import templates_note
+
+        _note(templates_note(done.templates)(lang))
     if any(finding_fails(f, fail_on) for f in findings):
         sys.exit(EXIT_FINDINGS)
 
 
-@cli.command("init")
+@cli.command("init", short_help="Start a new ISAC repository with templates.")
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
               help="Language of the templates and of isaccheck's reports.")
 @click.option("--name", help="The ISAC's name (default: the folder's name).")
-def init_command(path: Path, lang: str, name: str | None) -> None:
+@click.option("--only-missing", is_flag=True, help="Write only the files that are missing; keep every file there.")
+@click.option("--action-ref", metavar="REF",
+              help="Where the CI workflow gets isaccheck: OWNER/REPO@REF of the GitHub Action, or an https:// "
+                   "repository URL. Without it (and no answer when asked) no workflow is written.")
+@_common()
+def init_command(path: Path, lang: str, name: str | None, only_missing: bool, action_ref: str | None) -> None:
     """Start a new ISAC document repository at PATH: isac.yaml, templates and a CI workflow."""
-    from .scaffold import init_repository
+    from .i18n import plural
+    from .scaffold import WORKFLOW_TARGET, init_repository, install_steps
 
-    written = init_repository(path, lang, name)
+    nl = lang == "nl"
+    if action_ref is None and interactive() and not _meta("quiet", False):
+        asked = click.prompt(
+            "Waar haalt de CI-workflow isaccheck vandaan? OWNER/REPO@REF of een https://-adres (leeg: geen workflow)"
+            if nl else "Where does the CI workflow get isaccheck? OWNER/REPO@REF or an https:// URL (empty: no workflow)",
+            default="", show_default=False).strip()
+        action_ref = asked or None
+    if action_ref is not None:
+        install_steps(action_ref)  # a bad reference is refused before anything is written
+    written = init_repository(path, lang, name, only_missing=only_missing, action_ref=action_ref)
+    if _meta("quiet", False):
+        return
     for rel in written:
         click.echo(f"  {rel}")
     steps = {
@@ -419,14 +658,20 @@ def init_command(path: Path, lang: str, name: str | None) -> None:
                "  2. governance/lidmaatschapsrichtlijnen.md: vul aan, stel vast (haal status: draft weg) en onderteken.",
                "  3. isaccheck check: het niveau per capability en wat eerst te doen."],
     }[lang]
-    click.echo(f"isaccheck: {len(written)} files written in {path}")
+    count = plural(len(written), "file", lang)
+    click.echo(f"isaccheck: {count} geschreven in {path}" if nl else f"isaccheck: {count} written in {path}")
+    if action_ref is None and not (path / WORKFLOW_TARGET).exists():
+        click.echo(f"isaccheck: geen CI-workflow geschreven; later: isaccheck init {path} --only-missing "
+                   f"--action-ref OWNER/REPO@REF (zie docs/ci.md)" if nl else
+                   f"isaccheck: no CI workflow written; later: isaccheck init {path} --only-missing "
+                   f"--action-ref OWNER/REPO@REF (see docs/ci.md)")
     for line in steps:
         click.echo(line)
 
 
 # -- the self-assessment questionnaire (issue 16) -----------------------------------------------
 
-@cli.group("survey")
+@cli.group("survey", short_help="The self-assessment questionnaire and its answers.")
 def survey_group() -> None:
     """The self-assessment: a questionnaire for every participant, and its answers imported (docs/survey.md)."""
 
@@ -437,6 +682,7 @@ def survey_group() -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to FILE (default: vragenlijst-zelfevaluatie.<format> or self-assessment-questionnaire.<format>; "
                    "'-' for stdout, csv and md only).")
+@_common()
 def survey_new(lang: str, fmt: str, output: Path | None) -> None:
     """The checklist as a questionnaire: every question, the answer choices, a note, the ambition per capability."""
     from . import survey
@@ -452,7 +698,7 @@ def survey_new(lang: str, fmt: str, output: Path | None) -> None:
     if target.exists() or target.is_symlink():
         raise IsaccheckError(f"{target} exists; isaccheck does not overwrite it (give another -o FILE)")
     _write_file(target, data)
-    click.echo(f"isaccheck: {target} written", err=True)
+    _note(f"{target} geschreven" if lang == "nl" else f"{target} written")
 
 
 @survey_group.command("import")
@@ -464,15 +710,19 @@ def survey_new(lang: str, fmt: str, output: Path | None) -> None:
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Language of the messages and the title (default: isac.yaml's).")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="The document to write, or a folder for it (default: ROOT/assessments/).")
+@_common()
 def survey_import(files: tuple[Path, ...], root: Path, date: dt.date | None, tlp_label: Label | None,
                   lang: str | None, output: Path | None) -> None:
     """Read answers (survey sheets, form exports: csv, xlsx, md) into one self-assessment document."""
     from .config import PROFILE_FILE
     from .repository import load_profile
+    from .i18n import plural
     from .rulepack import load_builtin
     from .surveyimport import build
     from .tlp import Label
 
+    if root.is_dir():
+        root = _root(root, lang)  # from any folder inside the repository, as every command
     profile_path = root / PROFILE_FILE
     if profile_path.is_symlink() and not profile_path.resolve().is_relative_to(root.resolve()):
         # As for check: a link out of the repository is not followed (docs/contract.md, "Bad input").
@@ -502,10 +752,8 @@ def survey_import(files: tuple[Path, ...], root: Path, date: dt.date | None, tlp
             handle.write(done.text)
     except OSError as exc:
         raise IsaccheckError(f"cannot write {target}: {exc.strerror or exc}") from None
-    summary = (f"isaccheck: {target} written: {len(done.respondents)} respondent(s), {done.answered} answer(s), "
-               f"{len(done.problems)} remark(s)" if chosen == "en" else
-               f"isaccheck: {target} geschreven: {len(done.respondents)} respondent(en), {done.answered} antwoord(en), "
-               f"{len(done.problems)} opmerking(en)")
-    click.echo(summary, err=True)
+    counts = (f"{plural(len(done.respondents), 'respondent', chosen)}, {plural(done.answered, 'answer', chosen)}, "
+              f"{plural(len(done.problems), 'remark', chosen)}")
+    _note(f"{target} written: {counts}" if chosen == "en" else f"{target} geschreven: {counts}")
     if any(p.severity == "warning" for p in done.problems):
         sys.exit(EXIT_FINDINGS)

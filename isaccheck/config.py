@@ -42,6 +42,7 @@ class Config:
     gate: Mapping[str, Any] = field(default_factory=dict)
     max_file_size_kb: int = DEFAULT_MAX_FILE_SIZE_KB
     ignore: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()  # templates to copy (isaccheck init): never evidence
     allowed_signers: str | None = None
     # history: how far a document's date may lie before its first commit (see docs/git.md)
     backfill_tolerance_days: int = DEFAULT_BACKFILL_TOLERANCE_DAYS
@@ -95,7 +96,7 @@ def parse_config(text: str | None) -> Config:
     try:
         loaded = load_yaml(text)
     except YamlError as exc:
-        raise ConfigError(exc.message, CONFIG_FILE, exc.line) from None
+        raise ConfigError(exc.message, CONFIG_FILE, exc.line, message_nl=exc.message_nl) from None
     data = loaded.data or {}
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of settings", CONFIG_FILE, 1)
@@ -135,6 +136,7 @@ def parse_config(text: str | None) -> Config:
         gate=dict(data.get("gate") or {}),
         max_file_size_kb=int(data.get("max_file_size_kb") or DEFAULT_MAX_FILE_SIZE_KB),
         ignore=tuple(str(p) for p in data.get("ignore") or []),
+        templates=tuple(str(p) for p in data.get("templates") or []),
         allowed_signers=data.get("allowed_signers"),
         backfill_tolerance_days=int(history.get("backfill_tolerance_days", DEFAULT_BACKFILL_TOLERANCE_DAYS)),
         imported_until=str(history["imported_until"]) if history.get("imported_until") is not None else None,

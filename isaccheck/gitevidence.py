@@ -22,6 +22,7 @@ from typing import Any, Callable, Literal, Mapping, TypeVar
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config
 from .errors import ConfigError
+from .i18n import plural, type_name
 from .gitrepo import (
     SHALLOW_HISTORY,
     GitError,
@@ -144,8 +145,11 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
                     f"--as-of {as_of}: no commit on or before that date was fetched: this is a shallow clone; "
                     "fetch full depth (`fetch-depth: 0` on GitHub Actions, `GIT_DEPTH: 0` on GitLab CI)")
             since = f"; the first commit on {where} is of {first.date}" if first else ""
+            since_nl = f"; de eerste commit is van {first.date}" if first else ""
             raise ConfigError(f"--as-of {as_of}: there is no commit on or before that date{since}: "
-                              "the repository did not exist yet then")
+                              "the repository did not exist yet then",
+                              message_nl=f"--as-of {as_of}: er is geen commit op of voor die datum{since_nl}: "
+                                         "de repository bestond toen nog niet")
         return GitPlan(repo.tree_source(at.sha), repo, commit=at.sha, history_rev=at.sha,
                        working_tree=False, head=head)
     if committed_only:
@@ -227,7 +231,7 @@ def apply_history(plan: GitPlan, repository: Repository) -> tuple[Repository, li
                 Text(f"{doc.type} dated {doc.date} first committed {fact.first_date} "
                      f"({fact.first_commit[:7]}, {late} days later): back-filled, or moved? "
                      f"(moves git recognises are followed, a file moved and rewritten counts from its move; tolerance {config.backfill_tolerance_days} days: history.backfill_tolerance_days in {CONFIG_FILE})",
-                     f"{doc.type} gedateerd {doc.date} pas gecommit op {fact.first_date} "
+                     f"{type_name(doc.type, 'nl').capitalize()} gedateerd {doc.date}, pas op {fact.first_date} in git vastgelegd "
                      f"({fact.first_commit[:7]}, {late} dagen later): achteraf toegevoegd, of verplaatst? "
                      f"(verplaatsingen die git herkent worden gevolgd, een verplaatst en herschreven bestand telt vanaf de verplaatsing; marge {config.backfill_tolerance_days} dagen: history.backfill_tolerance_days in {CONFIG_FILE})"),
                 field=field_name))
@@ -309,9 +313,9 @@ def _check_signatures(plan: GitPlan, repository: Repository, signers: Path | Non
         return repository, []
     if plan.repo is None:
         return repository, [Text(
-            f"{len(entries)} signature(s) point at a git commit or tag, but git is not used here "
+            f"{plural(len(entries), 'signature', 'en')} {'points' if len(entries) == 1 else 'point'} at a git commit or tag, but git is not used here "
             "(no git work tree at this folder's top level; use --git for a subfolder): shown as declared",
-            f"{len(entries)} handtekening(en) verwijzen naar een git-commit of -tag, maar git wordt hier niet "
+            f"{plural(len(entries), 'signature', 'nl')} {'verwijst' if len(entries) == 1 else 'verwijzen'} naar een git-commit of -tag, maar git wordt hier niet "
             "gebruikt (geen git-werkmap op het hoogste niveau van deze map; gebruik --git voor een submap): "
             "getoond als verklaard")]
     config = repository.config

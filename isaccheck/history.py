@@ -88,7 +88,7 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
             run = check(path, end, history=False, today=today, cache=cache, forecast=False)
         except ConfigError as exc:
             # The repository did not exist yet, or its files could not be used then.
-            points.append(ProfilePoint(str(year), end, None, None, {}, Text(str(exc), str(exc))))
+            points.append(ProfilePoint(str(year), end, None, None, {}, Text(exc.text("en"), exc.text("nl"))))
             continue
         points.append(_point(str(year), end, run.evaluation))
     if progress is not None:

@@ -29,8 +29,6 @@ WORDS: dict[str, Text] = {
     "expired": Text("expired", "verlopen"),
     "warnings": Text("Warnings", "Waarschuwingen"),
     "coming_due": Text("Coming due", "Binnenkort nodig"),
-    "withheld": Text("{n} item(s) withheld: above the TLP ceiling of this output",
-                     "{n} item(s) weggelaten: boven het TLP-plafond van deze uitvoer"),
     "documents": Text("documents", "documenten"),
     "survey": Text("Self-assessment {path} ({date}): {n} of {eligible} participants answered",
                    "Zelfevaluatie {path} ({date}): {n} van {eligible} deelnemers antwoordden"),
@@ -79,6 +77,137 @@ MARKS: dict[Outcome, str] = {
 
 def word(key: str, lang: str) -> str:
     return WORDS[key](lang)
+
+
+# -- plurals: "1 bijeenkomst", "2 bijeenkomsten", never "bijeenkomst(en)" -------------------------
+
+# noun -> (English singular, English plural, Dutch singular, Dutch plural)
+NOUNS: dict[str, tuple[str, str, str, str]] = {
+    "file": ("file", "files", "bestand", "bestanden"),
+    "error": ("error", "errors", "fout", "fouten"),
+    "warning": ("warning", "warnings", "waarschuwing", "waarschuwingen"),
+    "item": ("item", "items", "onderdeel", "onderdelen"),
+    "entry": ("entry", "entries", "vermelding", "vermeldingen"),
+    "respondent": ("respondent", "respondents", "respondent", "respondenten"),
+    "answer": ("answer", "answers", "antwoord", "antwoorden"),
+    "remark": ("remark", "remarks", "opmerking", "opmerkingen"),
+    "cell": ("cell", "cells", "cel", "cellen"),
+    "column": ("column", "columns", "kolom", "kolommen"),
+    "meeting": ("meeting", "meetings", "bijeenkomst", "bijeenkomsten"),
+    "signature": ("signature", "signatures", "handtekening", "handtekeningen"),
+    "document": ("document", "documents", "document", "documenten"),
+    "participant": ("participant", "participants", "deelnemer", "deelnemers"),
+    "question": ("question", "questions", "vraag", "vragen"),
+    "rule": ("rule", "rules", "regel", "regels"),
+    "template": ("template", "templates", "sjabloon", "sjablonen"),
+    "organisation": ("organisation", "organisations", "organisatie", "organisaties"),
+    "day": ("day", "days", "dag", "dagen"),
+    "year": ("year", "years", "jaar", "jaar"),
+}
+
+
+def noun(count: int, key: str, lang: str) -> str:
+    """The noun's singular or plural form for count, in the language."""
+    en_one, en_many, nl_one, nl_many = NOUNS[key]
+    if lang == "nl":
+        return nl_one if count == 1 else nl_many
+    return en_one if count == 1 else en_many
+
+
+def plural(count: int, key: str, lang: str) -> str:
+    """"1 file", "3 files", "1 bestand", "3 bestanden"."""
+    return f"{count} {noun(count, key, lang)}"
+
+
+def adopted(lang: str, plural_noun: bool = False, definite: bool = False) -> str:
+    """Dutch "vastgesteld" with its adjective ending: "een vastgesteld jaarplan", "vastgestelde notulen",
+    "het vastgestelde jaarplan"; English "adopted"."""
+    if lang != "nl":
+        return "adopted"
+    return "vastgestelde" if plural_noun or definite else "vastgesteld"
+
+
+def withheld_line(count: int, lang: str) -> str:
+    """What the TLP ceiling left out of this output."""
+    if lang == "nl":
+        return f"{plural(count, 'item', lang)} weggelaten: boven het TLP-plafond van deze uitvoer"
+    return f"{plural(count, 'item', lang)} withheld: above the TLP ceiling of this output"
+
+
+# -- document types in sentences ----------------------------------------------------------------
+# The type keys (`minutes`, `annual-plan`) are what a document's frontmatter says; inside a Dutch
+# sentence they read as English, so every type has a Dutch name with its gender: "het" words take
+# no -e after "een/geen vastgesteld" ("geen vastgesteld jaarplan"), "de" words and plurals do
+# ("geen vastgestelde evaluatie", "vastgestelde notulen"). "pl" marks a noun that is plural only.
+
+# key -> (English singular, English plural, Dutch singular, Dutch plural, Dutch gender)
+DOC_TYPES: dict[str, tuple[str, str, str, str, str]] = {
+    "accountability-report": ("accountability report", "accountability reports",
+                              "verantwoordingsrapportage", "verantwoordingsrapportages", "de"),
+    "activity": ("activity", "activities", "activiteit", "activiteiten", "de"),
+    "agenda": ("agenda", "agendas", "agenda", "agenda's", "de"),
+    "annual-plan": ("annual plan", "annual plans", "jaarplan", "jaarplannen", "het"),
+    "charter": ("charter", "charters", "charter", "charters", "het"),
+    "communication-strategy": ("communication strategy", "communication strategies",
+                               "communicatiestrategie", "communicatiestrategieën", "de"),
+    "evaluation": ("evaluation", "evaluations", "evaluatie", "evaluaties", "de"),
+    "good-practice": ("good practice", "good practices", "goede praktijk", "goede praktijken", "de"),
+    "incident-taxonomy": ("incident taxonomy", "incident taxonomies", "incidenttaxonomie",
+                          "incidenttaxonomieën", "de"),
+    "information-classification": ("information classification", "information classifications",
+                                   "informatieclassificatie", "informatieclassificaties", "de"),
+    "initiative": ("initiative", "initiatives", "initiatief", "initiatieven", "het"),
+    "membership-guidelines": ("membership guidelines", "membership guidelines", "lidmaatschapsrichtlijnen",
+                              "lidmaatschapsrichtlijnen", "pl"),
+    "minutes": ("minutes", "minutes", "notulen", "notulen", "pl"),
+    "pr-activity": ("PR activity", "PR activities", "pr-activiteit", "pr-activiteiten", "de"),
+    "procedure": ("procedure", "procedures", "procedure", "procedures", "de"),
+    "product": ("product", "products", "product", "producten", "het"),
+    "roadmap": ("roadmap", "roadmaps", "routekaart", "routekaarten", "de"),
+    "self-assessment": ("self-assessment", "self-assessments", "zelfevaluatie", "zelfevaluaties", "de"),
+    "shared-information": ("shared information", "shared information", "gedeelde informatie",
+                           "gedeelde informatie", "de"),
+    "situational-picture": ("situational picture", "situational pictures", "situatiebeeld",
+                            "situatiebeelden", "het"),
+    "value-case": ("value case", "value cases", "onderbouwing van de meerwaarde",
+                   "onderbouwingen van de meerwaarde", "de"),
+    "working-group": ("working group", "working groups", "werkgroep", "werkgroepen", "de"),
+}
+
+
+def type_name(key: str, lang: str, count: int = 1) -> str:
+    """The document type's name in the language ("notulen", "annual plan"); an unknown key
+    (an extra rule pack's own type) stays as written."""
+    names = DOC_TYPES.get(key)
+    if names is None:
+        return key
+    en_one, en_many, nl_one, nl_many, _ = names
+    if lang == "nl":
+        return nl_one if count == 1 else nl_many
+    return en_one if count == 1 else en_many
+
+
+def adopted_type(key: str, lang: str, count: int = 1) -> str:
+    """"vastgesteld jaarplan", "vastgestelde evaluatie", "vastgestelde notulen"; "adopted annual plan"."""
+    if lang != "nl":
+        return f"adopted {type_name(key, lang, count)}"
+    gender = DOC_TYPES[key][4] if key in DOC_TYPES else "de"
+    ending = "vastgesteld" if gender == "het" and count == 1 else "vastgestelde"
+    return f"{ending} {type_name(key, lang, count)}"
+
+
+def types_phrase(keys: str | list[str] | tuple[str, ...], lang: str, count: int = 1, adopted: bool = False,
+                 with_key: bool = True) -> str:
+    """One or more document types in a sentence: "vastgestelde notulen of agenda (type `minutes` /
+    `agenda`)". The key in brackets is what to write after `type:` in the document."""
+    listed = [keys] if isinstance(keys, str) else list(keys)
+    names = [type_name(k, lang, count) for k in listed]
+    if adopted and listed:
+        names[0] = adopted_type(listed[0], lang, count)
+    phrase = (" of " if lang == "nl" else " or ").join(names)
+    if not with_key:
+        return phrase
+    return f"{phrase} (type {' / '.join(f'`{k}`' for k in listed)})"
 
 
 def survey_lines(survey: SurveySummary, lang: str) -> list[str]:

@@ -13,6 +13,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from .i18n import adopted_type, noun, plural, type_name, types_phrase
 from .evidence import Evidence, is_empty, matches, months_before
 from .model import CheckResult, Document, EvidenceRef, Text
 from .repository import dig, parse_date
@@ -215,8 +216,8 @@ def profile_list(ev: Evidence, p: Params) -> CheckResult:
     if len(chosen) >= need:
         return _ok([_profile_ref(ev, p["field"], f"`{p['field']}` lists {len(chosen)}", f"`{p['field']}` noemt er {len(chosen)}")])
     where, where_nl = _where_words(p.get("where")), _where_words(p.get("where"), "nl")
-    return _fail([Text(f"isac.yaml: `{p['field']}` has {len(chosen)} item(s){where}, {need} needed",
-                       f"isac.yaml: `{p['field']}` heeft {len(chosen)} item(s){where_nl}, {need} nodig")],
+    return _fail([Text(f"isac.yaml: `{p['field']}` has {plural(len(chosen), 'entry', 'en')}{where}, {need} needed",
+                       f"isac.yaml: `{p['field']}` heeft {plural(len(chosen), 'entry', 'nl')}{where_nl}, {need} nodig")],
                  location=("isac.yaml", ev.profile_line(p["field"])))
 
 
@@ -308,8 +309,9 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
                              f"heeft geen `{spec['field']}`-item{_where_words(spec.get('where'), 'nl')}"))
         if "min_contributors" in p and len(_contributors(ev, doc)) < p["min_contributors"]:
             n = len(_contributors(ev, doc))
-            problems.append((f"has {n} contributing participant(s), {p['min_contributors']} needed",
-                             f"heeft {n} bijdragende deelnemer(s), {p['min_contributors']} nodig"))
+            problems.append((f"has {n} contributing {noun(n, 'participant', 'en')}, {p['min_contributors']} needed",
+                             f"heeft {n} bijdragende {noun(n, 'participant', 'nl')}, "
+                             f"{p['min_contributors']} nodig"))
         if "years_ahead" in p:
             spec = p["years_ahead"]
             reach = doc.meta.get(spec["field"])
@@ -340,7 +342,7 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
             near_misses.append(Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
                                     f"{doc.path} " + "; ".join(n for _, n in problems), frozenset({doc.path})))
             continue
-        good.append(_ref(doc, f"adopted {doc.type}", f"vastgesteld {doc.type}"))
+        good.append(_ref(doc, f"adopted {doc.type}", adopted_type(doc.type, "nl")))
     need = p.get("min_count", 1)
     if len(good) >= need:
         return _ok(good)
@@ -351,13 +353,13 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     year_nl = f" voor {year}" if year is not None else ""
     if need == 1:
         head = Text(f"no adopted {_type_words(p['type'])} document{where}{year_en}{win_en} with all that is asked",
-                    f"geen vastgesteld {_type_words(p['type'])}-document{where_nl}{year_nl}{win_nl} met alles wat gevraagd wordt")
+                    f"geen {types_phrase(p['type'], 'nl', adopted=True)}{where_nl}{year_nl}{win_nl} met alles wat gevraagd wordt")
         if not near_misses:
             head = Text(f"no adopted {_type_words(p['type'])} document{where}{year_en}{win_en}",
-                        f"geen vastgesteld {_type_words(p['type'])}-document{where_nl}{year_nl}{win_nl}")
+                        f"geen {types_phrase(p['type'], 'nl', adopted=True)}{where_nl}{year_nl}{win_nl}")
     else:
         head = Text(f"{len(good)} of {need} adopted {_type_words(p['type'])} documents{where}{year_en}{win_en}",
-                    f"{len(good)} van {need} vastgestelde {_type_words(p['type'])}-documenten{where_nl}{year_nl}{win_nl}")
+                    f"{len(good)} van {need} {types_phrase(p['type'], 'nl', need, adopted=True)}{where_nl}{year_nl}{win_nl}")
     # A document that almost counts says best what to do, so it comes first.
     return _fail([*near_misses[:5], head], good)
 
@@ -392,7 +394,7 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
                                                      f"{doc.path} (over {year}) mist {shown}", frozenset({doc.path})))
             continue
         found.setdefault(year, doc)
-    evidence = [_ref(doc, f"{doc.type} for {year}", f"{doc.type} over {year}") for year, doc in sorted(found.items())]
+    evidence = [_ref(doc, f"{doc.type} for {year}", f"{type_name(doc.type, 'nl')} over {year}") for year, doc in sorted(found.items())]
     absent_years = [y for y in wanted if y not in found]
     if not absent_years and not beyond_calendar:
         return _ok(evidence)
@@ -400,11 +402,12 @@ def documents_for_years(ev: Evidence, p: Params) -> CheckResult:
     # year is not reported as having no document at all.
     near_misses = [t for y in absent_years for t in lacking.get(y, [])]
     without = [y for y in absent_years if y not in lacking]
-    listed = [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen vastgesteld(e) {_type_words(p['type'])} over {y}")
+    listed = [Text(f"no adopted {_type_words(p['type'])} for {y}", f"geen {types_phrase(p['type'], 'nl', adopted=True)} over {y}")
               for y in without[:MAX_LISTED_PERIODS]]
     more = len(without) - len(listed) + beyond_calendar
     if more:
-        listed.append(Text(f"and {more} earlier year(s) without one", f"en nog {more} eerdere jaren zonder"))
+        listed.append(Text(f"and {more} earlier {noun(more, 'year', 'en')} without one",
+                           f"en nog {more} eerdere {noun(more, 'year', 'nl')} zonder"))
     return _fail(near_misses[:3] + listed, evidence)
 
 
@@ -444,8 +447,8 @@ def ratio(ev: Evidence, p: Params) -> CheckResult:
     need = p.get("min_count", 1)
     win_en, win_nl = _window_words(p.get("months"))
     if len(population) < need:
-        return _fail([Text(f"{len(population)} {_type_words(p['type'])} document(s){_where_words(p.get('where'))}{win_en}; {need} needed to measure",
-                           f"{len(population)} {_type_words(p['type'])}-document(en){_where_words(p.get('where'), 'nl')}{win_nl}; {need} nodig om te meten")])
+        return _fail([Text(f"{len(population)} {_type_words(p['type'])} {noun(len(population), 'document', 'en')}{_where_words(p.get('where'))}{win_en}; {need} needed to measure",
+                           f"{len(population)} {types_phrase(p['type'], 'nl', len(population))}{_where_words(p.get('where'), 'nl')}{win_nl}; {need} nodig om te meten")])
     share = len(meeting) / len(population)
     evidence = [_ref(d, "meets the condition", "voldoet aan de voorwaarde") for d in meeting]
     if share >= p["threshold"]:
@@ -493,8 +496,8 @@ def references_resolve(ev: Evidence, p: Params) -> CheckResult:
     win_en, win_nl = _window_words(p.get("months"))
     missing = broken[:5]
     if len(good) < need:
-        missing.insert(0, Text(f"{len(good)} {_type_words(p['type'])} document(s){win_en} whose `{p['field']}` names existing documents, {need} needed",
-                               f"{len(good)} {_type_words(p['type'])}-document(en){win_nl} waarvan `{p['field']}` naar bestaande documenten verwijst, {need} nodig"))
+        missing.insert(0, Text(f"{len(good)} {_type_words(p['type'])} {noun(len(good), 'document', 'en')}{win_en} whose `{p['field']}` names existing documents, {need} needed",
+                               f"{len(good)} {types_phrase(p['type'], 'nl', len(good))}{win_nl} waarvan `{p['field']}` naar bestaande documenten verwijst, {need} nodig"))
     return _fail(missing, good)
 
 
@@ -514,7 +517,8 @@ def periodic_documents(ev: Evidence, p: Params) -> CheckResult:
             # No document lies this far back: every remaining period misses one. Counted, not
             # walked, so `periods: 99999999` in isaccheck.yaml is a quick answer, not a hang.
             left = p["periods"] - index
-            missing.append(Text(f"and {left} earlier period(s) without one", f"en nog {left} eerdere periode(n) zonder"))
+            missing.append(Text(f"and {left} earlier {'period' if left == 1 else 'periods'} without one",
+                                f"en nog {left} eerdere {'periode' if left == 1 else 'perioden'} zonder"))
             break
         inside = [d for d in docs if d.date and start < d.date <= end]
         if inside:
@@ -525,7 +529,7 @@ def periodic_documents(ev: Evidence, p: Params) -> CheckResult:
             extra_en = f" with {shown}" if fields else ""
             extra_nl = f" met {shown}" if fields else ""
             missing.append(Text(f"no {_type_words(p['type'])}{_where_words(p.get('where'))}{extra_en} dated {start + dt.timedelta(days=1)} to {end}",
-                                f"geen {_type_words(p['type'])}{_where_words(p.get('where'), 'nl')}{extra_nl} gedateerd {start + dt.timedelta(days=1)} t/m {end}"))
+                                f"geen {types_phrase(p['type'], 'nl')}{_where_words(p.get('where'), 'nl')}{extra_nl} gedateerd {start + dt.timedelta(days=1)} t/m {end}"))
     return _ok(evidence) if not missing else _fail(missing, evidence)
 
 
@@ -731,8 +735,8 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     requires = list(p.get("requires") or [])
     need = p.get("min_meetings", 1)
     if len(meetings) < need:
-        return _fail([Text(f"{len(meetings)} meeting(s) in the last {months} months, {need} needed",
-                           f"{len(meetings)} bijeenkomst(en) in de afgelopen {months} maanden, {need} nodig")])
+        return _fail([Text(f"{plural(len(meetings), 'meeting', 'en')} in the last {months} months, {need} needed",
+                           f"{plural(len(meetings), 'meeting', 'nl')} in de afgelopen {months} maanden, {need} nodig")])
     missing: list[Text] = []
     evidence: list[EvidenceRef] = []
     location: tuple[str, int | None] | None = None

@@ -134,6 +134,8 @@ class Repository:
     # Git verification of signature entries, ("commit"|"tag", name) -> result; set by the runner.
     # Keyed (kind, name) and, once checked against an entry's claim, (kind, name, organisation).
     signature_checks: Mapping[tuple[str, ...], SignatureCheck] = field(default_factory=dict)
+    # Files left out by isaccheck.yaml's `templates`: named in the output, never evidence.
+    templates: tuple[str, ...] = ()
 
 
 # The trend (report, history) starts at the first year with dated documents, looking back at most
@@ -328,6 +330,7 @@ class _Loader:
         self.findings: list[Finding] = []
         self.documents: list[Document] = []
         self.unreadable_types: dict[str, str] = {}
+        self.templates: list[str] = []
         # Output labels of files that are not (whole) documents: unreadable ones, oversize ones.
         self.unloaded_tlp: dict[str, str] = {}
         self.oversize: dict[str, int] = {}  # path -> KB, until the oversize finding is written
@@ -425,7 +428,7 @@ class _Loader:
                 source = load_yaml(fm, first_line=1, aliases=False)
             except YamlError as exc:
                 self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line,
-                             f"frontmatter: {exc.message}", f"frontmatter: {exc.message}")
+                             f"frontmatter: {exc.message}", f"frontmatter: {exc.message_nl}")
                 sniffed = DECLARED_TYPE.search(fm)
                 if sniffed:
                     self.unreadable_types[entry.path] = sniffed[1]
@@ -474,7 +477,7 @@ class _Loader:
         try:
             source = load_yaml(text, aliases=False)
         except YamlError as exc:
-            self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message)
+            self.finding("yaml-syntax", Severity.ERROR, entry.path, exc.line, exc.message, exc.message_nl)
             self.unloaded_tlp[entry.path] = _sniffed_label(text, "", 1)
             return
         if not isinstance(source.data, dict):
@@ -709,14 +712,22 @@ class _Loader:
         markings = tlpmod.find_markings(body, first_line=body_line, tlp_version=version) if body else []
         problems = tlpmod.check_document_labels(front, markings, requires_label=doc_type in self.tlp_required)
         problems += tlpmod.deprecation_problems(front, markings, front_line=source.lines.get("tlp"))
-        for problem in problems:
-            severity = Severity(tlpmod.DEFAULT_SEVERITY.get(problem.code, "error"))
-            findings.append(Finding(problem.code, severity, path, problem.line or fallback_line, problem.message))
-        findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
         label = front.label if front else None
         if label is None:
             whole = [m.label for m in markings if m.label is not None and m.position in ("top", "bottom", "classification")]
             label = whole[0] if whole else None
+        for problem in problems:
+            severity = Severity(tlpmod.DEFAULT_SEVERITY.get(problem.code, "error"))
+            message = problem.message
+            if problem.code == "tlp-disagree" and label is not None:
+                # Which label counted, and the two lines to choose between: the secretary fixes one.
+                used, tlp_line = label.canonical, source.lines.get("tlp") or fallback_line
+                message = Text(f"{message.en} isaccheck uses {used}; change the wrong one: line {tlp_line} "
+                               f"(`tlp:`) or line {problem.line}.",
+                               f"{message.nl} isaccheck gebruikt {used}; pas de verkeerde aan: regel {tlp_line} "
+                               f"(`tlp:`) of regel {problem.line}.")
+            findings.append(Finding(problem.code, severity, path, problem.line or fallback_line, message))
+        findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
         if label is not None:
             findings.extend(self.sharing_findings(path, label, meta, source, fallback_line))
         return (label.value if label else None), _output_label(label, markings, meta, refused=raw is not None and front is None), findings
@@ -851,6 +862,10 @@ class _Loader:
     def run(self, entries: list[SourceEntry], only: frozenset[str] | None = None) -> None:
         paths = {e.path for e in entries}
         ignored = {e.path for e in entries if any(glob_match(pattern, e.path) for pattern in self.config.ignore)}
+        self.templates = sorted(e.path for e in entries if e.kind == "file" and e.path not in ignored
+                                and (only is None or e.path in only)
+                                and any(glob_match(pattern, e.path) for pattern in self.config.templates))
+        ignored |= set(self.templates)
         self.prefetch([e for e in entries if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)])
         for entry in entries:
             path = entry.path
@@ -969,7 +984,7 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
     try:
         loaded = load_yaml(text)
     except YamlError as exc:
-        raise ConfigError(exc.message, PROFILE_FILE, exc.line) from None
+        raise ConfigError(exc.message, PROFILE_FILE, exc.line, message_nl=exc.message_nl) from None
     data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
         raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1)
@@ -1014,7 +1029,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
     if profile_text is None:
         raise ConfigError(
             f"no {PROFILE_FILE} found in {source.label}: this is not an ISAC repository "
-            f"(run `isaccheck init` to start one, or point isaccheck at the right folder)",
+            f"(point isaccheck at the folder that holds it)",
         )
     profile, profile_findings = load_profile(profile_text)
     loader = _Loader(source, config, profile, tlp_required, infer=INFER.get() if infer is None else infer,
@@ -1031,6 +1046,7 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
         findings=tuple(sorted(set(loader.findings), key=Finding.sort_key)),
         paths=frozenset(by_path),
         unreadable_types=dict(loader.unreadable_types),
+        templates=tuple(loader.templates),
         unloaded_tlp=dict(loader.unloaded_tlp),
     )
 

@@ -37,6 +37,38 @@ def open_source(path: Path) -> Source:
     return WorkingTreeSource(path)
 
 
+def has_profile(folder: Path) -> bool:
+    """isac.yaml is there: a file, or something in its place (a link, a FIFO) the loader reports on."""
+    profile = folder / PROFILE_FILE
+    return profile.is_symlink() or (profile.exists() and not profile.is_dir())
+
+
+def enclosing_root(start: Path) -> Path | None:
+    """The nearest folder at or above start that holds isac.yaml, or None."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if has_profile(folder):
+            return folder
+    return None
+
+
+def find_root(start: Path) -> Path:
+    """The ISAC repository that start is in, found as git finds .git: walking up to isac.yaml.
+
+    A secretary who runs a command from meetings/2026-10-01/ means the ISAC around it; telling
+    them to run `init` there made a second ISAC inside the first. So `init` is suggested only
+    when no folder above holds isac.yaml either.
+    """
+    open_source(start)
+    if has_profile(start):
+        return start  # as given: output paths stay as the user wrote them
+    found = enclosing_root(start)
+    if found is None:
+        raise ConfigError(f"no {PROFILE_FILE} in {start} or any folder above it: not inside an ISAC repository "
+                          f"(run `isaccheck init` to start one, or give the repository's folder)")
+    return found
+
+
 def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str, ...], allow_code: bool
                  ) -> tuple[list[tuple[str, dict[str, str]]], list[Text]]:
     entries = [e for e in listing if e.kind == "file"]
@@ -154,10 +186,23 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
         repo, more = gitevidence.check_signatures(plan, repo, signers_from)
         warnings += more
     evaluation = evaluate(repo, pack, as_of, no_waivers=no_waivers, commit=commit, forecast=forecast)
+    if repo.templates:
+        warnings.append(templates_note(repo.templates))
     if warnings:
         evaluation = replace(evaluation, warnings=evaluation.warnings + tuple(warnings))
     evaluation = tlpout.apply(evaluation, repo, tlp_ceiling)
     return CheckRun(evaluation, pack, repo)
+
+
+def templates_note(paths: tuple[str, ...]) -> Text:
+    """Templates are named, not silently skipped: the secretary sees why they do not count."""
+    from .i18n import plural
+
+    shown = ", ".join(paths)
+    return Text(f"{plural(len(paths), 'template', 'en')} not counted as evidence (templates in {CONFIG_FILE}): "
+                f"{shown}",
+                f"{plural(len(paths), 'template', 'nl')} {'telt' if len(paths) == 1 else 'tellen'} niet mee als bewijs (templates in {CONFIG_FILE}): "
+                f"{shown}")
 
 
 def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None, cache: LoadCache | None = None

@@ -30,6 +30,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import yaml
 
+from .i18n import noun, plural, severity_word
 from .model import CAPABILITIES, Text
 from .repository import Participant, Profile
 from .rulepack import RulePack
@@ -117,7 +118,7 @@ class Problem:
 
     def line(self, lang: str) -> str:
         where = f"{self.path}:{self.row}" if self.row else self.path
-        return f"{where}: {self.severity}: {self.message(lang)}"
+        return f"{where}: {severity_word(self.severity, lang).strip()}: {self.message(lang)}"
 
 
 @dataclass
@@ -418,8 +419,9 @@ def _per_respondent(filled: list[Row], path: str, questions: Questions, columns:
             filled_below = sum(1 for _, cells in filled[1:] if _cells(cells, index).strip())
             if filled_below:
                 problems.append(Problem("warning", path, header_row, Text(
-                    f"column {index + 1} has no header but {filled_below} filled cell(s); ignored",
-                    f"kolom {index + 1} heeft geen kop maar {filled_below} gevulde cel(len); genegeerd")))
+                    f"column {index + 1} has no header but {filled_below} filled {noun(filled_below, 'cell', 'en')}; ignored",
+                    f"kolom {index + 1} heeft geen kop maar {filled_below} gevulde {noun(filled_below, 'cell', 'nl')}; "
+                    f"genegeerd")))
         elif column.kind == "unknown":
             problems.append(Problem("warning", path, header_row, Text(
                 f"column {index + 1} {name!r} is not a question, note, ambition, organisation or e-mail column; ignored",
@@ -441,9 +443,9 @@ def _per_respondent(filled: list[Row], path: str, questions: Questions, columns:
     counted = {kind: sum(1 for c in columns if c.kind == kind) for kind in ("answer", "note", "ambition")}
     problems.append(Problem("info", path, header_row, Text(
         f"read as one row per respondent: {counted['answer']} question, {counted['note']} note and "
-        f"{counted['ambition']} ambition column(s)",
-        f"gelezen als één rij per respondent: {counted['answer']} vraag-, {counted['note']} opmerking- en "
-        f"{counted['ambition']} ambitiekolom(men)")))
+        f"{counted['ambition']} ambition {noun(counted['ambition'], 'column', 'en')}",
+        f"gelezen als één rij per respondent: kolommen voor vragen {counted['answer']}, voor opmerkingen "
+        f"{counted['note']}, voor de ambitie {counted['ambition']}")))
     if not any(c.kind in ("organisation", "email") for c in columns):
         problems.append(Problem("warning", path, header_row, Text(
             "no organisation or e-mail column: respondents cannot be matched to participants",
@@ -468,8 +470,8 @@ def _per_respondent(filled: list[Row], path: str, questions: Questions, columns:
         extra = [c for c in cells[len(columns):] if c.strip()]
         if extra:
             problems.append(Problem("warning", path, number, Text(
-                f"{len(extra)} cell(s) beyond the last column header; ignored",
-                f"{len(extra)} cel(len) voorbij de laatste kolomkop; genegeerd")))
+                f"{plural(len(extra), 'cell', 'en')} beyond the last column header; ignored",
+                f"{plural(len(extra), 'cell', 'nl')} voorbij de laatste kolomkop; genegeerd")))
         responses.append(response)
     return responses
 
@@ -641,8 +643,9 @@ def build(files: Sequence[Path], shown: Sequence[str], pack: RulePack, profile: 
                 f"{key}: no question answered", f"{key}: geen enkele vraag beantwoord")))
         elif response.unanswered:
             problems.append(Problem("info", response.path, response.row, Text(
-                f"{key}: {response.unanswered} question(s) left empty or answered don't know (no answer)",
-                f"{key}: {response.unanswered} vraag/vragen leeg of 'weet niet' (geen antwoord)")))
+                f"{key}: {plural(response.unanswered, 'question', 'en')} left empty or answered don't know "
+                f"(no answer)",
+                f"{key}: {plural(response.unanswered, 'question', 'nl')} leeg of 'weet niet' (geen antwoord)")))
 
     order = {p.organisation: i for i, p in enumerate(profile.participants)}
     # A respondent that answered nothing (reported above) is no respondent of the document.
@@ -663,8 +666,8 @@ def build(files: Sequence[Path], shown: Sequence[str], pack: RulePack, profile: 
         silent = [r.id for r in pack.rules if r.id not in answers]
         if silent:
             problems.append(Problem("info", ", ".join(shown), None, Text(
-                f"{len(silent)} question(s) answered by nobody: {', '.join(silent)}",
-                f"{len(silent)} vraag/vragen door niemand beantwoord: {', '.join(silent)}")))
+                f"{plural(len(silent), 'question', 'en')} answered by nobody: {', '.join(silent)}",
+                f"{plural(len(silent), 'question', 'nl')} door niemand beantwoord: {', '.join(silent)}")))
     ambition = {p.organisation: {c: r.ambition[c] for c in questions.capabilities if c in r.ambition}
                 for p, r in selected if r.ambition}
     text = render_document(date, tlp, lang, [p.organisation for p, _ in selected], answers, ambition, shown)

@@ -13,6 +13,7 @@ from .tlpout import document_labels
 TLP_CODES = ("tlp-missing", "tlp-invalid", "tlp-deprecated", "tlp-disagree", "tlp-understated", "tlp-sharing",
              "tlp-published")
 UNLABELLED = "(none)"
+UNDATED = "undated"  # a key of the JSON; the text output shows it in the output language
 
 
 def inventory(repo: Repository) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def inventory(repo: Repository) -> dict[str, Any]:
         label = doc.tlp or UNLABELLED
         per_label[label] += 1
         per_type.setdefault(doc.type, Counter())[label] += 1
-        year = str(doc.date.year) if doc.date else "undated"
+        year = str(doc.date.year) if doc.date else UNDATED
         per_year.setdefault(year, Counter())[label] += 1
         if doc.tlp is None:
             unlabelled.append(doc.path)
@@ -52,7 +53,8 @@ def inventory(repo: Repository) -> dict[str, Any]:
                          "message": message.en, "message_nl": message.nl})
     by_code = Counter(f["code"] for f in findings)
     top = most_restrictive(quoted)
-    return {
+    extra: dict[str, Any] = {"templates": list(repo.templates)} if repo.templates else {}
+    return {**extra,
         "tlp": top.value if top else None,
         "documents": len(repo.documents),
         "per_label": ordered(per_label),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
+from .i18n import plural
 from .model import ComingDue, Evaluation, Finding, QuestionResult, Text, Waiver
 from .repository import Repository
 from .tlp import Label, most_restrictive
@@ -132,9 +133,9 @@ def notice(label: str | None, withheld: int) -> Text | None:
         return None
     shown = f"TLP:{label}" if label else "TLP: -"
     return Text(f"{shown}: this output quotes documents up to this label; share it no further than it allows"
-                + (f" ({withheld} item(s) withheld above the ceiling)" if withheld else ""),
+                + (f" ({plural(withheld, 'item', 'en')} withheld above the ceiling)" if withheld else ""),
                 f"{shown}: deze uitvoer citeert documenten tot dit label; deel haar niet verder dan het toestaat"
-                + (f" ({withheld} item(s) weggelaten boven het plafond)" if withheld else ""))
+                + (f" ({plural(withheld, 'item', 'nl')} weggelaten boven het plafond)" if withheld else ""))
 
 
 def apply(evaluation: Evaluation, repo: Repository, ceiling: Label | None = None) -> Evaluation:

@@ -16,7 +16,7 @@ from .errors import ConfigError
 from . import tlpout
 from .model import Finding
 from .repository import selection
-from .runner import load_for_inventory
+from .runner import enclosing_root, find_root, has_profile, load_for_inventory
 from .tlp import Label
 
 
@@ -30,21 +30,7 @@ class Validated:
     skipped: tuple[tuple[str, str], ...] = ()
     tlp: str | None = None  # the label of what the findings quote (tlpout.py)
     withheld: int = 0
-
-
-def _has_profile(folder: Path) -> bool:
-    """isac.yaml is there: a file, or something in its place (a link, a FIFO) the loader reports on."""
-    profile = folder / PROFILE_FILE
-    return profile.is_symlink() or (profile.exists() and not profile.is_dir())
-
-
-def find_root(start: Path) -> Path:
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if _has_profile(folder):
-            return folder
-    raise ConfigError(f"no {PROFILE_FILE} in {start} or any folder above it: not inside an ISAC repository "
-                      f"(run `isaccheck init` to start one, or give --root)")
+    templates: tuple[str, ...] = ()  # given files that are templates (isaccheck.yaml `templates`): not checked
 
 
 def _own_root(file: Path) -> Path | None:
@@ -79,9 +65,13 @@ def validate_files(files: list[Path], root: Path | None = None, ceiling: Label |
             common = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in absolute]))
         else:
             common = Path.cwd()
-        root = find_root(common)
+        found = enclosing_root(common)
+        if found is None:
+            raise ConfigError(f"no {PROFILE_FILE} in {common} or any folder above it: not inside an ISAC repository "
+                              f"(run `isaccheck init` to start one, or give --root)")
+        root = found
     else:
-        if not _has_profile(root):
+        if not has_profile(root):
             raise ConfigError(f"no {PROFILE_FILE} in {root}: not the root of an ISAC repository")
         root = root.resolve()
     rel: list[str] = []
@@ -100,8 +90,9 @@ def validate_files(files: list[Path], root: Path | None = None, ceiling: Label |
     not_documents = [(r, "not-a-document") for r in rel if r not in read]
     # Findings quote documents like any other output: the same TLP filter (issue 15.6).
     shown = tlpout.filter_findings(repo.findings, repo, ceiling)
-    return Validated(root=root, paths=tuple(r for r in rel if r in read), findings=shown.findings,
-                     skipped=tuple(outside + not_documents), tlp=shown.tlp, withheld=shown.withheld)
+    return Validated(root=root, paths=tuple(r for r in rel if r in read or r in repo.templates), findings=shown.findings,
+                     skipped=tuple(outside + [s for s in not_documents if s[0] not in repo.templates]),
+                     tlp=shown.tlp, withheld=shown.withheld, templates=repo.templates)
 
 
 def shown_path(root: Path, rel: str) -> str:

@@ -28,10 +28,54 @@ _NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
 class YamlError(Exception):
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, message_nl: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        # Dutch runs stay Dutch: PyYAML's English, translated (dutch_problem), or said plainly.
+        self.message_nl = message_nl or message
+
+
+# PyYAML's problems and contexts that a hand-written frontmatter meets, in Dutch, keyed by the
+# problem with what it quotes taken out (_QUOTED): "did not find expected ',' or ']'" is
+# "did not find expected or". An unknown one gets a plain Dutch sentence rather than English.
+_COLON_NL = ("hier kan geen `: ` met een waarde staan (staat er een dubbele punt in een tekst? zet die tekst "
+             "dan tussen aanhalingstekens)")
+_PROBLEMS_NL: dict[str, str] = {
+    "found character that cannot start any token": "een teken dat hier niet kan staan",
+    "mapping values are not allowed here": _COLON_NL,
+    "mapping values are not allowed in this context": _COLON_NL,
+    "could not find expected": "hier ontbreekt een `:` na de veldnaam",
+    "did not find expected key": "hier verwachtte YAML een veldnaam (klopt de inspringing?)",
+    "did not find expected indicator": "hier verwachtte YAML een lijstitem met `-` (klopt de inspringing?)",
+    "found unexpected end of stream": "de tekst houdt op voordat hij af is (een aanhalingsteken niet gesloten?)",
+    "found undefined alias": "een verwijzing (*naam) naar iets dat niet bestaat",
+    "did not find expected or": "een lijst met [ ] of een verzameling met { } wordt niet goed gesloten",
+    "found duplicate anchor": "een anker (&naam) staat er twee keer",
+}
+_CONTEXTS_NL: dict[str, str] = {
+    "while scanning for the next token": "",
+    "while scanning a simple key": "bij het lezen van een veldnaam",
+    "while parsing a block mapping": "in een verzameling velden",
+    "while parsing a block collection": "in een lijst",
+    "while scanning a quoted scalar": "in een tekst tussen aanhalingstekens",
+    "while parsing a flow sequence": "in een lijst tussen [ ]",
+    "while parsing a flow mapping": "in een verzameling tussen { }",
+    "while scanning a block scalar": "in een tekstblok",
+    "while parsing a block node": "",
+    "while parsing a flow node": "",
+}
+
+_TAB_NL = "de regel bevat een tab: YAML springt alleen met spaties in; vervang de tab door spaties"
+
+
+def dutch_problem(problem: str, context: str | None) -> str:
+    """PyYAML's English problem and context as one Dutch phrase."""
+    words = _PROBLEMS_NL.get(problem)
+    if words is None:
+        words = "de opbouw klopt hier niet (controleer inspringing, dubbele punten en aanhalingstekens)"
+    where = _CONTEXTS_NL.get(context or "", "")
+    return f"{words} ({where})" if where else words
 
 
 @dataclass
@@ -48,7 +92,9 @@ def _join(prefix: str, key: str) -> str:
 def _check_finite(node: yaml.ScalarNode, first_line: int) -> None:
     if _NOT_FINITE.fullmatch(node.value):
         raise YamlError("infinity or not-a-number (.inf, .nan) is not a value isaccheck can use; write a "
-                        "number (or put it in quotes if it is text)", node.start_mark.line + first_line)
+                        "number (or put it in quotes if it is text)", node.start_mark.line + first_line,
+                        "oneindig of geen getal (.inf, .nan) kan isaccheck niet gebruiken; schrijf een getal "
+                        "(of zet het tussen aanhalingstekens als het tekst is)")
 
 
 class _Budget:
@@ -68,6 +114,7 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _B
         raise YamlError(
             "the YAML expands to too many values (aliases nested into each other); refused",
             node.start_mark.line + first_line,
+            "de YAML groeit uit tot te veel waarden (verwijzingen in elkaar genest); geweigerd",
         )
     if not budget.aliases:
         # The composer gives an alias the very node of its anchor: a node met twice is an alias.
@@ -75,6 +122,7 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _B
             raise YamlError(
                 "YAML aliases (*name) are not allowed in documents; write the value out",
                 used_at,
+                "YAML-verwijzingen (*naam) mogen niet in documenten; schrijf de waarde uit",
             )
         budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
@@ -85,7 +133,9 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _B
             line = key_node.start_mark.line + first_line
             if key in seen and key != "<<":
                 # YAML keeps the last one silently; which one the writer meant is unknown, so refuse.
-                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", line)
+                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", line,
+                                f"een veldnaam staat twee keer in dezelfde verzameling (ook op regel {seen[key]}); "
+                                f"houd er één over")
             seen.setdefault(key, line)
             child = _join(path, key)
             key_line = key_node.start_mark.line + first_line
@@ -189,10 +239,12 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
         raise YamlError(
             "the YAML expands to too many values (aliases nested into each other); refused",
             node.start_mark.line + first_line,
+            "de YAML groeit uit tot te veel waarden (verwijzingen in elkaar genest); geweigerd",
         )
     if not budget.aliases:
         if id(node) in budget.seen:
-            raise YamlError("YAML aliases (*name) are not allowed in documents; write the value out", used_at)
+            raise YamlError("YAML aliases (*name) are not allowed in documents; write the value out", used_at,
+                            "YAML-verwijzingen (*naam) mogen niet in documenten; schrijf de waarde uit")
         budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
@@ -206,7 +258,9 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
             key = str(key_node.value)
             key_line = key_node.start_mark.line + first_line
             if key in seen and key != "<<":  # as _walk: a key twice is refused
-                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", key_line)
+                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", key_line,
+                                f"een veldnaam staat twee keer in dezelfde verzameling (ook op regel {seen[key]}); "
+                                f"houd er één over")
             seen.setdefault(key, key_line)
             child = _join(path, key)
             out.lines.setdefault(child, key_line)
@@ -256,10 +310,15 @@ def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlDa
         line = mark.line + first_line if mark is not None else None
         lines = text.splitlines()
         tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]
-        raise YamlError(f"YAML syntax error: {_content_free(exc.problem, exc.context, tab)}", line) from None
+        # Dutch from a fixed table of PyYAML's problems, with what they quote taken out first:
+        # like the English, it never carries document text.
+        problem = _QUOTED.sub("", exc.problem or "invalid YAML")
+        context = _QUOTED.sub("", exc.context) if exc.context else None
+        dutch = f"YAML-syntaxfout: {_TAB_NL}" if tab else f"YAML-syntaxfout: {dutch_problem(problem, context)}"
+        raise YamlError(f"YAML syntax error: {_content_free(exc.problem, exc.context, tab)}", line, dutch) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error ({type(exc).__name__})", None) from None
+        raise YamlError(f"YAML error ({type(exc).__name__})", None, "YAML-fout: de tekst is geen geldige YAML") from None
     except RecursionError:
-        raise YamlError("the YAML is nested too deeply; refused", None) from None
+        raise YamlError("the YAML is nested too deeply; refused", None, "de YAML is te diep genest; geweigerd") from None
     finally:
         loader.dispose()

@@ -165,7 +165,8 @@ def _run_workflow(repo: Path, env: dict[str, str], tmp: Path) -> tuple[int, str,
 def test_example_workflow_end_to_end(tmp_path: Path) -> None:
     env = _shim(tmp_path / "bin")
     repo = tmp_path / "isac"
-    init = subprocess.run(["isaccheck", "init", str(repo), "--lang", "en", "--name", "E2E-ISAC"], env=env,
+    init = subprocess.run(["isaccheck", "init", str(repo), "--lang", "en", "--name", "E2E-ISAC",
+                           "--action-ref", "https://example.org/isaccheck.git"], env=env,
                           capture_output=True, text=True)
     assert init.returncode == 0, init.stderr
     day = (dt.date.today() - dt.timedelta(days=30)).isoformat()

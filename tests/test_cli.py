@@ -129,7 +129,7 @@ def test_repository_is_never_written(make_repo) -> None:
 
 def test_rules_list_and_explain_in_both_languages() -> None:
     listing = invoke("rules", "list").output
-    assert "56 rules" in listing and listing.count("\n") == 57
+    assert "56 rules" in listing and sum(1 for line in listing.splitlines() if not line.startswith(" ")) == 57
     for lang in ("nl", "en"):
         text = invoke("explain", "STR-2.1", "--lang", lang).output
         assert "STR-2.1" in text and "documents_for_years" in text
@@ -147,7 +147,7 @@ def test_explain_works_for_every_rule_in_both_languages() -> None:
         for lang in ("nl", "en"):
             result = CliRunner().invoke(cli, ["explain", rule.id, "--lang", lang])
             assert result.exit_code == EXIT_OK, (rule.id, lang, result.output)
-            assert rule.question(lang) in result.output
+            assert " ".join(rule.question(lang).split()) in " ".join(result.output.split())  # folded at 80
             assert ("Handvatten voor niveau" if lang == "nl" else "Advice for level") in result.output
 
 

@@ -163,7 +163,7 @@ def test_evidence_carries_the_first_commit(haven: dict[str, Any]) -> None:
 
 def test_no_commit_at_the_date_is_a_usage_error(haven: dict[str, Any]) -> None:
     result = run(haven["repo"], "check", "--as-of", "2020-12-31", code=2)
-    assert "no commit on or before" in result.output and "2023-" in result.output
+    assert "geen commit op of voor die datum" in result.output and "2023-" in result.output  # haven is Dutch
 
 
 def test_plain_run_names_uncommitted_documents(haven: dict[str, Any]) -> None:
@@ -495,7 +495,7 @@ def test_report_takes_the_git_options(tmp_path: Path) -> None:
     repo = new_repo(tmp_path, "r")
     commit(repo, "2026-01-05T10:00:00Z", "profile", isac__yaml=PROFILE)
     write(repo, "uncommitted.md", "---\ntype: charter\npurpose: x\ntlp: CLEAR\n---\n")
-    args = ["report", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]
+    args = ["report", "-o", "-", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]
     committed = CliRunner().invoke(cli, [*args, "--committed-only"])
     working = CliRunner().invoke(cli, [*args, "--no-git"])
     assert committed.exit_code == 0 and working.exit_code == 0, committed.output + working.output

@@ -31,8 +31,8 @@ COMMANDS: list[list[str]] = [
     ["check", "{p}", "--as-of", "2026-06-30", "--format", "github"],
     ["tlp", "{p}"],
     ["validate", "--root", "{p}"],
-    ["report", "{p}", "--year", "2026", "--format", "md"],
-    ["report", "{p}", "--year", "2026", "--format", "html"],
+    ["report", "-o", "-", "{p}", "--year", "2026", "--format", "md"],
+    ["report", "-o", "-", "{p}", "--year", "2026", "--format", "html"],
     ["history", "{p}", "--format", "json"],
 ]
 ALL_FORMATS = [["check", "{p}", "--as-of", "2026-06-30", "--format", f]
@@ -167,7 +167,7 @@ def test_out_of_range_ambition_is_a_finding_not_a_target(tmp_path: Path) -> None
     """Regression: a huge ambition reached the report's level bar and raised OverflowError."""
     root = build(tmp_path, {}, MINIMAL + "ambition: {STR: 99999999999999999999999, WOW: 7, INF: -1, SIT: 2}\n")
     seen = run_everything(root, [["check", "{p}", "--as-of", "2026-06-30", "--format", "json"],
-                                 ["report", "{p}", "--year", "2026", "--format", "md"]])
+                                 ["report", "-o", "-", "{p}", "--year", "2026", "--format", "md"]])
     result = json.loads(next(iter(seen.values()))[1])
     ambitions = {c["code"]: c.get("ambition") for c in result["capabilities"]}
     assert ambitions["STR"] is None and ambitions["WOW"] is None and ambitions["INF"] is None
@@ -378,7 +378,7 @@ def test_init_with_a_file_where_a_folder_goes_writes_nothing(tmp_path: Path) -> 
     target = tmp_path / "new"
     target.mkdir()
     (target / ".github").write_text("not a folder")
-    result = CliRunner().invoke(cli, ["init", str(target), "--lang", "en"])
+    result = CliRunner().invoke(cli, ["init", str(target), "--lang", "en", "--action-ref", "o/isaccheck@v1"])
     assert result.exit_code == 2, result.output
     assert ".github is in the way" in result.output and "nothing was written" in result.output
     assert sorted(p.name for p in target.iterdir()) == [".github"]
@@ -402,7 +402,7 @@ def test_init_where_nothing_can_be_written_is_exit_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["check", "{p}", "--as-of", "2026-06-30"], ["tlp", "{p}"],
-                                     ["report", "{p}", "--year", "2026", "--format", "md"],
+                                     ["report", "-o", "-", "{p}", "--year", "2026", "--format", "md"],
                                      ["history", "{p}"]])
 def test_output_file_that_cannot_be_written_is_exit_2(tmp_path: Path, command: list[str]) -> None:
     """Regression: -o in a folder that does not exist raised FileNotFoundError (exit 3)."""
@@ -568,7 +568,7 @@ def test_a_document_dated_in_year_1_does_not_make_the_trend_two_thousand_years_l
 
     root = build(tmp_path, {"meetings/m.md": MINUTES, "old.md": "---\ntype: minutes\ndate: 0001-01-01\ntlp: AMBER\n---\n"})
     started = time.monotonic()
-    seen = run_everything(root, [["report", "{p}", "--year", "2026", "--format", "md"], ["history", "{p}", "--format", "json"]])
+    seen = run_everything(root, [["report", "-o", "-", "{p}", "--year", "2026", "--format", "md"], ["history", "{p}", "--format", "json"]])
     assert time.monotonic() - started < 60
     points = json.loads(seen["history {p} --format json"][1])["points"]
     from isaccheck.repository import MAX_TREND_YEARS
@@ -581,8 +581,8 @@ def test_a_document_dated_in_year_1_does_not_make_the_trend_two_thousand_years_l
 @pytest.mark.parametrize("command", [
     ["check", "{p}", "--as-of", "9999-12-31", "--format", "json"],
     ["check", "{p}", "--as-of", "0001-01-01", "-v"],
-    ["report", "{p}", "--as-of", "9999-12-31", "--format", "md"],
-    ["report", "{p}", "--as-of", "0001-01-01", "--format", "md"],
+    ["report", "-o", "-", "{p}", "--as-of", "9999-12-31", "--format", "md"],
+    ["report", "-o", "-", "{p}", "--as-of", "0001-01-01", "--format", "md"],
 ])
 def test_evaluation_dates_at_the_ends_of_the_calendar(tmp_path: Path, command: list[str]) -> None:
     """Regression: --as-of 9999-12-31 overflowed in the coming-due horizon (exit 3)."""
@@ -607,7 +607,7 @@ def test_a_window_reaching_before_the_year_1_covers_everything(tmp_path: Path) -
     assert (endless["outcome"], endless["reason"]) == (century["outcome"], century["reason"])
 
 
-@pytest.mark.parametrize("command", [["report", "{p}", "--year", "0"], ["report", "{p}", "--year", "-5"],
+@pytest.mark.parametrize("command", [["report", "-o", "-", "{p}", "--year", "0"], ["report", "-o", "-", "{p}", "--year", "-5"],
                                      ["history", "{p}", "--since", "-1"], ["history", "{p}", "--since", "0"]])
 def test_years_outside_the_calendar_are_usage_errors(tmp_path: Path, command: list[str]) -> None:
     """Regression: --year -5 and --since -1 raised ValueError (exit 3); --year 0 meant this year."""

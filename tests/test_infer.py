@@ -613,7 +613,7 @@ def test_report_shows_where_values_were_inferred() -> None:
     from isaccheck.cli import cli
 
     root = Path(__file__).resolve().parent.parent / "evidence-examples" / "harbour-wg"
-    result = CliRunner().invoke(cli, ["report", str(root), "--year", "2024", "--format", "md", "--lang", "en",
+    result = CliRunner().invoke(cli, ["report", "-o", "-", str(root), "--year", "2024", "--format", "md", "--lang", "en",
                                       "--no-git"])
     assert result.exit_code == 0, result.output
     # Markdown output escapes the backticks around field names.

@@ -164,7 +164,7 @@ def test_evaluation_date_rules() -> None:
 
 
 def test_cli_refuses_as_of_outside_the_year(tlp_repo: Path) -> None:
-    code, output, _ = invoke("report", str(tlp_repo), "--year", "2025", "--as-of", "2026-01-05")
+    code, output, _ = invoke("report", "-o", "-", str(tlp_repo), "--year", "2025", "--as-of", "2026-01-05")
     assert code == 2 and "not in --year 2025" in output
 
 
@@ -201,14 +201,14 @@ def test_report_label_is_the_most_restrictive_quoted(tlp_repo: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_tlp_ceiling_green_leaves_out_amber_and_red(tlp_repo: Path, fmt: str) -> None:
-    code, output, _ = invoke("report", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+    code, output, _ = invoke("report", "-o", "-", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
                              "--format", fmt, "--lang", "en", "--tlp", "GREEN")
     assert code == 0, output
     for secret in SECRETS:
         assert secret not in output, secret
     # Their paths and the fact that they exist remain; the report says how much was withheld.
     assert "meetings/2026-06-10/minutes.md" in output and "shared/dader.md" in output
-    match = re.search(r"(\d+) item\(s\) withheld because they quote documents above TLP:GREEN", output)
+    match = re.search(r"Items withheld: (\d+)\. They quote documents above TLP:GREEN", output)
     assert match and int(match.group(1)) > 0
     first = output.splitlines()[0] if fmt == "md" else output[output.index("<title>"):output.index("</title>")]
     assert "TLP:GREEN" in first
@@ -239,7 +239,7 @@ def test_deterministic(tlp_repo: Path, fmt: str, tmp_path: Path) -> None:
     outputs = []
     for n in range(2):
         target = tmp_path / f"r{n}.{fmt}"
-        code, output, _ = invoke("report", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+        code, output, _ = invoke("report", "-o", "-", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
                                  "--format", fmt, "-o", str(target))
         assert code == 0, output
         outputs.append(target.read_bytes())
@@ -257,16 +257,24 @@ def test_past_year_report_defaults_to_year_end(tlp_repo: Path) -> None:
 def test_pdf_without_the_extra_says_how_to_install(tlp_repo: Path, monkeypatch: pytest.MonkeyPatch,
                                                    tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as if not installed
-    code, output, _ = invoke("report", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+    code, output, _ = invoke("report", "-o", "-", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
                              "--format", "pdf", "-o", str(tmp_path / "r.pdf"))
     assert code == 2
     assert "pip install 'isaccheck[pdf]'" in output
     assert not (tmp_path / "r.pdf").exists()
 
 
-def test_pdf_needs_output(tlp_repo: Path) -> None:
-    code, output, _ = invoke("report", str(tlp_repo), "--format", "pdf", "--year", str(YEAR))
-    assert code == 2 and "--output" in output
+def test_pdf_without_output_goes_to_the_default_file(tlp_repo: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: no -o writes report-YYYY.pdf (verslag-YYYY.pdf in Dutch) and says where, never to the terminal."""
+    _require("weasyprint", "ISACCHECK_REQUIRE_PDF")
+    monkeypatch.chdir(tmp_path)
+    code, output, stdout = invoke("report", str(tlp_repo), "--format", "pdf", "--year", str(YEAR),
+                                  "--as-of", AS_OF.isoformat(), "--lang", "en")
+    assert code == 0, output
+    written = tmp_path / f"report-{YEAR}.pdf"
+    assert written.read_bytes().startswith(b"%PDF") and f"report written to {written}" in output
+    assert b"%PDF" not in stdout
 
 
 def _require(module: str, env: str) -> None:
@@ -286,7 +294,7 @@ def test_pdf_contains_the_profile_and_is_reproducible(tlp_repo: Path, tmp_path: 
     pdfs = []
     for n in range(2):
         target = tmp_path / f"r{n}.pdf"
-        code, output, _ = invoke("report", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+        code, output, _ = invoke("report", "-o", "-", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
                                  "--format", "pdf", "--lang", "en", "-o", str(target))
         assert code == 0, output
         pdfs.append(target.read_bytes())
@@ -439,7 +447,7 @@ def test_chromium_renders_the_report_of_each_example(example: Path, tmp_path: Pa
     binary = _chromium()
     _require("PIL", "ISACCHECK_REQUIRE_BROWSER")
     target = tmp_path / "report.html"
-    code, output, _ = invoke("report", str(example), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+    code, output, _ = invoke("report", "-o", "-", str(example), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
                              "--format", "html", "-o", str(target))
     assert code == 0, output
     url = target.resolve().as_uri()

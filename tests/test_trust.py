@@ -145,7 +145,7 @@ def test_the_attacks_are_reached(attacked: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_no_leak_through_the_report(attacked: Path, fmt: str) -> None:
-    code, output = run("report", str(attacked), "--year", "2026", "--as-of", AS_OF, "--format", fmt, "--tlp", "CLEAR")
+    code, output = run("report", "-o", "-", str(attacked), "--year", "2026", "--as-of", AS_OF, "--format", fmt, "--tlp", "CLEAR")
     assert code == 0, output
     _no_secret(output, fmt)
     assert "TLP:CLEAR" in output
@@ -250,7 +250,7 @@ def test_job_summary_markdown_is_inert(hostile: Path, tmp_path: Path, monkeypatc
 
 
 def test_markdown_report_passes_no_mentions_or_bare_urls(hostile: Path) -> None:
-    code, output = run("report", str(hostile), "--year", "2026", "--as-of", AS_OF, "--format", "md")
+    code, output = run("report", "-o", "-", str(hostile), "--year", "2026", "--as-of", AS_OF, "--format", "md")
     assert code == 0, output
     assert "@alice" not in output and "https://evil.example" not in output
     assert "@\u2060alice" in output

@@ -68,7 +68,7 @@ def test_no_program_from_the_repository_config_runs(tmp_path: Path) -> None:
     for args in (["check", str(repo), "--as-of", "2026-06-30"],
                  ["check", str(repo), "--as-of", "2026-06-30", "--committed-only"],
                  ["history", str(repo)],
-                 ["report", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]):
+                 ["report", "-o", "-", str(repo), "--year", "2026", "--as-of", "2026-06-30", "--format", "md"]):
         result = runner.invoke(cli, args, catch_exceptions=False)
         assert result.exit_code in (0, 1), (args, result.output)
         assert not marker.exists(), args

@@ -37,10 +37,10 @@ def test_only_the_given_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir(repo)
     ok = invoke("validate", "meetings/a/minutes.md", "notes/readme.md")
     assert ok.exit_code == EXIT_OK and ok.stdout == ""
-    assert "validated 1 file(s): 0 error(s)" in ok.stderr
+    assert "validated 1 file: 0 errors" in ok.stderr
     assert "skipped notes/readme.md: not an ISAC document" in ok.stderr  # named, never dropped silently
     profile = invoke("validate", "isac.yaml", "meetings/a/minutes.md")
-    assert "validated 2 file(s)" in profile.stderr and "skipped" not in profile.stderr
+    assert "validated 2 files" in profile.stderr and "skipped" not in profile.stderr
     bad = invoke("validate", "meetings/b/minutes.md")
     assert bad.exit_code == EXIT_FINDINGS
     assert bad.stdout.startswith("meetings/b/minutes.md:") and "[tlp-missing]" in bad.stdout
@@ -140,7 +140,7 @@ def test_profile_findings_only_when_isac_yaml_is_given(make_repo) -> None:
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_init_then_validate_and_check(tmp_path: Path, lang: str) -> None:
     target = tmp_path / "new-isac"
-    result = invoke("init", str(target), "--lang", lang)
+    result = invoke("init", str(target), "--lang", lang, "--action-ref", "owner/isaccheck@v1")
     assert result.exit_code == EXIT_OK, result.output
     written = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
     assert written == set(planned_files(lang, "x")) and WORKFLOW_TARGET in written

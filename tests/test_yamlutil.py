@@ -57,6 +57,31 @@ def test_python_tags_never_run_code() -> None:
         load_yaml("a: !!python/object/apply:os.system ['true']\n")
 
 
+# -- Dutch messages (issue 12) ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, line, nl", [
+    ("a: 1\n\tb: 2\n", 2, "een tab: YAML springt alleen met spaties in; vervang de tab door spaties"),
+    ("title: Notulen: 12 maart\n", 1, "zet die tekst dan tussen aanhalingstekens"),
+    ('a: "open\n', 2, "een aanhalingsteken niet gesloten?"),
+    ("a: [1, 2\n", 2, "een lijst met [ ] of een verzameling met { } wordt niet goed gesloten (in een lijst tussen [ ])"),
+    ("a: {b\n", None, "YAML-syntaxfout"),
+])
+def test_yaml_syntax_errors_in_dutch(text: str, line: int | None, nl: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text)
+    assert nl in caught.value.message_nl and caught.value.message.startswith("YAML syntax error")
+    if line is not None:
+        assert caught.value.line == line
+    for english in ("found", "while", "expected", "mapping", "scanning"):
+        assert english not in caught.value.message_nl
+
+
+def test_a_tab_is_named_in_english_too() -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml("a: 1\n\tb: 2\n")
+    assert "a tab" in caught.value.message
+
+
 # --------------------------------------------------------------------------- one-pass loading (issue 14)
 
 from hypothesis import given, settings  # noqa: E402

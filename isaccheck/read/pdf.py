@@ -101,8 +101,10 @@ def read_pdf(path: str, data: bytes, limits: ReadLimits) -> StructuredDocument |
         # A scan has pages but no text layer; an empty document would look like one with nothing
         # to infer from, so it is said.
         return ReadProblem(path, "unreadable",
-                           f"{path}: no text on any of its {len(pages)} page(s): a scan? isaccheck does no OCR",
-                           f"{path}: geen tekst op de {len(pages)} pagina('s): een scan? isaccheck doet geen OCR")
+                           f"{path}: no text on {'its only page' if len(pages) == 1 else f'any of its {len(pages)} pages'}: "
+                           "a scan? isaccheck does no OCR",
+                           f"{path}: geen tekst op {'de enige pagina' if len(pages) == 1 else f'alle {len(pages)} pagina’s'}: "
+                           "een scan? isaccheck doet geen OCR")
     blocks = _blocks(pages)
     return StructuredDocument(path=path, format="pdf", blocks=tuple(blocks), properties=props)
 

@@ -16,6 +16,7 @@ from typing import Iterable
 from .. import tlpout
 from ..escape import inert_markdown, plain
 from ..gate import GateResult, finding_fails
+from ..i18n import plural
 from ..model import Evaluation, Finding, Severity, Text
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -116,10 +117,10 @@ def _plain(evaluation: Evaluation, gate: GateResult | None, lang: str) -> list[s
         lines.append(f"isaccheck: {cap.code} level {cap.level} (ambition {ambition})")
     errors = sum(1 for f in evaluation.findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in evaluation.findings if f.severity is Severity.WARNING)
-    lines.append(f"isaccheck: {errors} error(s), {warnings} warning(s) in documents")
+    lines.append(f"isaccheck: {plural(errors, 'error', 'en')}, {plural(warnings, 'warning', 'en')} in documents")
     if evaluation.tlp:
         lines.append(f"isaccheck: output labelled TLP:{evaluation.tlp}"
-                     + (f", {evaluation.withheld} item(s) withheld" if evaluation.withheld else ""))
+                     + (f", {plural(evaluation.withheld, 'item', 'en')} withheld" if evaluation.withheld else ""))
     if gate is not None:
         lines.append(f"isaccheck: gate {'passed' if gate.passed else 'failed'} ({gate.policy.describe()})")
         counts: dict[str, int] = {}

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from ..escape import neutralise, plain_data
-from ..i18n import MARKS, OUTCOME_WORDS, severity_word, survey_lines, word
+from ..i18n import MARKS, OUTCOME_WORDS, plural, severity_word, survey_lines, withheld_line, word
 from ..model import Evaluation, Outcome
 from ..rulepack import RulePack
 from . import RenderOptions, register
@@ -43,12 +43,12 @@ class TextReporter:
         if evaluation.tlp:
             console.print(RichText(f"TLP:{evaluation.tlp}", style="bold"))
         if evaluation.withheld:
-            console.print(word("withheld", lang).format(n=evaluation.withheld))
+            console.print(withheld_line(evaluation.withheld, lang))
         console.print(RichText(evaluation.isac_name, style="bold"), end="")
         commit = f" · commit {prov.commit[:7]}" if prov.commit else ""
         console.print(f" · {word('as_of', lang)} {prov.as_of}{commit} · isaccheck {prov.tool_version} · {prov.rulepack_version}")
-        console.print(f"{len(evaluation.participants)} {word('participants', lang)}, "
-                      f"{evaluation.document_count} {word('documents', lang)}")
+        console.print(f"{plural(len(evaluation.participants), 'participant', lang)}, "
+                      f"{plural(evaluation.document_count, 'document', lang)}")
         console.print()
 
         table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")

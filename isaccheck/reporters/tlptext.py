@@ -9,8 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ..escape import neutralise, plain
-from ..i18n import severity_word
+from ..i18n import plural, severity_word, type_name
 from ..model import Text
+from ..tlpinventory import UNDATED
 
 WORDS = {
     "title": Text("TLP inventory", "TLP-overzicht"),
@@ -19,6 +20,8 @@ WORDS = {
     "year": Text("Year", "Jaar"),
     "unlabelled": Text("Documents without a label", "Documenten zonder label"),
     "findings": Text("TLP findings", "TLP-bevindingen"),
+    "templates": Text("Templates, not counted (templates in isaccheck.yaml)",
+                      "Sjablonen die niet meetellen (templates in isaccheck.yaml)"),
     "none": Text("none", "geen"),
     "documents": Text("documents", "documenten"),
 }
@@ -41,17 +44,27 @@ def render_inventory(data: dict[str, Any], name: str, lang: str) -> str:
     labels = list(data["per_label"])
     if data.get("tlp"):
         console.print(f"TLP:{data['tlp']}")
-    console.print(f"{plain(name)} · {WORDS['title'](lang)} · {data['documents']} {WORDS['documents'](lang)}")
+    console.print(f"{plain(name)} · {WORDS['title'](lang)} · {plural(data['documents'], 'document', lang)}")
     console.print()
     console.print(_counts_table({"": data["per_label"]}, WORDS["label"](lang), labels))
     console.print()
-    console.print(_counts_table(data["per_type"], WORDS["type"](lang), labels))
+    # Dutch rows name the types in Dutch; the JSON keeps the keys documents use.
+    per_type = {type_name(k, lang) if lang == "nl" else k: v for k, v in data["per_type"].items()}
+    console.print(_counts_table(per_type, WORDS["type"](lang), labels))
     console.print()
-    console.print(_counts_table(data["per_year"], WORDS["year"](lang), labels))
+    per_year = {("zonder datum" if lang == "nl" else "undated") if k == UNDATED else k: v
+                for k, v in data["per_year"].items()}
+    console.print(_counts_table(per_year, WORDS["year"](lang), labels))
     console.print()
     console.print(f"{WORDS['unlabelled'](lang)} ({len(data['unlabelled'])})")
     for path in data["unlabelled"]:
         console.print(f"  {plain(path)}")
+    if data.get("templates"):
+        # Named, so nothing is left out silently.
+        console.print()
+        console.print(f"{WORDS['templates'](lang)} ({len(data['templates'])})")
+        for path in data["templates"]:
+            console.print(f"  {plain(path)}")
     console.print()
     console.print(f"{WORDS['findings'](lang)} ({len(data['findings'])})")
     if not data["findings"]:
