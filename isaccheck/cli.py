@@ -193,7 +193,8 @@ def _write_file(output: Path, data: bytes) -> None:
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise IsaccheckError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise IsaccheckError(f"cannot write {output}: {exc.strerror or exc}",
+                             message_nl=f"kan {output} niet schrijven: {exc.strerror or exc}") from None
 
 
 _GIT_MODES: dict[str, GitMode] = {"auto": "auto", "on": "on", "off": "off"}
@@ -364,7 +365,10 @@ def explain(question_id: str, lang: str) -> None:
 
         close = difflib.get_close_matches(question_id.upper(), [r.id for r in pack.rules], n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
-        raise IsaccheckError(f"no question {question_id} in the rule pack{hint}")
+        hint_nl = f"; bedoelt u {close[0]}?" if close else ""
+        click.get_current_context().meta["isaccheck.lang"] = lang  # the error line in the asked language
+        raise IsaccheckError(f"no question {question_id} in the rule pack{hint}",
+                             message_nl=f"geen vraag {question_id} in het regelpakket{hint_nl}")
     click.echo(explain_rule(rule, pack, lang, width=terminal_width()), nl=False)
 
 
@@ -710,6 +714,7 @@ def survey_new(lang: str, fmt: str, output: Path | None) -> None:
     from . import survey
     from .rulepack import load_builtin
 
+    click.get_current_context().meta["isaccheck.lang"] = lang  # for the error line, should one follow
     data = survey.render(load_builtin(), lang, fmt)
     if output is not None and str(output) == "-":
         if fmt == "xlsx":
@@ -718,7 +723,8 @@ def survey_new(lang: str, fmt: str, output: Path | None) -> None:
         return
     target = output or Path(survey.default_name(lang, fmt))
     if target.exists() or target.is_symlink():
-        raise IsaccheckError(f"{target} exists; isaccheck does not overwrite it (give another -o FILE)")
+        raise IsaccheckError(f"{target} exists; isaccheck does not overwrite it (give another -o FILE)",
+                             message_nl=f"{target} bestaat al; isaccheck overschrijft het niet (geef een ander -o BESTAND)")
     _write_file(target, data)
     _note(f"{target} geschreven" if lang == "nl" else f"{target} written")
 
@@ -748,32 +754,39 @@ def survey_import(files: tuple[Path, ...], root: Path, date: dt.date | None, tlp
     profile_path = root / PROFILE_FILE
     if profile_path.is_symlink() and not profile_path.resolve().is_relative_to(root.resolve()):
         # As for check: a link out of the repository is not followed (docs/contract.md, "Bad input").
-        raise IsaccheckError(f"{profile_path} is a link out of the repository; not read")
+        raise IsaccheckError(f"{profile_path} is a link out of the repository; not read",
+                             message_nl=f"{profile_path} is een koppeling naar buiten de repository; niet gelezen")
     try:
         profile_text = profile_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IsaccheckError(f"{profile_path}: cannot read the ISAC's isac.yaml ({exc}); give the repository with --root")
+        raise IsaccheckError(f"{profile_path}: cannot read the ISAC's isac.yaml ({exc}); give the repository with --root",
+                             message_nl=f"{profile_path}: de isac.yaml van de ISAC is onleesbaar ({exc}); "
+                                        "geef de repository met --root")
     profile, _ = load_profile(profile_text)
     when = date or dt.date.today()
     chosen = lang or profile.language
+    click.get_current_context().meta["isaccheck.lang"] = chosen  # for the error line, should one follow
     name = f"{when.isoformat()}-{'zelfevaluatie' if chosen == 'nl' else 'self-assessment'}.md"
     target = output if output is not None else root / "assessments" / name
     if target.is_dir():
         target = target / name
     if target.exists() or target.is_symlink():
-        raise IsaccheckError(f"{target} exists; isaccheck never overwrites a document (give another -o PATH)")
+        raise IsaccheckError(f"{target} exists; isaccheck never overwrites a document (give another -o PATH)",
+                             message_nl=f"{target} bestaat al; isaccheck overschrijft nooit een document "
+                                        "(geef een ander -o PAD)")
     done = build(list(files), [str(f) for f in files], load_builtin(), profile, when, tlp_label or Label.AMBER, chosen)
     for problem in done.problems:
         click.echo(problem.line(chosen), err=True)
     if not done.respondents:
-        raise IsaccheckError("no respondent could be imported; nothing written" if chosen == "en"
-                             else "geen enkele respondent ingelezen; niets geschreven")
+        raise IsaccheckError("no respondent could be imported; nothing written",
+                             message_nl="geen enkele respondent ingelezen; niets geschreven")
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite, not even in a race
             handle.write(done.text)
     except OSError as exc:
-        raise IsaccheckError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise IsaccheckError(f"cannot write {target}: {exc.strerror or exc}",
+                             message_nl=f"kan {target} niet schrijven: {exc.strerror or exc}") from None
     counts = (f"{plural(len(done.respondents), 'respondent', chosen)}, {plural(done.answered, 'answer', chosen)}, "
               f"{plural(len(done.problems), 'remark', chosen)}")
     _note(f"{target} written: {counts}" if chosen == "en" else f"{target} geschreven: {counts}")

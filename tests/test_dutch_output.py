@@ -133,15 +133,16 @@ ERROR_ENGLISH = [" error:", " is not ", " must be ", "does not exist", "refused"
                  "mapping of settings", "not inside", "unknown capability", "whole number", "Additional properties",
                  "not allowed", "unexpected", "less than", "minimum", "required", "duplicate", "does not match",
                  "unknown primitive", "did you mean", "rule file", "regular file", "symbolic link",
-                 "nothing was written", "already exists", "neither", "is inside"]
+                 "nothing was written", "already exists", "neither", "is inside", "no question", "exists;",
+                 "overwrite", "no respondent", "cannot write"]
 DUTCH_PROFILE = "isac:\n  name: Fout-ISAC\n  language: nl\n"
 
 
 def _error_in_dutch(args: list[str], what: str) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, (what, result.output)
-    line = result.stderr.strip()
-    assert line.startswith("isaccheck: fout: "), (what, line)
+    line = result.stderr.strip().splitlines()[-1]  # the error line (warnings may come before it)
+    assert line.startswith("isaccheck: fout: "), (what, result.stderr)
     found = [w for w in ERROR_ENGLISH if w in line]
     assert not found, f"{what}: English in a Dutch error line: {found}: {line}"
 
@@ -256,3 +257,16 @@ def test_init_refuses_in_dutch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert CliRunner().invoke(cli, ["init", "isac", "-q"]).exit_code == 0
     _error_in_dutch(["init", "isac"], "exists already")
     _error_in_dutch(["init", "isac/binnen"], "inside another")
+
+
+def test_explain_survey_and_output_files_refuse_in_dutch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "isac.yaml").write_text(DUTCH_PROFILE, encoding="utf-8")
+    (root / "antwoorden.csv").write_text("x\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    _error_in_dutch(["explain", "STR-9.9", "--lang", "nl"], "an unknown question")
+    (root / "vragen.md").write_text("er al\n", encoding="utf-8")
+    _error_in_dutch(["survey", "new", "--format", "md", "-o", "vragen.md"], "survey new over a file")
+    _error_in_dutch(["survey", "import", "antwoorden.csv", "--date", "2026-01-01"], "nothing to import")
+    _error_in_dutch(["check", ".", "--as-of", AS_OF, "-o", "weg/uit.txt"], "an output file that cannot be written")
