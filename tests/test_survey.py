@@ -108,7 +108,8 @@ def test_survey_new_never_overwrites_and_xlsx_not_to_stdout(tmp_path: Path) -> N
     target = tmp_path / "q.md"
     target.write_text("mine", encoding="utf-8")
     result = invoke("survey", "new", "--format", "md", "-o", str(target))
-    assert result.exit_code == 2 and "overschrijft het niet" in result.output and target.read_text() == "mine"  # --lang nl by default: Dutch
+    # survey new is Dutch by default (--lang nl): so is its refusal.
+    assert result.exit_code == 2 and "overschrijft het niet" in result.output and target.read_text() == "mine"
     assert invoke("survey", "new", "--format", "xlsx", "-o", "-").exit_code == 2
     assert "| SIT-1.1 |" in invoke("survey", "new", "--format", "md", "--lang", "en", "-o", "-").output
 
