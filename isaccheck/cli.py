@@ -416,8 +416,10 @@ def report_format(output: Path | None, fmt: str | None) -> str:
     if from_name is None:
         return fmt or "html"
     if fmt is not None and fmt != from_name:
-        raise click.UsageError(f"--format {fmt} does not match {output.name}, which is {from_name}: "
-                               f"drop --format or change the file name")
+        raise IsaccheckError(f"--format {fmt} does not match {output.name}, which is {from_name}: "
+                             f"drop --format or change the file name",
+                             message_nl=f"--format {fmt} past niet bij {output.name}, dat {from_name} is: "
+                                        f"laat --format weg of verander de bestandsnaam")
     return from_name
 
 
@@ -438,14 +440,18 @@ def _check_year(year: int, root: Path) -> None:
     if year < FIRST_YEAR:
         guess = 2000 + year if year < 100 else None
         hint = f"; did you mean --year {guess}?" if guess else "; write the year in full (YYYY)"
-        raise click.UsageError(f"--year {year} is before {FIRST_YEAR}{hint}")
+        hint_nl = f"; bedoelt u --year {guess}?" if guess else "; schrijf het jaar voluit (JJJJ)"
+        raise IsaccheckError(f"--year {year} is before {FIRST_YEAR}{hint}",
+                             message_nl=f"--year {year} ligt voor {FIRST_YEAR}{hint_nl}")
     today = dt.date.today()
     documents = load_for_inventory(root).documents
     if any(d.date is not None for d in documents):
         first = first_document_year(documents, today)
         if year < first:
-            raise click.UsageError(f"--year {year} is before the ISAC's first dated document ({first}); "
-                                   f"choose a year from {first} to {today.year}")
+            raise IsaccheckError(f"--year {year} is before the ISAC's first dated document ({first}); "
+                                 f"choose a year from {first} to {today.year}",
+                                 message_nl=f"--year {year} ligt voor het eerste gedateerde document van de ISAC "
+                                            f"({first}); kies een jaar van {first} tot en met {today.year}")
 
 
 @cli.command("report", short_help="The yearly evidence report (HTML, Markdown, PDF).")
@@ -469,8 +475,8 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
     """The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md)."""
     from . import report as reportmod
 
+    path = _root(path, lang)  # first: the repository's language is the error's language
     chosen = report_format(output, fmt)
-    path = _root(path, lang)
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
     else:

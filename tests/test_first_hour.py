@@ -157,7 +157,7 @@ def test_report_format_from_the_extension(isac: Path, tmp_path: Path) -> None:
     assert invoke("report", str(isac), "--as-of", AS_OF.isoformat(), "-o", str(out)).exit_code == EXIT_OK
     assert "# Haven · Jaarlijkse verantwoording" in out.read_text() and "<html" not in out.read_text()
     conflict = invoke("report", str(isac), "-o", str(tmp_path / "v.pdf"), "--format", "html")
-    assert conflict.exit_code == EXIT_USAGE and "does not match" in conflict.stderr
+    assert conflict.exit_code == EXIT_USAGE and "past niet bij v.pdf" in conflict.stderr  # a Dutch ISAC: Dutch
     assert not (tmp_path / "v.pdf").exists()
 
 
@@ -166,9 +166,13 @@ def test_report_to_stdout_with_dash(isac: Path) -> None:
     assert result.exit_code == EXIT_OK and result.stdout.startswith("<!DOCTYPE html>")
 
 
-@pytest.mark.parametrize("year, hint", [("25", "did you mean --year 2025"), ("2019", "first dated document (2024)")])
-def test_report_refuses_a_year_before_the_isac(isac: Path, year: str, hint: str) -> None:
-    result = invoke("report", str(isac), "--year", year, "-o", "-")
+@pytest.mark.parametrize("year, hint, hint_nl", [("25", "did you mean --year 2025", "bedoelt u --year 2025"),
+                                                  ("2019", "first dated document (2024)",
+                                                   "eerste gedateerde document van de ISAC (2024)")])
+def test_report_refuses_a_year_before_the_isac(isac: Path, year: str, hint: str, hint_nl: str) -> None:
+    result = invoke("report", str(isac), "--year", year, "-o", "-")  # the ISAC is Dutch: so is the refusal
+    assert result.exit_code == EXIT_USAGE and hint_nl in result.stderr
+    result = invoke("report", str(isac), "--year", year, "-o", "-", "--lang", "en")
     assert result.exit_code == EXIT_USAGE and hint in result.stderr
 
 
