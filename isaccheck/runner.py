@@ -135,8 +135,8 @@ def _settings_from_today(plan: gitevidence.GitPlan, path: Path) -> Text | None:
         return None
     present = {e.path for e in plan.source.entries() if e.path in (PROFILE_FILE, CONFIG_FILE)}
     today = WorkingTreeSource(path)
-    missing = [e for e in today.entries() if e.path in (PROFILE_FILE, CONFIG_FILE) and e.path not in present
-               and e.kind == "file"]
+    missing = [e for e in (today.top_level_file(name) for name in sorted((PROFILE_FILE, CONFIG_FILE)))
+               if e is not None and e.path not in present and e.kind == "file"]
     if not missing:
         return None
     plan.source = _WithTodaysSettings(plan.source, today, missing)

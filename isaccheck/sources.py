@@ -114,25 +114,33 @@ class WorkingTreeSource:
             dirnames[:] = sorted(kept)
             for name in filenames:
                 full = here / name
-                rel = full.relative_to(self.root).as_posix()
-                if full.is_symlink():
-                    resolved = _resolve(full)
-                    if resolved is None:  # a loop of links
-                        found.append(SourceEntry(rel, 0, "symlink-broken"))
-                        continue
-                    if not self._inside(resolved):
-                        found.append(SourceEntry(rel, 0, "symlink-outside"))
-                        continue
-                    if not resolved.is_file():
-                        found.append(SourceEntry(rel, 0, "symlink-broken"))
-                        continue
-                    found.append(SourceEntry(rel, resolved.stat().st_size, "file"))
-                    continue
-                if not full.is_file():
-                    found.append(SourceEntry(rel, 0, "other"))
-                    continue
-                found.append(SourceEntry(rel, full.stat().st_size, "file"))
+                found.append(self._file_entry(full, full.relative_to(self.root).as_posix()))
         yield from sorted(found, key=lambda e: e.path)
+
+    def _file_entry(self, full: Path, rel: str) -> SourceEntry:
+        """What entries() lists for a name that is not a folder."""
+        if full.is_symlink():
+            resolved = _resolve(full)
+            if resolved is None:  # a loop of links
+                return SourceEntry(rel, 0, "symlink-broken")
+            if not self._inside(resolved):
+                return SourceEntry(rel, 0, "symlink-outside")
+            if not resolved.is_file():
+                return SourceEntry(rel, 0, "symlink-broken")
+            return SourceEntry(rel, resolved.stat().st_size, "file")
+        if not full.is_file():
+            return SourceEntry(rel, 0, "other")
+        return SourceEntry(rel, full.stat().st_size, "file")
+
+    def top_level_file(self, name: str) -> SourceEntry | None:
+        """entries()'s entry for a name at the root that is not a folder (nor a link to one), or None.
+
+        For the settings files: looking for two names must not walk the whole tree.
+        """
+        full = self.root / name
+        if "/" in name or name in SKIPPED_DIRS or not os.path.lexists(full) or (full.is_dir() and not full.is_symlink()):
+            return None
+        return self._file_entry(full, name)
 
     def _checked(self, path: str) -> Path:
         full = _resolve(self.root / path)

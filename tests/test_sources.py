@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from isaccheck import sources
-from isaccheck.sources import WorkingTreeSource
+from isaccheck.sources import SourceEntry, WorkingTreeSource
 
 
 def _tree(tmp_path: Path) -> tuple[Path, Path]:
@@ -100,3 +101,50 @@ def test_missing_files_raise_as_before(tmp_path: Path) -> None:
         source.read("meetings/2026/none.md")
     with pytest.raises(FileNotFoundError):
         source.read("nothing/none.md")
+
+
+def test_top_level_file_is_what_entries_lists(tmp_path: Path) -> None:
+    root, outside = _tree(tmp_path)
+    (root / "inside.yaml").symlink_to(root / "isac.yaml")
+    (root / "outside.yaml").symlink_to(outside / "secret.md")
+    (root / "broken.yaml").symlink_to(root / "nothing")
+    (root / "folder.yaml").mkdir()
+    (root / "folder.yaml" / "x.md").write_bytes(b"x")
+    (root / "linked-folder.yaml").symlink_to(root / "meetings")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "pipe.yaml")
+    source = WorkingTreeSource(root)
+    listed = {e.path: e for e in source.entries() if "/" not in e.path}
+    for name in ["isac.yaml", "inside.yaml", "outside.yaml", "broken.yaml", "pipe.yaml", "missing.yaml"]:
+        assert source.top_level_file(name) == listed.get(name), name
+    # A folder is walked, not listed; a link to one is listed but is never a file.
+    assert source.top_level_file("folder.yaml") is None
+    linked = source.top_level_file("linked-folder.yaml")
+    assert linked is not None and linked.kind != "file" and listed["linked-folder.yaml"].kind != "file"
+    assert source.top_level_file(".git") is None and source.top_level_file("meetings/2026/minutes.md") is None
+
+
+def test_todays_settings_are_found_without_walking_the_working_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from isaccheck import runner
+
+    root, _ = _tree(tmp_path)
+    (root / "isaccheck.yaml").write_bytes(b"types: []\n")
+
+    class PastCommit:  # a commit's tree without the settings files
+        label = "commit x"
+
+        def entries(self) -> Iterator[SourceEntry]:
+            yield SourceEntry("meetings/2026/minutes.md", 10)
+
+    class Plan:
+        working_tree = False
+        source: object = PastCommit()
+
+    def no_walk(self: WorkingTreeSource) -> Iterator[SourceEntry]:
+        raise AssertionError("walked the working tree")
+
+    monkeypatch.setattr(WorkingTreeSource, "entries", no_walk)
+    plan = Plan()
+    note = runner._settings_from_today(plan, root)  # type: ignore[arg-type]
+    assert note is not None and note.en.startswith("isac.yaml and isaccheck.yaml not in commit x")
+    assert list(plan.source.missing) == ["isac.yaml", "isaccheck.yaml"]  # type: ignore[attr-defined]
