@@ -232,7 +232,7 @@ def _settings(source: Source, allow_code: bool
     return listing, config, extra, warnings
 
 
-def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Repository:
+def load_for_inventory(path: Path, only: frozenset[str] | None = None, cache: LoadCache | None = None) -> Repository:
     """The repository as loaded for a check, without evaluating it (for `isaccheck tlp`).
 
     With `only` (repository.selection()), just those documents: `isaccheck validate`.
@@ -242,4 +242,4 @@ def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Reposi
     source = open_source(path)
     listing, config, extra, _ = _settings(source, allow_code=False)
     tlp_required = load_packs(extra).tlp_required_types if extra else builtin_tlp_required_types()
-    return load_repository(source, tlp_required or None, config=config, only=only, entries=listing)
+    return load_repository(source, tlp_required or None, config=config, only=only, entries=listing, cache=cache)

@@ -386,3 +386,22 @@ def test_templates_are_package_data() -> None:
     for template in templates:
         rel = template.relative_to(ROOT / "isaccheck").as_posix()
         assert any(fnmatch.fnmatch(rel, g) and rel.count("/") == g.count("/") for g in globs), rel
+
+
+def test_report_with_year_loads_each_file_once(tlp_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--year's check of the first dated document and the report itself share one LoadCache."""
+    from isaccheck import repository
+
+    loads: dict[str, int] = {}
+    load_markdown = repository._Loader.load_markdown
+
+    def counted(self: repository._Loader, entry: object, *args: object, **kwargs: object) -> object:
+        path = getattr(entry, "path")
+        loads[path] = loads.get(path, 0) + 1
+        return load_markdown(self, entry, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository._Loader, "load_markdown", counted)
+    code, output, _ = invoke("report", "-o", "-", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+                             "--format", "md", "--lang", "en")
+    assert code == 0, output
+    assert loads and max(loads.values()) == 1, {p: n for p, n in loads.items() if n > 1}
