@@ -339,8 +339,16 @@ def rules_list(lang: str) -> None:
     click.echo(f"{len(pack.rules)} {word('rules', lang)} · {pack.name} {pack.version}")
 
 
+def _complete_question_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of `explain`'s argument: the question ids of the built-in rule pack."""
+    from .rulepack import load_builtin
+
+    wanted = incomplete.upper()
+    return [r.id for r in load_builtin().rules if r.id.startswith(wanted)]
+
+
 @cli.command(short_help="Explain one question: evidence and advice.")
-@click.argument("question_id")
+@click.argument("question_id", shell_complete=_complete_question_id)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
 @_common()
 def explain(question_id: str, lang: str) -> None:
@@ -369,7 +377,7 @@ def explain(question_id: str, lang: str) -> None:
 @_common()
 def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> None:
     """The TLP inventory: documents per label, type and year; missing labels, disagreements, violations."""
-    from .reporters.jsonout import dumps
+    from .reporters.jsonout import SCHEMA_VERSION, dumps
     from .reporters.tlptext import render_inventory
     from .runner import load_for_inventory
     from .tlpinventory import inventory
@@ -377,7 +385,8 @@ def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> 
     repo = load_for_inventory(_root(path, lang))
     data = inventory(repo)
     chosen = lang or repo.profile.language
-    _write(output, dumps(data) if fmt == "json" else render_inventory(data, repo.profile.name, chosen))
+    _write(output, dumps({"schema_version": SCHEMA_VERSION, **data}) if fmt == "json"
+           else render_inventory(data, repo.profile.name, chosen))
     if any(f["severity"] == "error" for f in data["findings"]):
         sys.exit(EXIT_FINDINGS)
 
@@ -534,14 +543,15 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
 def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
     """Files at PATH that are not documents yet, and what isaccheck would infer from them (docs/adopt.md)."""
     from . import adopt
-    from .reporters.jsonout import dumps
+    from .reporters.jsonout import SCHEMA_VERSION, dumps
 
     if not path.is_dir():
         raise IsaccheckError(f"{path} is not a folder; point isaccheck at the ISAC's repository folder")
     found = adopt.candidates(path)
     if write:
         adopt.write_sidecars(path, found, lang)
-    click.echo(dumps(adopt.as_json(found, lang)) if fmt == "json" else adopt.as_text(found, lang), nl=False)
+    click.echo(dumps({"schema_version": SCHEMA_VERSION, **adopt.as_json(found, lang)}) if fmt == "json"
+               else adopt.as_text(found, lang), nl=False)
 
 
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
@@ -555,26 +565,35 @@ def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--fail-on", "fail_on", type=click.Choice(["error", "warning", "never"]), default="error",
               show_default=True, help="Which findings make the exit code 1.")
+@click.option("--skip-outside", is_flag=True,
+              help="Skip (and name) files in no ISAC repository instead of failing: for hooks (docs/ci.md).")
 @click.option("--tlp", "tlp_ceiling", callback=_parse_tlp, metavar="LABEL",
               help="TLP ceiling: leave out what quotes documents above it (e.g. GREEN).")
 @_common()
 def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | None, fmt: str, fail_on: str,
-                     tlp_ceiling: Label | None) -> None:
+                     skip_outside: bool, tlp_ceiling: Label | None) -> None:
     """Schema and TLP checks of FILES only (default: every document), without evaluating the rules."""
     from .gate import finding_fails
     from .reporters.github import command
-    from .reporters.jsonout import dumps, finding_dict
+    from .reporters.jsonout import SCHEMA_VERSION, dumps, finding_dict
     from .tlpout import notice
     from .validatefiles import shown_path, validate_files
 
     from .i18n import plural
 
-    done = validate_files(list(files), root, tlp_ceiling)
+    done = validate_files(list(files), root, tlp_ceiling, skip_outside=skip_outside)
     lang = lang or profile_language(done.root)
     findings = done.findings
     label = notice(done.tlp, done.withheld)
+    for rel, reason in done.skipped:
+        shown = rel if reason == "outside-repository" else shown_path(done.root, rel)
+        why = "in no ISAC repository (no isac.yaml above it)" if reason == "outside-repository" else "not an ISAC document"
+        click.echo(plain_line(f"isaccheck: skipped {shown}: {why}"), err=True)
     if fmt == "json":
-        click.echo(dumps({"root": str(done.root), "files": list(done.paths), "tlp": done.tlp, "withheld": done.withheld,
+        # Paths relative to the repository root: no absolute path (it says where a user's files are).
+        click.echo(dumps({"schema_version": SCHEMA_VERSION, "files": list(done.paths),
+                          "skipped": [{"path": rel, "reason": reason} for rel, reason in done.skipped],
+                          "tlp": done.tlp, "withheld": done.withheld,
                           "findings": [finding_dict(f, lang) for f in findings]}), nl=False)
     elif label is not None:
         click.echo(command("notice", label(lang), title="TLP") if fmt == "github" else plain_line(label(lang)))
@@ -594,10 +613,10 @@ def validate_command(files: tuple[Path, ...], root: Path | None, lang: str | Non
     warnings = sum(1 for f in findings if f.severity.value == "warning")
     counts = f"{plural(errors, 'error', lang)}, {plural(warnings, 'warning', lang)}"
     if lang == "nl":
-        checked = plural(len(done.paths), "file", lang) if done.paths else "de hele repository"
+        checked = plural(len(done.paths), "file", lang) if files else "de hele repository"
         _note(f"{checked} gecontroleerd: {counts}")
     else:
-        checked = plural(len(done.paths), "file", lang) if done.paths else "the whole repository"
+        checked = plural(len(done.paths), "file", lang) if files else "the whole repository"
         _note(f"validated {checked}: {counts}")
     if done.templates:
         from .runner import templates_note

@@ -63,7 +63,12 @@ def _compiled(pattern: str) -> Any:
 
 
 def glob_match(pattern: str, path: str) -> bool:
-    return bool(_compiled(pattern[2:] if pattern.startswith("./") else pattern).match(path))
+    # "./x" means "x" from the repository root. Only whole "./" prefixes go: lstrip("./") also ate
+    # the dot of a hidden folder, so "./.drafts/**" never matched .drafts/.
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return bool(_compiled(pattern).match(path))
+
 
 
 def _check_type_fields(types: tuple[TypeMapping, ...], lines: Mapping[str, int]) -> None:

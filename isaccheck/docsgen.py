@@ -1,6 +1,6 @@
 """Generate the reference docs from the code and the rule pack, so they cannot drift.
 
-`python -m isaccheck.docsgen` rewrites docs/primitives.md and docs/coverage.md; a test fails when
+`python -m isaccheck.docsgen` rewrites docs/primitives.md, docs/coverage.md and docs/findings.md; a test fails when
 the committed files differ from what this module generates.
 """
 
@@ -61,6 +61,22 @@ def coverage_md(pack: RulePack) -> str:
     return "".join(out)
 
 
+def findings_md() -> str:
+    from .reporters.cifacts import FINDING_RULES
+    from .reporters.sarif import default_level
+
+    out = [HEADER, "# Finding codes\n\n",
+           "Every code a document finding can carry, with what it means and what to do. The CI formats use the\n",
+           "code as the check name (SARIF rule id, GitLab `check_name`, GitHub annotation title); the level is\n",
+           "SARIF's default (`--fail-on` decides what fails a run, docs/cli.md).\n\n",
+           "| code | level | meaning | what to do | betekenis (nl) |\n|---|---|---|---|---|\n"]
+    for code in sorted(FINDING_RULES):
+        short, help_text = FINDING_RULES[code]
+        cells = [f"`{code}`", default_level(code), short.en, help_text.en, short.nl]
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
+    return "".join(out)
+
+
 def _checks(node: object) -> set[str]:
     if isinstance(node, dict):
         found = {str(node["check"])} if "check" in node else set()
@@ -74,7 +90,8 @@ def _checks(node: object) -> set[str]:
 
 def generated(pack: RulePack | None = None) -> dict[str, str]:
     pack = pack or load_builtin()
-    return {"docs/primitives.md": primitives_md(), "docs/coverage.md": coverage_md(pack)}
+    return {"docs/primitives.md": primitives_md(), "docs/coverage.md": coverage_md(pack),
+            "docs/findings.md": findings_md()}
 
 
 def main() -> int:

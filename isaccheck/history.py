@@ -145,7 +145,10 @@ def render_text(points: list[ProfilePoint], lang: str | None = None) -> str:
 
 
 def render_json(points: list[ProfilePoint], lang: str = "en") -> str:
+    from .reporters.jsonout import SCHEMA_VERSION
+
     data = {
+        "schema_version": SCHEMA_VERSION,
         "isac": points[-1].isac_name if points else None,
         "capabilities": list(CAPABILITIES),
         "ambition": dict(points[-1].ambition) if points else {},

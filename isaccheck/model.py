@@ -60,6 +60,9 @@ class Finding:
     message: Text
     field: str | None = None
     tlp: str | None = None  # label of the document the message quotes from, if any
+    # The file's real name when `path` is its escaped display form (a name with control characters
+    # or bytes that are not UTF-8): SARIF's URI must name the real file (reporters/sarif.py).
+    real_path: str | None = None
     # A finding may quote the file it is about (a field value, a recipient): assumed unless the
     # code that makes it knows its message holds none of the file's content (tlpout.py).
     quotes_file: bool = True

@@ -436,8 +436,18 @@ def build_chart(rows: tuple[ProfileRow, ...], width: int = 560, height: int = 47
     def polygon(levels: Iterable[float]) -> str:
         return " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, v) for i, v in enumerate(levels)))
 
-    rings = tuple((level, polygon([level] * n), _fmt(cx + 4), _fmt(point(0, level)[1] - 3))
-                  for level in range(1, MAX_LEVEL + 1))
+    # Ring numbers sit in the middle of the first sector, just outside their ring's edge: off every
+    # axis line and far from the axis labels (beside the top axis they touched its line and the
+    # reached polygon). The template puts a white disc behind each one, so a polygon crossing it
+    # does not make it unreadable.
+    half = math.pi / n
+    ring_angle = -math.pi / 2 + half
+
+    def ring_label(level: int) -> tuple[str, str]:
+        r = radius * level / MAX_LEVEL * math.cos(half) + 10
+        return _fmt(cx + r * math.cos(ring_angle)), _fmt(cy + r * math.sin(ring_angle))
+
+    rings = tuple((level, polygon([level] * n), *ring_label(level)) for level in range(1, MAX_LEVEL + 1))
     axes = []
     for i, row in enumerate(rows):
         x2, y2 = point(i, MAX_LEVEL)
@@ -717,12 +727,26 @@ def render(report: Report, fmt: str) -> str:
 
 
 def pdf_created(report: Report) -> str:
-    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the evaluation date."""
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the evaluation date.
+
+    The reproducible-builds spec: a malformed value is an error, not ignored (a build that quietly
+    falls back to another date is not reproducible). Unset or empty means not set.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
+    if not epoch:
+        return report.as_of
+    shown = epoch if len(epoch) <= 40 else epoch[:40] + "..."
+    if not epoch.isascii() or not epoch.isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds since 1970-01-01 UTC "
+                          "(https://reproducible-builds.org/specs/source-date-epoch/); fix or unset it")
+    try:
         moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return report.as_of
+    except (OverflowError, ValueError, OSError):
+        moment = None
+    if moment is None or moment.year > 9999:
+        raise ConfigError(f"SOURCE_DATE_EPOCH={shown!r} is out of range: the date must fall in the years 1970-9999; "
+                          "fix or unset it")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_pdf(report: Report) -> bytes:
@@ -736,7 +760,10 @@ def render_pdf(report: Report) -> bytes:
     from dataclasses import replace
 
     html = render(replace(report, created=pdf_created(report)), "html")
-    data: bytes = weasyprint.HTML(string=html).write_pdf()
+    # Tagged PDF/UA-1: a structure tree (headings, tables, lists, figures with their text), the
+    # document language and title, for screen readers and PDF accessibility checkers. WeasyPrint
+    # 63 and later (pyproject's floor) write it; still byte-identical for the same input.
+    data: bytes = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     return data
 
 

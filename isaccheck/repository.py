@@ -348,9 +348,9 @@ class _Loader:
                                  community, sorted(self.tlp_required), infer, self.matcher_input))
 
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
-                field_: str | None = None) -> None:
+                field_: str | None = None, real_path: str | None = None) -> None:
         self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_,
-                                     quotes_file=code not in CONTENT_FREE_CODES))
+                                     quotes_file=code not in CONTENT_FREE_CODES, real_path=real_path))
 
     # -- files -------------------------------------------------------------------------------
     def read_text(self, entry: SourceEntry) -> str | None:
@@ -880,7 +880,8 @@ class _Loader:
                                               or self.mapped_type(path) is not None):
                     self.finding("file-name", Severity.ERROR, printable_path(path), None,
                                  "the file name is not UTF-8 text or holds control characters; not read (rename it)",
-                                 "de bestandsnaam is geen UTF-8-tekst of bevat stuurtekens; niet gelezen (hernoem het)")
+                                 "de bestandsnaam is geen UTF-8-tekst of bevat stuurtekens; niet gelezen (hernoem het)",
+                                 real_path=path)
                 continue
             if entry.kind == "symlink-outside":
                 self.finding("symlink-outside", Severity.ERROR, path, None,

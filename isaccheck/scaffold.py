@@ -50,7 +50,7 @@ _ACTION_STEPS = """\
 """
 
 _PIP_STEPS = """\
-      - uses: actions/setup-python@v5
+      - uses: actions/setup-python@83679a892e2d95755f2dac6acb0bfd1e9ac5d548 # v6.1.0
         with:
           python-version: "3.11"
       - name: Install isaccheck

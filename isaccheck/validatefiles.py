@@ -11,12 +11,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import PROFILE_FILE
+from .config import CONFIG_FILE, PROFILE_FILE
 from .errors import ConfigError
 from . import tlpout
 from .model import Finding
 from .repository import selection
-from .runner import enclosing_root, has_profile, load_for_inventory
+from .runner import enclosing_root, find_root, has_profile, load_for_inventory
 from .tlp import Label
 
 
@@ -25,12 +25,34 @@ class Validated:
     root: Path
     paths: tuple[str, ...]  # repository-relative paths checked; empty: the whole repository
     findings: tuple[Finding, ...]
+    # Given files not checked, with why: "not-a-document" (repository-relative) or
+    # "outside-repository" (as given; only with skip_outside). Named, never dropped silently.
+    skipped: tuple[tuple[str, str], ...] = ()
     tlp: str | None = None  # the label of what the findings quote (tlpout.py)
     withheld: int = 0
     templates: tuple[str, ...] = ()  # given files that are templates (isaccheck.yaml `templates`): not checked
 
 
-def validate_files(files: list[Path], root: Path | None = None, ceiling: Label | None = None) -> Validated:
+def _own_root(file: Path) -> Path | None:
+    try:
+        return find_root(file.absolute().parent)
+    except ConfigError:
+        return None
+
+
+def validate_files(files: list[Path], root: Path | None = None, ceiling: Label | None = None,
+                   skip_outside: bool = False) -> Validated:
+    """Check FILES (all documents when none). skip_outside: a file in no ISAC repository is skipped
+    and named instead of a usage error (for hooks, which are given every changed file of a larger
+    repository; docs/ci.md)."""
+    outside: list[tuple[str, str]] = []
+    if skip_outside and files and root is None:
+        inside_files = [f for f in files if _own_root(f) is not None]
+        # Relative to the current folder, like the hook's own arguments (no absolute path in the output).
+        outside = [(os.path.relpath(f.absolute()), "outside-repository") for f in files if f not in inside_files]
+        if not inside_files:
+            return Validated(root=Path.cwd(), paths=(), findings=(), skipped=tuple(outside))
+        files = inside_files
     absolute = []
     for file in files:
         if not file.exists() and not file.is_symlink():
@@ -62,10 +84,15 @@ def validate_files(files: list[Path], root: Path | None = None, ceiling: Label |
             raise ConfigError(f"{file} is a folder; give files (or nothing, for the whole repository)")
         rel.append(inside.as_posix())
     repo = load_for_inventory(root, only=selection(rel) if files else None)
+    # isac.yaml and isaccheck.yaml are always read (their findings come when they are given).
+    read = ({d.path for d in repo.documents} | {d.meta_path for d in repo.documents} | {f.path for f in repo.findings}
+            | {PROFILE_FILE, CONFIG_FILE})
+    not_documents = [(r, "not-a-document") for r in rel if r not in read]
     # Findings quote documents like any other output: the same TLP filter (issue 15.6).
     shown = tlpout.filter_findings(repo.findings, repo, ceiling)
-    return Validated(root=root, paths=tuple(rel), findings=shown.findings, tlp=shown.tlp, withheld=shown.withheld,
-                     templates=repo.templates)
+    return Validated(root=root, paths=tuple(r for r in rel if r in read or r in repo.templates), findings=shown.findings,
+                     skipped=tuple(outside + [s for s in not_documents if s[0] not in repo.templates]),
+                     tlp=shown.tlp, withheld=shown.withheld, templates=repo.templates)
 
 
 def shown_path(root: Path, rel: str) -> str:

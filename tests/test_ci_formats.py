@@ -184,23 +184,53 @@ def test_junit_cases(broken_run) -> None:
 
     root = ET.fromstring(render(broken_run, "junit", GatePolicy(ambition=True)))
     suites = {s.get("name", "").split()[0]: s for s in root.findall("testsuite")}
-    assert list(suites) == ["STR", "WOW", "INF", "SIT", "ACT", "documents", "gate"]
-    cases = {c.get("name", "").split()[0]: c for s in root.findall("testsuite")[:5] for c in s.findall("testcase")}
-    assert len(cases) == 56
+    assert list(suites) == ["STR", "WOW", "INF", "SIT", "ACT", "documents", "gate", "run"]
+    cases = {c.get("name", ""): c for s in root.findall("testsuite")[:5] for c in s.findall("testcase")}
+    assert len(cases) == 56 and set(cases) == {q.id for q in broken_run.evaluation.questions}  # stable ids
+    caps = {c.code: c for c in broken_run.evaluation.capabilities}
     for q in broken_run.evaluation.questions:
         case = cases[q.id]
-        if q.outcome.value in ("fails", "error"):
+        assert q.id in case.find("system-out").text
+        cap = caps[q.capability]
+        blocking = cap.ambition is not None and cap.level < cap.ambition and q.level <= cap.ambition
+        if q.outcome.value in ("fails", "error") and blocking:
             assert case.find("failure") is not None and case.find("failure").get("message") == q.reason.en
+        elif q.outcome.value in ("fails", "error"):  # above what the gate asks: skipped, with why
+            assert case.find("failure") is None and "does not require" in case.find("skipped").get("message")
         elif q.outcome.value in ("not-applicable", "unknown"):
             assert case.find("skipped") is not None
         else:
             assert case.find("failure") is None and case.find("skipped") is None
+    props = {p.get("name"): p.get("value") for p in suites["STR"].find("properties")}
+    assert props.items() >= {"level": str(caps["STR"].level), "ambition": str(caps["STR"].ambition),
+                             "required": str(caps["STR"].ambition)}.items()
+    assert len(suites["STR"].findall("properties")) == 1  # the TLP label's properties and ours in one element
     assert int(root.get("failures")) == sum(int(s.get("failures")) for s in root.findall("testsuite"))
     gate_case = suites["gate"].find("testcase")
     assert "below the ambition" in gate_case.find("failure").get("message")
     documents = {c.get("name"): c for c in suites["documents"].findall("testcase")}
     assert documents["meetings/2026-02-12/minutes.md"].find("failure") is not None
     assert documents["shared/2026-03-05-phishing-invoice-portal.md"].find("failure") is None  # a warning only
+
+
+def test_junit_failures_follow_the_gate(run) -> None:
+    """water-isac passes its default gate (exit 0): no <failure>, so Jenkins does not mark the build unstable."""
+    import xml.etree.ElementTree as ET
+
+    passing = ET.fromstring(render(run, "junit"))
+    assert passing.get("failures") == "0" and passing.find(".//failure") is None
+    failing_questions = [q for q in run.evaluation.questions if q.outcome.value == "fails"]
+    assert len(failing_questions) >= 10
+    skipped = {c.get("name") for c in passing.iter("testcase") if c.find("skipped") is not None}
+    assert {q.id for q in failing_questions} <= skipped
+    run_suite = next(s for s in passing.findall("testsuite") if s.get("name") == "run")
+    assert {p.get("name"): p.get("value") for p in run_suite.find("properties")}["gate"] == "passed"
+    # The same run against its ambition fails the gate: the questions that keep a capability below it fail.
+    strict = ET.fromstring(render(run, "junit", GatePolicy(ambition=True)))
+    assert int(strict.get("failures")) > 1
+    # Test names do not depend on the output language.
+    dutch = ET.fromstring(render(run, "junit", GatePolicy(ambition=True), lang="nl"))
+    assert [c.get("name") for c in dutch.iter("testcase")] == [c.get("name") for c in strict.iter("testcase")]
 
 
 def test_junit_survives_control_characters(run) -> None:
@@ -309,3 +339,97 @@ def test_every_format_through_the_cli(tmp_path: Path) -> None:
                                           "-o", str(out)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         assert out.read_text().strip()
+
+
+# -- run warnings, limits, real file names -----------------------------------------------------
+
+SHALLOW = Text("history facts unavailable: this is a shallow clone; clone with fetch-depth: 0",
+               "geschiedenis niet beschikbaar: dit is een ondiepe kloon; kloon met fetch-depth: 0")
+
+
+@pytest.fixture(scope="module")
+def warned_run(run):
+    return replace(run, evaluation=replace(run.evaluation, warnings=(SHALLOW,)))
+
+
+def test_run_warnings_reach_every_ci_format(warned_run) -> None:
+    import xml.etree.ElementTree as ET
+
+    sarif = json.loads(render(warned_run, "sarif"))
+    (invocation,) = sarif["runs"][0]["invocations"]
+    notes = invocation["toolExecutionNotifications"]
+    assert [(n["level"], n["message"]["text"], n["descriptor"]["id"]) for n in notes] == [
+        ("warning", SHALLOW.en, "run-warning")]
+    described = sarif["runs"][0]["tool"]["driver"]["notifications"]
+    assert described[notes[0]["descriptor"]["index"]]["id"] == "run-warning"
+
+    junit = ET.fromstring(render(warned_run, "junit"))
+    run_suite = next(s for s in junit.findall("testsuite") if s.get("name") == "run")
+    assert ("warning", SHALLOW.en) in [(p.get("name"), p.get("value")) for p in run_suite.find("properties")]
+    assert SHALLOW.en in run_suite.find("system-out").text
+
+    github = render(warned_run, "github").splitlines()
+    assert f"::notice title=isaccheck%3A run warning::{SHALLOW.en}" in github
+    summary = job_summary(warned_run.evaluation, warned_run.pack, RenderOptions(lang="nl"))
+    assert "### Waarschuwingen bij deze run" in summary and "ondiepe kloon" in summary
+
+    gitlab = json.loads(render(warned_run, "gitlab"))
+    issue = next(i for i in gitlab if i["check_name"] == "isaccheck/run-warning")
+    assert issue["description"] == SHALLOW.en and issue["severity"] == "info"
+    assert issue["location"] == {"path": "isac.yaml", "lines": {"begin": 1}}
+    dutch = json.loads(render(warned_run, "gitlab", lang="nl"))
+    assert next(i for i in dutch if i["check_name"] == "isaccheck/run-warning")["fingerprint"] == issue["fingerprint"]
+
+
+def test_sarif_without_warnings_has_an_empty_notification_list(run) -> None:
+    (invocation,) = json.loads(render(run, "sarif"))["runs"][0]["invocations"]
+    assert invocation == {"executionSuccessful": True, "toolExecutionNotifications": []}
+
+
+def test_sarif_is_capped_at_githubs_limit_with_a_notification(run) -> None:
+    """GitHub rejects a run with more than 25,000 results; the most severe are kept and the rest counted."""
+    import jsonschema
+
+    from isaccheck.reporters.sarif import MAX_RESULTS
+
+    assert MAX_RESULTS == 25_000
+    many = tuple(Finding("tlp-deprecated" if n % 2 else "schema", Severity.WARNING if n % 2 else Severity.ERROR,
+                         f"shared/{n:05d}.md", 1, Text(f"finding {n}", f"bevinding {n}"), field=str(n))
+                 for n in range(26_000))
+    big = replace(run, evaluation=replace(run.evaluation, findings=many))
+    log = json.loads(render(big, "sarif"))
+    results = log["runs"][0]["results"]
+    assert len(results) == MAX_RESULTS
+    total = 26_000 + sum(1 for q in run.evaluation.questions if q.outcome.value in ("fails", "error"))
+    levels = [r["level"] for r in results]
+    assert levels.count("error") >= 13_000 and levels == sorted(levels, key=["error", "warning", "note"].index)
+    (note,) = [n for n in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+               if n["descriptor"]["id"] == "results-capped"]
+    assert note["message"]["text"].startswith(f"{total - MAX_RESULTS} of {total} results left out")
+    assert not list(jsonschema.Draft4Validator(sarif_schema()).iter_errors(log))[:1]
+
+
+def test_sarif_uri_names_the_real_file(run) -> None:
+    """A name with a control character or non-UTF-8 bytes: the URI percent-encodes the real bytes."""
+    from urllib.parse import unquote_to_bytes
+
+    real = "bad\x01name.md"
+    undecodable = b"caf\xe9.md".decode("utf-8", "surrogateescape")
+    findings = (Finding("file-name", Severity.ERROR, "bad\\x01name.md", None, Text("x", "x"), real_path=real),
+                Finding("file-name", Severity.ERROR, "caf\\xe9.md", None, Text("y", "y"), real_path=undecodable))
+    r = replace(run, evaluation=replace(run.evaluation, findings=findings))
+    results = json.loads(render(r, "sarif", path_prefix="sub"))["runs"][0]["results"]
+    uris = [x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for x in results if x["ruleId"] == "file-name"]
+    assert uris == ["sub/bad%01name.md", "sub/caf%E9.md"]
+    assert unquote_to_bytes(uris[1]) == b"sub/caf\xe9.md"
+
+
+def test_every_finding_code_has_its_own_sarif_rule(run) -> None:
+    from isaccheck.reporters.cifacts import FINDING_RULES, GENERIC_FINDING
+
+    rules = {r["id"]: r for r in json.loads(render(run, "sarif"))["runs"][0]["tool"]["driver"]["rules"]}
+    for code in FINDING_RULES:
+        assert rules[code]["shortDescription"]["text"] != GENERIC_FINDING[0].en, code
+        assert rules[code]["help"]["text"] and rules[code]["help"]["text"] != GENERIC_FINDING[1].en, code
+    assert rules["signature-missing"]["defaultConfiguration"]["level"] == "warning"
+    assert rules["signature-bad"]["defaultConfiguration"]["level"] == "error"

@@ -162,6 +162,23 @@ def test_published_paths_must_be_clear(make_repo) -> None:
     assert published == [("website/advies.md", "tlp-published")]
 
 
+def test_shell_completion_of_question_ids_for_explain(monkeypatch) -> None:
+    """click's completion protocol, as the shell calls it: `isaccheck explain str-1.<Tab>`."""
+    from click.testing import CliRunner as Runner
+
+    from isaccheck.cli import cli as root
+
+    monkeypatch.setenv("_ISACCHECK_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", "isaccheck explain str-1.")
+    monkeypatch.setenv("COMP_CWORD", "2")
+    result = Runner().invoke(root, [], prog_name="isaccheck", standalone_mode=True)
+    lines = result.output.splitlines()
+    assert "plain,STR-1.1" in lines and all(line.split(",", 1)[1].startswith("STR-1.") for line in lines)
+    monkeypatch.setenv("_ISACCHECK_COMPLETE", "bash_source")
+    script = Runner().invoke(root, [], prog_name="isaccheck").output
+    assert "_ISACCHECK_COMPLETE=bash_complete" in script
+
+
 def _haven_with_unsigned_newcomer(tmp_path: Path) -> Path:
     """The level-3 port ISAC with one participant that has not signed: only WOW-1.1 fails in WOW."""
     import shutil

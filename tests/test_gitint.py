@@ -197,6 +197,9 @@ def test_history_command_table_and_json(haven: dict[str, Any]) -> None:
         assert point["levels"] == levels(check_json(repo, "--as-of", point["as_of"])), point["as_of"]
         assert point["commit"]
     assert data["isac"] == "Haven-ISAC" and data["ambition"]["STR"] == 3
+    from isaccheck.schemas import validator_for
+
+    assert data["schema_version"] == "1.0" and not list(validator_for("history").iter_errors(data))
     table = run(repo, "history", "--lang", "en").output
     lines = table.splitlines()
     assert lines[0] == "Haven-ISAC · profile at the end of each year"
@@ -269,6 +272,15 @@ def test_shallow_clone_warns_and_gives_no_dates(small: Path, tmp_path: Path) -> 
     assert all(e["commit"] is None for q in data["questions"] for e in q["evidence"])
     result = run(clone, "check", "--as-of", "2026-01-31", code=2)
     assert "shallow clone" in result.output and "fetch-depth: 0" in result.output
+    # The warning reaches every CI format too (a CI job that evaluates without history says so).
+    sarif = json.loads(run(clone, "check", "--format", "sarif").output)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert SHALLOW_HISTORY.en in [n["message"]["text"] for n in notes]
+    assert SHALLOW_HISTORY.en in run(clone, "check", "--format", "junit").output
+    github = run(clone, "check", "--format", "github").output
+    assert "::notice title=isaccheck%3A run warning::" in github and "fetch-depth: 0" in github
+    gitlab = json.loads(run(clone, "check", "--format", "gitlab").output)
+    assert SHALLOW_HISTORY.en in [i["description"] for i in gitlab if i["check_name"] == "isaccheck/run-warning"]
 
 
 def test_detached_head(small: Path) -> None:

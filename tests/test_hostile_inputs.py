@@ -291,6 +291,11 @@ def test_file_names_that_are_not_utf8_or_hold_control_characters(tmp_path: Path)
     # Only files isaccheck would read are named, escaped; a valid name is read as usual.
     assert named == {"bad\\xff.md", "line\\nbreak.md", "bidi\\u202eevil.md"}
     assert "fine \u00e9 name.md" in seen[" ".join(COMMANDS[0])][1]
+    # SARIF names the real files (percent-encoded bytes), not the escaped display form.
+    sarif = json.loads(seen[" ".join(COMMANDS[2])][1])
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"] if r["ruleId"] == "file-name"}
+    assert uris == {"bad%FF.md", "line%0Abreak.md", "bidi%E2%80%AEevil.md"}
 
 
 def test_rule_pack_files_that_are_not_text_or_not_yaml(tmp_path: Path) -> None:

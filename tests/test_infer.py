@@ -458,6 +458,9 @@ def test_adopt_lists_and_writes_sidecars_for_review(make_repo) -> None:
     before = snapshot(root)
     listed = json.loads(CliRunner().invoke(cli, ["adopt", str(root), "--format", "json"]).output)
     assert snapshot(root) == before  # without --write nothing is written
+    from isaccheck.schemas import validator_for
+
+    assert listed["schema_version"] == "1.0" and not list(validator_for("adopt").iter_errors(listed))
     by_path = {f["path"]: f for f in listed["files"]}
     assert sorted(by_path) == ["minutes/2026-05-29-minutes.md", "minutes/notes-2026.md", "misc/unknown.txt"]
     first = by_path["minutes/2026-05-29-minutes.md"]

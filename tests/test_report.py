@@ -7,15 +7,17 @@ ISACCHECK_REQUIRE_PDF=1, and then a missing Chromium or WeasyPrint is a failure.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.util
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, cast
 
 import pytest
 from click.testing import CliRunner
@@ -305,6 +307,110 @@ def test_pdf_contains_the_profile_and_is_reproducible(tlp_repo: Path, tmp_path: 
     assert "Strategy and action plan" in text and "TLP:AMBER+STRICT" in text
     assert RED_TITLE not in text
     assert str(reader.metadata.get("/CreationDate", "")).startswith("D:20251231")
+    # Tagged PDF/UA-1: a structure tree, marked content, the language.
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "en"
+    roles: set[str] = set()
+    alts: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                roles.add(str(node["/S"]))
+                if "/Alt" in node:
+                    alts[str(node["/S"])] = str(node["/Alt"])
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids] if kids is not None else []):
+                walk(kid)
+
+    walk(catalog["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure", "/Link"} <= roles, roles
+    assert alts.get("/Figure") == "Maturity profile"  # the chart has a text alternative
+    # One font family: body, running headers, badges and paths alike (bold is a weight of it).
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get_object().get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert fonts and all(f.startswith("DejaVu-Sans") and "Mono" not in f for f in fonts), fonts
+    # The first page: the cover and the table of contents with page numbers, like the HTML's.
+    first = reader.pages[0].extract_text()
+    assert "Annual evidence report" in first and "Contents" in first
+    assert re.search(r"Maturity profile \.+ ?\d+", first) and re.search(r"Appendix: document findings \.+ ?\d+", first)
+
+
+def _rows_per_page(html: str) -> list[dict[int, int]]:
+    """For each table of the laid-out PDF: how many body rows land on each page (WeasyPrint's layout)."""
+    import collections
+
+    import weasyprint
+
+    document = weasyprint.HTML(string=html).render()
+    tables: dict[int, collections.Counter[int]] = collections.defaultdict(collections.Counter)
+
+    def walk(box: Any, page: int, table: int = 0, group: str | None = None) -> None:
+        kind = type(box).__name__
+        if kind == "TableBox":
+            table = id(box.element)
+        elif kind == "TableRowGroupBox":
+            group = box.element.tag if box.element is not None else None
+        elif kind == "TableRowBox" and group == "tbody":
+            tables[table][page] += 1
+        for child in getattr(box, "children", None) or []:
+            walk(child, page, table, group)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number)
+    return [dict(counts) for counts in tables.values()]
+
+
+def test_pdf_leaves_no_table_row_alone_on_a_page(tlp_repo: Path) -> None:
+    """The report's print CSS keeps the first two and the last two rows of a table together."""
+    _require("weasyprint", "ISACCHECK_REQUIRE_PDF")
+    html = html_of(tlp_repo, lang="en")
+    style = html[html.index("<style>"):html.index("</style>") + len("</style>")]
+    split = 0
+    for n in range(38, 48):  # around where this table fills an A4 page
+        rows = "".join(f"<tr><td>row {i}</td><td>2</td></tr>" for i in range(n))
+        page = (f"<html><head>{style}</head><body><table><thead><tr><th>a</th><th>b</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></body></html>")
+        for counts in _rows_per_page(page):
+            split += len(counts) > 1
+            assert min(counts.values()) >= 2, (n, counts)
+    assert split >= 5  # the tables did break across pages
+    for counts in _rows_per_page(html):
+        assert len(counts) == 1 or min(counts.values()) >= 2, counts
+
+
+@pytest.mark.parametrize(("value", "why"), [("abc", "not a whole number"), ("-5", "not a whole number"),
+                                          ("1e9", "not a whole number"), ("\u0661\u0662", "not a whole number"),
+                                          ("99999999999999", "out of range"), ("9" * 400, "out of range")])
+def test_malformed_source_date_epoch_is_a_clear_error(tlp_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     value: str, why: str) -> None:
+    """reproducible-builds: a malformed SOURCE_DATE_EPOCH is an error (exit 2), never ignored or a crash."""
+    _require("weasyprint", "ISACCHECK_REQUIRE_PDF")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    target = tmp_path / "r.pdf"
+    code, output, _ = invoke("report", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+                             "--format", "pdf", "-o", str(target))
+    assert code == 2, output
+    assert "SOURCE_DATE_EPOCH" in output and why in output and "internal error" not in output
+    assert not target.exists()
+
+
+def test_source_date_epoch_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from isaccheck.report import pdf_created
+
+    class Fake:
+        as_of = "2025-12-31"
+
+    report = cast(Any, Fake())
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert pdf_created(report) == "2025-12-31"
+    for value, created in (("", "2025-12-31"), ("0", "1970-01-01T00:00:00Z"),
+                           ("253402300799", "9999-12-31T23:59:59Z")):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+        assert pdf_created(report) == created, value
 
 
 # -- headless Chromium --------------------------------------------------------------------------
@@ -362,6 +468,89 @@ def test_chromium_renders_the_report_of_each_example(example: Path, tmp_path: Pa
         assert f'data-section="{name}"' in html
 
 
+def test_html_landmarks(tlp_repo: Path) -> None:
+    """axe-core's landmark-one-main and region: one <main>, and everything else in a landmark."""
+    html = html_of(tlp_repo, lang="en")
+    body = html[html.index("<body>") + len("<body>"):html.index("</body>")]
+    assert html.count("<main>") == 1 and html.count("</main>") == 1
+    outside = re.sub(r"<header\b.*?</header>|<main>.*?</main>|<footer\b.*?</footer>", "", body, flags=re.DOTALL)
+    assert outside.strip() == "", outside[:200]
+
+
+def _point_to_segment(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+    return float(((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5)
+
+
+def test_radar_ring_numbers_are_off_the_axes_and_labels(tlp_repo: Path) -> None:
+    chart = build(tlp_repo).chart
+    cx, cy = float(chart.cx), float(chart.cy)
+    assert [level for level, *_ in chart.rings] == [1, 2, 3]
+    for _level, _points, lx, ly in chart.rings:
+        x, y = float(lx), float(ly)
+        for axis in chart.axes:
+            # The number's disc (radius 11) does not touch an axis line...
+            assert _point_to_segment(x, y, cx, cy, float(axis.x2), float(axis.y2)) > 12, (lx, ly, axis.code)
+            # ...nor an axis label (its anchor and the lines below it).
+            assert abs(x - float(axis.label_x)) > 40 or abs(y - float(axis.label_y)) > 40, (lx, ly, axis.code)
+    html = html_of(tlp_repo, lang="en")
+    assert html.count('r="11" fill="#ffffff"') == 3 and 'font-size="15" font-weight="bold"' in html
+
+
+def test_chromium_profile_table_fits_a_phone(tlp_repo: Path, tmp_path: Path) -> None:
+    """At 390 px wide the profile table needs no sideways scrolling, and every value keeps its label."""
+    binary = _chromium()
+    html = html_of(tlp_repo, lang="en")
+    # A test-only probe (the report itself has no script): measure after layout, write the result to the DOM.
+    probe = ("<script>addEventListener('load', () => { const t = document.getElementById('profile-table');"
+             " document.body.dataset.fits = String(t.scrollWidth <= t.parentElement.clientWidth + 1"
+             " && document.documentElement.scrollWidth <= innerWidth + 1); });</script>")
+    target = tmp_path / "phone.html"
+    target.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    dom = _browser(binary, tmp_path, "--window-size=390,2000", "--virtual-time-budget=2000", "--dump-dom",
+                   target.resolve().as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert 'data-fits="true"' in dom.stdout, re.findall(r"<body[^>]*>", dom.stdout)
+    assert 'data-label="Reached"' in html and 'data-label="Questions holding per level"' in html
+
+
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"  # axe-core 4.14.1 (npm)
+
+
+def _axe_js() -> str:
+    configured = os.environ.get("ISACCHECK_AXE_JS")
+    path = Path(configured) if configured else ROOT / ".ci" / "cache" / "axe-core" / "axe.min.js"
+    if not path.is_file():
+        if configured:
+            pytest.fail(f"ISACCHECK_AXE_JS={configured} but the file is missing (.ci/run fetches it)")
+        pytest.skip("no axe-core: run .ci/run once (it fetches axe-core from npm) or set ISACCHECK_AXE_JS")
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == AXE_SHA256, "axe.min.js changed; re-pin"
+    return data.decode("utf-8")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_axe_core_finds_no_accessibility_violation(tlp_repo: Path, tmp_path: Path, lang: str) -> None:
+    """axe-core (WCAG 2 A/AA and best practices: landmark-one-main, region, contrast, ...) in Chromium."""
+    binary = _chromium()
+    axe = _axe_js()
+    html = html_of(tlp_repo, lang=lang)
+    # Test-only copy: axe and a probe that writes the violations into the DOM (the report has no script).
+    probe = ("<script>" + axe.replace("</script", "<\\/script") + "</script><script>addEventListener('load', () => {"
+             " axe.run(document, {resultTypes: ['violations']}).then(r => { const o = document.createElement('pre');"
+             " o.id = 'axe-result'; o.textContent = JSON.stringify(r.violations.map(v => [v.id, v.nodes.length,"
+             " v.nodes.slice(0, 3).map(n => n.target.join(' '))])); document.body.appendChild(o); }); });</script>")
+    target = tmp_path / "axe.html"
+    target.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    dom = _browser(binary, tmp_path, "--virtual-time-budget=20000", "--dump-dom", target.resolve().as_uri())
+    found = re.search(r'<pre id="axe-result">(.*?)</pre>', dom.stdout, re.DOTALL)
+    assert found, dom.stdout[-1000:] + dom.stderr[-1000:]
+    import html as htmlmod
+
+    assert json.loads(htmlmod.unescape(found.group(1))) == []
+
+
 def test_chromium_shows_a_script_title_as_text(tlp_repo: Path, tmp_path: Path) -> None:
     binary = _chromium()
     target = tmp_path / "report.html"
@@ -370,22 +559,6 @@ def test_chromium_shows_a_script_title_as_text(tlp_repo: Path, tmp_path: Path) -
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "<script>" not in dom.stdout
     assert "&lt;script&gt;alert" in dom.stdout
-
-
-# -- packaging ----------------------------------------------------------------------------------
-
-def test_templates_are_package_data() -> None:
-    """pyproject's package-data globs cover every report template (a built wheel carries them)."""
-    import fnmatch
-    import tomllib
-
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-    globs = config["tool"]["setuptools"]["package-data"]["isaccheck"]
-    templates = sorted((ROOT / "isaccheck" / "templates" / "report").glob("*.j2"))
-    assert {t.name for t in templates} == {"report.html.j2", "report.md.j2"}
-    for template in templates:
-        rel = template.relative_to(ROOT / "isaccheck").as_posix()
-        assert any(fnmatch.fnmatch(rel, g) and rel.count("/") == g.count("/") for g in globs), rel
 
 
 def test_report_with_year_loads_each_file_once(tlp_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

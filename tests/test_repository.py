@@ -215,3 +215,19 @@ def test_isac_community_is_a_list_of_organisations(make_repo) -> None:
     bad = PROFILE.replace("  sector: water\n", "  sector: water\n  community: NCSC\n")
     repo = load(make_repo(profile=bad))
     assert [(f.code, f.line) for f in repo.findings if f.path == "isac.yaml"] == [("schema", 4)]
+
+
+@pytest.mark.parametrize("pattern", ["./.drafts/**", ".drafts/**", "././.drafts/**"])
+def test_ignore_with_a_leading_dot_slash_keeps_a_hidden_folders_dot(make_repo, pattern: str) -> None:
+    """Regression: lstrip("./") turned "./.drafts/**" into "drafts/**", which never matched."""
+    root = make_repo({".drafts/wip.md": GOOD, "drafts/keep.md": GOOD, "ok.md": GOOD,
+                      "isaccheck.yaml": f"ignore: [\"{pattern}\"]\n"})
+    repo = load(root)
+    assert sorted(d.path for d in repo.documents) == ["drafts/keep.md", "ok.md"]
+
+
+def test_glob_match_strips_only_whole_dot_slash_prefixes() -> None:
+    from isaccheck.config import glob_match
+
+    assert glob_match("./.drafts/**", ".drafts/a.md") and not glob_match("./.drafts/**", "drafts/a.md")
+    assert glob_match("./minutes/*.md", "minutes/x.md") and not glob_match("../x.md", "x.md")

@@ -29,6 +29,9 @@ def test_inventory_counts_and_findings_with_lines() -> None:
     result = run("tlp", str(EXAMPLE), "--format", "json")
     assert result.exit_code == EXIT_FINDINGS
     data = json.loads(result.output)
+    from isaccheck.schemas import validator_for
+
+    assert data["schema_version"] == "1.0" and not list(validator_for("tlp").iter_errors(data))
     assert data["per_label"] == {"CLEAR": 1, "GREEN": 3, "AMBER": 2, "AMBER+STRICT": 1, "RED": 1}
     assert data["per_type"]["shared-information"] == {"GREEN": 1, "AMBER+STRICT": 1, "RED": 1}
     assert data["unlabelled"] == []

@@ -37,7 +37,10 @@ def test_only_the_given_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir(repo)
     ok = invoke("validate", "meetings/a/minutes.md", "notes/readme.md")
     assert ok.exit_code == EXIT_OK and ok.stdout == ""
-    assert "validated 2 files: 0 errors" in ok.stderr
+    assert "validated 1 file: 0 errors" in ok.stderr
+    assert "skipped notes/readme.md: not an ISAC document" in ok.stderr  # named, never dropped silently
+    profile = invoke("validate", "isac.yaml", "meetings/a/minutes.md")
+    assert "validated 2 files" in profile.stderr and "skipped" not in profile.stderr
     bad = invoke("validate", "meetings/b/minutes.md")
     assert bad.exit_code == EXIT_FINDINGS
     assert bad.stdout.startswith("meetings/b/minutes.md:") and "[tlp-missing]" in bad.stdout
@@ -75,6 +78,36 @@ def test_json_and_github_output(repo: Path) -> None:
     label, annotation = github.splitlines()
     assert label.startswith("::notice title=TLP::TLP:AMBER")
     assert annotation.startswith("::error file=") and ",line=3,title=isaccheck%3A schema::" in annotation
+
+
+def test_json_output_has_a_schema_version_and_no_absolute_path(repo: Path) -> None:
+    from isaccheck.schemas import validator_for
+
+    result = invoke("validate", str(repo / "meetings/b/agenda.md"), str(repo / "notes/readme.md"), "--format", "json")
+    data = json.loads(result.stdout)
+    assert not list(validator_for("validate").iter_errors(data))
+    assert data["schema_version"] == "1.0" and "root" not in data
+    assert data["skipped"] == [{"path": "notes/readme.md", "reason": "not-a-document"}]
+    assert str(repo) not in result.stdout and str(repo.resolve()) not in result.stdout
+
+
+def test_skip_outside_is_for_hooks(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook gets every changed file of a larger repository: files in no ISAC repository are skipped and named."""
+    top = tmp_path / "top"
+    top.mkdir()
+    (top / "README.md").write_text("# the larger repository\n")
+    (top / "mkdocs.yml").write_text("site_name: x\n")
+    monkeypatch.chdir(top)
+    plain = invoke("validate", "README.md")
+    assert plain.exit_code == EXIT_USAGE  # by hand, a file outside is a mistake worth an error
+    alone = invoke("validate", "--skip-outside", "README.md", "mkdocs.yml")
+    assert alone.exit_code == EXIT_OK and "skipped README.md: in no ISAC repository" in alone.stderr
+    assert "skipped mkdocs.yml" in alone.stderr
+    mixed = invoke("validate", "--skip-outside", "--format", "json", "README.md", str(repo / "meetings/b/minutes.md"))
+    assert mixed.exit_code == EXIT_FINDINGS
+    data = json.loads(mixed.stdout)
+    assert data["files"] == ["meetings/b/minutes.md"] and data["findings"][0]["code"] == "tlp-missing"
+    assert data["skipped"] == [{"path": "README.md", "reason": "outside-repository"}]
 
 
 def test_fail_on(repo: Path) -> None:

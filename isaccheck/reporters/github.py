@@ -98,7 +98,10 @@ def annotation_lines(evaluation: Evaluation, pack: RulePack, options: RenderOpti
         path, line = finding_location(f)
         out.append(command(_finding_kind(f, fail_on), f.message(lang), file=at(path, options), line=line,
                            title=f"isaccheck: {f.code}"))
-    # 5. the failing questions that keep a capability below its ambition (or the gate's level)
+    # 5. the run's own warnings (a shallow clone, ...): about the run, so no file
+    for warning in evaluation.warnings:
+        out.append(command("notice", warning(lang), title=f"isaccheck: {W['run_warning'](lang)}"))
+    # 6. the failing questions that keep a capability below its ambition (or the gate's level)
     questions = sorted((q for q in failing(evaluation) if blocks(q, evaluation, options)), key=lambda q: q.level)
     for q in questions:
         path, line = question_location(q)
@@ -145,6 +148,8 @@ W = {
     "as_of": Text("as of", "per"),
     "more": Text("and {n} more", "en nog {n}"),
     "to_level": Text("to level", "naar niveau"),
+    "warnings": Text("Run warnings", "Waarschuwingen bij deze run"),
+    "run_warning": Text("run warning", "waarschuwing bij de run"),
     "policy": Text("Policy in force (what the gate asks)", "Geldend beleid (wat de gate vraagt)"),
 }
 
@@ -197,6 +202,9 @@ def job_summary(evaluation: Evaluation, pack: RulePack, options: RenderOptions) 
             out.append(W["no_changes"](lang))
         out += _limited((f"{'⬇️' if c.worse else '⬆️'} {c.subject}: {md(c.before)} → {md(c.after)}"
                          for c in gate.changes), lang, limit=40)
+    if evaluation.warnings:
+        out += ["", f"### {W['warnings'](lang)}", ""]
+        out += _limited((md(w(lang)) for w in evaluation.warnings), lang)
     if gate is not None and gate.policy_items:
         out += ["", f"### {W['policy'](lang)}", ""]
         out += _limited((("⚠️ " if i.change else "") + md(i.describe(lang)) for i in

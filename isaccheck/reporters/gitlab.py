@@ -48,6 +48,11 @@ def code_quality(evaluation: Evaluation, pack: RulePack, options: RenderOptions)
         path, line = question_location(q)
         issues.append(_issue(question_message(q, pack, lang), f"isaccheck/{q.id}", fingerprint(q.id, path, ""),
                              "major" if blocks(q, evaluation, options) else "minor", at(path, options), line))
+    # The run's own warnings (a shallow clone, ...): Code Quality has no run-level entry, so an
+    # `info` issue on isac.yaml, fingerprinted by the English text (the same in either language).
+    for warning in evaluation.warnings:
+        issues.append(_issue(warning(lang), "isaccheck/run-warning", fingerprint("run-warning", PROFILE, warning.en),
+                             "info", at(PROFILE, options), 1))
     for item in (gate.policy_items if gate else ()):
         # The policy in force: info issues where the setting is; a change against --policy-from is major.
         issues.append(_issue(item.describe(lang), f"isaccheck/policy/{item.kind}",

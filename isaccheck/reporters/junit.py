@@ -1,9 +1,15 @@
 """JUnit XML for CI systems that show test reports (the Jenkins junit-10.xsd shape).
 
-A test suite per capability with a test case per question: a failing question is a <failure>, a
-question that is not applicable or unknown is <skipped>. Document findings form a suite
-`documents` (a test case per file; a failure when a finding there fails the gate), and a gate,
-when given, a suite `gate` with one test case per requirement.
+A test suite per capability with a test case per question, named by the question's id (stable
+across languages and rule-text edits; the question is in system-out). Failures follow the gate,
+so a run that passes its gate has no <failure> and Jenkins does not mark it unstable: a failing
+question is a <failure> only when it keeps its capability below the level the gate requires (and
+the gate failed); a failing question the gate does not require is <skipped> with why. A question
+that is not applicable or unknown is <skipped>. Each capability suite has properties (level,
+ambition, the gate's minimum). Document findings form a suite `documents` (a test case per
+file; a failure when a finding there fails the gate), a gate, when given, a suite `gate` with one
+test case, and the suite `run` carries the run's facts and warnings (a shallow clone, ...) as
+properties and system-out.
 """
 
 from __future__ import annotations
@@ -14,10 +20,13 @@ from collections import defaultdict
 
 from ..escape import plain
 from ..gate import finding_fails
-from ..model import Evaluation, Finding, Outcome
+from ..i18n import OUTCOME_WORDS, severity_word, word
+from ..model import Evaluation, Finding, Outcome, QuestionResult, Text
 from ..rulepack import RulePack
 from . import RenderOptions, register
-from .cifacts import at, finding_location, question_location
+from .cifacts import at, blocks, finding_location, question_location, required_levels
+
+_NOT_REQUIRED = Text("does not hold, but the gate does not require it", "klopt niet, maar de gate vereist het niet")
 
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -54,28 +63,53 @@ def _count(suite: ET.Element) -> tuple[int, int, int]:
     return len(cases), failures, skipped
 
 
+def _properties(suite: ET.Element, values: list[tuple[str, str]]) -> None:
+    # One <properties> per suite: added to when the suite already has one.
+    props = suite.find("properties")
+    if props is None:
+        props = ET.Element("properties")
+        suite.insert(0, props)
+    for name, value in values:
+        ET.SubElement(props, "property", {"name": name, "value": value})
+
+
+def fails_gate(q: QuestionResult, evaluation: Evaluation, options: RenderOptions) -> bool:
+    """A failing question fails the report only where the gate fails on it (or, without a gate, on the ambition)."""
+    gate = options.gate
+    if gate is None:
+        return blocks(q, evaluation, options)
+    if gate.passed:
+        return False
+    named = {r.question for r in gate.reasons if r.kind == "regression-question"}
+    return q.id in named or (bool(gate.required) and blocks(q, evaluation, options))
+
+
 def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -> ET.Element:
     lang = options.lang
     root = ET.Element("testsuites", {"name": f"isaccheck: {evaluation.isac_name}", "time": "0"})
+    required = required_levels(evaluation, options)
     for cap in evaluation.capabilities:
         info = pack.capabilities.get(cap.code)
         suite = _suite(root, f"{cap.code} {info.name(lang) if info else ''}".strip(), f"isaccheck.{cap.code}",
                        evaluation)
+        _properties(suite, [("level", str(cap.level)), ("ambition", "-" if cap.ambition is None else str(cap.ambition)),
+                            ("required", str(required[cap.code]) if cap.code in required else "-")])
         for q in (q for q in evaluation.questions if q.capability == cap.code):
             rule = pack.rule(q.id)
             question = rule.question(lang) if rule else q.id
-            case = ET.SubElement(suite, "testcase", {"name": f"{q.id} {question}", "classname": f"isaccheck.{cap.code}",
-                                                     "time": "0"})
+            case = ET.SubElement(suite, "testcase", {"name": q.id, "classname": f"isaccheck.{cap.code}", "time": "0"})
             path, line = question_location(q)
-            if q.outcome in (Outcome.FAILS, Outcome.ERROR):
+            if q.outcome in (Outcome.FAILS, Outcome.ERROR) and fails_gate(q, evaluation, options):
                 failure = ET.SubElement(case, "failure", {"message": q.reason(lang), "type": q.outcome.value})
                 advice = rule.advice(lang) if rule and rule.advice else ""
                 failure.text = "\n".join(x for x in (f"{at(path, options)}:{line}", q.reason(lang), advice) if x)
+            elif q.outcome in (Outcome.FAILS, Outcome.ERROR):
+                ET.SubElement(case, "skipped", {"message": f"{_NOT_REQUIRED(lang)}: {q.reason(lang)}",
+                                                "type": q.outcome.value})
             elif q.outcome in (Outcome.NOT_APPLICABLE, Outcome.UNKNOWN):
                 ET.SubElement(case, "skipped", {"message": q.reason(lang), "type": q.outcome.value})
-            else:
-                out = ET.SubElement(case, "system-out")
-                out.text = q.reason(lang)
+            out = ET.SubElement(case, "system-out")
+            out.text = f"{q.id} ({word('level', lang).lower()} {q.level}): {question}\n{OUTCOME_WORDS[q.outcome](lang)}: {q.reason(lang)}"
 
     fail_on = options.gate.policy.fail_on if options.gate else "error"
     by_file: dict[str, list[Finding]] = defaultdict(list)
@@ -111,6 +145,16 @@ def junit_tree(evaluation: Evaluation, pack: RulePack, options: RenderOptions) -
         if reasons:
             failure = ET.SubElement(case, "failure", {"message": reasons[0].message(lang), "type": reasons[0].kind})
             failure.text = "\n".join(r.message(lang) for r in reasons)
+
+    # The run itself: its facts and its warnings (they are not about one question or file).
+    run = _suite(root, "run", "isaccheck.run", evaluation)
+    prov = evaluation.provenance
+    gate_state = "none" if options.gate is None else ("passed" if options.gate.passed else "failed")
+    _properties(run, [("as_of", prov.as_of), ("isaccheck", prov.tool_version), ("rulepack", prov.rulepack_version),
+                      ("gate", gate_state), *[("warning", w(lang)) for w in evaluation.warnings]])
+    if evaluation.warnings:
+        out = ET.SubElement(run, "system-out")
+        out.text = "\n".join(f"{severity_word('warning', lang)}: {w(lang)}" for w in evaluation.warnings)
 
     totals = [0, 0, 0]
     for suite in root.findall("testsuite"):

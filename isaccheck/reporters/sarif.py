@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from ..model import Evaluation, Severity
+from ..model import Evaluation, Severity, Text
 from ..rulepack import RulePack
 from . import RenderOptions, register
 from .cifacts import (FINDING_RULES, FINGERPRINT_KEY, at, policy_dicts, blocks, failing, finding_entries, finding_location,
@@ -22,14 +22,63 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 INFORMATION_URI = "https://pypi.org/project/isaccheck/"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _WARNING_CODES = frozenset({"tlp-deprecated", "waiver-expired", "waiver-source", "sidecar-orphan",
-                            "symlink-broken", "too-large", "binary", "not-a-file"})
+                            "symlink-broken", "too-large", "binary", "not-a-file", "backfilled", "signature-missing", "glob-unused",
+                            "infer-no-date", "infer-tlp-invalid", "infer-date-disagree", "unknown-key"}
+                           | {code for code in FINDING_RULES if code.startswith("read-")})
+# Informational codes: a SARIF note, never an alert that asks for action.
+_NOTE_CODES = frozenset({"not-a-document", "same-meeting", "infer-cancelled-meeting", "infer-unmatched-attendee"})
+
+
+def default_level(code: str) -> str:
+    """The SARIF level a finding code has by default (docs/findings.md lists them)."""
+    return "note" if code in _NOTE_CODES else ("warning" if code in _WARNING_CODES else "error")
+
+
+# GitHub code scanning's documented limits for one run (docs/ci.md): more results than this and
+# the upload is rejected; only the first 5,000 by severity are shown, so the most severe come first.
+MAX_RESULTS = 25_000
+_RANK = {"error": 0, "warning": 1, "note": 2}
 
 
 def _location(path: str, line: int, options: RenderOptions) -> dict[str, Any]:
+    # The real name's bytes, percent-encoded: a name that is not UTF-8 (kept by the OS as lone
+    # surrogates) or holds control characters still names the file, not its escaped display form.
+    raw = at(path, options).encode("utf-8", "surrogateescape")
     return {"physicalLocation": {
-        "artifactLocation": {"uri": quote(at(path, options), safe="/"), "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": {"uri": quote(raw, safe="/"), "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": line},
     }}
+
+
+# The notifications a run can carry, described once in the driver (as rules are for results).
+_NOTIFICATIONS = {
+    "run-warning": Text("A warning about the run itself, such as a shallow clone without history",
+                        "Een waarschuwing over de run zelf, zoals een ondiepe kloon zonder geschiedenis"),
+    "results-capped": Text("Results were left out to stay within GitHub code scanning's limit per run",
+                           "Resultaten zijn weggelaten om binnen de limiet per run van GitHub code scanning te blijven"),
+}
+
+
+def _notification_descriptors(lang: str) -> list[dict[str, Any]]:
+    return [{"id": key, "shortDescription": {"text": text(lang)}} for key, text in _NOTIFICATIONS.items()]
+
+
+def _notification(text: str, descriptor: str, level: str = "warning") -> dict[str, Any]:
+    index = list(_NOTIFICATIONS).index(descriptor)
+    return {"level": level, "message": {"text": text}, "descriptor": {"id": descriptor, "index": index}}
+
+
+def _capped(results: list[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """At most MAX_RESULTS results, the most severe first; a notification says what was left out."""
+    if len(results) <= MAX_RESULTS:
+        return results, []
+    kept = sorted(results, key=lambda r: _RANK[r["level"]])[:MAX_RESULTS]  # stable: same order within a level
+    left = len(results) - MAX_RESULTS
+    text = Text(f"{left} of {len(results)} results left out: GitHub code scanning accepts at most "
+                f"{MAX_RESULTS} per run (the most severe are kept); see the json output for all",
+                f"{left} van {len(results)} resultaten weggelaten: GitHub code scanning accepteert er hoogstens "
+                f"{MAX_RESULTS} per run (de ernstigste zijn behouden); zie de json-uitvoer voor alle")
+    return kept, [_notification(text(lang), "results-capped")]
 
 
 def _rules(evaluation: Evaluation, pack: RulePack, lang: str) -> list[dict[str, Any]]:
@@ -59,7 +108,7 @@ def _rules(evaluation: Evaluation, pack: RulePack, lang: str) -> list[dict[str, 
             "shortDescription": {"text": short(lang)},
             "fullDescription": {"text": f"{short(lang)} ({code})"},
             "help": {"text": help_text(lang)},
-            "defaultConfiguration": {"level": "warning" if code in _WARNING_CODES else "error"},
+            "defaultConfiguration": {"level": default_level(code)},
             "properties": {"tags": ["isaccheck", "document"]},
         })
     return rules
@@ -76,7 +125,7 @@ def sarif_log(evaluation: Evaluation, pack: RulePack, options: RenderOptions) ->
         results.append({
             "ruleId": f.code, "ruleIndex": index[f.code], "level": _LEVEL[f.severity],
             "message": {"text": f.message(lang)},
-            "locations": [_location(path, line, options)],
+            "locations": [_location(f.real_path or path, line, options)],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f.code, path, entry.discriminator)},
         })
     for q in failing(evaluation):
@@ -94,6 +143,10 @@ def sarif_log(evaluation: Evaluation, pack: RulePack, options: RenderOptions) ->
     for r in results:
         if r["ruleIndex"] == -1:  # a question of an extra pack that is not in the pack (cannot happen today)
             del r["ruleIndex"]
+    results, capped = _capped(results, lang)
+    # Run-level warnings (a shallow clone, an unreadable setting) reach code scanning as tool
+    # notifications of the run's one invocation.
+    notifications = [_notification(w(lang), "run-warning") for w in evaluation.warnings] + capped
     run_properties: dict[str, Any] = {"as_of": evaluation.provenance.as_of, "tlp": evaluation.tlp,
                                       "tlp_withheld": evaluation.withheld,
                                       "capabilities": {c.code: c.level for c in evaluation.capabilities}}
@@ -110,8 +163,10 @@ def sarif_log(evaluation: Evaluation, pack: RulePack, options: RenderOptions) ->
                 "semanticVersion": evaluation.provenance.tool_version,
                 "informationUri": INFORMATION_URI,
                 "rules": rules,
+                "notifications": _notification_descriptors(lang),
                 "properties": {"rulepack": evaluation.provenance.rulepack_version},
             }},
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "automationDetails": {"id": "isaccheck/"},
             "columnKind": "unicodeCodePoints",
             "results": results,
