@@ -25,6 +25,7 @@ from .escape import neutralise, plain
 # (docs/performance.md, start-up).
 if TYPE_CHECKING:
     from .gitevidence import GitMode
+    from .loadcache import LoadCache
     from .tlp import Label
 
 # The names of the reporters (reporters.REPORTERS; a test keeps both the same).
@@ -433,7 +434,7 @@ def default_report_name(root: Path, lang: str, year: int, fmt: str) -> Path:
     return folder / name
 
 
-def _check_year(year: int, root: Path) -> None:
+def _check_year(year: int, root: Path, cache: LoadCache) -> None:
     from .repository import first_document_year
     from .runner import load_for_inventory
 
@@ -444,7 +445,8 @@ def _check_year(year: int, root: Path) -> None:
         raise IsaccheckError(f"--year {year} is before {FIRST_YEAR}{hint}",
                              message_nl=f"--year {year} ligt voor {FIRST_YEAR}{hint_nl}")
     today = dt.date.today()
-    documents = load_for_inventory(root).documents
+    # The report's own run loads the same files again: with the same cache, from memory.
+    documents = load_for_inventory(root, cache=cache).documents
     if any(d.date is not None for d in documents):
         first = first_document_year(documents, today)
         if year < first:
@@ -477,12 +479,15 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
 
     path = _root(path, lang)  # first: the repository's language is the error's language
     chosen = report_format(output, fmt)
+    from .loadcache import LoadCache
+
+    cache = LoadCache()
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
     else:
-        _check_year(year, path)
+        _check_year(year, path, cache)
     built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of, git=_GIT_MODES[git],
-                                   committed_only=committed_only, history=history)
+                                   committed_only=committed_only, history=history, cache=cache)
     target = output if output is not None else default_report_name(path, built.lang, year, chosen)
     if chosen == "pdf":
         data = reportmod.render_pdf(built)

@@ -9,8 +9,10 @@ and any capitalisation. The data is read in memory; the repository is never writ
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping  # not typing's: its isinstance goes through a slower hook
+from dataclasses import dataclass
 from functools import cache
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from .schemas import _root
 
@@ -39,30 +41,66 @@ def canonical(value: Any, allowed: list[Any]) -> Any:
     return word if word in allowed else value
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What normalise and unknown_keys read of a schema and its allOf parts, worked out once per schema."""
+
+    enum: list[Any] | None  # the first part's enum
+    properties: dict[str, list[Any]]  # key -> its schemas, in the parts' order
+    items: list[Mapping[str, Any]]  # the parts' item schemas, in order
+    open_ended: bool  # a mapping of free keys (answers per question, organisation -> answer)
+
+
+# id(schema) -> (schema, its shape). The schema is kept with its shape so that its id is never
+# reused for another one; the shipped schemas live as long as the run anyway. Walking the allOf
+# parts of every schema again for every value of every document was a sixth of a check.
+_SHAPES: dict[int, tuple[Any, Shape]] = {}
+
+
+def shape(schema: Any) -> Shape:
+    held = _SHAPES.get(id(schema))
+    if held is not None and held[0] is schema:
+        return held[1]
+    parts = list(schema_parts(schema))
+    properties: dict[str, list[Any]] = {}
+    open_ended = False
+    for part in parts:
+        for key, sub in (part.get("properties") or {}).items():
+            properties.setdefault(key, []).append(sub)
+        extra = part.get("additionalProperties")
+        if extra is False or isinstance(extra, Mapping) or "patternProperties" in part or "propertyNames" in part:
+            open_ended = True
+    found = Shape(
+        enum=next((part["enum"] for part in parts if isinstance(part.get("enum"), list)), None),
+        properties=properties,
+        items=[part["items"] for part in parts if isinstance(part.get("items"), Mapping)],
+        open_ended=open_ended,
+    )
+    _SHAPES[id(schema)] = (schema, found)
+    return found
+
+
 def normalise(schema: Any, data: Any) -> Any:
     """`data` with every enumerated value in its canonical form (a copy where anything changed)."""
-    parts = list(schema_parts(schema))
     if isinstance(data, str):
-        for part in parts:
-            if isinstance(part.get("enum"), list):
-                return canonical(data, part["enum"])
-        return data
+        enum = shape(schema).enum
+        return canonical(data, enum) if enum is not None else data
     if isinstance(data, Mapping):
-        properties: dict[str, list[Any]] = {}
-        for part in parts:
-            for key, sub in (part.get("properties") or {}).items():
-                properties.setdefault(key, []).append(sub)
+        properties = shape(schema).properties
         if not properties:
             return data
         changed = dict(data)
+        differs = False
         for key, value in data.items():
-            for sub in properties.get(str(key), []):
+            for sub in properties.get(str(key), ()):
                 changed[key] = normalise(sub, changed[key])
-        return changed if changed != data else data
+            # As dict == compares (identity first), key by key: `changed != data` without a second walk.
+            if changed[key] is not value and changed[key] != value:
+                differs = True
+        return changed if differs else data
     if isinstance(data, list):
-        for part in parts:
-            items = part.get("items")
-            if isinstance(items, Mapping):
-                new = [normalise(items, item) for item in data]
-                return new if new != data else data
+        items = shape(schema).items
+        if items:
+            new_list = [normalise(items[0], item) for item in data]
+            return new_list if new_list != data else data
     return data

@@ -573,14 +573,14 @@ def _holding(evaluation: Evaluation) -> set[str]:
 def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Label | None = None,
                  as_of: dt.date | None = None, today: dt.date | None = None,
                  check: Callable[..., runner.CheckRun] | None = None, git: GitMode = "auto",
-                 committed_only: bool = False, history: bool = True) -> Report:
+                 committed_only: bool = False, history: bool = True, cache: LoadCache | None = None) -> Report:
     """Evaluate the year (and earlier year ends) and build the report model.
 
     git / committed_only / history: as for `isaccheck check` (docs/git.md); the earlier year ends
     are read as committed then (or as plain files with git "off").
     """
-    # One cache for the year and the trend's year ends: each blob is loaded once.
-    check = check or functools.partial(runner.check, cache=LoadCache())
+    # One cache for the year and the trend's year ends (and the caller's own loads): each blob is loaded once.
+    check = check or functools.partial(runner.check, cache=cache if cache is not None else LoadCache())
     as_of = as_of or evaluation_date(year, today)
     if as_of.year != year:
         raise ConfigError(f"--as-of {as_of.isoformat()} is not in --year {year}",

@@ -141,8 +141,8 @@ def _settings_from_today(plan: gitevidence.GitPlan, path: Path) -> Text | None:
         return None
     present = {e.path for e in plan.source.entries() if e.path in (PROFILE_FILE, CONFIG_FILE)}
     today = WorkingTreeSource(path)
-    missing = [e for e in today.entries() if e.path in (PROFILE_FILE, CONFIG_FILE) and e.path not in present
-               and e.kind == "file"]
+    missing = [e for e in (today.top_level_file(name) for name in sorted((PROFILE_FILE, CONFIG_FILE)))
+               if e is not None and e.path not in present and e.kind == "file"]
     if not missing:
         return None
     plan.source = _WithTodaysSettings(plan.source, today, missing)
@@ -261,7 +261,7 @@ def _settings(source: Source, allow_code: bool
     return listing, config, extra, warnings
 
 
-def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Repository:
+def load_for_inventory(path: Path, only: frozenset[str] | None = None, cache: LoadCache | None = None) -> Repository:
     """The repository as loaded for a check, without evaluating it (for `isaccheck tlp`).
 
     With `only` (repository.selection()), just those documents: `isaccheck validate`.
@@ -271,4 +271,4 @@ def load_for_inventory(path: Path, only: frozenset[str] | None = None) -> Reposi
     source = open_source(path)
     listing, config, extra, _ = _settings(source, allow_code=False)
     tlp_required = load_packs(extra).tlp_required_types if extra else builtin_tlp_required_types()
-    return load_repository(source, tlp_required or None, config=config, only=only, entries=listing)
+    return load_repository(source, tlp_required or None, config=config, only=only, entries=listing, cache=cache)

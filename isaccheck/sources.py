@@ -6,9 +6,10 @@ A source lists entries and reads bytes; it never writes and never leaves the rep
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Literal, Protocol
+from typing import BinaryIO, Iterator, Literal, Protocol
 
 EntryKind = Literal["file", "symlink-outside", "symlink-broken", "other"]
 
@@ -62,6 +63,14 @@ def printable_path(path: str) -> str:
     return "".join(repr(c)[1:-1] if c in _HOSTILE_CHARS else c for c in shown)
 
 
+# Opening relative to a folder without following links needs dir_fd and O_NOFOLLOW (POSIX);
+# elsewhere every read resolves its path.
+_PLAIN_NOFOLLOW = os.open in os.supports_dir_fd and hasattr(os, "O_NOFOLLOW") and hasattr(os, "O_DIRECTORY")
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+# O_NONBLOCK: opening a FIFO must not wait for a writer; it changes nothing for a regular file.
+_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
 def _resolve(path: Path) -> Path | None:
     """Where a symbolic link ends up, or None for a loop of links (or one that cannot be followed)."""
     try:
@@ -105,25 +114,33 @@ class WorkingTreeSource:
             dirnames[:] = sorted(kept)
             for name in filenames:
                 full = here / name
-                rel = full.relative_to(self.root).as_posix()
-                if full.is_symlink():
-                    resolved = _resolve(full)
-                    if resolved is None:  # a loop of links
-                        found.append(SourceEntry(rel, 0, "symlink-broken"))
-                        continue
-                    if not self._inside(resolved):
-                        found.append(SourceEntry(rel, 0, "symlink-outside"))
-                        continue
-                    if not resolved.is_file():
-                        found.append(SourceEntry(rel, 0, "symlink-broken"))
-                        continue
-                    found.append(SourceEntry(rel, resolved.stat().st_size, "file"))
-                    continue
-                if not full.is_file():
-                    found.append(SourceEntry(rel, 0, "other"))
-                    continue
-                found.append(SourceEntry(rel, full.stat().st_size, "file"))
+                found.append(self._file_entry(full, full.relative_to(self.root).as_posix()))
         yield from sorted(found, key=lambda e: e.path)
+
+    def _file_entry(self, full: Path, rel: str) -> SourceEntry:
+        """What entries() lists for a name that is not a folder."""
+        if full.is_symlink():
+            resolved = _resolve(full)
+            if resolved is None:  # a loop of links
+                return SourceEntry(rel, 0, "symlink-broken")
+            if not self._inside(resolved):
+                return SourceEntry(rel, 0, "symlink-outside")
+            if not resolved.is_file():
+                return SourceEntry(rel, 0, "symlink-broken")
+            return SourceEntry(rel, resolved.stat().st_size, "file")
+        if not full.is_file():
+            return SourceEntry(rel, 0, "other")
+        return SourceEntry(rel, full.stat().st_size, "file")
+
+    def top_level_file(self, name: str) -> SourceEntry | None:
+        """entries()'s entry for a name at the root that is not a folder (nor a link to one), or None.
+
+        For the settings files: looking for two names must not walk the whole tree.
+        """
+        full = self.root / name
+        if "/" in name or name in SKIPPED_DIRS or not os.path.lexists(full) or (full.is_dir() and not full.is_symlink()):
+            return None
+        return self._file_entry(full, name)
 
     def _checked(self, path: str) -> Path:
         full = _resolve(self.root / path)
@@ -133,10 +150,61 @@ class WorkingTreeSource:
             raise PermissionError(f"{path} leaves the repository")
         return full
 
+    def _folder_fd(self, folder: str) -> int:
+        """The folder, opened one name at a time from the root without following any link.
+
+        Not kept between reads: a folder moved away meanwhile must not be read from.
+        """
+        fd = os.open(self.root, _DIR_FLAGS)
+        try:
+            for name in folder.split("/") if folder else ():
+                inner = os.open(name, _DIR_FLAGS, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+        except OSError:
+            os.close(fd)
+            raise
+        return fd
+
+    def _open_plain(self, path: str) -> BinaryIO | None:
+        """The file when no part of its path is a symbolic link, else None.
+
+        Resolving every path (two lstat calls per component, in Python) was a sixth of a check
+        of 20,000 documents. Opening each component relative to its open parent with O_NOFOLLOW
+        cannot leave the root, even when a folder is swapped for a link between the listing and
+        the read (resolving first, then opening, left that moment open). Links, '..' and anything
+        unusual go the old way, _checked, which follows links that stay inside and names the others.
+        """
+        if not _PLAIN_NOFOLLOW or not path or path.startswith("/") or "\0" in path:
+            return None
+        folder, _, name = path.rpartition("/")
+        if any(part in ("", ".", "..") for part in path.split("/")):
+            return None
+        try:
+            folder_fd = self._folder_fd(folder)
+        except (OSError, ValueError):
+            return None
+        try:
+            fd = os.open(name, _FILE_FLAGS, dir_fd=folder_fd)
+        except (OSError, ValueError):
+            return None
+        finally:
+            os.close(folder_fd)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            # Reading a FIFO would wait for a writer for ever (the old way did).
+            raise OSError(f"{path}: not a regular file")
+        return os.fdopen(fd, "rb")
+
     def read(self, path: str) -> bytes:
-        return self._checked(path).read_bytes()
+        handle = self._open_plain(path)
+        if handle is None:
+            return self._checked(path).read_bytes()
+        with handle:
+            return handle.read()
 
     def read_head(self, path: str, size: int) -> bytes:
         """The first `size` bytes: an oversize document's frontmatter without reading its body."""
-        with self._checked(path).open("rb") as handle:
-            return handle.read(size)
+        handle = self._open_plain(path)
+        with handle if handle is not None else self._checked(path).open("rb") as opened:
+            return opened.read(size)

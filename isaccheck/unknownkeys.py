@@ -9,9 +9,10 @@ nowhere near the typo; so it is named, at its line, with the key it probably mea
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping  # not typing's: its isinstance goes through a slower hook
+from typing import Any, Iterator
 
-from .enums import schema_parts
+from .enums import shape
 from .model import Finding, Severity, Text
 from .yamlutil import YamlData
 
@@ -34,16 +35,9 @@ def suggestion(key: str, known: list[str]) -> str | None:
 
 def unknown_keys(schema: Any, data: Any, path: str = "") -> Iterator[tuple[str, str, str | None]]:
     """(dotted path of the mapping, unknown key, suggestion or None), walking data and schema together."""
-    parts = list(schema_parts(schema))
     if isinstance(data, Mapping):
-        properties: dict[str, list[Any]] = {}
-        open_ended = False  # a mapping of free keys (answers per question, organisation -> answer)
-        for part in parts:
-            for key, sub in (part.get("properties") or {}).items():
-                properties.setdefault(key, []).append(sub)
-            extra = part.get("additionalProperties")
-            if extra is False or isinstance(extra, Mapping) or "patternProperties" in part or "propertyNames" in part:
-                open_ended = True
+        found = shape(schema)
+        properties = found.properties
         if not properties:
             return
         for key, value in data.items():
@@ -52,14 +46,12 @@ def unknown_keys(schema: Any, data: Any, path: str = "") -> Iterator[tuple[str, 
             if name in properties:
                 for sub in properties[name]:
                     yield from unknown_keys(sub, value, where)
-            elif not open_ended:
+            elif not found.open_ended:
                 yield path, name, suggestion(name, list(properties))
     elif isinstance(data, list):
-        for part in parts:
-            items = part.get("items")
-            if isinstance(items, Mapping):
-                for index, item in enumerate(data):
-                    yield from unknown_keys(items, item, f"{path}.{index}")
+        for items in shape(schema).items:
+            for index, item in enumerate(data):
+                yield from unknown_keys(items, item, f"{path}.{index}")
 
 
 def unknown_key_findings(schema: Any, data: Any, source: YamlData, path: str, fallback_line: int) -> list[Finding]:

@@ -214,8 +214,11 @@ _SCALAR_BUILDERS = {  # tag -> the SafeConstructor method that makes the value
 }
 
 
+_STR = _TAG + "str"
+
+
 def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
-    if node.tag == _TAG + "str":
+    if node.tag == _STR:
         return node.value
     method = _SCALAR_BUILDERS.get(node.tag)
     if method is None:
@@ -247,6 +250,16 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
                             "YAML-verwijzingen (*naam) mogen niet in documenten; schrijf de waarde uit")
         budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
+    if isinstance(node, yaml.ScalarNode):  # most nodes are scalars, most scalars text: tested first
+        budget.chars -= len(node.value)
+        if budget.chars < 0:
+            raise YamlError("the YAML expands to too much text (aliases repeating long values); refused", used_at)
+        if not node.style:
+            _check_finite(node, first_line)
+            out.plain_scalars[path] = node.value
+        if node.tag == _STR:
+            return node.value  # what _scalar and to_json_compatible make of it, without the calls
+        return to_json_compatible(_scalar(loader, node))
     if isinstance(node, yaml.MappingNode):
         if node.tag != _TAG + "map":
             raise _Fallback
@@ -274,15 +287,7 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
             raise _Fallback
         return [_build(loader, item, _join(path, str(index)), first_line, out, budget, used_at)
                 for index, item in enumerate(node.value)]
-    if not isinstance(node, yaml.ScalarNode):
-        raise _Fallback
-    budget.chars -= len(node.value)
-    if budget.chars < 0:
-        raise YamlError("the YAML expands to too much text (aliases repeating long values); refused", used_at)
-    if not node.style:
-        _check_finite(node, first_line)
-        out.plain_scalars[path] = node.value
-    return to_json_compatible(_scalar(loader, node))
+    raise _Fallback
 
 
 def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlData:

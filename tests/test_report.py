@@ -559,3 +559,22 @@ def test_chromium_shows_a_script_title_as_text(tlp_repo: Path, tmp_path: Path) -
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "<script>" not in dom.stdout
     assert "&lt;script&gt;alert" in dom.stdout
+
+
+def test_report_with_year_loads_each_file_once(tlp_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--year's check of the first dated document and the report itself share one LoadCache."""
+    from isaccheck import repository
+
+    loads: dict[str, int] = {}
+    load_markdown = repository._Loader.load_markdown
+
+    def counted(self: repository._Loader, entry: object, *args: object, **kwargs: object) -> object:
+        path = getattr(entry, "path")
+        loads[path] = loads.get(path, 0) + 1
+        return load_markdown(self, entry, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository._Loader, "load_markdown", counted)
+    code, output, _ = invoke("report", "-o", "-", str(tlp_repo), "--year", str(YEAR), "--as-of", AS_OF.isoformat(),
+                             "--format", "md", "--lang", "en")
+    assert code == 0, output
+    assert loads and max(loads.values()) == 1, {p: n for p, n in loads.items() if n > 1}

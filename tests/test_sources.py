@@ -1,0 +1,150 @@
+"""WorkingTreeSource.read: the fast way (no path resolved) and the guard it keeps."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from isaccheck import sources
+from isaccheck.sources import SourceEntry, WorkingTreeSource
+
+
+def _tree(tmp_path: Path) -> tuple[Path, Path]:
+    root = tmp_path / "repo"
+    (root / "meetings" / "2026").mkdir(parents=True)
+    (root / "meetings" / "2026" / "minutes.md").write_bytes(b"---\ntype: minutes\n---\nbody\n")
+    (root / "isac.yaml").write_bytes(b"name: x\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_bytes(b"SECRET")
+    return root, outside
+
+
+def test_plain_files_are_read_without_resolving_a_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ = _tree(tmp_path)
+    source = WorkingTreeSource(root)
+
+    def no_resolve(path: Path) -> Path | None:
+        raise AssertionError(f"resolved {path}")
+
+    monkeypatch.setattr(sources, "_resolve", no_resolve)
+    assert source.read("meetings/2026/minutes.md") == b"---\ntype: minutes\n---\nbody\n"
+    assert source.read("isac.yaml") == b"name: x\n"
+    assert source.read_head("meetings/2026/minutes.md", 3) == b"---"
+
+
+def test_links_inside_are_still_followed(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    (root / "current").symlink_to(root / "meetings" / "2026")
+    (root / "latest.md").symlink_to(root / "meetings" / "2026" / "minutes.md")
+    source = WorkingTreeSource(root)
+    assert source.read("current/minutes.md").endswith(b"body\n")
+    assert source.read("latest.md").endswith(b"body\n")
+    assert source.read_head("current/minutes.md", 3) == b"---"
+
+
+@pytest.mark.parametrize("path", ["away/secret.md", "secret.md", "meetings/../../outside/secret.md"])
+def test_links_and_dots_leaving_the_root_are_refused(tmp_path: Path, path: str) -> None:
+    root, outside = _tree(tmp_path)
+    (root / "away").symlink_to(outside)
+    (root / "secret.md").symlink_to(outside / "secret.md")
+    source = WorkingTreeSource(root)
+    with pytest.raises(PermissionError, match="leaves the repository"):
+        source.read(path)
+    with pytest.raises(PermissionError, match="leaves the repository"):
+        source.read_head(path, 10)
+
+
+def test_a_folder_swapped_for_a_link_after_listing_is_not_followed(tmp_path: Path) -> None:
+    root, outside = _tree(tmp_path)
+    source = WorkingTreeSource(root)
+    listed = [e.path for e in source.entries()]
+    assert "meetings/2026/minutes.md" in listed
+    os.rename(root / "meetings" / "2026", tmp_path / "moved")
+    (outside / "minutes.md").write_bytes(b"SECRET")
+    (root / "meetings" / "2026").symlink_to(outside)
+    with pytest.raises(PermissionError):
+        source.read("meetings/2026/minutes.md")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    os.mkfifo(root / "isac.fifo")
+    source = WorkingTreeSource(root)
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            source.read("isac.fifo")
+        except OSError as exc:
+            failures.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # unblock the reader so the test run can end, then fail
+        with open(root / "isac.fifo", "wb"):
+            pass
+        pytest.fail("reading a FIFO waited for a writer")
+    assert len(failures) == 1 and "isac.fifo: not a regular file" in str(failures[0])
+
+
+def test_missing_files_raise_as_before(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    source = WorkingTreeSource(root)
+    with pytest.raises(FileNotFoundError):
+        source.read("meetings/2026/none.md")
+    with pytest.raises(FileNotFoundError):
+        source.read("nothing/none.md")
+
+
+def test_top_level_file_is_what_entries_lists(tmp_path: Path) -> None:
+    root, outside = _tree(tmp_path)
+    (root / "inside.yaml").symlink_to(root / "isac.yaml")
+    (root / "outside.yaml").symlink_to(outside / "secret.md")
+    (root / "broken.yaml").symlink_to(root / "nothing")
+    (root / "folder.yaml").mkdir()
+    (root / "folder.yaml" / "x.md").write_bytes(b"x")
+    (root / "linked-folder.yaml").symlink_to(root / "meetings")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "pipe.yaml")
+    source = WorkingTreeSource(root)
+    listed = {e.path: e for e in source.entries() if "/" not in e.path}
+    for name in ["isac.yaml", "inside.yaml", "outside.yaml", "broken.yaml", "pipe.yaml", "missing.yaml"]:
+        assert source.top_level_file(name) == listed.get(name), name
+    # A folder is walked, not listed; a link to one is listed but is never a file.
+    assert source.top_level_file("folder.yaml") is None
+    linked = source.top_level_file("linked-folder.yaml")
+    assert linked is not None and linked.kind != "file" and listed["linked-folder.yaml"].kind != "file"
+    assert source.top_level_file(".git") is None and source.top_level_file("meetings/2026/minutes.md") is None
+
+
+def test_todays_settings_are_found_without_walking_the_working_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from isaccheck import runner
+
+    root, _ = _tree(tmp_path)
+    (root / "isaccheck.yaml").write_bytes(b"types: []\n")
+
+    class PastCommit:  # a commit's tree without the settings files
+        label = "commit x"
+
+        def entries(self) -> Iterator[SourceEntry]:
+            yield SourceEntry("meetings/2026/minutes.md", 10)
+
+    class Plan:
+        working_tree = False
+        source: object = PastCommit()
+
+    def no_walk(self: WorkingTreeSource) -> Iterator[SourceEntry]:
+        raise AssertionError("walked the working tree")
+
+    monkeypatch.setattr(WorkingTreeSource, "entries", no_walk)
+    plan = Plan()
+    note = runner._settings_from_today(plan, root)  # type: ignore[arg-type]
+    assert note is not None and note.en.startswith("isac.yaml and isaccheck.yaml not in commit x")
+    assert list(plan.source.missing) == ["isac.yaml", "isaccheck.yaml"]  # type: ignore[attr-defined]
