@@ -107,8 +107,12 @@ class _Budget:
         self.seen: set[int] = set()
 
 
-def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _Budget, used_at: int) -> None:
-    """used_at: the line of the field (or list) holding this node, which is where an alias is written."""
+def _visit(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _Budget, used_at: int) -> None:
+    """What both walks (_walk and _build) do at every node, in the same order: spend the budget,
+    refuse an alias where aliases are not allowed, remember the line, and for a scalar its text.
+
+    used_at: the line of the field (or list) holding this node, which is where an alias is written.
+    """
     budget.nodes -= 1
     if budget.nodes < 0:
         raise YamlError(
@@ -126,34 +130,43 @@ def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _B
             )
         budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-            line = key_node.start_mark.line + first_line
-            if key in seen and key != "<<":
-                # YAML keeps the last one silently; which one the writer meant is unknown, so refuse.
-                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", line,
-                                f"een veldnaam staat twee keer in dezelfde verzameling (ook op regel {seen[key]}); "
-                                f"houd er één over")
-            seen.setdefault(key, line)
-            child = _join(path, key)
-            key_line = key_node.start_mark.line + first_line
-            out.lines.setdefault(child, key_line)
-            _walk(value_node, child, first_line, out, budget, key_line)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, _join(path, str(index)), first_line, out, budget, used_at)
-    elif isinstance(node, yaml.ScalarNode):
+    if isinstance(node, yaml.ScalarNode):
         budget.chars -= len(node.value)
         if budget.chars < 0:
             raise YamlError(
                 "the YAML expands to too much text (aliases repeating long values); refused",
                 used_at,
+                "de YAML groeit uit tot te veel tekst (verwijzingen die lange waarden herhalen); geweigerd",
             )
         if not node.style:  # plain: None (Python) or "" (libyaml)
             _check_finite(node, first_line)
             out.plain_scalars[path] = node.value
+
+
+def _key(seen: dict[str, int], key: str, line: int) -> None:
+    """Refuse a key met before in the same mapping (seen: key -> its first line)."""
+    if key in seen and key != "<<":
+        # YAML keeps the last one silently; which one the writer meant is unknown, so refuse.
+        raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", line,
+                        f"een veldnaam staat twee keer in dezelfde verzameling (ook op regel {seen[key]}); "
+                        f"houd er één over")
+    seen.setdefault(key, line)
+
+
+def _walk(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _Budget, used_at: int) -> None:
+    _visit(node, path, first_line, out, budget, used_at)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            key_line = key_node.start_mark.line + first_line
+            _key(seen, key, key_line)
+            child = _join(path, key)
+            out.lines.setdefault(child, key_line)
+            _walk(value_node, child, first_line, out, budget, key_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, _join(path, str(index)), first_line, out, budget, used_at)
 
 
 # libyaml's parser when PyYAML has it (about ten times faster); construction stays safe Python.
@@ -237,26 +250,8 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
     refuses; values are made by the loader's own methods, so they are exactly PyYAML's. Anything
     else raises _Fallback and load_yaml takes the three-pass way.
     """
-    budget.nodes -= 1
-    if budget.nodes < 0:
-        raise YamlError(
-            "the YAML expands to too many values (aliases nested into each other); refused",
-            node.start_mark.line + first_line,
-            "de YAML groeit uit tot te veel waarden (verwijzingen in elkaar genest); geweigerd",
-        )
-    if not budget.aliases:
-        if id(node) in budget.seen:
-            raise YamlError("YAML aliases (*name) are not allowed in documents; write the value out", used_at,
-                            "YAML-verwijzingen (*naam) mogen niet in documenten; schrijf de waarde uit")
-        budget.seen.add(id(node))
-    out.lines.setdefault(path, node.start_mark.line + first_line)
+    _visit(node, path, first_line, out, budget, used_at)
     if isinstance(node, yaml.ScalarNode):  # most nodes are scalars, most scalars text: tested first
-        budget.chars -= len(node.value)
-        if budget.chars < 0:
-            raise YamlError("the YAML expands to too much text (aliases repeating long values); refused", used_at)
-        if not node.style:
-            _check_finite(node, first_line)
-            out.plain_scalars[path] = node.value
         if node.tag == _STR:
             return node.value  # what _scalar and to_json_compatible make of it, without the calls
         return to_json_compatible(_scalar(loader, node))
@@ -270,11 +265,7 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
                 raise _Fallback
             key = str(key_node.value)
             key_line = key_node.start_mark.line + first_line
-            if key in seen and key != "<<":  # as _walk: a key twice is refused
-                raise YamlError(f"a key appears twice in one mapping (also at line {seen[key]}); keep one", key_line,
-                                f"een veldnaam staat twee keer in dezelfde verzameling (ook op regel {seen[key]}); "
-                                f"houd er één over")
-            seen.setdefault(key, key_line)
+            _key(seen, key, key_line)
             child = _join(path, key)
             out.lines.setdefault(child, key_line)
             value = _build(loader, value_node, child, first_line, out, budget, key_line)

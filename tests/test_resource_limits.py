@@ -74,6 +74,7 @@ def test_aliases_in_settings_stay_allowed_but_bounded_in_characters() -> None:
     with pytest.raises(YamlError) as exc:
         load_yaml(bomb)
     assert "too much text" in exc.value.message and exc.value.line == 2
+    assert "te veel tekst" in exc.value.message_nl
 
 
 def test_the_check_survives_an_alias_bomb(make_repo) -> None:
