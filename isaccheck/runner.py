@@ -63,12 +63,18 @@ def find_root(start: Path) -> Path:
     open_source(start)
     if has_profile(start):
         return start  # as given: output paths stay as the user wrote them
+    return root_above(start, "the repository's folder", "de map van de repository")
+
+
+def root_above(start: Path, give_en: str, give_nl: str) -> Path:
+    """The nearest folder from start upwards that holds isac.yaml, or the error that names what
+    to give instead (give_en / give_nl: the repository's folder, --root...)."""
     found = enclosing_root(start)
     if found is None:
         raise ConfigError(f"no {PROFILE_FILE} in {start} or any folder above it: not inside an ISAC repository "
-                          f"(run `isaccheck init` to start one, or give the repository's folder)",
+                          f"(run `isaccheck init` to start one, or give {give_en})",
                           message_nl=f"geen {PROFILE_FILE} in {start} of een map erboven: niet in een ISAC-repository "
-                                     f"(begin er een met `isaccheck init`, of geef de map van de repository)")
+                                     f"(begin er een met `isaccheck init`, of geef {give_nl})")
     return found
 
 

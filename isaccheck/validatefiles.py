@@ -16,7 +16,7 @@ from .errors import ConfigError
 from . import tlpout
 from .model import Finding
 from .repository import selection
-from .runner import enclosing_root, find_root, has_profile, load_for_inventory
+from .runner import find_root, has_profile, load_for_inventory, root_above
 from .tlp import Label
 
 
@@ -66,13 +66,7 @@ def validate_files(files: list[Path], root: Path | None = None, ceiling: Label |
             common = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in absolute]))
         else:
             common = Path.cwd()
-        found = enclosing_root(common)
-        if found is None:
-            raise ConfigError(f"no {PROFILE_FILE} in {common} or any folder above it: not inside an ISAC repository "
-                              f"(run `isaccheck init` to start one, or give --root)",
-                              message_nl=f"geen {PROFILE_FILE} in {common} of een map erboven: niet in een "
-                                         f"ISAC-repository (begin er een met `isaccheck init`, of geef --root)")
-        root = found
+        root = root_above(common, "--root", "--root")
     else:
         if not has_profile(root):
             raise ConfigError(f"no {PROFILE_FILE} in {root}: not the root of an ISAC repository",
