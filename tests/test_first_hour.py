@@ -59,7 +59,14 @@ def test_report_walks_up_and_writes_beside_the_repository(isac: Path, monkeypatc
 def test_outside_any_repository_init_is_suggested(tmp_path: Path) -> None:
     result = invoke("check", str(tmp_path))
     assert result.exit_code == EXIT_USAGE and "or any folder above it" in result.stderr
-    assert "isaccheck init" in result.stderr
+    assert "isaccheck init" in result.stderr and "or give the repository's folder" in result.stderr
+    # validate names its own way out: --root
+    (tmp_path / "notes.md").write_text("---\ntype: minutes\n---\n", encoding="utf-8")
+    result = invoke("validate", str(tmp_path / "notes.md"))
+    assert result.exit_code == EXIT_USAGE and "not inside an ISAC repository" in result.stderr
+    assert "or give --root" in result.stderr
+    dutch = invoke("validate", str(tmp_path / "notes.md"), "--lang", "nl")
+    assert "niet in een ISAC-repository" in dutch.stderr and "of geef --root" in dutch.stderr
 
 
 def test_init_refuses_inside_an_isac_repository(isac: Path) -> None:
