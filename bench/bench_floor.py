@@ -63,7 +63,7 @@ def make_git(root: Path, commits: int) -> None:
            "GIT_COMMITTER_EMAIL": "b@example"}
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     stream = "".join(f"commit refs/heads/main\ncommitter bench <b@example> {1500000000 + i * 3600} +0000\n"
-                     f"data 4\nempty\n\n" for i in range(commits))
+                     f"data 5\nempty\n\n" for i in range(commits))
     subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=stream.encode(), check=True)
     subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True, env=env)
     subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
