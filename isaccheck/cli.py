@@ -220,8 +220,19 @@ def _no_infer(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     return value
 
 
-def _infer_option(function: Any) -> Any:
-    """--no-infer: read only frontmatter, sidecars and `types:` globs, never document text (docs/adopt.md)."""
+def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        from .read.cache import ENABLED
+
+        ENABLED.set(False)
+    return value
+
+
+def _load_options(function: Any) -> Any:
+    """--no-infer: read only frontmatter, sidecars and `types:` globs, never document text (docs/adopt.md).
+    --no-cache: neither use nor write the cache of earlier runs (docs/performance.md)."""
+    function = click.option("--no-cache", is_flag=True, expose_value=False, callback=_no_cache, is_eager=True,
+                            help="Do not use or write the cache of earlier runs (as ISACCHECK_NO_CACHE=1).")(function)
     return click.option("--no-infer", is_flag=True, expose_value=False, callback=_no_infer, is_eager=True,
                         help="Do not infer fields from document text: only frontmatter, sidecars and globs.")(function)
 
@@ -232,7 +243,10 @@ class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from .repository import INFER
 
+        from .read.cache import ENABLED
+
         INFER.set(True)  # each invocation starts inferring; --no-infer turns it off for this one only
+        ENABLED.set(True)  # and caching; --no-cache turns it off for this one only
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
@@ -262,7 +276,7 @@ def cli() -> None:
 
 
 @cli.command(short_help="Evaluate an ISAC repository: levels, gap and plan.")
-@_infer_option
+@_load_options
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -295,9 +309,13 @@ def check(path: Path, as_of: dt.date | None, lang: str | None, fmt: str, output:
 
     path = _root(path, lang)  # first: the repository's language is the error's language
     cigate.parse_gate_specs(gate_specs)  # a bad --gate is a usage error before any work
+    from .loadcache import LoadCache
+
+    cache = LoadCache.open(path, "check")  # what the last check here loaded (docs/performance.md)
     run = run_check(path, as_of or dt.date.today(), no_waivers=no_waivers, allow_code=allow_code,
                     tlp_ceiling=tlp_ceiling, committed_only=committed_only, git=_GIT_MODES[git], history=history,
-                    signers_from=policy_from)
+                    signers_from=policy_from, cache=cache)
+    cache.save()
     evaluation = run.evaluation
     verdict, note = cigate.judge(run, path, gate_specs, fail_on, output, policy_from)
     if note:
@@ -374,7 +392,7 @@ def explain(question_id: str, lang: str) -> None:
 
 
 @cli.command("tlp", short_help="The TLP inventory: labels, missing labels, violations.")
-@_infer_option
+@_load_options
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Output language (default: isac.yaml's language).")
@@ -388,7 +406,12 @@ def tlp_command(path: Path, fmt: str, lang: str | None, output: Path | None) -> 
     from .runner import load_for_inventory
     from .tlpinventory import inventory
 
-    repo = load_for_inventory(_root(path, lang))
+    from .loadcache import LoadCache
+
+    root = _root(path, lang)
+    cache = LoadCache.open(root, "check")  # the same files, settings and keys as a check of today
+    repo = load_for_inventory(root, cache=cache)
+    cache.save()
     data = inventory(repo)
     chosen = lang or repo.profile.language
     _write(output, dumps({"schema_version": SCHEMA_VERSION, **data}) if fmt == "json"
@@ -457,7 +480,7 @@ def _check_year(year: int, root: Path, cache: LoadCache) -> None:
 
 
 @cli.command("report", short_help="The yearly evidence report (HTML, Markdown, PDF).")
-@_infer_option
+@_load_options
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]),
@@ -481,13 +504,14 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
     chosen = report_format(output, fmt)
     from .loadcache import LoadCache
 
-    cache = LoadCache()
+    cache = LoadCache.open(path, "years")  # what the last report or history here loaded
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
     else:
         _check_year(year, path, cache)
     built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of, git=_GIT_MODES[git],
                                    committed_only=committed_only, history=history, cache=cache)
+    cache.save()
     target = output if output is not None else default_report_name(path, built.lang, year, chosen)
     if chosen == "pdf":
         data = reportmod.render_pdf(built)
@@ -507,7 +531,7 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
 # -- history (issue 7) --------------------------------------------------------------------------
 
 @cli.command("history", short_help="The profile at every year end, from git history.")
-@_infer_option
+@_load_options
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -526,7 +550,11 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
     if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") and not _meta("quiet", False):
         def progress(message: str) -> None:
             click.echo(f"\r\033[K{message}", err=True, nl=False)
-    points = profile_history(path, since, progress=progress)
+    from .loadcache import LoadCache
+
+    cache = LoadCache.open(path, "years")  # what the last history or report here loaded
+    points = profile_history(path, since, progress=progress, cache=cache)
+    cache.save()
     if progress is not None:
         click.echo("\r\033[K", err=True, nl=False)
     from .gitevidence import find_repo
@@ -571,7 +599,7 @@ def adopt_command(path: Path, write: bool, fmt: str, lang: str) -> None:
 # -- CI and the user's hands (issue 5): validate, init ------------------------------------------
 
 @cli.command("validate", short_help="Check documents (schema, TLP) without evaluating.")
-@_infer_option
+@_load_options
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False),
               help="The repository root (default: the nearest folder above the files with isac.yaml).")

@@ -68,8 +68,11 @@ def _first_year(path: Path, repo: Any, today: dt.date) -> int:
 
 
 def profile_history(path: Path, since: int | None = None, *, today: dt.date | None = None,
-                    progress: Progress | None = None, committed_only: bool = False) -> list[ProfilePoint]:
-    """The profile at 31 December of every year from `since` (default: the first commit's year) and now."""
+                    progress: Progress | None = None, committed_only: bool = False,
+                    cache: LoadCache | None = None) -> list[ProfilePoint]:
+    """The profile at 31 December of every year from `since` (default: the first commit's year) and now.
+
+    `cache`: a LoadCache (the CLI's is kept on disk between runs); by default one for this call."""
     today = today or dt.date.today()
     open_source(path)
     repo = gitevidence.find_repo(path, "auto", committed_only)
@@ -79,7 +82,8 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
         raise ConfigError(f"--since {start} is after this year", message_nl=f"--since {start} ligt na dit jaar")
     years = list(range(start, today.year))
     points: list[ProfilePoint] = []
-    cache = LoadCache()  # each blob is loaded once, whatever the number of year ends
+    if cache is None:
+        cache = LoadCache()  # each blob is loaded once, whatever the number of year ends
     for index, year in enumerate(years, 1):
         end = dt.date(year, 12, 31)
         if progress is not None:

@@ -1,30 +1,67 @@
-"""What loading a file gave, kept for the rest of one run (history, the report's trend).
+"""What loading a file gave, kept for the rest of a run and, on disk, for the next run.
 
-`isaccheck history` and the report's trend evaluate the repository at every year end. Most
-files are the same blob from one year to the next, so reading, parsing, validating and scanning
-them again gives the same documents and findings: a year end is a different set of blob ids,
-not a different parse. The cache maps what a file's loading depends on to what it produced:
+`isaccheck history` and the report's trend evaluate the repository at every year end, and a
+secretary, a pre-commit hook or CI runs `isaccheck check` again and again in one repository.
+Most files are the same blob from one evaluation (or run) to the next, so reading, parsing,
+validating and scanning them again gives the same documents and findings. The cache maps what a
+file's loading depends on to what it produced:
 
 - the file: its path, how it is read (Markdown, or a sidecar and whether the file it describes
   exists) and its content, by git blob id when the source knows it (so an unchanged blob is not
-  even read again) or else by a digest of its bytes;
+  even read again) or else by the git-style digest of its bytes;
 - the settings that loading uses (isaccheck.yaml, the ISAC's TLP version, participants and
-  community, the types that must carry a label): their fingerprint is part of the key, so a
-  year in which they differ loads the file again.
+  community, the types that must carry a label, --no-infer): their fingerprint is part of the
+  key, so a year in which they differ loads the file again;
+- everything else, for the copy on disk: isaccheck's version and a digest of its installed
+  files (code, schemas, the rule pack), the read limits, Python's and the YAML and JSON Schema
+  libraries' versions (environment()). A file written under another environment is not used.
 
-Documents and findings are frozen values, so sharing them between evaluations is safe. One
-cache lives for one command; nothing is written to disk.
+Documents and findings are frozen values, so sharing them between evaluations is safe.
+
+On disk (LoadCache.open/save; docs/performance.md "Third round: warm runs" has the numbers that
+chose the layout): one file per repository and kind of run ("check" for one evaluation,
+"years" for history and the report's trend), holding the entries of the last such run only
+(so it never grows beyond one run's files), in marshal format (builtin values only: loading it
+builds no objects of arbitrary classes and runs no code, unlike pickle), written atomically in
+the user cache directory of isaccheck.read.cache and never inside the checked repository. A
+missing, corrupt, unreadable or unwritable file makes a run slower, never different.
+
+For the working tree, the file also keeps each file's stat data (size, mtime, ctime, inode,
+device) with its digest, so an unchanged file is not read again. As in git ("racy git"), a
+stamp is trusted only when the file's mtime and ctime lay well before the moment the earlier
+run listed it: a write in the same clock tick as that run's read would otherwise go unseen.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
 
-from .model import Document, Finding
+from . import __version__
+from .model import Document, Finding, Severity, Text
 
 if TYPE_CHECKING:
     from .rulepack import RulePack
+
+# Bump when the layout of the file on disk changes (its own code is in environment() too).
+FORMAT = "isaccheck-load-1"
+# A stamp is trusted only when the file last changed this long before the earlier run listed it:
+# file systems keep times in ticks (FAT: 2 s; ext4/NTFS: a kernel clock a few ms behind the wall
+# clock), and a change within the same tick leaves the stamp as it was.
+RACY_NS = 3_000_000_000
+# Stamps are used where ctime is the time of the last change (POSIX); on Windows it is the time of
+# creation, so a file rewritten with its old mtime and size would look unchanged: read it instead.
+STAMPS = os.name == "posix"
+
+Stamp = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 
 
 @dataclass(frozen=True)
@@ -42,3 +79,215 @@ class LoadCache:
     packs: dict[str, RulePack] = field(default_factory=dict)  # rule packs by the text of the extra packs
     hits: int = 0
     misses: int = 0
+    # -- persistence (open/save); an in-memory cache has no file and no stamps
+    file: Path | None = None
+    used: set[tuple[Any, ...]] = field(default_factory=set)  # keys hit or stored in this run
+    stamps: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # path -> stamp, digest (earlier run)
+    stamped_at: int = 0  # when the earlier run listed the working tree (ns since the epoch)
+    new_stamps: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
+    listed_at: int = field(default_factory=time.time_ns)  # this run's start: before any file is read
+    stamp_hits: int = 0  # files whose digest came from their stamp, not from reading them
+    dirty: bool = False  # a file was read and stamped: worth writing down
+
+    @classmethod
+    def open(cls, repo_root: Path, kind: str) -> LoadCache:
+        """The cache of the last `kind` run ("check" or "years") in this repository, or an empty
+        one that is saved to disk; an in-memory one when caching is off or would lie inside it."""
+        target = store_file(repo_root, kind)
+        cache = cls(file=target)
+        if target is None:
+            return cache
+        try:
+            with open(target, "rb") as handle:
+                raw = marshal.loads(handle.read())
+            cache._restore(raw)
+        except Exception:  # noqa: BLE001  (corrupt, truncated, foreign, unreadable: start empty)
+            cache.files, cache.stamps, cache.stamped_at = {}, {}, 0
+        return cache
+
+    def _restore(self, raw: Any) -> None:
+        magic, env, stamped_at, stamps, entries = raw
+        if magic != FORMAT or env != environment():
+            return  # another isaccheck, Python or library wrote it: start empty
+        files: dict[tuple[Any, ...], Loaded] = {}
+        for key, value in entries:
+            if type(key) is not tuple:
+                raise ValueError(key)
+            files[key] = decode(value)
+        checked: dict[str, tuple[Stamp, str]] = {}
+        for path, (stamp, digest) in stamps.items():
+            size, mtime, ctime, inode, device = (int(v) for v in stamp)
+            if type(path) is not str or type(digest) is not str:
+                raise ValueError(path)
+            checked[path] = ((size, mtime, ctime, inode, device), digest)
+        self.files, self.stamps, self.stamped_at = files, checked, int(stamped_at)
+
+    def digest_of(self, path: str, stamp: Stamp | None) -> str | None:
+        """The digest of the file as an earlier run read it, when its stamp says it is unchanged."""
+        if stamp is None or not STAMPS or self.file is None:
+            return None
+        known = self.stamps.get(path)
+        if known is None or known[0] != stamp:
+            return None
+        if max(stamp[1], stamp[2]) >= self.stamped_at - RACY_NS:
+            return None  # changed close to the earlier run's read: racily clean, read it
+        self.stamp_hits += 1
+        self.new_stamps[path] = known
+        return known[1]
+
+    def stamped(self, path: str, stamp: Stamp | None, digest: str) -> None:
+        """The file at `stamp` was read and has this digest (for the next run)."""
+        if stamp is not None and STAMPS and self.file is not None:
+            self.new_stamps[path] = (stamp, digest)
+            # Read, not trusted: new, changed or racily clean. Written down with this run's time,
+            # so the next run can trust it.
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write this run's entries (and only those: the file holds one run) for the next run.
+
+        Nothing is written when the run used exactly what was there: a warm run writes nothing.
+        """
+        if self.file is None:
+            return
+        if (not self.dirty and self.misses == 0 and len(self.used) == len(self.files)
+                and self.new_stamps.keys() == self.stamps.keys()):
+            return
+        # Every stamp kept is older than this run's listing by RACY_NS: the trusted ones were older
+        # than the earlier run's, the read ones were taken after this run's listing began.
+        try:
+            data = marshal.dumps((FORMAT, environment(), self.listed_at, self.new_stamps,
+                                  [(key, encode(self.files[key])) for key in self.used]))
+        except (ValueError, TypeError):
+            return  # a value marshal cannot hold (never in practice): no cache rather than a wrong one
+        _write_atomic(self.file, data)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            # Atomic: a concurrent run or an interrupted write never leaves half a file.
+            os.replace(tmp, target)
+        except OSError:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return  # a read-only or full cache directory makes runs slower, not wrong
+
+
+def store_file(repo_root: Path, kind: str) -> Path | None:
+    """Where the cache of `kind` runs in this repository lives, or None (caching off, or the
+    cache directory lies inside the repository, which isaccheck never writes)."""
+    from .read.cache import _inside, cache_root
+
+    root = cache_root()
+    try:
+        where = str(repo_root.resolve())
+    except OSError:
+        return None
+    if root is None or _inside(root, where):
+        return None
+    name = hashlib.sha256(f"{where}\0{kind}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return root.parent.parent / "load" / f"{name}.marshal"
+
+
+# -- what the cache depends on besides the files and settings --------------------------------------
+
+def code_folders() -> tuple[Path, ...]:
+    """isaccheck's installed files (code, schemas, templates) and the built-in rule pack."""
+    from .rulepack import builtin_folder
+
+    return (Path(__file__).resolve().parent, builtin_folder().resolve())
+
+
+def environment() -> str:
+    """A digest of everything besides the files and settings that loading depends on."""
+    from . import repository
+    from .read import limits
+
+    return _environment(__version__, code_folders(), sys.version, repr(limits.DEFAULT_LIMITS),
+                        repository.METADATA_LIMIT, _library_versions())
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(*parts: Any) -> str:
+    version, folders, *rest = parts
+    digest = hashlib.sha256(repr((FORMAT, version, rest)).encode())
+    for folder in folders:
+        digest.update(folder_digest(folder).encode())
+    return digest.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """A digest of every file under folder (names and bytes; compiled bytecode left out), so a
+    developer's edit of a module, schema, template or rule file is a different environment."""
+    digest = hashlib.sha256()
+    for path in sorted(_files(folder)):
+        rel = path.relative_to(folder).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0unreadable"
+        digest.update(b"%d:%s\0%d:" % (len(rel), rel.encode("utf-8", "surrogateescape"), len(data)))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        for name in filenames:
+            if not name.endswith((".pyc", ".pyo")):
+                yield Path(dirpath, name)
+
+
+def _library_versions() -> tuple[str, ...]:
+    """PyYAML (and whether its C parser is used) and jsonschema parse and validate every file."""
+    import jsonschema
+    import yaml
+
+    schema_version = getattr(jsonschema, "__file__", "")
+    try:
+        from importlib.metadata import version
+
+        schema_version = version("jsonschema")
+    except Exception:  # noqa: BLE001  (metadata missing in an odd install: its path still tells)
+        pass
+    return (str(yaml.__version__), str(getattr(yaml, "__with_libyaml__", False)), str(schema_version))
+
+
+# -- the values, as builtin types (marshal) ---------------------------------------------------------
+
+def _text(text: Text) -> tuple[str, str, frozenset[str]]:
+    return (text.en, text.nl, text.quotes)
+
+
+def encode(loaded: Loaded) -> tuple[Any, ...]:
+    docs = tuple((d.path, d.meta_path, d.type, dict(d.meta), d.body, d.body_line, dict(d.lines),
+                  None if d.date is None else d.date.toordinal(), d.status, d.tlp, dict(d.sections), d.commit,
+                  d.valid, d.output_tlp, {k: _text(v) for k, v in d.inferred.items()}, d.tlp_declared_only)
+                 for d in loaded.documents)
+    findings = tuple((f.code, f.severity.value, f.path, f.line, _text(f.message), f.field, f.tlp, f.real_path,
+                      f.quotes_file) for f in loaded.findings)
+    return (docs, findings, loaded.unreadable_type)
+
+
+def decode(raw: Any) -> Loaded:
+    """The entry as it was stored; TypeError/ValueError when it is not one."""
+    import datetime as dt
+
+    docs, findings, unreadable = raw
+    documents = tuple(Document(path, meta_path, type_, meta, body, body_line, lines,
+                               None if date is None else dt.date.fromordinal(date), status, tlp, sections, commit,
+                               valid, output_tlp, {k: Text(*v) for k, v in inferred.items()}, declared_only)
+                      for (path, meta_path, type_, meta, body, body_line, lines, date, status, tlp, sections, commit,
+                           valid, output_tlp, inferred, declared_only) in docs)
+    found = tuple(Finding(code, Severity(severity), path, line, Text(*message), field_, tlp, real_path, quotes)
+                  for code, severity, path, line, message, field_, tlp, real_path, quotes in findings)
+    if unreadable is not None and type(unreadable) is not str:
+        raise TypeError(unreadable)
+    return Loaded(documents, found, unreadable)

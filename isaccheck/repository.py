@@ -347,8 +347,10 @@ class _Loader:
         self.cache = cache
         # Everything besides the file itself that loading a file reads (see loadcache.py).
         community = profile.isac.get("community")
-        self.fingerprint = repr((config, profile.tlp_version, sorted(p.organisation for p in profile.participants),
-                                 community, sorted(self.tlp_required), infer, self.matcher_input))
+        # A digest: it is part of every key, also of those written to disk.
+        self.fingerprint = hashlib.sha256(repr((
+            config, profile.tlp_version, sorted(p.organisation for p in profile.participants), community,
+            sorted(self.tlp_required), infer, self.matcher_input)).encode("utf-8", "surrogatepass")).hexdigest()
 
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
                 field_: str | None = None, real_path: str | None = None) -> None:
@@ -800,13 +802,19 @@ class _Loader:
                 return ("blob", oid)
         if entry.size > self.limit:
             return None  # not read at all: nothing worth keeping
+        assert self.cache is not None
+        known = self.cache.digest_of(entry.path, entry.stamp)
+        if known is not None:
+            return ("blob", known)  # unchanged since an earlier run read it (its stamp): not read again
         raw = self.prefetched.get(entry.path)
         if raw is None:
             try:
                 raw = self.prefetched[entry.path] = self.source.read(entry.path)
             except (OSError, GitError):
                 return None  # read_text reports it
-        return ("blob", hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest())
+        digest = hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+        self.cache.stamped(entry.path, entry.stamp, digest)
+        return ("blob", digest)
 
     def cached_key(self, entry: SourceEntry, how: str) -> tuple[str, ...] | None:
         if self.cache is None:
@@ -820,6 +828,7 @@ class _Loader:
             load()
             return
         hit = self.cache.files.get(key)
+        self.cache.used.add(key)
         if hit is not None:
             self.cache.hits += 1
             self.prefetched.pop(path, None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, Literal, Protocol
 
@@ -21,6 +21,9 @@ class SourceEntry:
     path: str  # relative to the root, "/" separated
     size: int
     kind: EntryKind = "file"
+    # A working-tree file's stat data (size, mtime_ns, ctime_ns, inode, device) when it is no link:
+    # the persistent load cache's sign that it is unchanged (loadcache.py). Not part of equality.
+    stamp: tuple[int, int, int, int, int] | None = field(default=None, compare=False)
 
 
 class Source(Protocol):
@@ -119,7 +122,15 @@ class WorkingTreeSource:
 
     def _file_entry(self, full: Path, rel: str) -> SourceEntry:
         """What entries() lists for a name that is not a folder."""
-        if full.is_symlink():
+        try:
+            info = os.lstat(full)
+        except OSError:
+            return SourceEntry(rel, 0, "other")  # gone since the listing: as is_file() said before
+        if stat.S_ISREG(info.st_mode):
+            # One lstat gives the kind, the size and the stamp (three calls before).
+            return SourceEntry(rel, info.st_size, "file",
+                               (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
+        if stat.S_ISLNK(info.st_mode):
             resolved = _resolve(full)
             if resolved is None:  # a loop of links
                 return SourceEntry(rel, 0, "symlink-broken")
@@ -128,9 +139,7 @@ class WorkingTreeSource:
             if not resolved.is_file():
                 return SourceEntry(rel, 0, "symlink-broken")
             return SourceEntry(rel, resolved.stat().st_size, "file")
-        if not full.is_file():
-            return SourceEntry(rel, 0, "other")
-        return SourceEntry(rel, full.stat().st_size, "file")
+        return SourceEntry(rel, 0, "other")  # a FIFO, socket or device
 
     def top_level_file(self, name: str) -> SourceEntry | None:
         """entries()'s entry for a name at the root that is not a folder (nor a link to one), or None.

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,14 @@ from isaccheck.read.model import Block, Location, StructuredDocument
 READER_VERSION = "4"
 
 
+# `--no-cache` (every command that loads a repository): as ISACCHECK_NO_CACHE=1, for one command.
+# A context variable, like repository.INFER: the CLI sets it per invocation, the environment stays.
+ENABLED: ContextVar[bool] = ContextVar("isaccheck_cache", default=True)
+
+
 def cache_root() -> Path | None:
-    """The cache directory, or None when caching is off (ISACCHECK_NO_CACHE=1)."""
-    if os.environ.get("ISACCHECK_NO_CACHE", "").strip() not in ("", "0"):
+    """The cache directory, or None when caching is off (--no-cache, ISACCHECK_NO_CACHE=1)."""
+    if not ENABLED.get() or os.environ.get("ISACCHECK_NO_CACHE", "").strip() not in ("", "0"):
         return None
     override = os.environ.get("ISACCHECK_CACHE_DIR", "").strip()
     if override:
@@ -61,7 +67,8 @@ class Cache:
     def for_run(cls, repo_root: str | None = None) -> Cache | None:
         """The cache to use, or None: caching off, or the cache directory lies inside the checked
         repository (which isaccheck never writes)."""
-        return _for_run(os.environ.get("ISACCHECK_NO_CACHE", ""), os.environ.get("ISACCHECK_CACHE_DIR", ""), repo_root)
+        return _for_run(os.environ.get("ISACCHECK_NO_CACHE", ""), os.environ.get("ISACCHECK_CACHE_DIR", ""), repo_root,
+                        ENABLED.get())
 
 
     def _file(self, key: str) -> Path:
@@ -96,7 +103,7 @@ class Cache:
 
 
 @functools.lru_cache(maxsize=16)
-def _for_run(no_cache: str, cache_dir: str, repo_root: str | None) -> Cache | None:
+def _for_run(no_cache: str, cache_dir: str, repo_root: str | None, enabled: bool) -> Cache | None:
     # Keyed on the environment it depends on: once per run, not once per file.
     root = cache_root()
     if root is None or _inside(root, repo_root):
