@@ -1,6 +1,6 @@
 """`isaccheck check` against its floor, side by side, on generated repositories.
 
-    python bench/bench_floor.py --sizes 1000,5000 [--repeat 3] [--base DIR] [--git COMMITS]
+    python bench/bench_floor.py --sizes 1000,5000 [--repeat 3] [--base DIR] [--git COMMITS] [--cache cold|warm]
 
 The floor (issue 14) is what any checker must do: start Python, read every document's
 frontmatter with PyYAML's C loader, and (with --git) run one `git log -z --name-only`.
@@ -78,6 +78,9 @@ def main() -> int:
     parser.add_argument("--git", type=int, default=0, metavar="COMMITS", help="make it a git repository")
     parser.add_argument("--command", default="check", choices=["check", "history", "report"])
     parser.add_argument("--repo", type=Path, help="an existing repository (e.g. gen_git_repo.py's) instead of --sizes")
+    parser.add_argument("--cache", choices=["cold", "warm"], default="cold",
+                        help="cold: every run starts with an empty cache directory (and fills it); warm: each "
+                             "tree's own cache directory, filled by one run before the timed ones")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     print(f"{'documents':>9} {'run':<10} {'median s':>9} {'best s':>7} {'x floor':>8} {'peak MB':>8}")
@@ -106,9 +109,15 @@ def main() -> int:
                               "from isaccheck.cli import main; main()", *tail, "-o", str(work / f"{name}.out")]
             times: dict[str, list[float]] = {name: [] for name in runs}
             peaks: dict[str, float] = {name: 0.0 for name in runs}
+            caches = {name: work / f"cache-{name}" for name in runs}
+            if args.cache == "warm":
+                for name, command in runs.items():
+                    run(command, {**env, "ISACCHECK_CACHE_DIR": str(caches[name])})
             for _ in range(args.repeat):
                 for name, command in runs.items():
-                    seconds, peak = run(command, env)
+                    if args.cache == "cold":
+                        shutil.rmtree(caches[name], ignore_errors=True)
+                    seconds, peak = run(command, {**env, "ISACCHECK_CACHE_DIR": str(caches[name])})
                     times[name].append(seconds)
                     peaks[name] = max(peaks[name], peak)
             floor = statistics.median(times["floor"])

@@ -35,6 +35,7 @@ run listed it: a write in the same clock tick as that run's read would otherwise
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import marshal
 import os
@@ -66,11 +67,13 @@ Stamp = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, devic
 
 @dataclass(frozen=True)
 class Loaded:
-    """What loading one file added: documents, findings and a type sniffed from a broken file."""
+    """What loading one file added: documents, findings, a type sniffed from a broken file and the
+    output label of a file that is not (wholly) a document (TLP fails closed: a hit must give it too)."""
 
     documents: tuple[Document, ...]
     findings: tuple[Finding, ...]
     unreadable_type: str | None
+    unloaded_tlp: str | None = None
 
 
 @dataclass
@@ -97,12 +100,19 @@ class LoadCache:
         cache = cls(file=target)
         if target is None:
             return cache
+        collecting = gc.isenabled()
+        # Tens of thousands of new objects, none of them garbage: the collector's passes over
+        # them were four fifths of reading 20,000 entries (bench/bench_loadcache.py).
+        gc.disable()
         try:
             with open(target, "rb") as handle:
                 raw = marshal.loads(handle.read())
             cache._restore(raw)
         except Exception:  # noqa: BLE001  (corrupt, truncated, foreign, unreadable: start empty)
             cache.files, cache.stamps, cache.stamped_at = {}, {}, 0
+        finally:
+            if collecting:
+                gc.enable()
         return cache
 
     def _restore(self, raw: Any) -> None:
@@ -155,11 +165,16 @@ class LoadCache:
             return
         # Every stamp kept is older than this run's listing by RACY_NS: the trusted ones were older
         # than the earlier run's, the read ones were taken after this run's listing began.
+        collecting = gc.isenabled()
+        gc.disable()  # as in open(): new tuples only, no garbage
         try:
             data = marshal.dumps((FORMAT, environment(), self.listed_at, self.new_stamps,
                                   [(key, encode(self.files[key])) for key in self.used]))
         except (ValueError, TypeError):
             return  # a value marshal cannot hold (never in practice): no cache rather than a wrong one
+        finally:
+            if collecting:
+                gc.enable()
         _write_atomic(self.file, data)
 
 
@@ -245,25 +260,37 @@ def _files(folder: Path) -> Iterable[Path]:
                 yield Path(dirpath, name)
 
 
-def _library_versions() -> tuple[str, ...]:
-    """PyYAML (and whether its C parser is used) and jsonschema parse and validate every file."""
+def _library_versions() -> tuple[Any, ...]:
+    """PyYAML (and whether its C parser is used) and jsonschema parse and validate every file.
+
+    By where their files lie and when they were written (an upgrade rewrites them): asking
+    importlib.metadata costs 20 ms, a quarter of a warm run of a small repository.
+    """
     import jsonschema
     import yaml
 
-    schema_version = getattr(jsonschema, "__file__", "")
-    try:
-        from importlib.metadata import version
-
-        schema_version = version("jsonschema")
-    except Exception:  # noqa: BLE001  (metadata missing in an odd install: its path still tells)
-        pass
-    return (str(yaml.__version__), str(getattr(yaml, "__with_libyaml__", False)), str(schema_version))
+    stamps: list[Any] = [yaml.__version__, getattr(yaml, "__with_libyaml__", False)]
+    for module in (yaml, jsonschema):
+        where = getattr(module, "__file__", None) or ""
+        try:
+            info = os.stat(where)
+            stamps.append((where, info.st_size, info.st_mtime_ns))
+        except OSError:
+            stamps.append((where, None))
+    return tuple(stamps)
 
 
 # -- the values, as builtin types (marshal) ---------------------------------------------------------
 
 def _text(text: Text) -> tuple[str, str, frozenset[str]]:
     return (text.en, text.nl, text.quotes)
+
+
+def _untext(raw: Any) -> Text:
+    en, nl, quotes = raw
+    if type(en) is not str or type(nl) is not str:
+        raise TypeError(en)
+    return Text(en, nl, frozenset(quotes))
 
 
 def encode(loaded: Loaded) -> tuple[Any, ...]:
@@ -273,21 +300,22 @@ def encode(loaded: Loaded) -> tuple[Any, ...]:
                  for d in loaded.documents)
     findings = tuple((f.code, f.severity.value, f.path, f.line, _text(f.message), f.field, f.tlp, f.real_path,
                       f.quotes_file) for f in loaded.findings)
-    return (docs, findings, loaded.unreadable_type)
+    return (docs, findings, loaded.unreadable_type, loaded.unloaded_tlp)
 
 
 def decode(raw: Any) -> Loaded:
     """The entry as it was stored; TypeError/ValueError when it is not one."""
     import datetime as dt
 
-    docs, findings, unreadable = raw
+    docs, findings, unreadable, unloaded = raw
     documents = tuple(Document(path, meta_path, type_, meta, body, body_line, lines,
                                None if date is None else dt.date.fromordinal(date), status, tlp, sections, commit,
-                               valid, output_tlp, {k: Text(*v) for k, v in inferred.items()}, declared_only)
+                               valid, output_tlp, {k: _untext(v) for k, v in inferred.items()}, declared_only)
                       for (path, meta_path, type_, meta, body, body_line, lines, date, status, tlp, sections, commit,
                            valid, output_tlp, inferred, declared_only) in docs)
-    found = tuple(Finding(code, Severity(severity), path, line, Text(*message), field_, tlp, real_path, quotes)
+    found = tuple(Finding(code, Severity(severity), path, line, _untext(message), field_, tlp, real_path, quotes)
                   for code, severity, path, line, message, field_, tlp, real_path, quotes in findings)
-    if unreadable is not None and type(unreadable) is not str:
-        raise TypeError(unreadable)
-    return Loaded(documents, found, unreadable)
+    for value in (unreadable, unloaded):
+        if value is not None and type(value) is not str:
+            raise TypeError(value)
+    return Loaded(documents, found, unreadable, unloaded)

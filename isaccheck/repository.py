@@ -795,13 +795,14 @@ class _Loader:
         From a commit, git names it; from a folder, it is computed the way git does, so the working
         tree's unchanged files share the entries of the year ends' blobs.
         """
+        if entry.size > self.limit:
+            # Read in part, and named again at the end of the walk (oversize_finding): never a hit.
+            return None
         blob_id = getattr(self.source, "blob_id", None)
         if blob_id is not None:
             oid = blob_id(entry.path)
             if oid is not None:
                 return ("blob", oid)
-        if entry.size > self.limit:
-            return None  # not read at all: nothing worth keeping
         assert self.cache is not None
         known = self.cache.digest_of(entry.path, entry.stamp)
         if known is not None:
@@ -836,12 +837,14 @@ class _Loader:
             self.findings.extend(hit.findings)
             if hit.unreadable_type is not None:
                 self.unreadable_types[path] = hit.unreadable_type
+            if hit.unloaded_tlp is not None:
+                self.unloaded_tlp[path] = hit.unloaded_tlp
             return
         self.cache.misses += 1
         documents, findings = len(self.documents), len(self.findings)
         load()
         self.cache.files[key] = Loaded(tuple(self.documents[documents:]), tuple(self.findings[findings:]),
-                                       self.unreadable_types.get(path))
+                                       self.unreadable_types.get(path), self.unloaded_tlp.get(path))
 
     # -- the walk ----------------------------------------------------------------------------
     def prefetch(self, entries: list[SourceEntry]) -> None:
