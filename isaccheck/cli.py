@@ -241,12 +241,19 @@ class _Cli(click.Group):
     """Expected errors become one clear line and exit code 2; a bug becomes one line and 3."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .read.cache import ENABLED
         from .repository import INFER
 
-        from .read.cache import ENABLED
+        # Each invocation starts inferring and caching; --no-infer and --no-cache turn them off for
+        # this one only, also for a program (or test) that goes on to call isaccheck's functions.
+        inferring, caching = INFER.set(True), ENABLED.set(True)
+        try:
+            return self._invoke(ctx)
+        finally:
+            INFER.reset(inferring)
+            ENABLED.reset(caching)
 
-        INFER.set(True)  # each invocation starts inferring; --no-infer turns it off for this one only
-        ENABLED.set(True)  # and caching; --no-cache turns it off for this one only
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):

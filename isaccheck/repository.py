@@ -437,7 +437,9 @@ class _Loader:
                 sniffed = DECLARED_TYPE.search(fm)
                 if sniffed:
                     self.unreadable_types[entry.path] = sniffed[1]
-                self.unloaded_tlp[entry.path] = _sniffed_label(fm, body, body_line)
+                # An oversize file's body was not read: RED stays (the sniffed label may be lower).
+                self.unloaded_tlp[entry.path] = tlpmod.most_restrictive_value(
+                    self.unloaded_tlp.get(entry.path), _sniffed_label(fm, body, body_line))
                 return
             if source.data is None:
                 source.data = {}
