@@ -4,8 +4,10 @@
 
 Loads a generated repository (bench_check.generate) once to get the real entries, then times
 writing and reading them in each layout: one file per repository holding every entry (marshal,
-pickle, JSON), and one file per blob (marshal). Reading is what a warm run pays; writing is what
-a cold run (or a run after a change) pays. Also times environment(), which every run pays.
+pickle, JSON; marshal also in batches, as loadcache.py writes it), and one file per blob
+(marshal). "write +MB" is the peak of memory allocated while writing (tracemalloc, in a round of
+its own). Reading is what a warm run pays; writing is what a cold run (or a run after a change)
+pays. Also times environment(), which every run pays.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any, Callable
 
@@ -63,6 +66,16 @@ def layouts(folder: Path) -> dict[str, tuple[Callable[[dict[Any, Any]], None], C
         # Lists come back where tuples went in; decode accepts both (a measurement, not a format).
         return {tuple(k): loadcache.decode(v) for k, v in json.loads(one.read_text())}
 
+    def batches_save(files: dict[Any, Any]) -> None:
+        keys = list(files)
+        loadcache.write_parts(one, ("header",), ([(k, loadcache.encode(files[k])) for k in keys[i:i + loadcache.BATCH]]
+                                                for i in range(0, len(keys), loadcache.BATCH)))
+
+    def batches_load() -> Any:
+        parts = loadcache.read_parts(one.read_bytes())
+        next(parts)
+        return {k: loadcache.decode(v) for batch in parts for k, v in batch}
+
     per_blob = folder / "blobs"
 
     def blobs_save(files: dict[Any, Any]) -> None:
@@ -78,7 +91,9 @@ def layouts(folder: Path) -> dict[str, tuple[Callable[[dict[Any, Any]], None], C
             found[key] = loadcache.decode(value)
         return found
 
-    return {"one file, marshal": (marshal_save, marshal_load), "one file, pickle": (pickle_save, pickle_load),
+    return {"one file, marshal": (marshal_save, marshal_load),
+            "one file, marshal batches": (batches_save, batches_load),
+            "one file, pickle": (pickle_save, pickle_load),
             "one file, JSON": (json_save, json_load), "file per blob, marshal": (blobs_save, blobs_load)}
 
 
@@ -91,7 +106,7 @@ def main() -> int:
     started = time.perf_counter()
     loadcache.environment()
     print(f"environment(): {1000 * (time.perf_counter() - started):.1f} ms (once per run)")
-    print(f"{'documents':>9} {'layout':<24} {'write ms':>9} {'read ms':>8} {'MB':>6}")
+    print(f"{'documents':>9} {'layout':<26} {'write ms':>9} {'read ms':>8} {'MB':>6} {'write +MB':>9}")
     for size in (int(s) for s in args.sizes.split(",")):
         work = Path(tempfile.mkdtemp(prefix="isaccheck-loadcache-"))
         try:
@@ -99,7 +114,7 @@ def main() -> int:
             cache = loadcache.LoadCache()
             load_repository(WorkingTreeSource(work / "repo"), cache=cache)
             for name, (save, load) in layouts(work).items():
-                writes, reads = [], []
+                writes, reads, grown = [], [], 0.0
                 for _ in range(args.repeat):
                     shutil.rmtree(work / "blobs", ignore_errors=True)
                     started = time.perf_counter()
@@ -115,9 +130,14 @@ def main() -> int:
                     gc.enable()
                     reads.append(time.perf_counter() - started)
                 assert back == cache.files, name  # every layout gives back what went in
+                shutil.rmtree(work / "blobs", ignore_errors=True)
+                tracemalloc.start()  # apart from the timed rounds: it slows allocation down
+                save(cache.files)
+                grown = tracemalloc.get_traced_memory()[1] / 1e6
+                tracemalloc.stop()
                 on_disk = sum(p.stat().st_size for p in work.rglob("*") if p.is_file() and "repo" not in p.parts)
-                print(f"{size:>9} {name:<24} {1000 * statistics.median(writes):>9.0f} "
-                      f"{1000 * statistics.median(reads):>8.0f} {on_disk / 1e6:>6.1f}")
+                print(f"{size:>9} {name:<26} {1000 * statistics.median(writes):>9.0f} "
+                      f"{1000 * statistics.median(reads):>8.0f} {on_disk / 1e6:>6.1f} {grown:>9.0f}")
                 (work / "one").unlink(missing_ok=True)
         finally:
             shutil.rmtree(work)

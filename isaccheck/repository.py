@@ -438,8 +438,9 @@ class _Loader:
                 if sniffed:
                     self.unreadable_types[entry.path] = sniffed[1]
                 # An oversize file's body was not read: RED stays (the sniffed label may be lower).
+                sniffed_label = _sniffed_label(fm, body, body_line)
                 self.unloaded_tlp[entry.path] = tlpmod.most_restrictive_value(
-                    self.unloaded_tlp.get(entry.path), _sniffed_label(fm, body, body_line))
+                    self.unloaded_tlp.get(entry.path), sniffed_label) or sniffed_label
                 return
             if source.data is None:
                 source.data = {}

@@ -3,7 +3,6 @@ byte, reads less, and never uses an entry that another isaccheck, setting or fil
 
 from __future__ import annotations
 
-import marshal
 import os
 import shutil
 import sys
@@ -238,8 +237,8 @@ def backdate_listing(root: Path, seconds: int = 60) -> None:
     """As if the run that wrote the cache had listed the tree `seconds` later than it did: the
     files (changed just before the test) are then old enough to be trusted by their stamp."""
     (target,) = load_files(Path(os.environ["ISACCHECK_CACHE_DIR"]))
-    magic, env, listed_at, stamps, entries = marshal.loads(target.read_bytes())
-    target.write_bytes(marshal.dumps((magic, env, listed_at + seconds * 10**9, stamps, entries)))
+    (magic, env, listed_at, stamps), *batches = loadcache.read_parts(target.read_bytes())
+    loadcache.write_parts(target, (magic, env, listed_at + seconds * 10**9, stamps), batches)
 
 
 @pytest.mark.skipif(not loadcache.STAMPS, reason="stamps are used where ctime is the time of the last change")
@@ -297,8 +296,8 @@ def test_the_file_holds_the_last_run_only(make_repo: Any, cache_dir: Path) -> No
     (root / "a.md").unlink()
     warm_hits(root)
     (target,) = load_files(cache_dir)
-    entries = marshal.loads(target.read_bytes())[4]
-    assert [key[0] for key, _ in entries] == ["m.md"]
+    _, *batches = loadcache.read_parts(target.read_bytes())
+    assert [key[0] for batch in batches for key, _ in batch] == ["m.md"]
 
 
 def test_a_warm_run_writes_nothing(make_repo: Any, cache_dir: Path) -> None:
@@ -312,7 +311,8 @@ def test_a_warm_run_writes_nothing(make_repo: Any, cache_dir: Path) -> None:
     assert warm_hits(root) == 1 and target.stat().st_mtime_ns == written
 
 
-@pytest.mark.parametrize("damage", [b"", b"not marshal at all", b"\xe9" * 3, "truncated", "wrong shape"])
+@pytest.mark.parametrize("damage", [b"", b"not marshal at all", b"\xe9" * 3, "truncated", "wrong shape",
+                                    "not marshal inside"])
 def test_a_corrupt_cache_is_a_cold_run(damage: bytes | str, make_repo: Any, cache_dir: Path) -> None:
     root = make_repo({"m.md": MINUTES})
     expected = repository.load_repository(WorkingTreeSource(root))
@@ -321,8 +321,10 @@ def test_a_corrupt_cache_is_a_cold_run(damage: bytes | str, make_repo: Any, cach
     if damage == "truncated":
         target.write_bytes(target.read_bytes()[:-40])
     elif damage == "wrong shape":
-        magic, env, listed_at, stamps, entries = marshal.loads(target.read_bytes())
-        target.write_bytes(marshal.dumps((magic, env, listed_at, stamps, [(k, (1, 2)) for k, _ in entries])))
+        header, *batches = loadcache.read_parts(target.read_bytes())
+        loadcache.write_parts(target, header, [[(k, (1, 2)) for k, _ in batch] for batch in batches])
+    elif damage == "not marshal inside":
+        target.write_bytes(len(b"garbage").to_bytes(8, "little") + b"garbage")
     else:
         assert isinstance(damage, bytes)
         target.write_bytes(damage)
