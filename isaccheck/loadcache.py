@@ -296,19 +296,22 @@ def _library_versions() -> tuple[Any, ...]:
     """PyYAML (and whether its C parser is used) and jsonschema parse and validate every file.
 
     By where their files lie and when they were written (an upgrade rewrites them): asking
-    importlib.metadata costs 20 ms, a quarter of a warm run of a small repository.
+    importlib.metadata costs 20 ms, a quarter of a warm run of a small repository. jsonschema is
+    found, not imported (importing it is start-up time a run may not need).
     """
-    import jsonschema
+    import importlib.util
+
     import yaml
 
     stamps: list[Any] = [yaml.__version__, getattr(yaml, "__with_libyaml__", False)]
-    for module in (yaml, jsonschema):
-        where = getattr(module, "__file__", None) or ""
+    for name in ("yaml", "jsonschema"):
         try:
+            spec = importlib.util.find_spec(name)
+            where = (spec.origin if spec is not None else None) or ""
             info = os.stat(where)
-            stamps.append((where, info.st_size, info.st_mtime_ns))
-        except OSError:
-            stamps.append((where, None))
+            stamps.append((name, where, info.st_size, info.st_mtime_ns))
+        except (OSError, ImportError, ValueError):
+            stamps.append((name, None))
     return tuple(stamps)
 
 
