@@ -166,6 +166,8 @@ class LoadCache:
             return
         if (not self.dirty and self.misses == 0 and len(self.used) == len(self.files)
                 and self.new_stamps.keys() == self.stamps.keys()):
+            with contextlib.suppress(OSError):
+                os.utime(self.file)  # used: not one of the forgotten files prune() removes
             return
         # Every stamp kept is older than this run's listing by RACY_NS: the trusted ones were older
         # than the earlier run's, the read ones were taken after this run's listing began.
@@ -180,6 +182,24 @@ class LoadCache:
         finally:
             if collecting:
                 gc.enable()
+        prune(self.file.parent)
+
+
+# A repository's file not used for this long is removed when any run writes its own: a clone
+# checked once (a CI workspace, a temporary copy) leaves no file behind for good.
+FORGOTTEN_SECONDS = 30 * 24 * 3600
+
+
+def prune(folder: Path, now: float | None = None) -> None:
+    """Remove the cache files (and temporary files of interrupted writes) nobody used for a month."""
+    limit = (time.time() if now is None else now) - FORGOTTEN_SECONDS
+    with contextlib.suppress(OSError), os.scandir(folder) as listing:
+        for entry in listing:
+            if not entry.name.endswith((".marshal", ".tmp")):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.stat(follow_symlinks=False).st_mtime < limit:
+                    os.unlink(entry.path)
 
 
 # The file: the header (format, environment, stamps), then the entries in batches, each part
