@@ -13,8 +13,8 @@ file's loading depends on to what it produced:
   community, the types that must carry a label, --no-infer): their fingerprint is part of the
   key, so a year in which they differ loads the file again;
 - everything else, for the copy on disk: isaccheck's version and a digest of its installed
-  files (code, schemas, the rule pack), the read limits, Python's and the YAML and JSON Schema
-  libraries' versions (environment()). A file written under another environment is not used.
+  files (code, schemas, the rule pack), the read limits, Python's version and the libraries
+  loading uses (LIBRARIES; environment()). A file written under another environment is not used.
 
 Documents and findings are frozen values, so sharing them between evaluations is safe.
 
@@ -312,19 +312,26 @@ def _files(folder: Path) -> Iterable[Path]:
                 yield Path(dirpath, name)
 
 
-def _library_versions() -> tuple[Any, ...]:
-    """PyYAML (and whether its C parser is used) and jsonschema parse and validate every file.
+# The libraries whose results loading keeps: YAML (and the frontmatter split), JSON Schema
+# (validation and its messages), glob matching (`types:`, `ignore`), name matching (attendees) and
+# the Markdown and HTML readers of files without frontmatter.
+LIBRARIES = ("yaml", "frontmatter", "jsonschema", "fastjsonschema", "referencing", "wcmatch", "rapidfuzz",
+             "markdown_it", "lxml")
 
-    By where their files lie and when they were written (an upgrade rewrites them): asking
-    importlib.metadata costs 20 ms, a quarter of a warm run of a small repository. jsonschema is
-    found, not imported (importing it is start-up time a run may not need).
+
+def _library_versions() -> tuple[Any, ...]:
+    """PyYAML's version (and whether its C parser is used), and where each library's files lie and
+    when they were written (an upgrade rewrites them).
+
+    Found, not imported (importing is start-up time a run may not need), and not asked of
+    importlib.metadata (20 ms, a quarter of a warm run of a small repository).
     """
     import importlib.util
 
     import yaml
 
     stamps: list[Any] = [yaml.__version__, getattr(yaml, "__with_libyaml__", False)]
-    for name in ("yaml", "jsonschema"):
+    for name in LIBRARIES:
         try:
             spec = importlib.util.find_spec(name)
             where = (spec.origin if spec is not None else None) or ""

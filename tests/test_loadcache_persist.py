@@ -168,7 +168,7 @@ def edited_copy(tmp_path: Path, relative: str) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("change", ["version", "module", "schema", "template", "rule", "limits", "metadata-limit",
-                                    "python", "yaml"])
+                                    "python", "yaml", "library"])
 def test_a_change_of_anything_loading_depends_on_is_a_cold_run(change: str, make_repo: Any, cache_dir: Path,
                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_repo({"m.md": MINUTES})
@@ -194,6 +194,8 @@ def test_a_change_of_anything_loading_depends_on_is_a_cold_run(change: str, make
         import yaml
 
         monkeypatch.setattr(yaml, "__version__", "0.0")
+    elif change == "library":  # another library, or one installed elsewhere
+        monkeypatch.setattr(loadcache, "LIBRARIES", (*loadcache.LIBRARIES, "json"))
     assert warm_hits(root) == 0
 
 
