@@ -26,7 +26,6 @@ from .test_gitrepo import git_env  # noqa: F401  (autouse fixture: git isolated 
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p.name for p in (ROOT / "evidence-examples").iterdir() if (p / "isac.yaml").exists())
-sys.path.insert(0, str(ROOT / "bench"))
 
 MINUTES = "---\ntype: minutes\ndate: 2026-03-01\ntlp: AMBER\nattendees: [Alpha]\n---\n# Notes\n"
 
@@ -95,9 +94,14 @@ def red_bench(root: Path) -> Path:
     """A bench repository (bench/bench_check.py) with what makes output RED: a RED document, a
     frontmatter that does not parse (its label sniffed), bytes that are not text, a label that
     cannot be read, a RED sidecar."""
-    from bench_check import generate
+    import importlib.util
 
-    generate(root, 60)
+    # bench/ is no package: load its generator by path rather than putting bench/ on sys.path.
+    spec = importlib.util.spec_from_file_location("bench_check", ROOT / "bench" / "bench_check.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.generate(root, 60)
     (root / "red.md").write_text(MINUTES.replace("AMBER", "RED") + "Only for those present.\n", encoding="utf-8")
     (root / "broken.md").write_text("---\ntype: minutes\ntlp: RED\ndate: [2026-01-01\n---\nsecret\n", encoding="utf-8")
     (root / "binary.md").write_bytes(b"---\ntype: minutes\ntlp: GREEN\n---\n\xff\xfe secret\n")
