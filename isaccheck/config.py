@@ -73,14 +73,14 @@ def glob_match(pattern: str, path: str) -> bool:
 
 def _check_type_fields(types: tuple[TypeMapping, ...], lines: Mapping[str, int]) -> None:
     """A `types:` entry may set any field its type's schema allows, and only values it accepts."""
-    from .schemas import document_types, validator_for
+    from .schemas import document_types, schema_errors
     from .validation import describe
 
     known = set(document_types())
     for index, mapping in enumerate(types):
         if mapping.type not in known or not mapping.defaults:
             continue  # an unknown type is named on every file it maps (repository.py)
-        errors = sorted(validator_for(mapping.type).iter_errors({"type": mapping.type, **mapping.defaults}),
+        errors = sorted(schema_errors(mapping.type, {"type": mapping.type, **mapping.defaults}),
                         key=lambda e: list(map(str, e.absolute_path)))
         if errors:
             err = errors[0]
@@ -104,10 +104,10 @@ def parse_config(text: str | None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of settings", CONFIG_FILE, 1,
                           message_nl="moet een verzameling instellingen zijn")
-    from .schemas import validator_for
+    from .schemas import schema_errors
     from .validation import describe
 
-    errors = sorted(validator_for("config").iter_errors(data), key=lambda e: list(map(str, e.path)))
+    errors = sorted(schema_errors("config", data), key=lambda e: list(map(str, e.path)))
     if errors:
         err = errors[0]
         dotted = ".".join(str(p) for p in err.absolute_path)

@@ -12,15 +12,16 @@ import importlib.util
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .errors import ConfigError, RulePackError
 from .model import CAPABILITIES, Text
 from .primitives import PRIMITIVES
 from .schemas import schema_errors
 from .yamlutil import YamlData, YamlError, load_yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 COMBINATORS = ("all", "any", "not")
 ATTESTATION_MODES = ("never", "allowed", "only")
@@ -113,6 +114,13 @@ def references(node: Any) -> set[str]:
     return set()
 
 
+def _best_match(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError | None:
+    import jsonschema  # only for a rule that is not valid
+
+    best: jsonschema.ValidationError | None = jsonschema.exceptions.best_match(errors)
+    return best
+
+
 def _describe(error: jsonschema.ValidationError) -> tuple[str, Text]:
     """A schema error in plain words in both languages (validation.describe, without YAML lines)."""
     from .validation import describe
@@ -154,6 +162,8 @@ def check_expression(node: Any, values: Mapping[str, Any], where: str) -> None:
     if undeclared:
         raise RulePackError(f"{where}: `${sorted(undeclared)[0]}` is not declared under `parameters`",
                             message_nl=f"{where}: `${sorted(undeclared)[0]}` staat niet onder `parameters`")
+    import jsonschema  # here, not at the top: `validate` never loads rules
+
     concrete = substitute(node, values)
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(PRIMITIVES[name].schema).iter_errors(concrete)
@@ -169,6 +179,8 @@ def check_expression(node: Any, values: Mapping[str, Any], where: str) -> None:
 
 
 def _parameters(raw: Any, path: str, lines: Mapping[str, int]) -> dict[str, Parameter]:
+    import jsonschema  # here, not at the top: `validate` never loads rules
+
     params: dict[str, Parameter] = {}
     for name, spec in (raw or {}).items():
         schema = {k: v for k, v in spec.items() if k in ("type", "minimum", "maximum", "enum", "items")}
@@ -185,6 +197,8 @@ def _parameters(raw: Any, path: str, lines: Mapping[str, int]) -> dict[str, Para
 
 def resolve_parameters(rule: Rule, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """The rule's parameter values: defaults, then isaccheck.yaml overrides (checked)."""
+    import jsonschema  # here, not at the top: `validate` never loads rules
+
     values = {name: p.default for name, p in rule.parameters.items()}
     for name, value in overrides.items():
         if name not in rule.parameters:
@@ -212,7 +226,8 @@ def parse_rule(text: str, path: str) -> Rule:
     if not isinstance(data, dict):
         raise RulePackError("a rule file must be a mapping", path, 1,
                             message_nl="een regelbestand moet een verzameling velden zijn")
-    error = jsonschema.exceptions.best_match(schema_errors("rule", data))
+    errors = schema_errors("rule", data)
+    error = _best_match(errors) if errors else None
     if error is not None:
         at = ".".join(str(p) for p in error.absolute_path)
         raise RulePackError(f"{at + ': ' if at else ''}{error.message}", path, loaded.lines.get(at, 1),
