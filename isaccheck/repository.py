@@ -23,8 +23,7 @@ from frontmatter.default_handlers import YAMLHandler
 from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
 from .enums import normalise as normalise_enums
-from .errors import ConfigError
-from .gitrepo import GitError
+from .errors import ConfigError, GitError
 from .loadcache import LoadCache, Loaded
 from .model import LEVELS, Document, Finding, Severity, Text
 from .read.cache import content_id

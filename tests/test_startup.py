@@ -33,6 +33,10 @@ def test_validate_imports_no_reporter_it_does_not_use() -> None:
     assert "isaccheck.repository" in loaded
     assert not loaded & {"rich", "isaccheck.reporters.text", "isaccheck.reporters.junit",
                          "isaccheck.reporters.sarif", "isaccheck.reporters.gitlab", "isaccheck.report"}
+    # Nor what only `check` or a file without frontmatter needs: the evaluation, the git layer,
+    # inference (rapidfuzz), and jsonschema, which only explains a document that is not valid.
+    assert not loaded & {"isaccheck.engine", "isaccheck.gitrepo", "isaccheck.gitevidence", "isaccheck.infer",
+                         "jsonschema", "fastjsonschema"}
 
 
 def test_the_format_choices_are_the_reporters() -> None:
