@@ -90,7 +90,10 @@ def _join(prefix: str, key: str) -> str:
 
 
 def _check_finite(node: yaml.ScalarNode, first_line: int) -> None:
-    if _NOT_FINITE.fullmatch(node.value):
+    value = node.value
+    if value[:1] != "." and value[1:2] != ".":
+        return  # every match of _NOT_FINITE has its dot first or second: most scalars end here
+    if _NOT_FINITE.fullmatch(value):
         raise YamlError("infinity or not-a-number (.inf, .nan) is not a value isaccheck can use; write a "
                         "number (or put it in quotes if it is text)", node.start_mark.line + first_line,
                         "oneindig of geen getal (.inf, .nan) kan isaccheck niet gebruiken; schrijf een getal "

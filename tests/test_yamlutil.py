@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import time
 
+import yaml
+
 import pytest
 
 from isaccheck.yamlutil import YamlError, load_yaml
@@ -131,3 +133,16 @@ def test_plain_documents_take_the_one_pass_way(monkeypatch) -> None:  # type: ig
     assert got.data == {"type": "minutes", "date": "2026-03-12", "attendees": ["A", "B"],
                         "roundtable": [{"tlp": "RED", "n": 1.5}]}
     assert got.lines["roundtable.0.tlp"] == 5 and got.plain_scalars["date"] == "2026-03-12"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=".-+infINFaNA0 ", max_size=6))
+def test_the_not_finite_check_refuses_exactly_what_its_pattern_matches(value: str) -> None:
+    # _check_finite skips values whose first two characters hold no dot before the pattern runs.
+    node = yaml.ScalarNode("tag:yaml.org,2002:float", value, start_mark=yaml.Mark("", 0, 0, 0, None, None))
+    refused = False
+    try:
+        yamlutil._check_finite(node, 1)
+    except yamlutil.YamlError:
+        refused = True
+    assert refused == bool(yamlutil._NOT_FINITE.fullmatch(value))
