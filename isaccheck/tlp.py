@@ -672,6 +672,16 @@ def names_several_labels(text: str, *, tlp_version: str = "2.0") -> bool:
 _MARKING_WORD = re.compile(r"tlp|classifi|rubricering", re.I)
 
 
+def _has_marking_word(text: str) -> bool:
+    """Whether _MARKING_WORD occurs in text. For ASCII text (nearly every body) lower-casing and
+    three substring searches decide the same, several times faster than the case-insensitive
+    pattern; other text keeps the pattern, whose case folding also matches ſ, ı and the Kelvin sign."""
+    if text.isascii():
+        low = text.lower()
+        return "tlp" in low or "classifi" in low or "rubricering" in low
+    return _MARKING_WORD.search(text) is not None
+
+
 def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -> list[Marking]:
     """TLP markings in a Markdown body, in line order (see the module docstring for what counts).
 
@@ -679,7 +689,7 @@ def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -
     an editor shows; ``first_line`` is the file line of the body's first line.
     """
     _version(tlp_version)
-    if not _MARKING_WORD.search(body):
+    if not _has_marking_word(body):
         return []  # most bodies: nothing to look at line by line
     lines = [line.removesuffix("\r") for line in body.split("\n")]
     in_code = _code_mask(lines)
@@ -696,7 +706,7 @@ def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -
         text = _blank_inline_code(line)
         if not _is_item_line(text):
             block += 1
-        if not _MARKING_WORD.search(text):
+        if not _has_marking_word(text):
             continue
         region = "top" if index in top else "bottom" if index in bottom else None
         found.extend((index, f) for f in _line_markings(text, region, block))

@@ -15,6 +15,7 @@ schema it was made from, which isaccheck checks before using it (a mismatch: jso
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -38,6 +39,13 @@ def generate(name: str) -> str:
     if _IMPORT not in code:
         raise SystemExit(f"fastjsonschema {fastjsonschema.VERSION}: its generated code changed; adapt this tool")
     code = code.replace(_IMPORT, "from . import JsonSchemaValueException, JsonSchemaValuesException")
+    # fastjsonschema takes a tuple for an array, jsonschema does not (YAML's !!pairs and !!omap make
+    # tuples): refused here, jsonschema decides such a value, and no walk over every value is needed
+    # to keep tuples away from the generated code.
+    code = code.replace("isinstance(data, (list, tuple))", "isinstance(data, (list))")
+    code = re.sub(r"isinstance\((\w+), \(list, tuple\)\)", r"isinstance(\1, (list))", code)
+    if "tuple" in code:
+        raise SystemExit(f"{name}: the generated code still accepts tuples somewhere; adapt this tool")
     entry = "validate_" + "".join(c if c.isalnum() else "_" for c in str(schema["$id"]))
     if f"def {entry}(" not in code:
         raise SystemExit(f"{name}: no function {entry} in the generated code")

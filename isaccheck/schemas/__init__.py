@@ -222,24 +222,8 @@ def _surely_valid(name: str, instance: Any) -> bool:
         compiled(instance)
     except Exception:  # invalid, or a value the generated code cannot handle: jsonschema decides
         return False
-    # The generated code takes a tuple for an array, jsonschema does not (YAML's !!pairs and
-    # !!omap make tuples): only plain JSON values are decided here.
-    return _plain_json(instance)
-
-
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _plain_json(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif not isinstance(item, _SCALARS):
-            return False
+    # (A tuple, which YAML's !!pairs and !!omap make, is no array to the generated code, as to
+    # jsonschema: tools/compile_schemas.py takes tuples out of its array checks.)
     return True
 
 

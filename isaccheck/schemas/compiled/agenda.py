@@ -70,9 +70,9 @@ def validate_https___isaccheck_example_schemas_documents_agenda_schema_json(data
         if "shared_with" in data_keys:
             data_keys.remove("shared_with")
             data__sharedwith = data["shared_with"]
-            if not isinstance(data__sharedwith, (list, tuple)):
+            if not isinstance(data__sharedwith, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shared_with must be array", value=data__sharedwith, name="" + (name_prefix or "data") + ".shared_with", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, 'description': "Who received it: 'participants', participant organisations, external organisations, or 'public'."}, rule='type')
-            data__sharedwith_is_list = isinstance(data__sharedwith, (list, tuple))
+            data__sharedwith_is_list = isinstance(data__sharedwith, (list))
             if data__sharedwith_is_list:
                 data__sharedwith_len = len(data__sharedwith)
                 for data__sharedwith_x, data__sharedwith_item in enumerate(data__sharedwith):
@@ -92,9 +92,9 @@ def validate_https___isaccheck_example_schemas_documents_agenda_schema_json(data
         if "contributors" in data_keys:
             data_keys.remove("contributors")
             data__contributors = data["contributors"]
-            if not isinstance(data__contributors, (list, tuple)):
+            if not isinstance(data__contributors, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".contributors must be array", value=data__contributors, name="" + (name_prefix or "data") + ".contributors", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__contributors_is_list = isinstance(data__contributors, (list, tuple))
+            data__contributors_is_list = isinstance(data__contributors, (list))
             if data__contributors_is_list:
                 data__contributors_len = len(data__contributors)
                 for data__contributors_x, data__contributors_item in enumerate(data__contributors):
@@ -131,9 +131,9 @@ def validate_https___isaccheck_example_schemas_documents_agenda_schema_json(data
         if "prepared_by" in data_keys:
             data_keys.remove("prepared_by")
             data__preparedby = data["prepared_by"]
-            if not isinstance(data__preparedby, (list, tuple)):
+            if not isinstance(data__preparedby, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".prepared_by must be array", value=data__preparedby, name="" + (name_prefix or "data") + ".prepared_by", definition={'type': 'array', 'description': "Who prepared the meeting: role names (English or Dutch) or people's names.", 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': "A role name (chair/voorzitter, vice-chair/vice_chair/vicevoorzitter, secretary/secretaris) or a person's name."}}, rule='type')
-            data__preparedby_is_list = isinstance(data__preparedby, (list, tuple))
+            data__preparedby_is_list = isinstance(data__preparedby, (list))
             if data__preparedby_is_list:
                 data__preparedby_len = len(data__preparedby)
                 for data__preparedby_x, data__preparedby_item in enumerate(data__preparedby):
@@ -148,9 +148,9 @@ def validate_https___isaccheck_example_schemas_documents_agenda_schema_json(data
         if "items" in data_keys:
             data_keys.remove("items")
             data__items = data["items"]
-            if not isinstance(data__items, (list, tuple)):
+            if not isinstance(data__items, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".items must be array", value=data__items, name="" + (name_prefix or "data") + ".items", definition={'type': 'array', 'description': 'The agenda items.', 'items': {'description': 'A list entry: text, or an object with its own fields.', 'anyOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, {'type': 'object'}]}}, rule='type')
-            data__items_is_list = isinstance(data__items, (list, tuple))
+            data__items_is_list = isinstance(data__items, (list))
             if data__items_is_list:
                 data__items_len = len(data__items)
                 for data__items_x, data__items_item in enumerate(data__items):

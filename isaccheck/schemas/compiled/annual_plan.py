@@ -70,9 +70,9 @@ def validate_https___isaccheck_example_schemas_documents_annual_plan_schema_json
         if "shared_with" in data_keys:
             data_keys.remove("shared_with")
             data__sharedwith = data["shared_with"]
-            if not isinstance(data__sharedwith, (list, tuple)):
+            if not isinstance(data__sharedwith, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shared_with must be array", value=data__sharedwith, name="" + (name_prefix or "data") + ".shared_with", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, 'description': "Who received it: 'participants', participant organisations, external organisations, or 'public'."}, rule='type')
-            data__sharedwith_is_list = isinstance(data__sharedwith, (list, tuple))
+            data__sharedwith_is_list = isinstance(data__sharedwith, (list))
             if data__sharedwith_is_list:
                 data__sharedwith_len = len(data__sharedwith)
                 for data__sharedwith_x, data__sharedwith_item in enumerate(data__sharedwith):
@@ -92,9 +92,9 @@ def validate_https___isaccheck_example_schemas_documents_annual_plan_schema_json
         if "contributors" in data_keys:
             data_keys.remove("contributors")
             data__contributors = data["contributors"]
-            if not isinstance(data__contributors, (list, tuple)):
+            if not isinstance(data__contributors, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".contributors must be array", value=data__contributors, name="" + (name_prefix or "data") + ".contributors", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__contributors_is_list = isinstance(data__contributors, (list, tuple))
+            data__contributors_is_list = isinstance(data__contributors, (list))
             if data__contributors_is_list:
                 data__contributors_len = len(data__contributors)
                 for data__contributors_x, data__contributors_item in enumerate(data__contributors):
@@ -145,9 +145,9 @@ def validate_https___isaccheck_example_schemas_documents_annual_plan_schema_json
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__ambitions_any_of_count1:
                 try:
-                    if not isinstance(data__ambitions, (list, tuple)):
+                    if not isinstance(data__ambitions, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".ambitions must be array", value=data__ambitions, name="" + (name_prefix or "data") + ".ambitions", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                    data__ambitions_is_list = isinstance(data__ambitions, (list, tuple))
+                    data__ambitions_is_list = isinstance(data__ambitions, (list))
                     if data__ambitions_is_list:
                         data__ambitions_len = len(data__ambitions)
                         for data__ambitions_x, data__ambitions_item in enumerate(data__ambitions):
@@ -181,9 +181,9 @@ def validate_https___isaccheck_example_schemas_documents_annual_plan_schema_json
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__addedvalue_any_of_count2:
                 try:
-                    if not isinstance(data__addedvalue, (list, tuple)):
+                    if not isinstance(data__addedvalue, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".added_value must be array", value=data__addedvalue, name="" + (name_prefix or "data") + ".added_value", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                    data__addedvalue_is_list = isinstance(data__addedvalue, (list, tuple))
+                    data__addedvalue_is_list = isinstance(data__addedvalue, (list))
                     if data__addedvalue_is_list:
                         data__addedvalue_len = len(data__addedvalue)
                         for data__addedvalue_x, data__addedvalue_item in enumerate(data__addedvalue):
@@ -217,9 +217,9 @@ def validate_https___isaccheck_example_schemas_documents_annual_plan_schema_json
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__activities_any_of_count3:
                 try:
-                    if not isinstance(data__activities, (list, tuple)):
+                    if not isinstance(data__activities, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".activities must be array", value=data__activities, name="" + (name_prefix or "data") + ".activities", definition={'type': 'array', 'items': {'description': 'A list entry: text, or an object with its own fields.', 'anyOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, {'type': 'object'}]}}, rule='type')
-                    data__activities_is_list = isinstance(data__activities, (list, tuple))
+                    data__activities_is_list = isinstance(data__activities, (list))
                     if data__activities_is_list:
                         data__activities_len = len(data__activities)
                         for data__activities_x, data__activities_item in enumerate(data__activities):
@@ -251,9 +251,9 @@ def validate_https___isaccheck_example_schemas_documents_annual_plan_schema_json
         if "resources" in data_keys:
             data_keys.remove("resources")
             data__resources = data["resources"]
-            if not isinstance(data__resources, (list, tuple)):
+            if not isinstance(data__resources, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".resources must be array", value=data__resources, name="" + (name_prefix or "data") + ".resources", definition={'type': 'array', 'description': 'Resources made available: finance, in-kind or personnel, ad hoc or structural.', 'items': {'type': 'object', 'description': 'A resource made available for ISAC purposes.', 'properties': {'kind': {'enum': ['finance', 'in-kind', 'personnel', 'financieel', 'financiën', 'in natura', 'in-natura', 'personeel'], 'description': 'finance, in-kind or personnel.'}, 'basis': {'enum': ['ad-hoc', 'structural', 'ad hoc', 'incidenteel', 'structureel'], 'description': 'ad-hoc or structural.'}, 'description': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'What is made available, by whom.'}}, 'required': ['kind', 'basis']}}, rule='type')
-            data__resources_is_list = isinstance(data__resources, (list, tuple))
+            data__resources_is_list = isinstance(data__resources, (list))
             if data__resources_is_list:
                 data__resources_len = len(data__resources)
                 for data__resources_x, data__resources_item in enumerate(data__resources):

@@ -25,9 +25,9 @@ def validate_https___isaccheck_example_schemas_config_schema_json(data, custom_f
         if "types" in data_keys:
             data_keys.remove("types")
             data__types = data["types"]
-            if not isinstance(data__types, (list, tuple)):
+            if not isinstance(data__types, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".types must be array", value=data__types, name="" + (name_prefix or "data") + ".types", definition={'type': 'array', 'description': 'Adopt existing files without frontmatter or sidecar: path globs to document type.', 'items': {'type': 'object', 'description': "Adopt files matching a glob as documents of a type; any other key is a field value for them, checked against the type's schema.", 'properties': {'glob': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'A path glob relative to the repository root (wcmatch): * within a folder, ** any folders, [0-9] character classes, {a,b} alternatives.'}, 'type': {'type': 'string', 'pattern': '^[a-z][a-z0-9-]*$', 'description': 'The document type given to matching files.'}, 'tlp': {'allOf': [{'type': 'string', 'minLength': 1, 'description': 'A TLP label. Spelling (TLP: prefix, case, Dutch names, TLP 1.0 WHITE) is normalised and checked by isaccheck itself.'}], 'description': 'Default TLP for matching files.'}, 'status': {'allOf': [{'enum': ['draft', 'adopted', 'concept', 'vastgesteld'], 'description': 'draft or adopted (default adopted). A draft never counts as evidence.'}], 'description': 'Default status for matching files: draft or adopted.'}}, 'required': ['glob', 'type'], 'additionalProperties': True}}, rule='type')
-            data__types_is_list = isinstance(data__types, (list, tuple))
+            data__types_is_list = isinstance(data__types, (list))
             if data__types_is_list:
                 data__types_len = len(data__types)
                 for data__types_x, data__types_item in enumerate(data__types):
@@ -100,9 +100,9 @@ def validate_https___isaccheck_example_schemas_config_schema_json(data, custom_f
         if "rule_packs" in data_keys:
             data_keys.remove("rule_packs")
             data__rulepacks = data["rule_packs"]
-            if not isinstance(data__rulepacks, (list, tuple)):
+            if not isinstance(data__rulepacks, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".rule_packs must be array", value=data__rulepacks, name="" + (name_prefix or "data") + ".rule_packs", definition={'type': 'array', 'description': 'Extra YAML rule pack folders inside the repository.', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': "A path relative to the repository root, '/' separated."}}, rule='type')
-            data__rulepacks_is_list = isinstance(data__rulepacks, (list, tuple))
+            data__rulepacks_is_list = isinstance(data__rulepacks, (list))
             if data__rulepacks_is_list:
                 data__rulepacks_len = len(data__rulepacks)
                 for data__rulepacks_x, data__rulepacks_item in enumerate(data__rulepacks):
@@ -173,9 +173,9 @@ def validate_https___isaccheck_example_schemas_config_schema_json(data, custom_f
                 if "required_for" in data__tlp_keys:
                     data__tlp_keys.remove("required_for")
                     data__tlp__requiredfor = data__tlp["required_for"]
-                    if not isinstance(data__tlp__requiredfor, (list, tuple)):
+                    if not isinstance(data__tlp__requiredfor, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".tlp.required_for must be array", value=data__tlp__requiredfor, name="" + (name_prefix or "data") + ".tlp.required_for", definition={'type': 'array', 'description': 'Document types that must carry a TLP label.', 'items': {'type': 'string', 'pattern': '^[a-z][a-z0-9-]*$'}}, rule='type')
-                    data__tlp__requiredfor_is_list = isinstance(data__tlp__requiredfor, (list, tuple))
+                    data__tlp__requiredfor_is_list = isinstance(data__tlp__requiredfor, (list))
                     if data__tlp__requiredfor_is_list:
                         data__tlp__requiredfor_len = len(data__tlp__requiredfor)
                         for data__tlp__requiredfor_x, data__tlp__requiredfor_item in enumerate(data__tlp__requiredfor):
@@ -187,9 +187,9 @@ def validate_https___isaccheck_example_schemas_config_schema_json(data, custom_f
                 if "published_paths" in data__tlp_keys:
                     data__tlp_keys.remove("published_paths")
                     data__tlp__publishedpaths = data__tlp["published_paths"]
-                    if not isinstance(data__tlp__publishedpaths, (list, tuple)):
+                    if not isinstance(data__tlp__publishedpaths, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".tlp.published_paths must be array", value=data__tlp__publishedpaths, name="" + (name_prefix or "data") + ".tlp.published_paths", definition={'type': 'array', 'description': 'Globs of paths that are published (treated as shared with the public).', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                    data__tlp__publishedpaths_is_list = isinstance(data__tlp__publishedpaths, (list, tuple))
+                    data__tlp__publishedpaths_is_list = isinstance(data__tlp__publishedpaths, (list))
                     if data__tlp__publishedpaths_is_list:
                         data__tlp__publishedpaths_len = len(data__tlp__publishedpaths)
                         for data__tlp__publishedpaths_x, data__tlp__publishedpaths_item in enumerate(data__tlp__publishedpaths):
@@ -285,9 +285,9 @@ def validate_https___isaccheck_example_schemas_config_schema_json(data, custom_f
         if "ignore" in data_keys:
             data_keys.remove("ignore")
             data__ignore = data["ignore"]
-            if not isinstance(data__ignore, (list, tuple)):
+            if not isinstance(data__ignore, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".ignore must be array", value=data__ignore, name="" + (name_prefix or "data") + ".ignore", definition={'type': 'array', 'description': 'Globs of paths to ignore.', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-            data__ignore_is_list = isinstance(data__ignore, (list, tuple))
+            data__ignore_is_list = isinstance(data__ignore, (list))
             if data__ignore_is_list:
                 data__ignore_len = len(data__ignore)
                 for data__ignore_x, data__ignore_item in enumerate(data__ignore):
@@ -302,9 +302,9 @@ def validate_https___isaccheck_example_schemas_config_schema_json(data, custom_f
         if "templates" in data_keys:
             data_keys.remove("templates")
             data__templates = data["templates"]
-            if not isinstance(data__templates, (list, tuple)):
+            if not isinstance(data__templates, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".templates must be array", value=data__templates, name="" + (name_prefix or "data") + ".templates", definition={'type': 'array', 'description': 'Globs of template files (as isaccheck init writes): never evidence, named as not counted.', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-            data__templates_is_list = isinstance(data__templates, (list, tuple))
+            data__templates_is_list = isinstance(data__templates, (list))
             if data__templates_is_list:
                 data__templates_len = len(data__templates)
                 for data__templates_x, data__templates_item in enumerate(data__templates):

@@ -70,9 +70,9 @@ def validate_https___isaccheck_example_schemas_documents_evaluation_schema_json(
         if "shared_with" in data_keys:
             data_keys.remove("shared_with")
             data__sharedwith = data["shared_with"]
-            if not isinstance(data__sharedwith, (list, tuple)):
+            if not isinstance(data__sharedwith, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shared_with must be array", value=data__sharedwith, name="" + (name_prefix or "data") + ".shared_with", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, 'description': "Who received it: 'participants', participant organisations, external organisations, or 'public'."}, rule='type')
-            data__sharedwith_is_list = isinstance(data__sharedwith, (list, tuple))
+            data__sharedwith_is_list = isinstance(data__sharedwith, (list))
             if data__sharedwith_is_list:
                 data__sharedwith_len = len(data__sharedwith)
                 for data__sharedwith_x, data__sharedwith_item in enumerate(data__sharedwith):
@@ -92,9 +92,9 @@ def validate_https___isaccheck_example_schemas_documents_evaluation_schema_json(
         if "contributors" in data_keys:
             data_keys.remove("contributors")
             data__contributors = data["contributors"]
-            if not isinstance(data__contributors, (list, tuple)):
+            if not isinstance(data__contributors, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".contributors must be array", value=data__contributors, name="" + (name_prefix or "data") + ".contributors", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__contributors_is_list = isinstance(data__contributors, (list, tuple))
+            data__contributors_is_list = isinstance(data__contributors, (list))
             if data__contributors_is_list:
                 data__contributors_len = len(data__contributors)
                 for data__contributors_x, data__contributors_item in enumerate(data__contributors):
@@ -145,9 +145,9 @@ def validate_https___isaccheck_example_schemas_documents_evaluation_schema_json(
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__workingmethod_any_of_count1:
                 try:
-                    if not isinstance(data__workingmethod, (list, tuple)):
+                    if not isinstance(data__workingmethod, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".working_method must be array", value=data__workingmethod, name="" + (name_prefix or "data") + ".working_method", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                    data__workingmethod_is_list = isinstance(data__workingmethod, (list, tuple))
+                    data__workingmethod_is_list = isinstance(data__workingmethod, (list))
                     if data__workingmethod_is_list:
                         data__workingmethod_len = len(data__workingmethod)
                         for data__workingmethod_x, data__workingmethod_item in enumerate(data__workingmethod):
@@ -181,9 +181,9 @@ def validate_https___isaccheck_example_schemas_documents_evaluation_schema_json(
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__results_any_of_count2:
                 try:
-                    if not isinstance(data__results, (list, tuple)):
+                    if not isinstance(data__results, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".results must be array", value=data__results, name="" + (name_prefix or "data") + ".results", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                    data__results_is_list = isinstance(data__results, (list, tuple))
+                    data__results_is_list = isinstance(data__results, (list))
                     if data__results_is_list:
                         data__results_len = len(data__results)
                         for data__results_x, data__results_item in enumerate(data__results):
@@ -202,9 +202,9 @@ def validate_https___isaccheck_example_schemas_documents_evaluation_schema_json(
         if "improvements" in data_keys:
             data_keys.remove("improvements")
             data__improvements = data["improvements"]
-            if not isinstance(data__improvements, (list, tuple)):
+            if not isinstance(data__improvements, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".improvements must be array", value=data__improvements, name="" + (name_prefix or "data") + ".improvements", definition={'type': 'array', 'description': 'Improvements decided.', 'items': {'description': 'A list entry: text, or an object with its own fields.', 'anyOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, {'type': 'object'}]}}, rule='type')
-            data__improvements_is_list = isinstance(data__improvements, (list, tuple))
+            data__improvements_is_list = isinstance(data__improvements, (list))
             if data__improvements_is_list:
                 data__improvements_len = len(data__improvements)
                 for data__improvements_x, data__improvements_item in enumerate(data__improvements):
@@ -232,9 +232,9 @@ def validate_https___isaccheck_example_schemas_documents_evaluation_schema_json(
         if "improvements_reviewed" in data_keys:
             data_keys.remove("improvements_reviewed")
             data__improvementsreviewed = data["improvements_reviewed"]
-            if not isinstance(data__improvementsreviewed, (list, tuple)):
+            if not isinstance(data__improvementsreviewed, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".improvements_reviewed must be array", value=data__improvementsreviewed, name="" + (name_prefix or "data") + ".improvements_reviewed", definition={'type': 'array', 'description': 'Improvements from earlier evaluations that were followed up.', 'items': {'description': 'A list entry: text, or an object with its own fields.', 'anyOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, {'type': 'object'}]}}, rule='type')
-            data__improvementsreviewed_is_list = isinstance(data__improvementsreviewed, (list, tuple))
+            data__improvementsreviewed_is_list = isinstance(data__improvementsreviewed, (list))
             if data__improvementsreviewed_is_list:
                 data__improvementsreviewed_len = len(data__improvementsreviewed)
                 for data__improvementsreviewed_x, data__improvementsreviewed_item in enumerate(data__improvementsreviewed):

@@ -70,9 +70,9 @@ def validate_https___isaccheck_example_schemas_documents_good_practice_schema_js
         if "shared_with" in data_keys:
             data_keys.remove("shared_with")
             data__sharedwith = data["shared_with"]
-            if not isinstance(data__sharedwith, (list, tuple)):
+            if not isinstance(data__sharedwith, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shared_with must be array", value=data__sharedwith, name="" + (name_prefix or "data") + ".shared_with", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, 'description': "Who received it: 'participants', participant organisations, external organisations, or 'public'."}, rule='type')
-            data__sharedwith_is_list = isinstance(data__sharedwith, (list, tuple))
+            data__sharedwith_is_list = isinstance(data__sharedwith, (list))
             if data__sharedwith_is_list:
                 data__sharedwith_len = len(data__sharedwith)
                 for data__sharedwith_x, data__sharedwith_item in enumerate(data__sharedwith):
@@ -92,9 +92,9 @@ def validate_https___isaccheck_example_schemas_documents_good_practice_schema_js
         if "contributors" in data_keys:
             data_keys.remove("contributors")
             data__contributors = data["contributors"]
-            if not isinstance(data__contributors, (list, tuple)):
+            if not isinstance(data__contributors, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".contributors must be array", value=data__contributors, name="" + (name_prefix or "data") + ".contributors", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__contributors_is_list = isinstance(data__contributors, (list, tuple))
+            data__contributors_is_list = isinstance(data__contributors, (list))
             if data__contributors_is_list:
                 data__contributors_len = len(data__contributors)
                 for data__contributors_x, data__contributors_item in enumerate(data__contributors):
@@ -123,9 +123,9 @@ def validate_https___isaccheck_example_schemas_documents_good_practice_schema_js
         if "based_on" in data_keys:
             data_keys.remove("based_on")
             data__basedon = data["based_on"]
-            if not isinstance(data__basedon, (list, tuple)):
+            if not isinstance(data__basedon, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".based_on must be array", value=data__basedon, name="" + (name_prefix or "data") + ".based_on", definition={'type': 'array', 'description': 'Paths of the documents it is based on: trend analyses, incidents, minutes.', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': "A path relative to the repository root, '/' separated."}}, rule='type')
-            data__basedon_is_list = isinstance(data__basedon, (list, tuple))
+            data__basedon_is_list = isinstance(data__basedon, (list))
             if data__basedon_is_list:
                 data__basedon_len = len(data__basedon)
                 for data__basedon_x, data__basedon_item in enumerate(data__basedon):

@@ -100,9 +100,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__isac__commoncharacteristics__businessprocesses_any_of_count1:
                                 try:
-                                    if not isinstance(data__isac__commoncharacteristics__businessprocesses, (list, tuple)):
+                                    if not isinstance(data__isac__commoncharacteristics__businessprocesses, (list)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.common_characteristics.business_processes must be array", value=data__isac__commoncharacteristics__businessprocesses, name="" + (name_prefix or "data") + ".isac.common_characteristics.business_processes", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                                    data__isac__commoncharacteristics__businessprocesses_is_list = isinstance(data__isac__commoncharacteristics__businessprocesses, (list, tuple))
+                                    data__isac__commoncharacteristics__businessprocesses_is_list = isinstance(data__isac__commoncharacteristics__businessprocesses, (list))
                                     if data__isac__commoncharacteristics__businessprocesses_is_list:
                                         data__isac__commoncharacteristics__businessprocesses_len = len(data__isac__commoncharacteristics__businessprocesses)
                                         for data__isac__commoncharacteristics__businessprocesses_x, data__isac__commoncharacteristics__businessprocesses_item in enumerate(data__isac__commoncharacteristics__businessprocesses):
@@ -136,9 +136,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__isac__commoncharacteristics__systems_any_of_count2:
                                 try:
-                                    if not isinstance(data__isac__commoncharacteristics__systems, (list, tuple)):
+                                    if not isinstance(data__isac__commoncharacteristics__systems, (list)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.common_characteristics.systems must be array", value=data__isac__commoncharacteristics__systems, name="" + (name_prefix or "data") + ".isac.common_characteristics.systems", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                                    data__isac__commoncharacteristics__systems_is_list = isinstance(data__isac__commoncharacteristics__systems, (list, tuple))
+                                    data__isac__commoncharacteristics__systems_is_list = isinstance(data__isac__commoncharacteristics__systems, (list))
                                     if data__isac__commoncharacteristics__systems_is_list:
                                         data__isac__commoncharacteristics__systems_len = len(data__isac__commoncharacteristics__systems)
                                         for data__isac__commoncharacteristics__systems_x, data__isac__commoncharacteristics__systems_item in enumerate(data__isac__commoncharacteristics__systems):
@@ -172,9 +172,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__isac__commoncharacteristics__chaindependencies_any_of_count3:
                                 try:
-                                    if not isinstance(data__isac__commoncharacteristics__chaindependencies, (list, tuple)):
+                                    if not isinstance(data__isac__commoncharacteristics__chaindependencies, (list)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.common_characteristics.chain_dependencies must be array", value=data__isac__commoncharacteristics__chaindependencies, name="" + (name_prefix or "data") + ".isac.common_characteristics.chain_dependencies", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                                    data__isac__commoncharacteristics__chaindependencies_is_list = isinstance(data__isac__commoncharacteristics__chaindependencies, (list, tuple))
+                                    data__isac__commoncharacteristics__chaindependencies_is_list = isinstance(data__isac__commoncharacteristics__chaindependencies, (list))
                                     if data__isac__commoncharacteristics__chaindependencies_is_list:
                                         data__isac__commoncharacteristics__chaindependencies_len = len(data__isac__commoncharacteristics__chaindependencies)
                                         for data__isac__commoncharacteristics__chaindependencies_x, data__isac__commoncharacteristics__chaindependencies_item in enumerate(data__isac__commoncharacteristics__chaindependencies):
@@ -208,9 +208,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__isac__commoncharacteristics__sharedchallenges_any_of_count4:
                                 try:
-                                    if not isinstance(data__isac__commoncharacteristics__sharedchallenges, (list, tuple)):
+                                    if not isinstance(data__isac__commoncharacteristics__sharedchallenges, (list)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.common_characteristics.shared_challenges must be array", value=data__isac__commoncharacteristics__sharedchallenges, name="" + (name_prefix or "data") + ".isac.common_characteristics.shared_challenges", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                                    data__isac__commoncharacteristics__sharedchallenges_is_list = isinstance(data__isac__commoncharacteristics__sharedchallenges, (list, tuple))
+                                    data__isac__commoncharacteristics__sharedchallenges_is_list = isinstance(data__isac__commoncharacteristics__sharedchallenges, (list))
                                     if data__isac__commoncharacteristics__sharedchallenges_is_list:
                                         data__isac__commoncharacteristics__sharedchallenges_len = len(data__isac__commoncharacteristics__sharedchallenges)
                                         for data__isac__commoncharacteristics__sharedchallenges_x, data__isac__commoncharacteristics__sharedchallenges_item in enumerate(data__isac__commoncharacteristics__sharedchallenges):
@@ -244,9 +244,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__isac__commoncharacteristics__incidents_any_of_count5:
                                 try:
-                                    if not isinstance(data__isac__commoncharacteristics__incidents, (list, tuple)):
+                                    if not isinstance(data__isac__commoncharacteristics__incidents, (list)):
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.common_characteristics.incidents must be array", value=data__isac__commoncharacteristics__incidents, name="" + (name_prefix or "data") + ".isac.common_characteristics.incidents", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                                    data__isac__commoncharacteristics__incidents_is_list = isinstance(data__isac__commoncharacteristics__incidents, (list, tuple))
+                                    data__isac__commoncharacteristics__incidents_is_list = isinstance(data__isac__commoncharacteristics__incidents, (list))
                                     if data__isac__commoncharacteristics__incidents_is_list:
                                         data__isac__commoncharacteristics__incidents_len = len(data__isac__commoncharacteristics__incidents)
                                         for data__isac__commoncharacteristics__incidents_x, data__isac__commoncharacteristics__incidents_item in enumerate(data__isac__commoncharacteristics__incidents):
@@ -289,9 +289,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                 if "required_functions" in data__isac_keys:
                     data__isac_keys.remove("required_functions")
                     data__isac__requiredfunctions = data__isac["required_functions"]
-                    if not isinstance(data__isac__requiredfunctions, (list, tuple)):
+                    if not isinstance(data__isac__requiredfunctions, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.required_functions must be array", value=data__isac__requiredfunctions, name="" + (name_prefix or "data") + ".isac.required_functions", definition={'type': 'array', 'description': 'Job functions the intended information sharing needs (STR-1.6).', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}}, rule='type')
-                    data__isac__requiredfunctions_is_list = isinstance(data__isac__requiredfunctions, (list, tuple))
+                    data__isac__requiredfunctions_is_list = isinstance(data__isac__requiredfunctions, (list))
                     if data__isac__requiredfunctions_is_list:
                         data__isac__requiredfunctions_len = len(data__isac__requiredfunctions)
                         for data__isac__requiredfunctions_x, data__isac__requiredfunctions_item in enumerate(data__isac__requiredfunctions):
@@ -306,9 +306,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                 if "channels" in data__isac_keys:
                     data__isac_keys.remove("channels")
                     data__isac__channels = data__isac["channels"]
-                    if not isinstance(data__isac__channels, (list, tuple)):
+                    if not isinstance(data__isac__channels, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.channels must be array", value=data__isac__channels, name="" + (name_prefix or "data") + ".isac.channels", definition={'type': 'array', 'description': 'How information is exchanged (INF-2.2).', 'items': {'type': 'object', 'description': 'A channel used for exchanging information.', 'properties': {'name': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': "The channel's name."}, 'kind': {'enum': ['mailing-list', 'secure-chat', 'platform', 'conference-call', 'mailinglijst', 'beveiligde-chat', 'beveiligde chat', 'telefonische-vergadering', 'telefonische vergadering'], 'description': 'mailing-list, secure-chat, platform or conference-call.'}}, 'required': ['name', 'kind']}}, rule='type')
-                    data__isac__channels_is_list = isinstance(data__isac__channels, (list, tuple))
+                    data__isac__channels_is_list = isinstance(data__isac__channels, (list))
                     if data__isac__channels_is_list:
                         data__isac__channels_len = len(data__isac__channels)
                         for data__isac__channels_x, data__isac__channels_item in enumerate(data__isac__channels):
@@ -408,9 +408,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                 if "community" in data__isac_keys:
                     data__isac_keys.remove("community")
                     data__isac__community = data__isac["community"]
-                    if not isinstance(data__isac__community, (list, tuple)):
+                    if not isinstance(data__isac__community, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.community must be array", value=data__isac__community, name="" + (name_prefix or "data") + ".isac.community", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-                    data__isac__community_is_list = isinstance(data__isac__community, (list, tuple))
+                    data__isac__community_is_list = isinstance(data__isac__community, (list))
                     if data__isac__community_is_list:
                         data__isac__community_len = len(data__isac__community)
                         for data__isac__community_x, data__isac__community_item in enumerate(data__isac__community):
@@ -425,9 +425,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                 if "sharing_templates" in data__isac_keys:
                     data__isac_keys.remove("sharing_templates")
                     data__isac__sharingtemplates = data__isac["sharing_templates"]
-                    if not isinstance(data__isac__sharingtemplates, (list, tuple)):
+                    if not isinstance(data__isac__sharingtemplates, (list)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".isac.sharing_templates must be array", value=data__isac__sharingtemplates, name="" + (name_prefix or "data") + ".isac.sharing_templates", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1}, 'description': "Extension: templates the ISAC has agreed on as its standard for sharing (e.g. 'NCSC Template Ambering'); besides MISP, STIX and CSAF they count as a standard `format` for INF-3.5."}, rule='type')
-                    data__isac__sharingtemplates_is_list = isinstance(data__isac__sharingtemplates, (list, tuple))
+                    data__isac__sharingtemplates_is_list = isinstance(data__isac__sharingtemplates, (list))
                     if data__isac__sharingtemplates_is_list:
                         data__isac__sharingtemplates_len = len(data__isac__sharingtemplates)
                         for data__isac__sharingtemplates_x, data__isac__sharingtemplates_item in enumerate(data__isac__sharingtemplates):
@@ -613,9 +613,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
         if "capacity" in data_keys:
             data_keys.remove("capacity")
             data__capacity = data["capacity"]
-            if not isinstance(data__capacity, (list, tuple)):
+            if not isinstance(data__capacity, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".capacity must be array", value=data__capacity, name="" + (name_prefix or "data") + ".capacity", definition={'type': 'array', 'description': 'Dedicated capacity (WOW-3.1); omit if none.', 'items': {'type': 'object', 'description': 'Dedicated capacity for one role.', 'properties': {'role': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'The role, e.g. analyst.'}, 'hours_per_month': {'type': 'number', 'minimum': 0, 'description': 'Hours per month available.'}, 'funded_by': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Who funds it.'}}, 'required': ['role']}}, rule='type')
-            data__capacity_is_list = isinstance(data__capacity, (list, tuple))
+            data__capacity_is_list = isinstance(data__capacity, (list))
             if data__capacity_is_list:
                 data__capacity_len = len(data__capacity)
                 for data__capacity_x, data__capacity_item in enumerate(data__capacity):
@@ -660,9 +660,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
         if "participants" in data_keys:
             data_keys.remove("participants")
             data__participants = data["participants"]
-            if not isinstance(data__participants, (list, tuple)):
+            if not isinstance(data__participants, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".participants must be array", value=data__participants, name="" + (name_prefix or "data") + ".participants", definition={'type': 'array', 'description': 'The participant organisations.', 'items': {'type': 'object', 'description': 'A participant organisation.', 'properties': {'organisation': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}], 'description': 'The participant organisation.'}, 'joined': {'allOf': [{'type': 'string', 'format': 'date', 'description': 'An ISO 8601 calendar date, YYYY-MM-DD (for example 2026-03-12).'}], 'description': 'When it joined.'}, 'left': {'anyOf': [{'type': 'string', 'format': 'date', 'description': 'An ISO 8601 calendar date, YYYY-MM-DD (for example 2026-03-12).'}, {'type': 'null'}], 'description': 'When it left, or null; after that it no longer counts.'}, 'representative': {'type': 'object', 'description': 'Its representative (STR-1.5 / STR-1.6).', 'properties': {'name': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': "The person's name."}, 'organisation': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}], 'description': 'Their organisation (a participant, or for example NCSC holding the secretariat).'}, 'function': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Their job function, for example CISO.'}, 'role': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Their role in the ISAC.'}}, 'required': []}, 'deputy': {'type': 'object', 'description': 'Its deputy.', 'properties': {'name': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': "The person's name."}, 'organisation': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}], 'description': 'Their organisation (a participant, or for example NCSC holding the secretariat).'}, 'function': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Their job function, for example CISO.'}, 'role': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Their role in the ISAC.'}}, 'required': []}, 'time_commitment_hours_per_month': {'type': 'number', 'minimum': 0, 'description': 'Hours per month it makes available (STR-1.3).'}, 'management_support': {'type': 'object', 'description': 'Support of its own organisation (STR-1.4).', 'properties': {'by': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Who in the organisation supports the participation, e.g. CIO.'}, 'date': {'allOf': [{'type': 'string', 'format': 'date', 'description': 'An ISO 8601 calendar date, YYYY-MM-DD (for example 2026-03-12).'}], 'description': 'When support was given.'}}, 'required': []}, 'mandate': {'type': 'boolean', 'description': 'Whether it may decide and act for its organisation in the ISAC (STR-3.7).'}, 'aliases': {'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}, 'description': 'Extension: other names of the organisation (abbreviations, former names, as respondents or minutes write it); `survey import` and the attendees and signatories read from document text (docs/adopt.md) match them to this participant.'}, 'domains': {'type': 'array', 'items': {'type': 'string', 'pattern': '^@?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+\\.?$'}, 'description': "Extension: e-mail domains of the organisation (`port.example`); `survey import` matches a respondent's e-mail address at that domain or a subdomain to this participant."}}, 'required': ['organisation']}}, rule='type')
-            data__participants_is_list = isinstance(data__participants, (list, tuple))
+            data__participants_is_list = isinstance(data__participants, (list))
             if data__participants_is_list:
                 data__participants_len = len(data__participants)
                 for data__participants_x, data__participants_item in enumerate(data__participants):
@@ -870,9 +870,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                         if "aliases" in data__participants_item_keys:
                             data__participants_item_keys.remove("aliases")
                             data__participants_item__aliases = data__participants_item["aliases"]
-                            if not isinstance(data__participants_item__aliases, (list, tuple)):
+                            if not isinstance(data__participants_item__aliases, (list)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".participants[{data__participants_x}].aliases".format(**locals()) + " must be array", value=data__participants_item__aliases, name="" + (name_prefix or "data") + ".participants[{data__participants_x}].aliases".format(**locals()) + "", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}, 'description': 'Extension: other names of the organisation (abbreviations, former names, as respondents or minutes write it); `survey import` and the attendees and signatories read from document text (docs/adopt.md) match them to this participant.'}, rule='type')
-                            data__participants_item__aliases_is_list = isinstance(data__participants_item__aliases, (list, tuple))
+                            data__participants_item__aliases_is_list = isinstance(data__participants_item__aliases, (list))
                             if data__participants_item__aliases_is_list:
                                 data__participants_item__aliases_len = len(data__participants_item__aliases)
                                 for data__participants_item__aliases_x, data__participants_item__aliases_item in enumerate(data__participants_item__aliases):
@@ -887,9 +887,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
                         if "domains" in data__participants_item_keys:
                             data__participants_item_keys.remove("domains")
                             data__participants_item__domains = data__participants_item["domains"]
-                            if not isinstance(data__participants_item__domains, (list, tuple)):
+                            if not isinstance(data__participants_item__domains, (list)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".participants[{data__participants_x}].domains".format(**locals()) + " must be array", value=data__participants_item__domains, name="" + (name_prefix or "data") + ".participants[{data__participants_x}].domains".format(**locals()) + "", definition={'type': 'array', 'items': {'type': 'string', 'pattern': '^@?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+\\.?$'}, 'description': "Extension: e-mail domains of the organisation (`port.example`); `survey import` matches a respondent's e-mail address at that domain or a subdomain to this participant."}, rule='type')
-                            data__participants_item__domains_is_list = isinstance(data__participants_item__domains, (list, tuple))
+                            data__participants_item__domains_is_list = isinstance(data__participants_item__domains, (list))
                             if data__participants_item__domains_is_list:
                                 data__participants_item__domains_len = len(data__participants_item__domains)
                                 for data__participants_item__domains_x, data__participants_item__domains_item in enumerate(data__participants_item__domains):
@@ -959,9 +959,9 @@ def validate_https___isaccheck_example_schemas_isac_schema_json(data, custom_for
         if "not_applicable" in data_keys:
             data_keys.remove("not_applicable")
             data__notapplicable = data["not_applicable"]
-            if not isinstance(data__notapplicable, (list, tuple)):
+            if not isinstance(data__notapplicable, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".not_applicable must be array", value=data__notapplicable, name="" + (name_prefix or "data") + ".not_applicable", definition={'type': 'array', 'description': 'Questions the ISAC decided do not apply.', 'items': {'type': 'object', 'description': 'A decision that a question does not apply.', 'properties': {'question': {'allOf': [{'type': 'string', 'pattern': '^(STR|WOW|INF|SIT|ACT)-[1-3]\\.[0-9]+$', 'description': 'A checklist question id, <CAP>-<level>.<n>, for example STR-1.1.'}], 'description': 'The question id, e.g. STR-3.4.'}, 'reason': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Why the question does not apply.'}, 'decided_on': {'allOf': [{'type': 'string', 'format': 'date', 'description': 'An ISO 8601 calendar date, YYYY-MM-DD (for example 2026-03-12).'}], 'description': 'When the ISAC decided it.'}, 'decided_in': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': "A path relative to the repository root, '/' separated."}], 'description': "Where it was decided, e.g. the minutes' path."}, 'expires': {'allOf': [{'type': 'string', 'format': 'date', 'description': 'An ISO 8601 calendar date, YYYY-MM-DD (for example 2026-03-12).'}], 'description': 'Optional: after this date the decision no longer counts.'}}, 'required': ['question', 'reason', 'decided_on', 'decided_in']}}, rule='type')
-            data__notapplicable_is_list = isinstance(data__notapplicable, (list, tuple))
+            data__notapplicable_is_list = isinstance(data__notapplicable, (list))
             if data__notapplicable_is_list:
                 data__notapplicable_len = len(data__notapplicable)
                 for data__notapplicable_x, data__notapplicable_item in enumerate(data__notapplicable):

@@ -71,9 +71,9 @@ def validate_https___isaccheck_example_schemas_documents_membership_guidelines_s
         if "shared_with" in data_keys:
             data_keys.remove("shared_with")
             data__sharedwith = data["shared_with"]
-            if not isinstance(data__sharedwith, (list, tuple)):
+            if not isinstance(data__sharedwith, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shared_with must be array", value=data__sharedwith, name="" + (name_prefix or "data") + ".shared_with", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, 'description': "Who received it: 'participants', participant organisations, external organisations, or 'public'."}, rule='type')
-            data__sharedwith_is_list = isinstance(data__sharedwith, (list, tuple))
+            data__sharedwith_is_list = isinstance(data__sharedwith, (list))
             if data__sharedwith_is_list:
                 data__sharedwith_len = len(data__sharedwith)
                 for data__sharedwith_x, data__sharedwith_item in enumerate(data__sharedwith):
@@ -93,9 +93,9 @@ def validate_https___isaccheck_example_schemas_documents_membership_guidelines_s
         if "contributors" in data_keys:
             data_keys.remove("contributors")
             data__contributors = data["contributors"]
-            if not isinstance(data__contributors, (list, tuple)):
+            if not isinstance(data__contributors, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".contributors must be array", value=data__contributors, name="" + (name_prefix or "data") + ".contributors", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__contributors_is_list = isinstance(data__contributors, (list, tuple))
+            data__contributors_is_list = isinstance(data__contributors, (list))
             if data__contributors_is_list:
                 data__contributors_len = len(data__contributors)
                 for data__contributors_x, data__contributors_item in enumerate(data__contributors):
@@ -178,9 +178,9 @@ def validate_https___isaccheck_example_schemas_documents_membership_guidelines_s
         if "signatures" in data_keys:
             data_keys.remove("signatures")
             data__signatures = data["signatures"]
-            if not isinstance(data__signatures, (list, tuple)):
+            if not isinstance(data__signatures, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".signatures must be array", value=data__signatures, name="" + (name_prefix or "data") + ".signatures", definition={'type': 'array', 'description': "The participants' signatures.", 'items': {'type': 'object', 'description': "One participant's signature of the membership guidelines.", 'properties': {'organisation': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}], 'description': 'The signing participant organisation.'}, 'signed_by': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Who signed on its behalf (name or function).'}, 'signed_on': {'allOf': [{'type': 'string', 'format': 'date', 'description': 'An ISO 8601 calendar date, YYYY-MM-DD (for example 2026-03-12).'}], 'description': 'The date of signing.'}, 'commit': {'type': 'string', 'pattern': '^[0-9a-fA-F]{7,64}$', 'description': 'Extension: a git commit (hex, 7-64 characters) signed by this participant.'}, 'tag': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Extension: a signed git tag recording this signature.'}}, 'required': ['organisation', 'signed_by', 'signed_on']}}, rule='type')
-            data__signatures_is_list = isinstance(data__signatures, (list, tuple))
+            data__signatures_is_list = isinstance(data__signatures, (list))
             if data__signatures_is_list:
                 data__signatures_len = len(data__signatures)
                 for data__signatures_x, data__signatures_item in enumerate(data__signatures):

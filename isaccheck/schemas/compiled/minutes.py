@@ -70,9 +70,9 @@ def validate_https___isaccheck_example_schemas_documents_minutes_schema_json(dat
         if "shared_with" in data_keys:
             data_keys.remove("shared_with")
             data__sharedwith = data["shared_with"]
-            if not isinstance(data__sharedwith, (list, tuple)):
+            if not isinstance(data__sharedwith, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shared_with must be array", value=data__sharedwith, name="" + (name_prefix or "data") + ".shared_with", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, 'description': "Who received it: 'participants', participant organisations, external organisations, or 'public'."}, rule='type')
-            data__sharedwith_is_list = isinstance(data__sharedwith, (list, tuple))
+            data__sharedwith_is_list = isinstance(data__sharedwith, (list))
             if data__sharedwith_is_list:
                 data__sharedwith_len = len(data__sharedwith)
                 for data__sharedwith_x, data__sharedwith_item in enumerate(data__sharedwith):
@@ -92,9 +92,9 @@ def validate_https___isaccheck_example_schemas_documents_minutes_schema_json(dat
         if "contributors" in data_keys:
             data_keys.remove("contributors")
             data__contributors = data["contributors"]
-            if not isinstance(data__contributors, (list, tuple)):
+            if not isinstance(data__contributors, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".contributors must be array", value=data__contributors, name="" + (name_prefix or "data") + ".contributors", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__contributors_is_list = isinstance(data__contributors, (list, tuple))
+            data__contributors_is_list = isinstance(data__contributors, (list))
             if data__contributors_is_list:
                 data__contributors_len = len(data__contributors)
                 for data__contributors_x, data__contributors_item in enumerate(data__contributors):
@@ -123,9 +123,9 @@ def validate_https___isaccheck_example_schemas_documents_minutes_schema_json(dat
         if "attendees" in data_keys:
             data_keys.remove("attendees")
             data__attendees = data["attendees"]
-            if not isinstance(data__attendees, (list, tuple)):
+            if not isinstance(data__attendees, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".attendees must be array", value=data__attendees, name="" + (name_prefix or "data") + ".attendees", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__attendees_is_list = isinstance(data__attendees, (list, tuple))
+            data__attendees_is_list = isinstance(data__attendees, (list))
             if data__attendees_is_list:
                 data__attendees_len = len(data__attendees)
                 for data__attendees_x, data__attendees_item in enumerate(data__attendees):
@@ -140,9 +140,9 @@ def validate_https___isaccheck_example_schemas_documents_minutes_schema_json(dat
         if "items" in data_keys:
             data_keys.remove("items")
             data__items = data["items"]
-            if not isinstance(data__items, (list, tuple)):
+            if not isinstance(data__items, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".items must be array", value=data__items, name="" + (name_prefix or "data") + ".items", definition={'type': 'array', 'description': 'The items discussed.', 'items': {'description': 'A list entry: text, or an object with its own fields.', 'anyOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, {'type': 'object'}]}}, rule='type')
-            data__items_is_list = isinstance(data__items, (list, tuple))
+            data__items_is_list = isinstance(data__items, (list))
             if data__items_is_list:
                 data__items_len = len(data__items)
                 for data__items_x, data__items_item in enumerate(data__items):
@@ -170,9 +170,9 @@ def validate_https___isaccheck_example_schemas_documents_minutes_schema_json(dat
         if "roundtable" in data_keys:
             data_keys.remove("roundtable")
             data__roundtable = data["roundtable"]
-            if not isinstance(data__roundtable, (list, tuple)):
+            if not isinstance(data__roundtable, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".roundtable must be array", value=data__roundtable, name="" + (name_prefix or "data") + ".roundtable", definition={'type': 'array', 'description': "The incident round ('rondje rood'): one entry per item shared.", 'items': {'type': 'object', 'description': "One item of the incident round ('rondje rood'): its category and TLP.", 'properties': {'category': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'A category of the incident taxonomy.'}, 'tlp': {'allOf': [{'type': 'string', 'minLength': 1, 'description': 'A TLP label. Spelling (TLP: prefix, case, Dutch names, TLP 1.0 WHITE) is normalised and checked by isaccheck itself.'}], 'description': 'The TLP of what was shared in this item.'}, 'summary': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': "What was said, when it is minuted at all; the entry's `tlp` then labels this content and a label above the document's is understated."}}, 'required': ['category']}}, rule='type')
-            data__roundtable_is_list = isinstance(data__roundtable, (list, tuple))
+            data__roundtable_is_list = isinstance(data__roundtable, (list))
             if data__roundtable_is_list:
                 data__roundtable_len = len(data__roundtable)
                 for data__roundtable_x, data__roundtable_item in enumerate(data__roundtable):
@@ -218,9 +218,9 @@ def validate_https___isaccheck_example_schemas_documents_minutes_schema_json(dat
         if "actions" in data_keys:
             data_keys.remove("actions")
             data__actions = data["actions"]
-            if not isinstance(data__actions, (list, tuple)):
+            if not isinstance(data__actions, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions must be array", value=data__actions, name="" + (name_prefix or "data") + ".actions", definition={'type': 'array', 'description': 'The action points agreed.', 'items': {'type': 'object', 'description': 'An action point from a meeting.', 'properties': {'action': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'What is to be done.'}, 'owner': {'allOf': [{'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}], 'description': 'Who does it (organisation, role or person).'}, 'due': {'allOf': [{'type': 'string', 'format': 'date', 'description': 'An ISO 8601 calendar date, YYYY-MM-DD (for example 2026-03-12).'}], 'description': 'When it is due.'}}, 'required': ['action']}}, rule='type')
-            data__actions_is_list = isinstance(data__actions, (list, tuple))
+            data__actions_is_list = isinstance(data__actions, (list))
             if data__actions_is_list:
                 data__actions_len = len(data__actions)
                 for data__actions_x, data__actions_item in enumerate(data__actions):

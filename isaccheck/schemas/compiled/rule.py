@@ -74,9 +74,9 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__question__nl_any_of_count1:
                         try:
-                            if not isinstance(data__question__nl, (list, tuple)):
+                            if not isinstance(data__question__nl, (list)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".question.nl must be array", value=data__question__nl, name="" + (name_prefix or "data") + ".question.nl", definition={'type': 'array', 'items': {'type': 'string'}}, rule='type')
-                            data__question__nl_is_list = isinstance(data__question__nl, (list, tuple))
+                            data__question__nl_is_list = isinstance(data__question__nl, (list))
                             if data__question__nl_is_list:
                                 data__question__nl_len = len(data__question__nl)
                                 for data__question__nl_x, data__question__nl_item in enumerate(data__question__nl):
@@ -102,9 +102,9 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__question__en_any_of_count2:
                         try:
-                            if not isinstance(data__question__en, (list, tuple)):
+                            if not isinstance(data__question__en, (list)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".question.en must be array", value=data__question__en, name="" + (name_prefix or "data") + ".question.en", definition={'type': 'array', 'items': {'type': 'string'}}, rule='type')
-                            data__question__en_is_list = isinstance(data__question__en, (list, tuple))
+                            data__question__en_is_list = isinstance(data__question__en, (list))
                             if data__question__en_is_list:
                                 data__question__en_len = len(data__question__en)
                                 for data__question__en_x, data__question__en_item in enumerate(data__question__en):
@@ -143,9 +143,9 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__measure__nl_any_of_count3:
                         try:
-                            if not isinstance(data__measure__nl, (list, tuple)):
+                            if not isinstance(data__measure__nl, (list)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".measure.nl must be array", value=data__measure__nl, name="" + (name_prefix or "data") + ".measure.nl", definition={'type': 'array', 'items': {'type': 'string'}}, rule='type')
-                            data__measure__nl_is_list = isinstance(data__measure__nl, (list, tuple))
+                            data__measure__nl_is_list = isinstance(data__measure__nl, (list))
                             if data__measure__nl_is_list:
                                 data__measure__nl_len = len(data__measure__nl)
                                 for data__measure__nl_x, data__measure__nl_item in enumerate(data__measure__nl):
@@ -171,9 +171,9 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__measure__en_any_of_count4:
                         try:
-                            if not isinstance(data__measure__en, (list, tuple)):
+                            if not isinstance(data__measure__en, (list)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".measure.en must be array", value=data__measure__en, name="" + (name_prefix or "data") + ".measure.en", definition={'type': 'array', 'items': {'type': 'string'}}, rule='type')
-                            data__measure__en_is_list = isinstance(data__measure__en, (list, tuple))
+                            data__measure__en_is_list = isinstance(data__measure__en, (list))
                             if data__measure__en_is_list:
                                 data__measure__en_len = len(data__measure__en)
                                 for data__measure__en_x, data__measure__en_item in enumerate(data__measure__en):
@@ -212,9 +212,9 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__advice__nl_any_of_count5:
                         try:
-                            if not isinstance(data__advice__nl, (list, tuple)):
+                            if not isinstance(data__advice__nl, (list)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".advice.nl must be array", value=data__advice__nl, name="" + (name_prefix or "data") + ".advice.nl", definition={'type': 'array', 'items': {'type': 'string'}}, rule='type')
-                            data__advice__nl_is_list = isinstance(data__advice__nl, (list, tuple))
+                            data__advice__nl_is_list = isinstance(data__advice__nl, (list))
                             if data__advice__nl_is_list:
                                 data__advice__nl_len = len(data__advice__nl)
                                 for data__advice__nl_x, data__advice__nl_item in enumerate(data__advice__nl):
@@ -240,9 +240,9 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__advice__en_any_of_count6:
                         try:
-                            if not isinstance(data__advice__en, (list, tuple)):
+                            if not isinstance(data__advice__en, (list)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".advice.en must be array", value=data__advice__en, name="" + (name_prefix or "data") + ".advice.en", definition={'type': 'array', 'items': {'type': 'string'}}, rule='type')
-                            data__advice__en_is_list = isinstance(data__advice__en, (list, tuple))
+                            data__advice__en_is_list = isinstance(data__advice__en, (list))
                             if data__advice__en_is_list:
                                 data__advice__en_len = len(data__advice__en)
                                 for data__advice__en_x, data__advice__en_item in enumerate(data__advice__en):
@@ -310,7 +310,7 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                             if "enum" in data__parameters_value_keys:
                                 data__parameters_value_keys.remove("enum")
                                 data__parameters_value__enum = data__parameters_value["enum"]
-                                if not isinstance(data__parameters_value__enum, (list, tuple)):
+                                if not isinstance(data__parameters_value__enum, (list)):
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".parameters.{data__parameters_key}.enum".format(**locals()) + " must be array", value=data__parameters_value__enum, name="" + (name_prefix or "data") + ".parameters.{data__parameters_key}.enum".format(**locals()) + "", definition={'type': 'array'}, rule='type')
                             if "items" in data__parameters_value_keys:
                                 data__parameters_value_keys.remove("items")
@@ -344,9 +344,9 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                                             except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                         if not data__parameters_value__description__nl_any_of_count7:
                                             try:
-                                                if not isinstance(data__parameters_value__description__nl, (list, tuple)):
+                                                if not isinstance(data__parameters_value__description__nl, (list)):
                                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".parameters.{data__parameters_key}.description.nl".format(**locals()) + " must be array", value=data__parameters_value__description__nl, name="" + (name_prefix or "data") + ".parameters.{data__parameters_key}.description.nl".format(**locals()) + "", definition={'type': 'array', 'items': {'type': 'string'}}, rule='type')
-                                                data__parameters_value__description__nl_is_list = isinstance(data__parameters_value__description__nl, (list, tuple))
+                                                data__parameters_value__description__nl_is_list = isinstance(data__parameters_value__description__nl, (list))
                                                 if data__parameters_value__description__nl_is_list:
                                                     data__parameters_value__description__nl_len = len(data__parameters_value__description__nl)
                                                     for data__parameters_value__description__nl_x, data__parameters_value__description__nl_item in enumerate(data__parameters_value__description__nl):
@@ -372,9 +372,9 @@ def validate_https___isaccheck_example_schemas_rule_schema_json(data, custom_for
                                             except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                         if not data__parameters_value__description__en_any_of_count8:
                                             try:
-                                                if not isinstance(data__parameters_value__description__en, (list, tuple)):
+                                                if not isinstance(data__parameters_value__description__en, (list)):
                                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".parameters.{data__parameters_key}.description.en".format(**locals()) + " must be array", value=data__parameters_value__description__en, name="" + (name_prefix or "data") + ".parameters.{data__parameters_key}.description.en".format(**locals()) + "", definition={'type': 'array', 'items': {'type': 'string'}}, rule='type')
-                                                data__parameters_value__description__en_is_list = isinstance(data__parameters_value__description__en, (list, tuple))
+                                                data__parameters_value__description__en_is_list = isinstance(data__parameters_value__description__en, (list))
                                                 if data__parameters_value__description__en_is_list:
                                                     data__parameters_value__description__en_len = len(data__parameters_value__description__en)
                                                     for data__parameters_value__description__en_x, data__parameters_value__description__en_item in enumerate(data__parameters_value__description__en):

@@ -70,9 +70,9 @@ def validate_https___isaccheck_example_schemas_documents_working_group_schema_js
         if "shared_with" in data_keys:
             data_keys.remove("shared_with")
             data__sharedwith = data["shared_with"]
-            if not isinstance(data__sharedwith, (list, tuple)):
+            if not isinstance(data__sharedwith, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".shared_with must be array", value=data__sharedwith, name="" + (name_prefix or "data") + ".shared_with", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'Non-empty text. Values YAML would read as something else (14:00, no, 1.10) must be quoted.'}, 'description': "Who received it: 'participants', participant organisations, external organisations, or 'public'."}, rule='type')
-            data__sharedwith_is_list = isinstance(data__sharedwith, (list, tuple))
+            data__sharedwith_is_list = isinstance(data__sharedwith, (list))
             if data__sharedwith_is_list:
                 data__sharedwith_len = len(data__sharedwith)
                 for data__sharedwith_x, data__sharedwith_item in enumerate(data__sharedwith):
@@ -92,9 +92,9 @@ def validate_https___isaccheck_example_schemas_documents_working_group_schema_js
         if "contributors" in data_keys:
             data_keys.remove("contributors")
             data__contributors = data["contributors"]
-            if not isinstance(data__contributors, (list, tuple)):
+            if not isinstance(data__contributors, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".contributors must be array", value=data__contributors, name="" + (name_prefix or "data") + ".contributors", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__contributors_is_list = isinstance(data__contributors, (list, tuple))
+            data__contributors_is_list = isinstance(data__contributors, (list))
             if data__contributors_is_list:
                 data__contributors_len = len(data__contributors)
                 for data__contributors_x, data__contributors_item in enumerate(data__contributors):
@@ -131,9 +131,9 @@ def validate_https___isaccheck_example_schemas_documents_working_group_schema_js
         if "members" in data_keys:
             data_keys.remove("members")
             data__members = data["members"]
-            if not isinstance(data__members, (list, tuple)):
+            if not isinstance(data__members, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".members must be array", value=data__members, name="" + (name_prefix or "data") + ".members", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S', 'description': 'The name of an organisation, spelled as in isac.yaml for participants.'}, 'description': 'A list of organisation names.'}, rule='type')
-            data__members_is_list = isinstance(data__members, (list, tuple))
+            data__members_is_list = isinstance(data__members, (list))
             if data__members_is_list:
                 data__members_len = len(data__members)
                 for data__members_x, data__members_item in enumerate(data__members):
@@ -148,9 +148,9 @@ def validate_https___isaccheck_example_schemas_documents_working_group_schema_js
         if "meetings" in data_keys:
             data_keys.remove("meetings")
             data__meetings = data["meetings"]
-            if not isinstance(data__meetings, (list, tuple)):
+            if not isinstance(data__meetings, (list)):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".meetings must be array", value=data__meetings, name="" + (name_prefix or "data") + ".meetings", definition={'type': 'array', 'description': 'The dates the group met.', 'items': {'type': 'string', 'format': 'date', 'description': 'An ISO 8601 calendar date, YYYY-MM-DD (for example 2026-03-12).'}}, rule='type')
-            data__meetings_is_list = isinstance(data__meetings, (list, tuple))
+            data__meetings_is_list = isinstance(data__meetings, (list))
             if data__meetings_is_list:
                 data__meetings_len = len(data__meetings)
                 for data__meetings_x, data__meetings_item in enumerate(data__meetings):
