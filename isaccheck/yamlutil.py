@@ -133,7 +133,7 @@ def _visit(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _
             )
         budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
-    if isinstance(node, yaml.ScalarNode):
+    if isinstance(node, _SCALAR):
         budget.chars -= len(node.value)
         if budget.chars < 0:
             raise YamlError(
@@ -231,6 +231,9 @@ _SCALAR_BUILDERS = {  # tag -> the SafeConstructor method that makes the value
 
 
 _STR = _TAG + "str"
+_MAP = _TAG + "map"
+_SEQ = _TAG + "seq"
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
 def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
@@ -254,32 +257,39 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
     else raises _Fallback and load_yaml takes the three-pass way.
     """
     _visit(node, path, first_line, out, budget, used_at)
-    if isinstance(node, yaml.ScalarNode):  # most nodes are scalars, most scalars text: tested first
+    # _join and _key written out below, and the node classes bound once (_SCALAR...): this runs
+    # for every value of every document, where the calls were a fifth of its time.
+    if isinstance(node, _SCALAR):  # most nodes are scalars, most scalars text: tested first
         if node.tag == _STR:
             return node.value  # what _scalar and to_json_compatible make of it, without the calls
         return to_json_compatible(_scalar(loader, node))
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != _TAG + "map":
+    if isinstance(node, _MAPPING):
+        if node.tag != _MAP:
             raise _Fallback
         raw: dict[Any, Any] = {}
         seen: dict[str, int] = {}
+        lines = out.lines
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, _SCALAR):
                 raise _Fallback
             key = str(key_node.value)
             key_line = key_node.start_mark.line + first_line
-            _key(seen, key, key_line)
-            child = _join(path, key)
-            out.lines.setdefault(child, key_line)
+            if key in seen:
+                _key(seen, key, key_line)  # refuses it (a repeated merge key `<<` goes on)
+            else:
+                seen[key] = key_line
+            child = f"{path}.{key}" if path else key
+            lines.setdefault(child, key_line)
             value = _build(loader, value_node, child, first_line, out, budget, key_line)
-            raw[_scalar(loader, key_node)] = value
+            raw[key_node.value if key_node.tag == _STR else _scalar(loader, key_node)] = value
         if all(isinstance(k, str) for k in raw):
             return raw
         return {str(k) if not isinstance(k, str) else k: v for k, v in raw.items()}
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != _TAG + "seq":
+    if isinstance(node, _SEQUENCE):
+        if node.tag != _SEQ:
             raise _Fallback
-        return [_build(loader, item, _join(path, str(index)), first_line, out, budget, used_at)
+        prefix = f"{path}." if path else ""
+        return [_build(loader, item, f"{prefix}{index}", first_line, out, budget, used_at)
                 for index, item in enumerate(node.value)]
     raise _Fallback
 
