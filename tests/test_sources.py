@@ -203,3 +203,14 @@ def test_entries_lists_what_os_walk_and_pathlib_listed(tmp_path: Path) -> None:
     assert kinds["shared/loop-a"] == "symlink-broken" and kinds["__pycache__"] == "file"
     assert not any(p.startswith((".git/", "shared/node_modules/")) for p in kinds)
     assert {e.path: e.size for e in listed}["meetings/2026/deep/er/a b é.md"] == 123
+
+
+def test_read_returns_every_byte_of_empty_small_and_large_files(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    contents = {"empty.md": b"", "small.md": b"---\ntype: x\n---\n", "large.md": bytes(range(256)) * 3000}
+    for name, data in contents.items():
+        (root / name).write_bytes(data)
+    source = WorkingTreeSource(root)
+    for name, data in contents.items():
+        assert source.read(name) == data
+        assert source.read_head(name, 10) == data[:10]
