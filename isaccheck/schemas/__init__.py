@@ -189,7 +189,7 @@ FORMATS: dict[str, Callable[[Any], bool]] = {"date": _is_date}
 FORMAT_NAMES = tuple(FORMATS)
 
 
-_MODULE_NAME = re.compile(r"[a-z]+(?:-[a-z]+)*")  # a schema's name, never a path
+_MODULE_NAME = re.compile(r"[a-z]+(?:[-_][a-z]+)*")  # a schema's name, never a path
 
 
 @cache
@@ -197,10 +197,16 @@ def _compiled(name: str) -> Callable[[Any], Any] | None:
     """The generated validator of schema `name`, or None (none generated, or made from another
     version of the schema than the one shipped: then jsonschema decides, as it always can)."""
     schema = inlined_schema(name)  # KeyError for an unknown name, as validator_for
-    if not _MODULE_NAME.fullmatch(name):
+    return compiled_validator(compiled_module_name(name), schema) if _MODULE_NAME.fullmatch(name) else None
+
+
+def compiled_validator(module_name: str, schema: dict[str, Any]) -> Callable[[Any], Any] | None:
+    """The validator generated into schemas/compiled/<module_name>.py, if it was made from exactly
+    this schema (its SHA-256 says so), else None. It raises for what it does not accept."""
+    if not _MODULE_NAME.fullmatch(module_name):
         return None
     try:
-        module = importlib.import_module(f"{__name__}.compiled.{compiled_module_name(name)}")
+        module = importlib.import_module(f"{__name__}.compiled.{module_name}")
     except ImportError:
         return None
     if getattr(module, "SCHEMA_SHA256", None) != schema_digest(schema):
