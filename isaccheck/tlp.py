@@ -62,6 +62,7 @@ from __future__ import annotations
 import difflib
 import enum
 import re
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -103,7 +104,7 @@ class Label(enum.Enum):
     @property
     def rank(self) -> int:
         """Restrictiveness: CLEAR 0 < GREEN 1 < AMBER 2 < AMBER+STRICT 3 < RED 4."""
-        return _ORDER.index(self)
+        return _RANK[self]
 
     @property
     def canonical(self) -> str:
@@ -115,6 +116,7 @@ class Label(enum.Enum):
 
 
 _ORDER: tuple[Label, ...] = tuple(Label)
+_RANK: dict[Label, int] = {label: index for index, label in enumerate(_ORDER)}  # asked for every document
 _ALL_CANONICAL = ", ".join(label.canonical for label in _ORDER)
 
 
@@ -286,6 +288,13 @@ def parse_label(raw: str, *, tlp_version: str = "2.0") -> Parsed:
         # YAML turns `tlp: 2` or `tlp: yes` into non-strings; report them like any bad label.
         kind = type(raw).__name__
         raise TlpError(str(raw), Text(en=f"not text but {kind}", nl=f"geen tekst maar {kind}"))
+    # A repository writes a few labels thousands of times: each text is read once (Parsed is frozen).
+    return _parse_text(raw, version) if type(raw) is str else _parse_text.__wrapped__(raw, version)
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(raw: str, version: str) -> Parsed:
+    """parse_label for text, with the version checked (a TlpError is raised again on every call)."""
     text = re.sub(r"\s+", " ", raw).strip()
     if not text:
         raise TlpError(raw, Text(en="the label is empty", nl="het label is leeg"))
