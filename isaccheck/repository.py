@@ -259,7 +259,8 @@ def sections_from_body(body: str) -> dict[str, str]:
             found[current] = "\n".join(collected).strip()
 
     for line in body.splitlines():
-        found_heading = heading(line)
+        # heading() matches only at a "#" in the first column: other lines skip the pattern.
+        found_heading = heading(line) if line[:1] == "#" else None
         if found_heading:
             depth, title = found_heading
             key = section_for_heading(title)
