@@ -1,8 +1,10 @@
 """The JSON Schemas shipped with isaccheck, and validators built from them.
 
 Schemas live next to this module (``schemas/*.schema.json`` and
-``schemas/documents/<type>.schema.json``) and are read through
-``importlib.resources`` so they work from an installed wheel. ``$ref``s point at the
+``schemas/documents/<type>.schema.json``) and are read from the folder of this file, as the
+rule pack is (rulepack.builtin_folder): importlib.resources, which would also serve a package
+inside a zip file, imports tempfile, shutil and zipfile (~8 ms of every start-up) and isaccheck
+is never run from a zip file. ``$ref``s point at the
 shipped files only and are inlined here, once per schema; nothing is fetched over the network.
 
 Validity is decided by validators generated from the schemas ahead of time
@@ -18,8 +20,7 @@ import importlib
 import json
 import re
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
@@ -39,11 +40,11 @@ __all__ = [
 _SUFFIX = ".schema.json"
 
 
-def _root() -> Traversable:
-    return files("isaccheck") / "schemas"
+def _root() -> Path:
+    return Path(__file__).parent
 
 
-def _file_for(name: str) -> Traversable:
+def _file_for(name: str) -> Path:
     """``isac``, ``config``, ``common`` or a document type -> its schema file."""
     root = _root()
     top = root / f"{name}{_SUFFIX}"
