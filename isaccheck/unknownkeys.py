@@ -53,7 +53,8 @@ def unknown_keys(schema: Any, data: Any, path: str = "") -> Iterator[tuple[str, 
     elif isinstance(data, list):
         for items in shape(schema).items:
             for index, item in enumerate(data):
-                yield from unknown_keys(items, item, f"{path}.{index}")
+                if type(item) is dict or isinstance(item, (Mapping, list)):  # a text or number holds no key
+                    yield from unknown_keys(items, item, f"{path}.{index}")
 
 
 def unknown_key_findings(schema: Any, data: Any, source: YamlData, path: str, fallback_line: int) -> list[Finding]:
