@@ -429,6 +429,14 @@ _FENCE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)")
 
 def _tokens(text: str) -> list[_Token]:
     """Label tokens in ``text``; the +STRICT tail (even garbled) is part of the token."""
+    if ":" not in text and "-" not in text:
+        # Every token has its separator (see _TOKEN): prose that names TLP without one, a long
+        # line of it above all, is not scanned with the case-insensitive pattern.
+        return []
+    return _scan_tokens(text)
+
+
+def _scan_tokens(text: str) -> list[_Token]:
     found: list[_Token] = []
     for match in _TOKEN.finditer(text):
         end = match.end()
@@ -685,6 +693,8 @@ def _has_marking_word(text: str) -> bool:
     """Whether _MARKING_WORD occurs in text. For ASCII text (nearly every body) lower-casing and
     three substring searches decide the same, several times faster than the case-insensitive
     pattern; other text keeps the pattern, whose case folding also matches ſ, ı and the Kelvin sign."""
+    if "TLP" in text:
+        return True  # the usual spelling: found without copying the text in lower case
     if text.isascii():
         low = text.lower()
         return "tlp" in low or "classifi" in low or "rubricering" in low

@@ -193,3 +193,15 @@ def test_the_marking_word_test_is_the_patterns(pieces: list[str]) -> None:
     # The ASCII way (lower-case, substrings) must find exactly what the case-insensitive pattern finds.
     text = "".join(pieces)
     assert tlp._has_marking_word(text) == bool(tlp._MARKING_WORD.search(text))
+
+
+TOKEN_PIECES = ["TLP", "tlp", "Tlp", "TLP:", "TLP :", "TLP-", "tlp -", ":", "-", " ", "\t", "AMBER", "amber+strict",
+                "RED", "CLEAR", "GREEN", "_", "*", "x", "gebruik", "+", "STRICT", "/", ".", "@", "é", "ſ"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TOKEN_PIECES), max_size=10))
+def test_text_without_a_separator_holds_no_label_token(pieces: list[str]) -> None:
+    # _tokens skips the pattern for text with neither ':' nor '-': it must find what the pattern finds.
+    text = "".join(pieces)
+    assert tlp._tokens(text) == tlp._scan_tokens(text)
