@@ -656,7 +656,10 @@ class _Loader:
                      inferred: Mapping[str, Text] | None = None, tlp_declared_only: bool = False,
                      part: str | None = None) -> None:
         for key in DATE_FIELDS:
-            stamp = _SITE_TIMESTAMP.fullmatch(str(source.plain_scalars.get(key, "")).strip())
+            plain = source.plain_scalars.get(key)
+            if plain is None or ":" not in str(plain):
+                continue  # _SITE_TIMESTAMP needs a time (its ':'): a plain date or no field is left as it is
+            stamp = _SITE_TIMESTAMP.fullmatch(str(plain).strip())
             if stamp and isinstance(meta.get(key), str):
                 meta = {**meta, key: stamp[1]}
         if mapped is not None and "tlp" in mapped[1] and "tlp" not in meta:
