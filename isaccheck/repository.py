@@ -311,6 +311,7 @@ NAMED_WHEN_NOT_COUNTED = frozenset({".docx", ".pdf", ".odt", ".html", ".htm"})
 
 
 def _guess_type(path: str) -> infermod.TypeGuess | None:
+    """infer.guess_type, imported on the first file without frontmatter."""
     from . import infer as infermod
 
     return infermod.guess_type(path)
@@ -480,9 +481,7 @@ class _Loader:
             self.oversize_finding(entry.path, readable=True)
         if "type" not in meta and mapped is None:
             if not meta and self.infer:
-                from . import infer as infermod
-
-                guess = infermod.guess_type(entry.path)
+                guess = _guess_type(entry.path)
                 if guess is not None:
                     self.load_inferred(entry, (guess.type, {}), text.encode("utf-8"), guessed=True)
             return  # not a document: the contract ignores files without a type

@@ -4,8 +4,8 @@ Schemas live next to this module (``schemas/*.schema.json`` and
 ``schemas/documents/<type>.schema.json``) and are read from the folder of this file, as the
 rule pack is (rulepack.builtin_folder): importlib.resources, which would also serve a package
 inside a zip file, imports tempfile, shutil and zipfile (~8 ms of every start-up) and isaccheck
-is never run from a zip file. ``$ref``s point at the
-shipped files only and are inlined here, once per schema; nothing is fetched over the network.
+is never run from a zip file. ``$ref``s point at the shipped files only and are inlined here,
+once per schema; nothing is fetched over the network.
 
 Validity is decided by validators generated from the schemas ahead of time
 (``schemas/compiled/``, tools/compile_schemas.py); jsonschema is imported only to explain
