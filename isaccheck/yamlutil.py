@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 import yaml
 
@@ -179,6 +180,14 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """The safe loader, except that an impossible date (2026-13-45) stays text for the schema to report."""
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The tag of a plain scalar follows from its text alone (the loader's class-level implicit
+        # resolvers; it has no path resolvers): a short text is resolved once per run, not once
+        # per occurrence. Long texts are not kept (a hostile file could fill memory with them).
+        if self.yaml_path_resolvers or (value is not None and len(value) > _RESOLVED_MAX):
+            return super().resolve(kind, value, implicit)
+        return _resolved(kind, value, implicit)
+
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
@@ -187,6 +196,14 @@ class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+_RESOLVED_MAX = 64  # characters of a scalar whose tag is remembered
+
+
+@lru_cache(maxsize=4096)
+def _resolved(kind: Any, value: Any, implicit: Any) -> Any:
+    # The class stands in for the loader: resolve() reads only class attributes when there are
+    # no path resolvers (tests/test_yamlutil.py compares it with a loader's own on many scalars).
+    return _BaseLoader.resolve(cast(Any, _SafeLoader), kind, value, implicit)
 
 
 def to_json_compatible(value: Any) -> Any:
