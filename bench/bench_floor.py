@@ -48,13 +48,14 @@ if sys.argv[2] == "git":
 """
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of this one child (wait4 gives its own rusage)."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak resident MB and CPU seconds of this one child (wait4 gives its own
+    rusage; the CPU time includes the git processes it waited for)."""
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     _, _, usage = os.wait4(child.pid, 0)
     child.returncode = 0  # reaped by wait4
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def make_git(root: Path, commits: int) -> None:
@@ -83,7 +84,8 @@ def main() -> int:
                              "tree's own cache directory, filled by one run before the timed ones")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    print(f"{'documents':>9} {'run':<10} {'median s':>9} {'best s':>7} {'x floor':>8} {'peak MB':>8}")
+    print(f"{'documents':>9} {'run':<10} {'median s':>9} {'best s':>7} {'x floor':>8} {'peak MB':>8} {'cpu s':>6} "
+          f"{'x floor':>8}")
     for size in ([0] if args.repo else (int(s) for s in args.sizes.split(","))):
         work = Path(tempfile.mkdtemp(prefix="isaccheck-floor-"))
         try:
@@ -108,6 +110,7 @@ def main() -> int:
                 runs[name] = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
                               "from isaccheck.cli import main; main()", *tail, "-o", str(work / f"{name}.out")]
             times: dict[str, list[float]] = {name: [] for name in runs}
+            cpu: dict[str, list[float]] = {name: [] for name in runs}
             peaks: dict[str, float] = {name: 0.0 for name in runs}
             caches = {name: work / f"cache-{name}" for name in runs}
             if args.cache == "warm":
@@ -117,13 +120,16 @@ def main() -> int:
                 for name, command in runs.items():
                     if args.cache == "cold":
                         shutil.rmtree(caches[name], ignore_errors=True)
-                    seconds, peak = run(command, {**env, "ISACCHECK_CACHE_DIR": str(caches[name])})
+                    seconds, peak, cpu_seconds = run(command, {**env, "ISACCHECK_CACHE_DIR": str(caches[name])})
                     times[name].append(seconds)
+                    cpu[name].append(cpu_seconds)
                     peaks[name] = max(peaks[name], peak)
             floor = statistics.median(times["floor"])
+            floor_cpu = statistics.median(cpu["floor"])
             for name, runs_ in times.items():
-                median = statistics.median(runs_)
-                print(f"{size:>9} {name:<10} {median:>9.2f} {min(runs_):>7.2f} {median / floor:>8.2f} {peaks[name]:>8.0f}")
+                median, median_cpu = statistics.median(runs_), statistics.median(cpu[name])
+                print(f"{size:>9} {name:<10} {median:>9.2f} {min(runs_):>7.2f} {median / floor:>8.2f} {peaks[name]:>8.0f} "
+                      f"{median_cpu:>6.2f} {median_cpu / floor_cpu:>8.2f}")
             if args.base:
                 same = (work / "isaccheck.out").read_bytes() == (work / "base.out").read_bytes()
                 print(f"{size:>9} output {'byte-identical' if same else 'DIFFERENT'} to the base")

@@ -43,7 +43,6 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,6 +213,8 @@ def write_parts(target: Path, header: Any, batches: Iterable[Any]) -> None:
     """Write the file atomically: a concurrent run or an interrupted write never leaves half a file.
     A read-only or full cache directory, or a value marshal cannot hold (never in practice),
     leaves no file: runs are slower, not wrong."""
+    import tempfile  # only when the file is written: validate imports this module, and must start fast
+
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
