@@ -342,6 +342,24 @@ class GitRepo:
         ).stdout
         return _parse_commit_line(out) if out.strip() else None
 
+    def first_parent_line(self, head: str | None = None) -> FirstParentLine:
+        """HEAD's first-parent line in one `git log` pass, for many year ends at once.
+
+        `commit_at` walks the line from HEAD for every date (about 0.2 s per year end at 50,000
+        commits); history and the report's trend ask for a dozen dates, so they walk it once.
+        `head`: HEAD's commit when the caller has asked already.
+        """
+        head = head or self.head()
+        if head is None:
+            return FirstParentLine(())
+        out = self._git("log", "--first-parent", "-z", "--format=%H %ct %s", "--end-of-options", head).stdout
+        line = []
+        for record in out.split(b"\0"):
+            if record:
+                sha, ct, subject = record.decode("utf-8", "replace").split(" ", 2)
+                line.append((int(ct), Commit(sha, _utc_date(ct), subject)))
+        return FirstParentLine(tuple(line))
+
     def commit(self, rev: str) -> Commit:
         """The commit a revision names (sha, tag, branch); GitError when there is none."""
         proc = self._git(
@@ -506,6 +524,24 @@ class GitRepo:
             "verify-tag", "--raw", oid, extra_config=signers, ok_codes=tuple(range(256))
         )
         return _tag_check(proc.returncode, (proc.stdout + proc.stderr).decode("utf-8", "replace"))
+
+
+class FirstParentLine:
+    """HEAD's first-parent line, newest first, with each commit's committer time (epoch seconds)."""
+
+    def __init__(self, line: tuple[tuple[int, Commit], ...]) -> None:
+        self.line = line
+
+    def at(self, date: dt.date) -> Commit | None:
+        """What `GitRepo.commit_at(date)` gives: the first commit, walking from HEAD, committed on or
+        before the end of that day (git's `--before` skips newer commits; it does not stop at them,
+        so a commit with a clock set back still counts where it stands in the line)."""
+        end = _end_of_day_utc(date)
+        return next((commit for when, commit in self.line if when <= end), None)
+
+    def first(self) -> Commit | None:
+        """What `GitRepo.first_commit()` gives: the root the first-parent line ends in."""
+        return self.line[-1][1] if self.line else None
 
 
 # --------------------------------------------------------------------------- parsing
@@ -833,11 +869,14 @@ class GitTreeSource:
     still stopped when the object is garbage collected or the interpreter exits.
     """
 
-    def __init__(self, top: Path, prefix: str, sha: str, date: dt.date | None = None) -> None:
+    def __init__(self, top: Path, prefix: str, sha: str, date: dt.date | None = None,
+                 sizes: dict[str, int] | None = None) -> None:
         self.top = top
         self.prefix = prefix
         self.commit = sha
         self.date = date
+        # Blob sizes by id, shared by the trees of one run (history's year ends): see _list.
+        self.sizes = sizes
         self.label = f"commit {sha[:7]}" + (f" ({date.isoformat()})" if date else "")
         self._tree: _Tree | None = None
         self._cat: _CatFile | None = None
@@ -891,13 +930,33 @@ class GitTreeSource:
 
     def _list(self) -> _Tree:
         treeish = f"{self.commit}:{self.prefix}"
-        proc = _run(["ls-tree", "-r", "-l", "-z", "--end-of-options", treeish], self.top,
-                    ok_codes=(0, 128))
+        # `-l` makes git look up every blob's size: most of ls-tree's time (0.18 of 0.21 s at
+        # 20,000 files). With a run's memo of sizes, the tree is listed without them and only the
+        # blobs not seen at an earlier year end are asked for, in one `cat-file --batch-check`.
+        sized = self.sizes is None
+        args = ["ls-tree", "-r", *(["-l"] if sized else []), "-z", "--end-of-options", treeish]
+        proc = _run(args, self.top, ok_codes=(0, 128))
         if proc.returncode != 0:
             if self.prefix:  # the checked folder did not exist yet at that commit
                 return _Tree((), {}, {})
             raise GitError(f"git ls-tree failed: {_first_line(proc.stderr)}")
-        return _build_tree(_parse_ls_tree(proc.stdout), self._catfile().read)
+        listing = _parse_ls_tree(proc.stdout)
+        if self.sizes is not None:
+            listing = self._with_sizes(listing, self.sizes)
+        return _build_tree(listing, self._catfile().read)
+
+    def _with_sizes(self, listing: dict[str, _LsEntry], sizes: dict[str, int]) -> dict[str, _LsEntry]:
+        """The listing with each blob's size, as `ls-tree -l` gives it (0 for a submodule)."""
+        wanted = sorted({e.oid for e in listing.values() if e.kind == "blob" and e.oid not in sizes})
+        if wanted:
+            out = _run(["cat-file", "--batch-check"], self.top, input="".join(o + "\n" for o in wanted).encode()).stdout
+            for line in out.decode("ascii", "replace").splitlines():
+                oid, kind, *size = line.split(" ")
+                if kind == "missing" or not size or not size[0].isdigit():
+                    raise GitError(f"git cat-file: object {oid} is missing from the repository")
+                sizes[oid] = int(size[0])
+        return {path: _LsEntry(e.mode, e.oid, sizes[e.oid] if e.kind == "blob" else 0, e.kind)
+                for path, e in listing.items()}
 
 
 @dataclass(frozen=True)
@@ -905,18 +964,19 @@ class _LsEntry:
     mode: str
     oid: str
     size: int
+    kind: str = "blob"  # git's object type: "blob", or "commit" for a submodule
 
 
 def _parse_ls_tree(out: bytes) -> dict[str, _LsEntry]:
-    """`ls-tree -r -l -z`: "<mode> <type> <oid> <padded size>\\t<path>\\0"."""
+    """`ls-tree -r -l -z`: "<mode> <type> <oid> <padded size>\\t<path>\\0" (without -l: no size)."""
     found: dict[str, _LsEntry] = {}
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, raw_path = record.partition(b"\t")
-        mode, _type, oid, size = meta.split()
+        mode, kind, oid, *size = meta.split()
         found[_decode_path(raw_path)] = _LsEntry(
-            mode.decode(), oid.decode(), int(size) if size.isdigit() else 0)
+            mode.decode(), oid.decode(), int(size[0]) if size and size[0].isdigit() else 0, kind.decode())
     return found
 
 

@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from . import runner
 from .errors import ConfigError, IsaccheckError
-from .gitevidence import GitMode
+from .gitevidence import GitMode, PastCommits
 from .i18n import MARKS, OUTCOME_WORDS, WORDS
 from .loadcache import LoadCache
 from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, QuestionResult, SurveySummary, Text
@@ -580,7 +580,9 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     are read as committed then (or as plain files with git "off").
     """
     # One cache for the year and the trend's year ends (and the caller's own loads): each blob is loaded once.
-    check = check or functools.partial(runner.check, cache=cache if cache is not None else LoadCache())
+    # And one gitevidence.PastCommits: git is asked once for HEAD, the first-parent line and blob sizes.
+    check = check or functools.partial(runner.check, cache=cache if cache is not None else LoadCache(),
+                                       past=PastCommits())
     as_of = as_of or evaluation_date(year, today)
     if as_of.year != year:
         raise ConfigError(f"--as-of {as_of.isoformat()} is not in --year {year}",

@@ -626,3 +626,61 @@ def test_a_git_tree_reads_text_by_blob_id_and_keeps_the_caches_out_of_the_reposi
     blob = git(repo, "rev-parse", "HEAD:minutes/notes.md")
     assert seen == [("minutes/notes.md", blob, str(repo))]
     assert snapshot(repo) == before
+
+
+# --------------------------------------------------------------------------- many year ends at once
+
+
+def test_first_parent_line_gives_what_commit_at_gives(tmp_path: Path) -> None:
+    """One `git log` for every year end (history, the report's trend) answers as `commit_at` and
+    `first_commit` do, also for a commit whose clock was set back and for a merged side branch."""
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2020-03-01T10:00:00Z", "first", a__md="1\n")
+    commit(repo_path, "2021-12-31T23:30:00Z", "late on new year's eve", a__md="2\n")
+    commit(repo_path, "2021-06-01T10:00:00Z", "clock set back", a__md="3\n")  # newer, but dated earlier
+    git(repo_path, "checkout", "-q", "-b", "side")
+    commit(repo_path, "2019-05-01T10:00:00Z", "side branch, old date", b__md="s\n")
+    git(repo_path, "checkout", "-q", "main")
+    commit(repo_path, "2022-02-01T10:00:00Z", "main moves on", a__md="4\n")
+    git(repo_path, "merge", "-q", "--no-ff", "-m", "merge side", "side", date="2023-01-01T00:00:01Z")
+    repo = opened(repo_path)
+    line = repo.first_parent_line()
+    days = [D(y, m, d) for y in range(2018, 2025) for m, d in ((1, 1), (6, 1), (12, 31))]
+    days += [D(2021, 12, 31), D(2021, 5, 31), D(2019, 5, 1), D(2023, 1, 1), D(2022, 12, 31)]
+    assert [line.at(d) for d in days] == [repo.commit_at(d) for d in days]
+    assert line.at(D(2021, 12, 31)) is not None and line.at(D(2021, 12, 31)).subject == "clock set back"  # type: ignore[union-attr]
+    assert line.at(D(2019, 12, 31)) is None  # the side branch's old commit is not on the line
+    assert line.first() == repo.first_commit() and line.first() is not None
+
+
+def test_first_parent_line_of_an_empty_repository(tmp_path: Path) -> None:
+    repo = opened(new_repo(tmp_path))
+    line = repo.first_parent_line()
+    assert line.at(D(2030, 1, 1)) is None and line.first() is None
+
+
+def test_tree_listed_with_shared_sizes_is_the_plain_listing(tmp_path: Path) -> None:
+    """A tree listed without `-l` (sizes from the run's memo and one batch-check) is the same tree,
+    links, submodules and a subfolder included; a size already known is not asked for again."""
+    from isaccheck.gitrepo import GitTreeSource
+
+    inner = new_repo(tmp_path, "inner")
+    commit(inner, "2022-01-01T00:00:00Z", "inner", a__md="a\n")
+    repo_path = new_repo(tmp_path)
+    first = commit(repo_path, "2022-01-01T00:00:00Z", "one", isac__policy__md="p" * 70_000,
+                   isac__m__md="m\n", isac__empty__md="")
+    os.symlink("policy.md", repo_path / "isac" / "link.md")
+    os.symlink("../outside.md", repo_path / "isac" / "out.md")
+    git(repo_path, "update-index", "--add", "--cacheinfo", f"160000,{git(inner, 'rev-parse', 'HEAD')},isac/vendor")
+    second = commit(repo_path, "2023-01-01T00:00:00Z", "two", isac__m__md="m2\n")
+    for folder in (repo_path, repo_path / "isac"):
+        repo = opened(folder)
+        sizes: dict[str, int] = {}
+        for sha in (first, second):
+            with repo.tree_source(sha) as plain, GitTreeSource(repo.top, repo.prefix, sha, sizes=sizes) as shared:
+                assert list(shared.entries()) == list(plain.entries())
+                assert shared._load().blobs == plain._load().blobs
+        assert sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] == 70_000
+    sizes = {git(repo_path, "rev-parse", f"{second}:isac/policy.md"): 12}  # a planted size shows it is reused
+    with GitTreeSource(repo.top, repo.prefix, second, sizes=sizes) as shared:
+        assert {e.path: e.size for e in shared.entries()}["policy.md"] == 12
