@@ -21,7 +21,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, Literal, Mapping, Sequence
+from typing import IO, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Sequence
 
 from isaccheck.model import Text
 from isaccheck.sources import EntryKind, SourceEntry
@@ -940,43 +940,45 @@ class GitTreeSource:
             if self.prefix:  # the checked folder did not exist yet at that commit
                 return _Tree((), {}, {})
             raise GitError(f"git ls-tree failed: {_first_line(proc.stderr)}")
-        listing = _parse_ls_tree(proc.stdout)
-        if self.sizes is not None:
-            listing = self._with_sizes(listing, self.sizes)
+        if self.sizes is None:
+            listing = _parse_ls_tree(proc.stdout)
+        else:
+            listing = self._with_sizes(proc.stdout, self.sizes)
         return _build_tree(listing, self._catfile().read)
 
-    def _with_sizes(self, listing: dict[str, _LsEntry], sizes: dict[str, int]) -> dict[str, _LsEntry]:
-        """The listing with each blob's size, as `ls-tree -l` gives it (0 for a submodule)."""
-        wanted = sorted({e.oid for e in listing.values() if e.kind == "blob" and e.oid not in sizes})
+    def _with_sizes(self, out: bytes, sizes: dict[str, int]) -> dict[str, _LsEntry]:
+        """`ls-tree -r -z` without sizes, each blob's size added as `ls-tree -l` gives it (0 for a submodule)."""
+        records = [(meta.split(), raw_path) for meta, _, raw_path in
+                   (record.partition(b"\t") for record in out.split(b"\0") if record)]
+        wanted = sorted({oid.decode() for (_, kind, oid), _ in records if kind == b"blob"} - sizes.keys())
         if wanted:
-            out = _run(["cat-file", "--batch-check"], self.top, input="".join(o + "\n" for o in wanted).encode()).stdout
-            for line in out.decode("ascii", "replace").splitlines():
+            asked = _run(["cat-file", "--batch-check"], self.top, input="".join(o + "\n" for o in wanted).encode())
+            for line in asked.stdout.decode("ascii", "replace").splitlines():
                 oid, kind, *size = line.split(" ")
                 if kind == "missing" or not size or not size[0].isdigit():
                     raise GitError(f"git cat-file: object {oid} is missing from the repository")
                 sizes[oid] = int(size[0])
-        return {path: _LsEntry(e.mode, e.oid, sizes[e.oid] if e.kind == "blob" else 0, e.kind)
-                for path, e in listing.items()}
+        return {_decode_path(raw_path): _LsEntry(mode.decode(), oid.decode(),
+                                                 sizes[oid.decode()] if kind == b"blob" else 0)
+                for (mode, kind, oid), raw_path in records}
 
 
-@dataclass(frozen=True)
-class _LsEntry:
+class _LsEntry(NamedTuple):  # a tuple: built 20,000 times per listed tree
     mode: str
     oid: str
     size: int
-    kind: str = "blob"  # git's object type: "blob", or "commit" for a submodule
 
 
 def _parse_ls_tree(out: bytes) -> dict[str, _LsEntry]:
-    """`ls-tree -r -l -z`: "<mode> <type> <oid> <padded size>\\t<path>\\0" (without -l: no size)."""
+    """`ls-tree -r -l -z`: "<mode> <type> <oid> <padded size>\\t<path>\\0"."""
     found: dict[str, _LsEntry] = {}
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, raw_path = record.partition(b"\t")
-        mode, kind, oid, *size = meta.split()
+        mode, _type, oid, size = meta.split()
         found[_decode_path(raw_path)] = _LsEntry(
-            mode.decode(), oid.decode(), int(size[0]) if size and size[0].isdigit() else 0, kind.decode())
+            mode.decode(), oid.decode(), int(size) if size.isdigit() else 0)
     return found
 
 
@@ -985,11 +987,13 @@ def _build_tree(listing: Mapping[str, _LsEntry], read_blob: Callable[[str], byte
     gitlinks = {p for p, e in listing.items() if e.mode == "160000"}
     files = {p: e for p, e in listing.items() if e.mode not in ("120000", "160000")}
     file_set = set(files)
-    dirs = {posixpath.dirname(p) for p in listing}
-    for d in list(dirs):
-        while d:
-            d = posixpath.dirname(d)
-            dirs.add(d)
+    dirs: set[str] = set()
+    if links:  # only a link's target needs the folders (20,000 paths per listed tree otherwise)
+        dirs = {posixpath.dirname(p) for p in listing}
+        for d in list(dirs):
+            while d:
+                d = posixpath.dirname(d)
+                dirs.add(d)
     entries: list[SourceEntry] = []
     blobs: dict[str, str] = {}
     for path in sorted(listing):
