@@ -582,6 +582,31 @@ def test_bench_generator_tiny(tmp_path: Path) -> None:
     assert repo.uncommitted_paths() == ([], [])
 
 
+def test_bench_generator_archive_churn(tmp_path: Path) -> None:
+    """--churn archive: written-once documents change only within a month of being added; the
+    living ones (policies, guidelines) change over the years; uniform (the default) does neither."""
+    changes: dict[str, dict[str, list[int]]] = {}
+    for churn in ("archive", "uniform"):
+        target = tmp_path / churn
+        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_git_repo.py"), str(target), "--files", "60",
+                        "--commits", "400", "--churn", churn], check=True, capture_output=True)
+        times: dict[str, list[int]] = {}
+        when = 0
+        for line in git(target, "log", "--first-parent", "--no-renames", "--format=@%ct", "--name-only").splitlines():
+            if line.startswith("@"):
+                when = int(line[1:])
+            elif line:
+                times.setdefault(line, []).append(when)
+        changes[churn] = times
+        assert len([p for p in times if p.endswith(".md")]) >= 60
+
+    def late(times: dict[str, list[int]], living: bool) -> int:
+        return sum(1 for path, t in times.items() if path.endswith(".md")
+                   and path.startswith(("policies/", "guidelines/")) == living and max(t) - min(t) > 31 * 86400)
+    assert late(changes["archive"], living=False) == 0 and late(changes["uniform"], living=False) > 0
+    assert late(changes["archive"], living=True) > 0
+
+
 def test_history_follows_a_chain_of_moves(tmp_path: Path) -> None:
     """An archive reorganised twice (issue 10): each file keeps the commit that first added it."""
     repo_path = new_repo(tmp_path)
