@@ -29,6 +29,7 @@ from .gitrepo import (
     GitError,
     GitRepo,
     GitTreeSource,
+    SharedTrees,
     ShallowCloneError,
     SignatureCheck,
     SignatureRef,
@@ -130,14 +131,15 @@ class PastCommits:
     list the tree with every blob's size: six git processes and, at 50,000 commits, most of a
     second per year end. Within one command none of that changes, so it is asked once: the
     repository per (folder, mode), HEAD, the whole first-parent line (one `git log`), and the
-    blob sizes of the trees listed so far. Only the tree listing stays per year end.
+    trees and blobs read so far (SharedTrees). Only the listing of each tree's changed folders and
+    the loading of blobs not seen before stay per year end.
     """
 
     def __init__(self) -> None:
         self._repos: dict[tuple[Path, GitMode, bool], GitRepo | None] = {}
         self._heads: dict[tuple[Path, str], str | None] = {}
         self._lines: dict[tuple[Path, str], FirstParentLine] = {}
-        self.sizes: dict[str, int] = {}
+        self._trees: dict[Path, SharedTrees] = {}
 
     def repo(self, path: Path, mode: GitMode, committed_only: bool) -> GitRepo | None:
         key = (path, mode, committed_only)
@@ -150,6 +152,16 @@ class PastCommits:
         if key not in self._heads:
             self._heads[key] = repo.head()
         return self._heads[key]
+
+    def trees(self, repo: GitRepo) -> SharedTrees:
+        if repo.top not in self._trees:
+            self._trees[repo.top] = SharedTrees(repo.top)
+        return self._trees[repo.top]
+
+    def close(self) -> None:
+        """Stop the command's cat-file process (also stopped at exit if this is not called)."""
+        for trees in self._trees.values():
+            trees.close()
 
     def line(self, repo: GitRepo) -> FirstParentLine:
         key = (repo.top, repo.prefix)
@@ -203,7 +215,7 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
                               message_nl=f"--as-of {as_of}: er is geen commit op of voor die datum{since_nl}: "
                                          "de repository bestond toen nog niet")
         tree = (repo.tree_source(at.sha) if past is None
-                else GitTreeSource(repo.top, repo.prefix, at.sha, at.date, sizes=past.sizes))
+                else GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=past.trees(repo)))
         return GitPlan(tree, repo, commit=at.sha, history_rev=at.sha, working_tree=False, head=head)
     if committed_only:
         return GitPlan(repo.tree_source(head), repo, commit=head, history_rev=head, working_tree=False, head=head)

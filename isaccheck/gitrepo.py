@@ -776,6 +776,17 @@ class _CatFile:
                 raise GitError(f"reading from git failed: {exc}") from exc
             return _read_object(stdout, oid)
 
+    def read_typed(self, name: str) -> tuple[str, bytes] | None:
+        """An object by any name git takes (`<commit>:<folder>`), with its type; None when there is none."""
+        with self._lock:
+            stdin, stdout = self._pipes()
+            try:
+                stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+                stdin.flush()
+            except OSError as exc:
+                raise GitError(f"reading from git failed: {exc}") from exc
+            return _read_answer(stdout)
+
     def read_many(self, oids: Sequence[str]) -> list[bytes]:
         """Read objects pipelined: a thread feeds the requests while we read the answers.
 
@@ -821,14 +832,23 @@ def _feed(stdin: IO[bytes], payload: bytes) -> None:
 
 
 def _read_object(stdout: IO[bytes], oid: str) -> bytes:
-    """One `--batch` answer: "<oid> <type> <size>\\n<content>\\n", or "<oid> missing\\n"."""
+    """One `--batch` answer's content; GitError when git has no such object."""
+    answer = _read_answer(stdout)
+    if answer is None:
+        raise GitError(f"git could not find object {oid}")
+    return answer[1]
+
+
+def _read_answer(stdout: IO[bytes]) -> tuple[str, bytes] | None:
+    """One `--batch` answer: "<oid> <type> <size>\\n<content>\\n" gives (type, content); "<name> missing\\n"
+    (the name may hold spaces) gives None."""
     try:
         header = stdout.readline()
         if not header:
             raise GitError("git cat-file stopped unexpectedly")
         parts = header.split()
-        if len(parts) != 3:
-            raise GitError(f"git could not find object {oid}")
+        if len(parts) != 3 or header.rstrip(b"\n").endswith((b" missing", b" ambiguous")):
+            return None
         size = int(parts[2])
         data = stdout.read(size)
         stdout.read(1)  # the newline after every object
@@ -836,7 +856,7 @@ def _read_object(stdout: IO[bytes], oid: str) -> bytes:
         raise GitError(f"reading from git failed: {exc}") from exc
     if len(data) != size:
         raise GitError("git cat-file stopped in the middle of an object")
-    return data
+    return parts[1].decode("ascii", "replace"), data
 
 
 def _stop_process(proc: subprocess.Popen[bytes]) -> None:
@@ -870,13 +890,13 @@ class GitTreeSource:
     """
 
     def __init__(self, top: Path, prefix: str, sha: str, date: dt.date | None = None,
-                 sizes: dict[str, int] | None = None) -> None:
+                 shared: SharedTrees | None = None) -> None:
         self.top = top
         self.prefix = prefix
         self.commit = sha
         self.date = date
-        # Blob sizes by id, shared by the trees of one run (history's year ends): see _list.
-        self.sizes = sizes
+        # What the trees of one command share (history's year ends): see SharedTrees.
+        self.shared = shared
         self.label = f"commit {sha[:7]}" + (f" ({date.isoformat()})" if date else "")
         self._tree: _Tree | None = None
         self._cat: _CatFile | None = None
@@ -919,6 +939,8 @@ class GitTreeSource:
         return dict(zip(wanted, data))
 
     def _catfile(self) -> _CatFile:
+        if self.shared is not None:
+            return self.shared.catfile()  # the command's; closed by its owner, not by this tree
         if self._cat is None or not self._cat.alive:
             self._cat = _CatFile(self.top)
         return self._cat
@@ -929,38 +951,93 @@ class GitTreeSource:
         return self._tree
 
     def _list(self) -> _Tree:
+        if self.shared is not None and "\n" not in self.prefix:  # cat-file takes one name per line
+            listing = self.shared.listing(self.commit, self.prefix)
+            if listing is None:  # the checked folder did not exist yet at that commit
+                return _Tree((), {}, {})
+            return _build_tree(listing, self._catfile().read)
         treeish = f"{self.commit}:{self.prefix}"
-        # `-l` makes git look up every blob's size: most of ls-tree's time (0.18 of 0.21 s at
-        # 20,000 files). With a run's memo of sizes, the tree is listed without them and only the
-        # blobs not seen at an earlier year end are asked for, in one `cat-file --batch-check`.
-        sized = self.sizes is None
-        args = ["ls-tree", "-r", *(["-l"] if sized else []), "-z", "--end-of-options", treeish]
-        proc = _run(args, self.top, ok_codes=(0, 128))
+        proc = _run(["ls-tree", "-r", "-l", "-z", "--end-of-options", treeish], self.top, ok_codes=(0, 128))
         if proc.returncode != 0:
             if self.prefix:  # the checked folder did not exist yet at that commit
                 return _Tree((), {}, {})
             raise GitError(f"git ls-tree failed: {_first_line(proc.stderr)}")
-        if self.sizes is None:
-            listing = _parse_ls_tree(proc.stdout)
-        else:
-            listing = self._with_sizes(proc.stdout, self.sizes)
-        return _build_tree(listing, self._catfile().read)
+        return _build_tree(_parse_ls_tree(proc.stdout), self._catfile().read)
 
-    def _with_sizes(self, out: bytes, sizes: dict[str, int]) -> dict[str, _LsEntry]:
-        """`ls-tree -r -z` without sizes, each blob's size added as `ls-tree -l` gives it (0 for a submodule)."""
-        records = [(meta.split(), raw_path) for meta, _, raw_path in
-                   (record.partition(b"\t") for record in out.split(b"\0") if record)]
-        wanted = sorted({oid.decode() for (_, kind, oid), _ in records if kind == b"blob"} - sizes.keys())
+
+class SharedTrees:
+    """What the trees of one command share (history's year ends, the report's trend).
+
+    Listing a year end's tree with `ls-tree -r -l` makes git look up every blob's size again
+    (0.18 of its 0.21 s at 20,000 files) and costs three git processes per year end (ls-tree,
+    cat-file for links, cat-file for the blobs). Here one `cat-file --batch` serves every tree
+    and blob of the command; trees are read as git stores them, folder by folder, and a folder
+    that did not change since an earlier year end (last year's meetings, the archive) is the
+    same tree object, read once; blob sizes are remembered, and those of blobs not seen before
+    come from one `cat-file --batch-check` per year end. The listing is what `ls-tree -r -l`
+    gives (tests/test_gitrepo.py compares the two).
+    """
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self.sizes: dict[str, int] = {}
+        self.folders: dict[str, tuple[tuple[str, str, str], ...]] = {}  # tree id -> (path, mode, id), flattened
+        self._cat: _CatFile | None = None
+
+    def catfile(self) -> _CatFile:
+        if self._cat is None or not self._cat.alive:
+            self._cat = _CatFile(self.top)
+        return self._cat
+
+    def close(self) -> None:
+        if self._cat is not None:
+            self._cat.close()
+            self._cat = None
+
+    def listing(self, commit: str, prefix: str) -> dict[str, _LsEntry] | None:
+        """The tree of the checked folder at a commit, as `ls-tree -r -l`; None when the folder is not there."""
+        name = f"{commit}:{prefix.rstrip('/')}" if prefix else f"{commit}^{{tree}}"
+        root = self.catfile().read_typed(name)
+        if root is None or root[0] != "tree":
+            if prefix:
+                return None
+            raise GitError(f"git could not read the tree of commit {commit}")
+        flat = self._flatten(root[1])
+        wanted = sorted({oid for _, mode, oid in flat if mode != "160000"} - self.sizes.keys())
         if wanted:
             asked = _run(["cat-file", "--batch-check"], self.top, input="".join(o + "\n" for o in wanted).encode())
             for line in asked.stdout.decode("ascii", "replace").splitlines():
                 oid, kind, *size = line.split(" ")
                 if kind == "missing" or not size or not size[0].isdigit():
                     raise GitError(f"git cat-file: object {oid} is missing from the repository")
-                sizes[oid] = int(size[0])
-        return {_decode_path(raw_path): _LsEntry(mode.decode(), oid.decode(),
-                                                 sizes[oid.decode()] if kind == b"blob" else 0)
-                for (mode, kind, oid), raw_path in records}
+                self.sizes[oid] = int(size[0])
+        return {path: _LsEntry(mode, oid, 0 if mode == "160000" else self.sizes[oid]) for path, mode, oid in flat}
+
+    def _folder(self, oid: str) -> tuple[tuple[str, str, str], ...]:
+        known = self.folders.get(oid)
+        if known is None:
+            found = self.catfile().read_typed(oid)
+            if found is None or found[0] != "tree":
+                raise GitError(f"git could not read folder object {oid}")
+            known = self.folders[oid] = self._flatten(found[1])
+        return known
+
+    def _flatten(self, data: bytes) -> tuple[tuple[str, str, str], ...]:
+        """A tree object's entries, folders opened: (path below it, mode as ls-tree prints it, id)."""
+        flat: list[tuple[str, str, str]] = []
+        at = 0
+        while at < len(data):
+            space = data.index(b" ", at)
+            nul = data.index(b"\0", space)
+            mode = data[at:space].decode("ascii")
+            name = _decode_path(data[space + 1:nul])
+            oid = data[nul + 1:nul + 21].hex()
+            at = nul + 21
+            if mode == "40000":
+                flat.extend((f"{name}/{below}", m, o) for below, m, o in self._folder(oid))
+            else:
+                flat.append((name, mode.rjust(6, "0"), oid))
+        return tuple(flat)
 
 
 class _LsEntry(NamedTuple):  # a tuple: built 20,000 times per listed tree

@@ -80,6 +80,14 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
     if start > today.year:
         raise ConfigError(f"--since {start} is after this year", message_nl=f"--since {start} ligt na dit jaar")
     years = list(range(start, today.year))
+    try:
+        return _points(path, years, today, past, progress, committed_only)
+    finally:
+        past.close()
+
+
+def _points(path: Path, years: list[int], today: dt.date, past: gitevidence.PastCommits,
+            progress: Progress | None, committed_only: bool) -> list[ProfilePoint]:
     points: list[ProfilePoint] = []
     cache = LoadCache()  # each blob is loaded once, whatever the number of year ends
     for index, year in enumerate(years, 1):

@@ -218,7 +218,8 @@ def test_profile_history_function_and_progress(haven: dict[str, Any]) -> None:
 
 def test_history_asks_git_once_for_every_year_end(haven: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """HEAD, the first-parent line and the repository's config are read once per command, not per
-    year end; trees are listed without git's size look-up; the points are those of plain checks."""
+    year end; every tree and blob comes through one cat-file process, without ls-tree's size
+    look-up; the points are those of plain checks."""
     import isaccheck.gitrepo as gitrepo
     from isaccheck.runner import check
 
@@ -229,7 +230,13 @@ def test_history_asks_git_once_for_every_year_end(haven: dict[str, Any], monkeyp
     def spy(args: Any, cwd: Path, **kwargs: Any) -> Any:
         calls.append(tuple(args))
         return real(args, cwd, **kwargs)
+
+    class Counted(gitrepo._CatFile):
+        def __init__(self, cwd: Path) -> None:
+            calls.append(("cat-file", "--batch"))
+            super().__init__(cwd)
     monkeypatch.setattr(gitrepo, "_run", spy)
+    monkeypatch.setattr(gitrepo, "_CatFile", Counted)
     points = profile_history(repo, today=today)
     monkeypatch.setattr(gitrepo, "_run", real)
     past = [p for p in points if p.label != "now"]
@@ -238,8 +245,9 @@ def test_history_asks_git_once_for_every_year_end(haven: dict[str, Any], monkeyp
     assert len([c for c in calls if c[:2] == ("log", "--first-parent")]) == 1
     assert len([c for c in calls if c[0] == "config"]) == 1
     assert len([c for c in calls if "HEAD^{commit}" in c]) == 1
-    listings = [c for c in calls if c[0] == "ls-tree"]
-    assert len(listings) == len(past) and not [c for c in listings if "-l" in c]
+    assert not [c for c in calls if c[0] == "ls-tree"]
+    assert calls.count(("cat-file", "--batch")) == 1
+    assert 1 <= calls.count(("cat-file", "--batch-check")) <= len(past)  # only for sizes not seen before
     for point in past:
         plain = check(repo, point.as_of, history=False, today=today, forecast=False).evaluation
         assert point.commit == plain.provenance.commit

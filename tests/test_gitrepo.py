@@ -684,28 +684,45 @@ def test_first_parent_line_of_an_empty_repository(tmp_path: Path) -> None:
     assert line.at(D(2030, 1, 1)) is None and line.first() is None
 
 
-def test_tree_listed_with_shared_sizes_is_the_plain_listing(tmp_path: Path) -> None:
-    """A tree listed without `-l` (sizes from the run's memo and one batch-check) is the same tree,
-    links, submodules and a subfolder included; a size already known is not asked for again."""
-    from isaccheck.gitrepo import GitTreeSource
+def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path) -> None:
+    """Trees read folder by folder through the command's one cat-file (SharedTrees) are what
+    `ls-tree -r -l` gives: links, a submodule, odd names and a checked subfolder included, and a
+    subfolder missing at a commit is empty; a folder or size seen at an earlier commit is not asked again."""
+    from isaccheck.gitrepo import GitTreeSource, SharedTrees
 
     inner = new_repo(tmp_path, "inner")
     commit(inner, "2022-01-01T00:00:00Z", "inner", a__md="a\n")
     repo_path = new_repo(tmp_path)
+    before = commit(repo_path, "2021-01-01T00:00:00Z", "zero", readme__md="r\n")
     first = commit(repo_path, "2022-01-01T00:00:00Z", "one", isac__policy__md="p" * 70_000,
-                   isac__m__md="m\n", isac__empty__md="")
+                   isac__m__md="m\n", isac__empty__md="", isac__old__x__md="old\n")
+    write(repo_path, "isac/with space/ü \\ name.md", "odd\n")
     os.symlink("policy.md", repo_path / "isac" / "link.md")
     os.symlink("../outside.md", repo_path / "isac" / "out.md")
+    os.symlink("old", repo_path / "isac" / "folder-link")
     git(repo_path, "update-index", "--add", "--cacheinfo", f"160000,{git(inner, 'rev-parse', 'HEAD')},isac/vendor")
     second = commit(repo_path, "2023-01-01T00:00:00Z", "two", isac__m__md="m2\n")
     for folder in (repo_path, repo_path / "isac"):
         repo = opened(folder)
-        sizes: dict[str, int] = {}
-        for sha in (first, second):
-            with repo.tree_source(sha) as plain, GitTreeSource(repo.top, repo.prefix, sha, sizes=sizes) as shared:
-                assert list(shared.entries()) == list(plain.entries())
-                assert shared._load().blobs == plain._load().blobs
-        assert sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] == 70_000
-    sizes = {git(repo_path, "rev-parse", f"{second}:isac/policy.md"): 12}  # a planted size shows it is reused
-    with GitTreeSource(repo.top, repo.prefix, second, sizes=sizes) as shared:
-        assert {e.path: e.size for e in shared.entries()}["policy.md"] == 12
+        shared = SharedTrees(repo.top)
+        for sha in (before, first, second, first):
+            with repo.tree_source(sha) as plain, GitTreeSource(repo.top, repo.prefix, sha, shared=shared) as read:
+                assert list(read.entries()) == list(plain.entries())
+                assert read._load().blobs == plain._load().blobs
+                for path in read._load().blobs:
+                    assert read.read(path) == plain.read(path)
+        assert shared.sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] == 70_000
+        old_folder = git(repo_path, "rev-parse", f"{second}:isac/old")
+        assert old_folder in shared.folders  # read once, at the first commit that had it
+        shared.close()
+    # What is remembered is used: a planted size and a planted folder show through.
+    shared = SharedTrees(repo.top)
+    shared.sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] = 12
+    shared.folders[old_folder] = (("planted.md", "100644", git(repo_path, "rev-parse", f"{second}:isac/m.md")),)
+    with GitTreeSource(repo.top, repo.prefix, second, shared=shared) as read:
+        sizes = {e.path: e.size for e in read.entries()}
+        assert sizes["policy.md"] == 12 and "old/planted.md" in sizes and "old/x.md" not in sizes
+    shared.close()
+    with pytest.raises(GitError):
+        with GitTreeSource(repo_path, "", "0" * 40, shared=SharedTrees(repo_path)) as read:
+            list(read.entries())
