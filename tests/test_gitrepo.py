@@ -582,6 +582,16 @@ def test_bench_generator_tiny(tmp_path: Path) -> None:
     assert repo.uncommitted_paths() == ([], [])
 
 
+def test_bench_floor_reports_cpu_seconds() -> None:
+    """bench_floor.py prints each run's CPU seconds beside wall time (steadier on a shared machine)."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_floor.py"), "--sizes", "20", "--repeat", "1"],
+                         check=True, capture_output=True, text=True).stdout.splitlines()
+    assert out[0].split()[-2:] == ["cpu", "s"]
+    rows = {line.split()[1]: line.split() for line in out[1:]}
+    assert set(rows) == {"floor", "isaccheck"}
+    assert all(len(row) == 7 and 0 < float(row[6]) < 60 for row in rows.values())
+
+
 def test_bench_generator_archive_churn(tmp_path: Path) -> None:
     """--churn archive: written-once documents change only within a month of being added; the
     living ones (policies, guidelines) change over the years; uniform (the default) does neither."""
