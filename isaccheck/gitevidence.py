@@ -167,7 +167,7 @@ class PastCommits:
         key = (repo.top, repo.prefix)
         if key not in self._lines:
             head = self.head(repo)
-            self._lines[key] = repo.first_parent_line(head) if head is not None else FirstParentLine(())
+            self._lines[key] = repo.first_parent_line(head) if head is not None else FirstParentLine([])
         return self._lines[key]
 
 

@@ -724,11 +724,15 @@ def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path) ->
         assert shared.sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] == 70_000
         old_folder = git(repo_path, "rev-parse", f"{second}:isac/old")
         assert old_folder in shared.folders  # read once, at the first commit that had it
+        if folder == repo_path:  # kept while in the tree listed last, with the folders in it
+            assert shared.inside[git(repo_path, "rev-parse", f"{first}:isac")] == (old_folder,)
+            assert git(repo_path, "rev-parse", f"{second}:isac") not in shared.folders  # not in it: dropped
         shared.close()
     # What is remembered is used: a planted size and a planted folder show through.
     shared = SharedTrees(repo.top)
     shared.sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] = 12
     shared.folders[old_folder] = (("planted.md", "100644", git(repo_path, "rev-parse", f"{second}:isac/m.md")),)
+    shared.inside[old_folder] = ()
     with GitTreeSource(repo.top, repo.prefix, second, shared=shared) as read:
         sizes = {e.path: e.size for e in read.entries()}
         assert sizes["policy.md"] == 12 and "old/planted.md" in sizes and "old/x.md" not in sizes
