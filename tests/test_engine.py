@@ -261,3 +261,35 @@ def test_signing_after_the_first_meeting_still_fails_with_revised_guidelines(mak
     q = outcome(run(root), "WOW-1.1")
     assert q.outcome is Outcome.FAILS
     assert q.reason.en == "Gamma signed on 2026-04-04, after its first meeting on 2025-03-12"
+
+
+def test_documents_in_a_window_are_those_the_plain_filter_picks() -> None:
+    """Evidence.docs finds a window's documents by bisection: the same documents in the same order
+    as testing every document with in_window and sorting, on every example, many dates and windows,
+    one type or several, and documents without a date."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from isaccheck.evidence import Evidence
+    from isaccheck.model import Document
+
+    def plain(ev: Evidence, names: list[str], months: int | None) -> list[Document]:
+        found = [d for name in names for d in ev.by_type.get(name, []) if ev.in_window(d.date, months)]
+        return sorted(found, key=lambda d: (d.date or dt.date.min, d.path))
+
+    examples = Path(__file__).resolve().parent.parent / "evidence-examples"
+    compared = 0
+    for folder in sorted(examples.iterdir()):
+        repo = load_repository(WorkingTreeSource(folder))
+        # An undated document of a common type: it must never count inside a window.
+        undated = replace(next(d for d in repo.documents if d.valid and d.adopted), date=None, path="undated.md")
+        repo = replace(repo, documents=(*repo.documents, undated))
+        for as_of in (dt.date(2019, 3, 31), dt.date(2024, 2, 29), dt.date(2025, 12, 31), AS_OF, dt.date(2030, 1, 1)):
+            ev = Evidence(repo, as_of)
+            types = sorted(ev.by_type)
+            for months in (None, 1, 3, 12, 13, 36, 99_999_999):
+                for names in [[t] for t in types] + [types, types[::2], ["no-such-type"]]:
+                    if names:
+                        assert ev.docs(names if len(names) > 1 else names[0], months) == plain(ev, names, months)
+                        compared += 1
+    assert compared > 500
