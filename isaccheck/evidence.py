@@ -106,6 +106,7 @@ class Evidence:
         for finding in repo.findings:
             self.findings_by_path[finding.path].append(finding)
         self.meetings = self._meetings()
+        self._meeting_dates = [m.date for m in self.meetings]
         # Git's verdict on signature entries that point at a commit or tag (computed by the
         # runner before evaluation; empty without git): ("commit"|"tag", name) -> SignatureCheck.
         self.signature_checks = repo.signature_checks
@@ -163,7 +164,10 @@ class Evidence:
         return [d for name in names for d in self.drafts_by_type.get(name, []) if self.in_window(d.date, months)]
 
     def meetings_in(self, months: int | None) -> list[Meeting]:
-        return [m for m in self.meetings if self.in_window(m.date, months)]
+        if months is None:
+            return list(self.meetings)
+        # In date order, none after as_of (they come from by_type): the window is a slice, as in _in_window.
+        return list(self.meetings[bisect.bisect_right(self._meeting_dates, self.window_start(months)):])
 
     # -- fields ------------------------------------------------------------------------------
     @staticmethod
