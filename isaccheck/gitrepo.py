@@ -1015,7 +1015,10 @@ class SharedTrees:
         # keeping every version of the changed ones (meetings/ at every year end) held 15 MB at 5,000 files.
         self.folders = {oid: self.folders[oid] for oid in used}
         self.inside = {oid: self.inside[oid] for oid in used}
-        wanted = sorted({oid for _, mode, oid in flat if mode != "160000"} - self.sizes.keys())
+        blobs = {oid for _, mode, oid in flat if mode != "160000"}
+        wanted = sorted(blobs - self.sizes.keys())
+        # Like the folders, only the sizes of this tree's blobs are kept (46,000 sizes at 20,000 files otherwise).
+        self.sizes = {oid: size for oid, size in self.sizes.items() if oid in blobs}
         if wanted:
             asked = _run(["cat-file", "--batch-check"], self.top, input="".join(o + "\n" for o in wanted).encode())
             for line in asked.stdout.decode("ascii", "replace").splitlines():

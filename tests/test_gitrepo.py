@@ -722,6 +722,7 @@ def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path) ->
                 for path in read._load().blobs:
                     assert read.read(path) == plain.read(path)
         assert shared.sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] == 70_000
+        assert git(repo_path, "rev-parse", f"{second}:isac/m.md") not in shared.sizes  # not in the tree listed last
         old_folder = git(repo_path, "rev-parse", f"{second}:isac/old")
         assert old_folder in shared.folders  # read once, at the first commit that had it
         if folder == repo_path:  # kept while in the tree listed last, with the folders in it
