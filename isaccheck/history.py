@@ -72,7 +72,7 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
     """The profile at 31 December of every year from `since` (default: the first commit's year) and now."""
     today = today or dt.date.today()
     open_source(path)
-    # Git is asked once for all year ends (HEAD, the first-parent line, blob sizes): PastCommits.
+    # Git is asked once for all year ends (HEAD, the first-parent line; trees through one cat-file): PastCommits.
     past = gitevidence.PastCommits()
     repo = past.repo(path, "auto", committed_only)
     first = _first_year(path, repo, today, past)
