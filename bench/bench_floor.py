@@ -49,15 +49,13 @@ if sys.argv[2] == "git":
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak resident MB of this one child (wait4 gives its own rusage).
-
-    The CPU seconds (user + system, git's included: the child waits for its git processes) swing
-    less than wall time on a machine shared with others' test runs."""
+    """Wall seconds, peak resident MB and CPU seconds of this one child (wait4 gives its own
+    rusage; the CPU time includes the git processes it waited for)."""
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     _, _, usage = os.wait4(child.pid, 0)
     child.returncode = 0  # reaped by wait4
-    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def make_git(root: Path, commits: int) -> None:
@@ -83,7 +81,8 @@ def main() -> int:
     parser.add_argument("--repo", type=Path, help="an existing repository (e.g. gen_git_repo.py's) instead of --sizes")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    print(f"{'documents':>9} {'run':<10} {'median s':>9} {'best s':>7} {'x floor':>8} {'peak MB':>8} {'cpu s':>6}")
+    print(f"{'documents':>9} {'run':<10} {'median s':>9} {'best s':>7} {'x floor':>8} {'peak MB':>8} {'cpu s':>6} "
+          f"{'x floor':>8}")
     for size in ([0] if args.repo else (int(s) for s in args.sizes.split(","))):
         work = Path(tempfile.mkdtemp(prefix="isaccheck-floor-"))
         try:
@@ -108,19 +107,20 @@ def main() -> int:
                 runs[name] = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
                               "from isaccheck.cli import main; main()", *tail, "-o", str(work / f"{name}.out")]
             times: dict[str, list[float]] = {name: [] for name in runs}
-            cpus: dict[str, list[float]] = {name: [] for name in runs}
+            cpu: dict[str, list[float]] = {name: [] for name in runs}
             peaks: dict[str, float] = {name: 0.0 for name in runs}
             for _ in range(args.repeat):
                 for name, command in runs.items():
-                    seconds, cpu, peak = run(command, env)
+                    seconds, peak, cpu_seconds = run(command, env)
                     times[name].append(seconds)
-                    cpus[name].append(cpu)
+                    cpu[name].append(cpu_seconds)
                     peaks[name] = max(peaks[name], peak)
             floor = statistics.median(times["floor"])
+            floor_cpu = statistics.median(cpu["floor"])
             for name, runs_ in times.items():
-                median = statistics.median(runs_)
-                print(f"{size:>9} {name:<10} {median:>9.2f} {min(runs_):>7.2f} {median / floor:>8.2f} {peaks[name]:>8.0f}"
-                      f" {statistics.median(cpus[name]):>6.2f}")
+                median, median_cpu = statistics.median(runs_), statistics.median(cpu[name])
+                print(f"{size:>9} {name:<10} {median:>9.2f} {min(runs_):>7.2f} {median / floor:>8.2f} {peaks[name]:>8.0f} "
+                      f"{median_cpu:>6.2f} {median_cpu / floor_cpu:>8.2f}")
             if args.base:
                 same = (work / "isaccheck.out").read_bytes() == (work / "base.out").read_bytes()
                 print(f"{size:>9} output {'byte-identical' if same else 'DIFFERENT'} to the base")

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
 
-from wcmatch import glob as wcglob
-
 from .errors import ConfigError
 from .yamlutil import YamlData, YamlError, load_yaml
 
@@ -54,12 +52,12 @@ class Config:
 # `**` for any number of folders, `*` within one folder, anchored at the root as before.
 # pathspec was 13x faster uncompiled but has gitignore semantics (`*.md` at any depth), which
 # would change what existing isaccheck.yaml files mean.
-_GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.DOTGLOB | wcglob.BRACE
-
-
 @lru_cache(maxsize=256)
 def _compiled(pattern: str) -> Any:
-    return wcglob.compile(pattern, flags=_GLOB_FLAGS)
+    # Imported on the first glob (~15 ms): a repository without isaccheck.yaml globs never needs it.
+    from wcmatch import glob as wcglob
+
+    return wcglob.compile(pattern, flags=wcglob.GLOBSTAR | wcglob.DOTGLOB | wcglob.BRACE)
 
 
 def glob_match(pattern: str, path: str) -> bool:
@@ -73,14 +71,14 @@ def glob_match(pattern: str, path: str) -> bool:
 
 def _check_type_fields(types: tuple[TypeMapping, ...], lines: Mapping[str, int]) -> None:
     """A `types:` entry may set any field its type's schema allows, and only values it accepts."""
-    from .schemas import document_types, validator_for
+    from .schemas import document_types, schema_errors
     from .validation import describe
 
     known = set(document_types())
     for index, mapping in enumerate(types):
         if mapping.type not in known or not mapping.defaults:
             continue  # an unknown type is named on every file it maps (repository.py)
-        errors = sorted(validator_for(mapping.type).iter_errors({"type": mapping.type, **mapping.defaults}),
+        errors = sorted(schema_errors(mapping.type, {"type": mapping.type, **mapping.defaults}),
                         key=lambda e: list(map(str, e.absolute_path)))
         if errors:
             err = errors[0]
@@ -104,10 +102,10 @@ def parse_config(text: str | None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of settings", CONFIG_FILE, 1,
                           message_nl="moet een verzameling instellingen zijn")
-    from .schemas import validator_for
+    from .schemas import schema_errors
     from .validation import describe
 
-    errors = sorted(validator_for("config").iter_errors(data), key=lambda e: list(map(str, e.path)))
+    errors = sorted(schema_errors("config", data), key=lambda e: list(map(str, e.path)))
     if errors:
         err = errors[0]
         dotted = ".".join(str(p) for p in err.absolute_path)

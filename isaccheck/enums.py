@@ -49,6 +49,9 @@ class Shape:
     properties: dict[str, list[Any]]  # key -> its schemas, in the parts' order
     items: list[Mapping[str, Any]]  # the parts' item schemas, in order
     open_ended: bool  # a mapping of free keys (answers per question, organisation -> answer)
+    # Whether normalise can change a value of this schema: an enum in it or below it. Most fields
+    # (titles, dates, attendee lists) have none, and normalise then skips them unvisited.
+    normalises: bool = True
 
 
 # id(schema) -> (schema, its shape). The schema is kept with its shape so that its id is never
@@ -70,12 +73,13 @@ def shape(schema: Any) -> Shape:
         extra = part.get("additionalProperties")
         if extra is False or isinstance(extra, Mapping) or "patternProperties" in part or "propertyNames" in part:
             open_ended = True
-    found = Shape(
-        enum=next((part["enum"] for part in parts if isinstance(part.get("enum"), list)), None),
-        properties=properties,
-        items=[part["items"] for part in parts if isinstance(part.get("items"), Mapping)],
-        open_ended=open_ended,
-    )
+    enum = next((part["enum"] for part in parts if isinstance(part.get("enum"), list)), None)
+    items = [part["items"] for part in parts if isinstance(part.get("items"), Mapping)]
+    # What normalise visits: the enum, every property's schemas, the first item schema. (The
+    # shipped schemas are not recursive: their references are inlined.)
+    normalises = (enum is not None or any(shape(sub).normalises for subs in properties.values() for sub in subs)
+                  or (bool(items) and shape(items[0]).normalises))
+    found = Shape(enum=enum, properties=properties, items=items, open_ended=open_ended, normalises=normalises)
     _SHAPES[id(schema)] = (schema, found)
     return found
 
@@ -85,15 +89,17 @@ def normalise(schema: Any, data: Any) -> Any:
     if isinstance(data, str):
         enum = shape(schema).enum
         return canonical(data, enum) if enum is not None else data
-    if isinstance(data, Mapping):
-        properties = shape(schema).properties
-        if not properties:
-            return data
+    if type(data) is dict or isinstance(data, Mapping):  # dict first: the ABC's isinstance is slow
+        found = shape(schema)
+        properties = found.properties
+        if not properties or not found.normalises:
+            return data  # what the walk below would return: nothing under it can change
         changed = dict(data)
         differs = False
         for key, value in data.items():
             for sub in properties.get(str(key), ()):
-                changed[key] = normalise(sub, changed[key])
+                if shape(sub).normalises:
+                    changed[key] = normalise(sub, changed[key])
             # As dict == compares (identity first), key by key: `changed != data` without a second walk.
             if changed[key] is not value and changed[key] != value:
                 differs = True

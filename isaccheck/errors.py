@@ -37,3 +37,8 @@ class ConfigError(IsaccheckError):
 
 class RulePackError(IsaccheckError):
     """A rule file is refused at load time: unknown primitive, bad parameter, duplicate id."""
+
+
+class GitError(Exception):
+    """A git operation failed; the message is plain words meant for users (raised by gitrepo.py,
+    defined here so that modules that only catch it need not import the git layer)."""

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Sequence
 
+# Defined in errors.py so that loading documents, which only catches it, need not import this layer.
+from isaccheck.errors import GitError
 from isaccheck.model import Text
 from isaccheck.sources import EntryKind, SourceEntry
 
@@ -51,10 +53,6 @@ SHALLOW_HISTORY = Text(
         "volledige geschiedenis op (`fetch-depth: 0` in GitHub Actions, `GIT_DEPTH: 0` in GitLab CI)"
     ),
 )
-
-
-class GitError(Exception):
-    """A git operation failed; the message is plain words meant for users."""
 
 
 class ShallowCloneError(GitError):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import pathlib
 import posixpath
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from frontmatter.default_handlers import YAMLHandler
@@ -21,23 +23,24 @@ from frontmatter.default_handlers import YAMLHandler
 from . import tlp as tlpmod
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, parse_config
 from .enums import normalise as normalise_enums
-from .errors import ConfigError
-from .gitrepo import GitError
+from .errors import ConfigError, GitError
 from .loadcache import LoadCache, Loaded
 from .model import LEVELS, Document, Finding, Severity, Text
-from . import infer as infermod
-from .infer import cache as infercache
 from .read.cache import content_id
 from .read import SUPPORTED_SUFFIXES, format_of, read_document
 from .read.model import Location, ReadProblem, StructuredDocument
-from .schemas import document_types, schema_errors, section_for_heading, validator_for
+from .schemas import document_types, inlined_schema, schema_errors, section_for_heading
 from .sources import Source, SourceEntry, printable_path, valid_path
 from .unknownkeys import unknown_key_findings
 from .validation import schema_findings
 from .yamlutil import YamlData, YamlError, load_yaml
 
 if TYPE_CHECKING:
+    from . import infer as infermod
     from .gitrepo import SignatureCheck
+
+# isaccheck.infer (and rapidfuzz with it) is imported where a file without frontmatter needs it:
+# a run over frontmatter documents, such as the pre-commit hook's `validate`, never pays for it.
 
 SIDECAR_SUFFIX = ".meta.yaml"
 DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -256,7 +259,8 @@ def sections_from_body(body: str) -> dict[str, str]:
             found[current] = "\n".join(collected).strip()
 
     for line in body.splitlines():
-        found_heading = heading(line)
+        # heading() matches only at a "#" in the first column: other lines skip the pattern.
+        found_heading = heading(line) if line[:1] == "#" else None
         if found_heading:
             depth, title = found_heading
             key = section_for_heading(title)
@@ -306,10 +310,19 @@ DATE_FIELDS = ("date", "adopted_on", "issued_on")
 NAMED_WHEN_NOT_COUNTED = frozenset({".docx", ".pdf", ".odt", ".html", ".htm"})
 
 
+def _guess_type(path: str) -> infermod.TypeGuess | None:
+    """infer.guess_type, imported on the first file without frontmatter."""
+    from . import infer as infermod
+
+    return infermod.guess_type(path)
+
+
 def _where(location: Location | None, how: tuple[str, str]) -> Text:
     """Where in its file a value was read: "line 7 (attendance section)", "page 2 (TLP marking)"."""
     if location is None:
         return Text(f"the path ({how[0]})", f"het pad ({how[1]})")
+    from . import infer as infermod
+
     return Text(f"{infermod.describe(location, 'en')} ({how[0]})", f"{infermod.describe(location, 'nl')} ({how[1]})")
 
 
@@ -320,12 +333,10 @@ class _Loader:
         self.infer = infer
         participants = profile.data.get("participants")
         self.matcher_input = [p for p in participants if isinstance(p, dict)] if isinstance(participants, list) else []
-        self.matcher = infermod.ParticipantMatcher(self.matcher_input)
         # Where the repository lies on disk (a working tree's root, a git tree's work tree), so the
         # caches of extracted text and inferred fields are never written inside it.
         root = getattr(source, "root", None) or getattr(source, "top", None) or getattr(getattr(source, "tree", None), "top", None)
         self.repo_root = str(root) if root is not None else None
-        self.infer_cache = infercache.directory(self.repo_root) if infer else None
         self.source = source
         self.config = config
         self.profile = profile
@@ -350,6 +361,18 @@ class _Loader:
         self.fingerprint = repr((config, profile.tlp_version, sorted(p.organisation for p in profile.participants),
                                  community, sorted(self.tlp_required), infer, self.matcher_input))
 
+
+    @cached_property
+    def matcher(self) -> infermod.ParticipantMatcher:
+        from . import infer as infermod
+
+        return infermod.ParticipantMatcher(self.matcher_input)
+
+    @cached_property
+    def infer_cache(self) -> pathlib.Path | None:
+        from .infer import cache as infercache
+
+        return infercache.directory(self.repo_root) if self.infer else None
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
                 field_: str | None = None, real_path: str | None = None) -> None:
         self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_,
@@ -458,7 +481,7 @@ class _Loader:
             self.oversize_finding(entry.path, readable=True)
         if "type" not in meta and mapped is None:
             if not meta and self.infer:
-                guess = infermod.guess_type(entry.path)
+                guess = _guess_type(entry.path)
                 if guess is not None:
                     self.load_inferred(entry, (guess.type, {}), text.encode("utf-8"), guessed=True)
             return  # not a document: the contract ignores files without a type
@@ -540,6 +563,8 @@ class _Loader:
         Values set on the `types:` glob win over inferred ones, except the label: the most
         restrictive of the glob's and the text's counts (TLP fails closed).
         """
+        from .infer import cache as infercache
+
         path = entry.path
         doc_type, defaults = mapped
         version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
@@ -557,6 +582,8 @@ class _Loader:
     def infer_text(self, path: str, doc_type: str, data: bytes, version: str, blob_id: str | None = None
                    ) -> tuple[list[infermod.InferredDocument], bool]:
         """The documents inferred from the file's text, and whether the text could be read."""
+        from . import infer as infermod
+
         structured = read_document(path, data, blob_id=blob_id, repo_root=self.repo_root)
         if isinstance(structured, ReadProblem):
             # The file still is a document of its type (the glob or its path says so); only what
@@ -573,6 +600,8 @@ class _Loader:
 
     def add_inferred(self, entry: SourceEntry, path: str, doc_type: str, defaults: Mapping[str, Any],
                      found: list[infermod.InferredDocument], guessed: bool) -> None:
+        from . import infer as infermod
+
         for inferred in found:
             for note in inferred.notes:
                 # Without a line (Word, PDF) the place goes into the message: "page 2: ...".
@@ -626,7 +655,10 @@ class _Loader:
                      inferred: Mapping[str, Text] | None = None, tlp_declared_only: bool = False,
                      part: str | None = None) -> None:
         for key in DATE_FIELDS:
-            stamp = _SITE_TIMESTAMP.fullmatch(str(source.plain_scalars.get(key, "")).strip())
+            plain = source.plain_scalars.get(key)
+            if plain is None or ":" not in str(plain):
+                continue  # _SITE_TIMESTAMP needs a time (its ':'): a plain date or no field is left as it is
+            stamp = _SITE_TIMESTAMP.fullmatch(str(plain).strip())
             if stamp and isinstance(meta.get(key), str):
                 meta = {**meta, key: stamp[1]}
         if mapped is not None and "tlp" in mapped[1] and "tlp" not in meta:
@@ -654,7 +686,7 @@ class _Loader:
             if label is not None:
                 self.unloaded_tlp[meta_path] = label
             return
-        meta = normalise_enums(validator_for(doc_type).schema, meta)  # Dutch values read as the contract's
+        meta = normalise_enums(inlined_schema(doc_type), meta)  # Dutch values read as the contract's
         errors = schema_errors(doc_type, meta)
         if doc_type == "self-assessment":
             # One bad answer drops that answer only, never the whole self-assessment.
@@ -666,7 +698,7 @@ class _Loader:
                 for f in schema_findings(dropped, source, meta_path, type_line))
         problems = schema_findings(errors, source, meta_path, type_line)
         self.findings.extend(problems)
-        self.findings.extend(unknown_key_findings(validator_for(doc_type).schema, meta, source, meta_path, type_line))
+        self.findings.extend(unknown_key_findings(inlined_schema(doc_type), meta, source, meta_path, type_line))
 
         label, output_label, label_findings = self.document_tlp(meta_path, doc_type, meta, source, body, body_line)
         if inferred is not None:
@@ -921,7 +953,7 @@ class _Loader:
                 if mapped is not None:
                     self.load_mapped(entry, mapped)
                     continue
-                guess = infermod.guess_type(path) if self.infer and format_of(path) is not None else None
+                guess = _guess_type(path) if self.infer and format_of(path) is not None else None
                 if guess is not None:
                     data = self.read_bytes(entry)
                     if data is not None:
@@ -996,10 +1028,10 @@ def load_profile(text: str) -> tuple[Profile, list[Finding]]:
     if not isinstance(data, dict) or not isinstance(data.get("isac"), dict):
         raise ConfigError("must be a mapping with an `isac:` section (see docs/contract.md)", PROFILE_FILE, 1,
                           message_nl="moet een verzameling velden zijn met een `isac:`-sectie (zie docs/contract.md)")
-    data = normalise_enums(validator_for("isac").schema, data)  # Dutch values read as the contract's
+    data = normalise_enums(inlined_schema("isac"), data)  # Dutch values read as the contract's
     errors = schema_errors("isac", data)
     findings = schema_findings(errors, loaded, PROFILE_FILE, 1)
-    findings += unknown_key_findings(validator_for("isac").schema, data, loaded, PROFILE_FILE, 1)
+    findings += unknown_key_findings(inlined_schema("isac"), data, loaded, PROFILE_FILE, 1)
     return Profile(data=data, lines=dict(loaded.lines), participants=_participants(data, loaded.lines)), findings
 
 

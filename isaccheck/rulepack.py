@@ -8,19 +8,20 @@ a `$name` that the rule does not declare, and an id that another rule already ha
 from __future__ import annotations
 
 import difflib
+import math
 import importlib.util
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .errors import ConfigError, RulePackError
 from .model import CAPABILITIES, Text
 from .primitives import PRIMITIVES
-from .schemas import schema_errors
+from .schemas import compiled_validator, schema_errors
 from .yamlutil import YamlData, YamlError, load_yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 COMBINATORS = ("all", "any", "not")
 ATTESTATION_MODES = ("never", "allowed", "only")
@@ -113,6 +114,98 @@ def references(node: Any) -> set[str]:
     return set()
 
 
+# The generated validator of each built-in primitive's parameters (schemas/compiled/), by name,
+# kept with the primitive it was looked up for (a pack with --allow-code may register others).
+_PRIMITIVE_CHECKS: dict[str, tuple[Any, Callable[[Any], Any] | None]] = {}
+
+
+def _primitive_accepts(name: str, concrete: Any) -> bool:
+    """True when the primitive's generated validator accepts the expression; False: ask jsonschema."""
+    primitive = PRIMITIVES[name]
+    held = _PRIMITIVE_CHECKS.get(name)
+    if held is None or held[0] is not primitive:
+        held = _PRIMITIVE_CHECKS[name] = (primitive, compiled_validator(f"primitive_{name}", primitive.schema))
+    validate = held[1]
+    if validate is None:
+        return False
+    try:
+        validate(concrete)
+    except Exception:  # not valid, or a value the generated code cannot read: jsonschema decides
+        return False
+    return True
+
+
+class _ParameterError(Exception):
+    """A parameter value its schema refuses: jsonschema's ValidationError (`error`) says why."""
+
+    def __init__(self, error: jsonschema.ValidationError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.message = error.message
+
+
+_NUMBERS = (int, float)
+
+
+def _surely_valid_parameter(schema: Mapping[str, Any], value: Any) -> bool:
+    """True only where the value certainly meets a rule parameter's schema (type, minimum,
+    maximum, enum, items, as rule files write them); False means "ask jsonschema", which decides
+    and explains. Stricter than jsonschema where that is simpler (1.0 is no integer here, NaN no
+    number): that only sends a value to jsonschema. Loading the rule pack, on every run, then
+    needs no jsonschema at all."""
+    if not isinstance(schema, Mapping) or set(schema) - {"type", "minimum", "maximum", "enum", "items"}:
+        return False
+    kind = schema.get("type")
+    if kind == "integer":
+        ok = type(value) is int
+    elif kind == "number":
+        ok = type(value) in _NUMBERS and math.isfinite(value)
+    elif kind == "string":
+        ok = type(value) is str
+    elif kind == "boolean":
+        ok = type(value) is bool
+    elif kind == "array":
+        ok = type(value) is list
+    else:
+        return False
+    if not ok:
+        return False
+    for key in ("minimum", "maximum"):
+        if key in schema:
+            bound = schema[key]
+            if type(bound) not in _NUMBERS or not math.isfinite(bound):
+                return False
+            if type(value) in _NUMBERS and (value < bound if key == "minimum" else value > bound):
+                return False
+    if "enum" in schema:
+        enum = schema["enum"]
+        if not isinstance(enum, list) or not any(type(item) is type(value) and item == value for item in enum
+                                                 if type(item) in (str, int, float, bool)):
+            return False
+    if "items" in schema and type(value) is list:
+        return all(_surely_valid_parameter(schema["items"], item) for item in value)
+    return True
+
+
+def _check_parameter(schema: Mapping[str, Any], value: Any) -> None:
+    """Raise _ParameterError with jsonschema's first error when the value does not meet the schema."""
+    if _surely_valid_parameter(schema, value):
+        return
+    import jsonschema  # only for a value the quick check does not vouch for
+
+    try:
+        jsonschema.Draft202012Validator(schema).validate(value)
+    except jsonschema.ValidationError as exc:
+        raise _ParameterError(exc) from None
+
+
+def _best_match(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError | None:
+    import jsonschema  # only for a rule that is not valid
+
+    best: jsonschema.ValidationError | None = jsonschema.exceptions.best_match(errors)
+    return best
+
+
 def _describe(error: jsonschema.ValidationError) -> tuple[str, Text]:
     """A schema error in plain words in both languages (validation.describe, without YAML lines)."""
     from .validation import describe
@@ -155,6 +248,10 @@ def check_expression(node: Any, values: Mapping[str, Any], where: str) -> None:
         raise RulePackError(f"{where}: `${sorted(undeclared)[0]}` is not declared under `parameters`",
                             message_nl=f"{where}: `${sorted(undeclared)[0]}` staat niet onder `parameters`")
     concrete = substitute(node, values)
+    if _primitive_accepts(name, concrete):
+        return  # jsonschema is asked only about an expression the generated validator refuses
+    import jsonschema  # here, not at the top: only for a rule to explain
+
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(PRIMITIVES[name].schema).iter_errors(concrete)
     )
@@ -174,11 +271,11 @@ def _parameters(raw: Any, path: str, lines: Mapping[str, int]) -> dict[str, Para
         schema = {k: v for k, v in spec.items() if k in ("type", "minimum", "maximum", "enum", "items")}
         default = spec.get("default")
         try:
-            jsonschema.Draft202012Validator(schema).validate(default)
-        except jsonschema.ValidationError as exc:
+            _check_parameter(schema, default)
+        except _ParameterError as exc:
             raise RulePackError(f"parameter `{name}`: default {default!r}: {exc.message}", path,
                                 lines.get(f"parameters.{name}"),
-                                message_nl=f"parameter `{name}`: standaardwaarde {default!r}: {_describe(exc)[1].nl}") from None
+                                message_nl=f"parameter `{name}`: standaardwaarde {default!r}: {_describe(exc.error)[1].nl}") from None
         params[name] = Parameter(name, schema, default, _text(spec.get("description")))
     return params
 
@@ -194,9 +291,9 @@ def resolve_parameters(rule: Rule, overrides: Mapping[str, Any]) -> dict[str, An
                               message_nl=f"rules.{rule.id}: `{name}` is geen parameter van {rule.id} "
                                          f"(parameters: {known.replace('none', 'geen')})")
         try:
-            jsonschema.Draft202012Validator(rule.parameters[name].schema).validate(value)
-        except jsonschema.ValidationError as exc:
-            _, words = _describe(exc)
+            _check_parameter(rule.parameters[name].schema, value)
+        except _ParameterError as exc:
+            _, words = _describe(exc.error)
             raise ConfigError(f"rules.{rule.id}.{name}: {exc.message}", "isaccheck.yaml",
                               message_nl=words.nl.replace("`(document)`", f"`rules.{rule.id}.{name}`")) from None
         values[name] = value
@@ -212,7 +309,8 @@ def parse_rule(text: str, path: str) -> Rule:
     if not isinstance(data, dict):
         raise RulePackError("a rule file must be a mapping", path, 1,
                             message_nl="een regelbestand moet een verzameling velden zijn")
-    error = jsonschema.exceptions.best_match(schema_errors("rule", data))
+    errors = schema_errors("rule", data)
+    error = _best_match(errors) if errors else None
     if error is not None:
         at = ".".join(str(p) for p in error.absolute_path)
         raise RulePackError(f"{at + ': ' if at else ''}{error.message}", path, loaded.lines.get(at, 1),
@@ -271,11 +369,13 @@ class _Folder:
 
 
 def builtin_folder() -> Path:
-    try:
-        return Path(str(resources.files("isaccheck.ncsc_rules")))
-    except ModuleNotFoundError:
-        # Running from a source checkout: the pack sits beside the package.
-        return Path(__file__).resolve().parent.parent / "rules"
+    # Where importlib.resources.files("isaccheck.ncsc_rules") points, found without importing
+    # importlib.resources (it imports tempfile, shutil and zipfile: ~8 ms of every start-up).
+    spec = importlib.util.find_spec("isaccheck.ncsc_rules")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    # Running from a source checkout: the pack sits beside the package.
+    return Path(__file__).resolve().parent.parent / "rules"
 
 
 def _read_folder(root: Path) -> dict[str, str]:

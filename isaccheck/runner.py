@@ -7,19 +7,23 @@ import json
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, inside_repository, parse_config
-from . import gitevidence, tlpout
-from .engine import evaluate
+from . import tlpout
 from .errors import ConfigError
-from .gitrepo import GitError
 from .loadcache import LoadCache
 from .model import Evaluation, Text
 from .repository import Repository, load_repository, read_settings_file, settings_text
 from .rulepack import RulePack, builtin_tlp_required_types, import_python_checks, load_packs
 from .sources import Source, SourceEntry, WorkingTreeSource
 from .tlp import Label
+
+if TYPE_CHECKING:
+    from . import gitevidence
+
+# The evaluation and the git layer are imported by check() when it runs: `validate` and `tlp`
+# load documents through this module without evaluating (start-up of the pre-commit hook).
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,10 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     `forecast=False`: no coming-due forecast (for evaluations of which only levels are shown).
     `past`: one gitevidence.PastCommits for the runs of one command, so git is asked once.
     """
+    from . import gitevidence
+    from .engine import evaluate
+    from .gitrepo import GitError
+
     plan: gitevidence.GitPlan | None = None
     adopted: Text | None = None
     if source is None:

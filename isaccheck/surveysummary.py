@@ -12,7 +12,6 @@ ambition that most participants do not carry, so with an even split the lower le
 
 from __future__ import annotations
 
-import statistics
 from typing import Any, Mapping
 
 from .evidence import Evidence
@@ -48,6 +47,8 @@ def summarise(ev: Evidence, pack: RulePack, answers: Mapping[str, Mapping[str, s
     for code in [c for c in CAPABILITIES if c in wanted] + sorted(set(wanted) - set(CAPABILITIES)):
         levels = sorted(wanted[code])
         spread = (levels.count(0), levels.count(1), levels.count(2), levels.count(3))
+        import statistics  # here: imported only by a repository with self-assessments (~5 ms)
+
         proposals.append(AmbitionProposal(code, spread, float(statistics.median(levels)),
                                           int(statistics.median_low(levels)), stated.get(code)))
     return SurveySummary(path, date, eligible, len(answering), tuple(tallies), tuple(proposals))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:  # jsonschema is imported only where a document is not valid (schemas.py)
+    from jsonschema.exceptions import ValidationError
 
 from .model import Finding, Severity, Text
 from .yamlutil import YamlData

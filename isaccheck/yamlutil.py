@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 import yaml
 
@@ -90,7 +91,10 @@ def _join(prefix: str, key: str) -> str:
 
 
 def _check_finite(node: yaml.ScalarNode, first_line: int) -> None:
-    if _NOT_FINITE.fullmatch(node.value):
+    value = node.value
+    if value[:1] != "." and value[1:2] != ".":
+        return  # every match of _NOT_FINITE has its dot first or second: most scalars end here
+    if _NOT_FINITE.fullmatch(value):
         raise YamlError("infinity or not-a-number (.inf, .nan) is not a value isaccheck can use; write a "
                         "number (or put it in quotes if it is text)", node.start_mark.line + first_line,
                         "oneindig of geen getal (.inf, .nan) kan isaccheck niet gebruiken; schrijf een getal "
@@ -130,7 +134,7 @@ def _visit(node: yaml.Node, path: str, first_line: int, out: YamlData, budget: _
             )
         budget.seen.add(id(node))
     out.lines.setdefault(path, node.start_mark.line + first_line)
-    if isinstance(node, yaml.ScalarNode):
+    if isinstance(node, _SCALAR):
         budget.chars -= len(node.value)
         if budget.chars < 0:
             raise YamlError(
@@ -176,6 +180,14 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """The safe loader, except that an impossible date (2026-13-45) stays text for the schema to report."""
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The tag of a plain scalar follows from its text alone (the loader's class-level implicit
+        # resolvers; it has no path resolvers): a short text is resolved once per run, not once
+        # per occurrence. Long texts are not kept (a hostile file could fill memory with them).
+        if self.yaml_path_resolvers or (value is not None and len(value) > _RESOLVED_MAX):
+            return super().resolve(kind, value, implicit)
+        return _resolved(kind, value, implicit)
+
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
@@ -184,6 +196,14 @@ class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+_RESOLVED_MAX = 64  # characters of a scalar whose tag is remembered
+
+
+@lru_cache(maxsize=4096)
+def _resolved(kind: Any, value: Any, implicit: Any) -> Any:
+    # The class stands in for the loader: resolve() reads only class attributes when there are
+    # no path resolvers (tests/test_yamlutil.py compares it with a loader's own on many scalars).
+    return _BaseLoader.resolve(cast(Any, _SafeLoader), kind, value, implicit)
 
 
 def to_json_compatible(value: Any) -> Any:
@@ -228,6 +248,9 @@ _SCALAR_BUILDERS = {  # tag -> the SafeConstructor method that makes the value
 
 
 _STR = _TAG + "str"
+_MAP = _TAG + "map"
+_SEQ = _TAG + "seq"
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
 def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
@@ -251,32 +274,39 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
     else raises _Fallback and load_yaml takes the three-pass way.
     """
     _visit(node, path, first_line, out, budget, used_at)
-    if isinstance(node, yaml.ScalarNode):  # most nodes are scalars, most scalars text: tested first
+    # _join and _key written out below, and the node classes bound once (_SCALAR...): this runs
+    # for every value of every document, where the calls were a fifth of its time.
+    if isinstance(node, _SCALAR):  # most nodes are scalars, most scalars text: tested first
         if node.tag == _STR:
             return node.value  # what _scalar and to_json_compatible make of it, without the calls
         return to_json_compatible(_scalar(loader, node))
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != _TAG + "map":
+    if isinstance(node, _MAPPING):
+        if node.tag != _MAP:
             raise _Fallback
         raw: dict[Any, Any] = {}
         seen: dict[str, int] = {}
+        lines = out.lines
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, _SCALAR):
                 raise _Fallback
             key = str(key_node.value)
             key_line = key_node.start_mark.line + first_line
-            _key(seen, key, key_line)
-            child = _join(path, key)
-            out.lines.setdefault(child, key_line)
+            if key in seen:
+                _key(seen, key, key_line)  # refuses it (a repeated merge key `<<` goes on)
+            else:
+                seen[key] = key_line
+            child = f"{path}.{key}" if path else key
+            lines.setdefault(child, key_line)
             value = _build(loader, value_node, child, first_line, out, budget, key_line)
-            raw[_scalar(loader, key_node)] = value
+            raw[key_node.value if key_node.tag == _STR else _scalar(loader, key_node)] = value
         if all(isinstance(k, str) for k in raw):
             return raw
         return {str(k) if not isinstance(k, str) else k: v for k, v in raw.items()}
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != _TAG + "seq":
+    if isinstance(node, _SEQUENCE):
+        if node.tag != _SEQ:
             raise _Fallback
-        return [_build(loader, item, _join(path, str(index)), first_line, out, budget, used_at)
+        prefix = f"{path}." if path else ""
+        return [_build(loader, item, f"{prefix}{index}", first_line, out, budget, used_at)
                 for index, item in enumerate(node.value)]
     raise _Fallback
 

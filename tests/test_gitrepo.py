@@ -586,10 +586,11 @@ def test_bench_floor_reports_cpu_seconds() -> None:
     """bench_floor.py prints each run's CPU seconds beside wall time (steadier on a shared machine)."""
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_floor.py"), "--sizes", "20", "--repeat", "1"],
                          check=True, capture_output=True, text=True).stdout.splitlines()
-    assert out[0].split()[-2:] == ["cpu", "s"]
+    assert out[0].split()[-4:] == ["cpu", "s", "x", "floor"]
     rows = {line.split()[1]: line.split() for line in out[1:]}
     assert set(rows) == {"floor", "isaccheck"}
-    assert all(len(row) == 7 and 0 < float(row[6]) < 60 for row in rows.values())
+    assert all(len(row) == 8 and 0 < float(row[6]) < 60 for row in rows.values())
+    assert rows["floor"][7] == "1.00"
 
 
 def test_bench_generator_archive_churn(tmp_path: Path) -> None:

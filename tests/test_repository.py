@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from isaccheck.errors import ConfigError
 from isaccheck.repository import load_repository, sections_from_body
@@ -231,3 +233,12 @@ def test_glob_match_strips_only_whole_dot_slash_prefixes() -> None:
 
     assert glob_match("./.drafts/**", ".drafts/a.md") and not glob_match("./.drafts/**", "drafts/a.md")
     assert glob_match("./minutes/*.md", "minutes/x.md") and not glob_match("../x.md", "x.md")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t#abc\u00a0\u2003", max_size=12))
+def test_only_a_line_starting_with_a_hash_can_be_a_heading(line: str) -> None:
+    # sections_from_body skips heading() for every other line.
+    from isaccheck.repository import heading
+
+    assert heading(line) is None or line.startswith("#")

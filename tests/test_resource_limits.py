@@ -174,9 +174,34 @@ def test_skipping_lines_without_a_marking_word_changes_nothing(pieces: list[str]
 
     body = "".join(pieces)
     fast = seen(body)
-    original = tlp._MARKING_WORD
+    original = tlp._has_marking_word
     try:
-        tlp._MARKING_WORD = re.compile("")  # matches every line: the unfiltered scan
+        tlp._has_marking_word = lambda text: True  # every line: the unfiltered scan
         assert seen(body) == fast
     finally:
-        tlp._MARKING_WORD = original
+        tlp._has_marking_word = original
+
+
+WORD_PIECES = ["tlp", "TLP", "tLp", "classifi", "CLASSIFI", "Classificatie", "rubricering", "RUBRICERING",
+               "Rubricering", "claſſifi", "rubrıcering", "tl", "p", "classif", "rubricerin", "x", " ", "\n", "ſ", "ı",
+               "İ", "K", "\u212a", "é"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(WORD_PIECES), max_size=6))
+def test_the_marking_word_test_is_the_patterns(pieces: list[str]) -> None:
+    # The ASCII way (lower-case, substrings) must find exactly what the case-insensitive pattern finds.
+    text = "".join(pieces)
+    assert tlp._has_marking_word(text) == bool(tlp._MARKING_WORD.search(text))
+
+
+TOKEN_PIECES = ["TLP", "tlp", "Tlp", "TLP:", "TLP :", "TLP-", "tlp -", ":", "-", " ", "\t", "AMBER", "amber+strict",
+                "RED", "CLEAR", "GREEN", "_", "*", "x", "gebruik", "+", "STRICT", "/", ".", "@", "é", "ſ"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TOKEN_PIECES), max_size=10))
+def test_text_without_a_separator_holds_no_label_token(pieces: list[str]) -> None:
+    # _tokens skips the pattern for text with neither ':' nor '-': it must find what the pattern finds.
+    text = "".join(pieces)
+    assert tlp._tokens(text) == tlp._scan_tokens(text)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from isaccheck import rulepack
+from isaccheck.primitives import PRIMITIVES
 
 from isaccheck.errors import ConfigError, RulePackError
 from isaccheck.rulepack import build_pack, resolve_parameters
@@ -124,3 +129,50 @@ def test_overrides_are_checked() -> None:
     assert "not a parameter of STR-1.1" in exc.value.message
     with pytest.raises(ConfigError):
         resolve_parameters(rule, {"months": 0})
+
+
+
+# -- the quick checks that spare jsonschema on every run (issue 14, docs/performance.md) ---------
+
+_PARAMETER_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["", "a", "months", "1"]), st.lists(st.one_of(st.integers(-2, 2), st.text(max_size=2)), max_size=3))
+_PARAMETER_SCHEMAS = st.fixed_dictionaries({}, optional={
+    "type": st.sampled_from(["integer", "number", "string", "boolean", "array", "object", ["integer", "null"]]),
+    "minimum": st.one_of(st.integers(-2, 2), st.floats(-2, 2), st.just(float("nan"))),
+    "maximum": st.one_of(st.integers(-2, 2), st.floats(-2, 2)),
+    "enum": st.lists(st.one_of(st.integers(-2, 2), st.sampled_from(["a", "1"]), st.booleans(), st.just(1.0)), max_size=3),
+    "items": st.fixed_dictionaries({"type": st.sampled_from(["integer", "string", "number"])},
+                                   optional={"minimum": st.integers(-1, 1)}),
+})
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PARAMETER_SCHEMAS, _PARAMETER_VALUES)
+def test_the_quick_parameter_check_never_accepts_what_jsonschema_refuses(schema: dict, value: object) -> None:  # type: ignore[type-arg]
+    import jsonschema
+
+    if rulepack._surely_valid_parameter(schema, value):
+        assert not list(jsonschema.Draft202012Validator(schema).iter_errors(value)), (schema, value)
+
+
+def test_the_quick_checks_vouch_for_every_built_in_rule() -> None:
+    # Otherwise jsonschema would still be imported to check them, on every run.
+    pack = rulepack.load_builtin()
+    for rule in pack.rules:
+        for parameter in rule.parameters.values():
+            assert rulepack._surely_valid_parameter(parameter.schema, parameter.default), (rule.id, parameter.name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(PRIMITIVES)), st.data())
+def test_a_primitives_generated_validator_never_accepts_what_jsonschema_refuses(name: str, data: st.DataObject) -> None:
+    import jsonschema
+
+    schema = PRIMITIVES[name].schema
+    keys = st.sampled_from(sorted(schema["properties"]) + ["unknown"])
+    values = st.one_of(_PARAMETER_VALUES, st.dictionaries(st.sampled_from(["field", "where", "x"]), _PARAMETER_VALUES,
+                                                          max_size=2), st.tuples(st.text(max_size=2)))
+    expression = {"check": name, **data.draw(st.dictionaries(keys, values, max_size=4))}
+    if rulepack._primitive_accepts(name, expression):
+        assert not list(jsonschema.Draft202012Validator(schema).iter_errors(expression)), expression

@@ -9,7 +9,6 @@ values YAML can produce) and on random data.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,9 +29,10 @@ AWKWARD: list[Any] = [
 ]
 
 
-@cache
 def compiled(name: str) -> Callable[[Any], Any]:
-    return schemas._compile(name)
+    found = schemas._compiled(name)
+    assert found is not None, f"no generated validator for {name} (run tools/compile_schemas.py)"
+    return found
 
 
 def sample(name: str) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def accepts(name: str, instance: Any) -> bool:
         compiled(name)(instance)
     except Exception:
         return False
-    return schemas._plain_json(instance)
+    return True
 
 
 def agree(name: str, instance: Any) -> None:
@@ -94,25 +94,52 @@ def test_compiled_validator_agrees_on_random_values(name: str, data: st.DataObje
     agree(name, {**base, key: data.draw(JSONISH)})
 
 
-def test_schema_errors_compiles_only_types_with_many_documents(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(schemas, "_seen", {})
-    monkeypatch.setattr(schemas, "_compiled", {})
+def test_schema_errors_uses_the_generated_validator_and_jsonschema_only_for_errors(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     minutes = sample("minutes")
-    for _ in range(schemas.COMPILE_AFTER - 1):
-        assert schema_errors("minutes", minutes) == []
-    assert "minutes" not in schemas._compiled
+    calls: list[str] = []
+    original = schemas.validator_for
+
+    def counting(name: str) -> Any:
+        calls.append(name)
+        return original(name)
+
+    monkeypatch.setattr(schemas, "validator_for", counting)
     assert schema_errors("minutes", minutes) == []
-    assert "minutes" in schemas._compiled
+    assert calls == []  # valid: decided without jsonschema
     bad = {**minutes, "date": "2026-02-30"}
     assert [e.message for e in schema_errors("minutes", bad)] == [
-        e.message for e in validator_for("minutes").iter_errors(bad)] != []
+        e.message for e in original("minutes").iter_errors(bad)] != []
+    assert calls == ["minutes"]
+
+
+def test_a_generated_validator_made_from_another_schema_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("isaccheck.schemas.compiled.minutes")
+    schemas._compiled.cache_clear()
+    monkeypatch.setattr(module, "SCHEMA_SHA256", "0" * 64)
+    try:
+        assert schemas._compiled("minutes") is None
+        bad = {**sample("minutes"), "date": "2026-02-30"}
+        assert [e.message for e in schema_errors("minutes", bad)] == [
+            e.message for e in validator_for("minutes").iter_errors(bad)] != []
+        assert schema_errors("minutes", sample("minutes")) == []
+    finally:
+        schemas._compiled.cache_clear()
+
+
+def test_only_schema_names_are_imported_as_validators() -> None:
+    with pytest.raises(KeyError):
+        schemas._compiled("..cli")
+    assert schemas._compiled("common") is None  # a schema without a validator of its own: jsonschema
 
 
 def test_schema_errors_falls_back_when_the_compiled_code_cannot_read_a_value(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(instance: Any) -> None:
         raise TypeError("unhashable")
 
-    monkeypatch.setattr(schemas, "_compiled", {"minutes": broken})
+    monkeypatch.setattr(schemas, "_compiled", lambda name: broken)
     bad = {**sample("minutes"), "attendees": "Alpha"}
     assert [e.message for e in schema_errors("minutes", bad)] == [
         e.message for e in validator_for("minutes").iter_errors(bad)] != []

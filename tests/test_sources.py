@@ -148,3 +148,69 @@ def test_todays_settings_are_found_without_walking_the_working_tree(tmp_path: Pa
     note = runner._settings_from_today(plan, root)  # type: ignore[arg-type]
     assert note is not None and note.en.startswith("isac.yaml and isaccheck.yaml not in commit x")
     assert list(plan.source.missing) == ["isac.yaml", "isaccheck.yaml"]  # type: ignore[attr-defined]
+
+
+def _walked_entries(source: WorkingTreeSource) -> list[SourceEntry]:
+    """entries() as it was before it listed with scandir: os.walk and pathlib (the reference)."""
+    found: list[SourceEntry] = []
+    for dirpath, dirnames, filenames in os.walk(source.root, followlinks=False):
+        here = Path(dirpath)
+        kept = []
+        for d in dirnames:
+            if d in sources.SKIPPED_DIRS:
+                continue
+            full = here / d
+            if full.is_symlink():
+                rel = full.relative_to(source.root).as_posix()
+                resolved = sources._resolve(full)
+                kind: sources.EntryKind = ("symlink-broken" if resolved is None
+                                           else "other" if source._inside(resolved) else "symlink-outside")
+                found.append(SourceEntry(rel, 0, kind))
+                continue
+            kept.append(d)
+        dirnames[:] = sorted(kept)
+        for name in filenames:
+            full = here / name
+            found.append(source._file_entry(full, full.relative_to(source.root).as_posix()))
+    return sorted(found, key=lambda e: e.path)
+
+
+def test_entries_lists_what_os_walk_and_pathlib_listed(tmp_path: Path) -> None:
+    root, outside = _tree(tmp_path)
+    (root / "meetings" / "2026" / "deep" / "er").mkdir(parents=True)
+    (root / "meetings" / "2026" / "deep" / "er" / "a b é.md").write_bytes(b"x" * 123)
+    (root / "meetings" / "2026" / "deep" / "empty.md").write_bytes(b"")
+    (root / ".git" / "objects").mkdir(parents=True)
+    (root / ".git" / "objects" / "blob").write_bytes(b"not listed")
+    (root / "shared" / "node_modules").mkdir(parents=True)
+    (root / "shared" / "node_modules" / "x.md").write_bytes(b"not listed")
+    (root / "__pycache__").write_bytes(b"a file named like a skipped folder is listed")
+    (root / "shared" / "inside-link.md").symlink_to(root / "isac.yaml")
+    (root / "shared" / "outside-link.md").symlink_to(outside / "secret.md")
+    (root / "shared" / "broken-link.md").symlink_to(root / "nowhere.md")
+    (root / "shared" / "loop-a").symlink_to(root / "shared" / "loop-b")
+    (root / "shared" / "loop-b").symlink_to(root / "shared" / "loop-a")
+    (root / "shared" / "folder-inside").symlink_to(root / "meetings")
+    (root / "shared" / "folder-outside").symlink_to(outside)
+    (root / "shared" / "link-to-folder-link").symlink_to(root / "shared" / "folder-outside")
+    os.mkfifo(root / "shared" / "pipe")
+    (root / os.fsdecode(b"caf\xe9.md")).write_bytes(b"latin-1 name")
+    source = WorkingTreeSource(root)
+    listed = list(source.entries())
+    assert listed == _walked_entries(source)
+    kinds = {e.path: e.kind for e in listed}
+    assert kinds["shared/pipe"] == "other" and kinds["shared/folder-outside"] == "symlink-outside"
+    assert kinds["shared/loop-a"] == "symlink-broken" and kinds["__pycache__"] == "file"
+    assert not any(p.startswith((".git/", "shared/node_modules/")) for p in kinds)
+    assert {e.path: e.size for e in listed}["meetings/2026/deep/er/a b é.md"] == 123
+
+
+def test_read_returns_every_byte_of_empty_small_and_large_files(tmp_path: Path) -> None:
+    root, _ = _tree(tmp_path)
+    contents = {"empty.md": b"", "small.md": b"---\ntype: x\n---\n", "large.md": bytes(range(256)) * 3000}
+    for name, data in contents.items():
+        (root / name).write_bytes(data)
+    source = WorkingTreeSource(root)
+    for name, data in contents.items():
+        assert source.read(name) == data
+        assert source.read_head(name, 10) == data[:10]

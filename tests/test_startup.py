@@ -33,6 +33,10 @@ def test_validate_imports_no_reporter_it_does_not_use() -> None:
     assert "isaccheck.repository" in loaded
     assert not loaded & {"rich", "isaccheck.reporters.text", "isaccheck.reporters.junit",
                          "isaccheck.reporters.sarif", "isaccheck.reporters.gitlab", "isaccheck.report"}
+    # Nor what only `check` or a file without frontmatter needs: the evaluation, the git layer,
+    # inference (rapidfuzz), and jsonschema, which only explains a document that is not valid.
+    assert not loaded & {"isaccheck.engine", "isaccheck.gitrepo", "isaccheck.gitevidence", "isaccheck.infer",
+                         "jsonschema", "fastjsonschema"}
 
 
 def test_the_format_choices_are_the_reporters() -> None:
@@ -53,3 +57,13 @@ def test_validate_reads_the_label_types_from_pack_yaml_without_parsing_rules(mon
 
     monkeypatch.setattr(rulepack, "parse_rule", refuse)
     assert validate_files([HAVEN / "isac.yaml"]).findings == expected
+
+
+def test_validate_imports_no_stdlib_module_it_does_not_use() -> None:
+    # importlib.resources (tempfile, shutil, zipfile with it) and statistics: ~13 ms of a hook's run.
+    code = ("import json, sys\nfrom isaccheck.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code, "validate", str(HAVEN / "isac.yaml")], capture_output=True,
+                          text=True, cwd=ROOT, check=True)
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert not loaded & {"importlib.resources", "tempfile", "zipfile", "statistics"}

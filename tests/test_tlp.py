@@ -647,3 +647,19 @@ def test_a_red_heading_with_content_still_raises_the_label() -> None:
         assert not marking.content_free, under
         (problem,) = check_document_labels(front, [marking], requires_label=True)
         assert problem.code == "tlp-understated", under
+
+
+def test_a_label_text_is_parsed_once_and_errors_are_raised_every_time() -> None:
+    from isaccheck import tlp
+
+    tlp._parse_text.cache_clear()
+    first = parse_label("tlp:amber", tlp_version="2.0")
+    again = parse_label("tlp:amber", tlp_version="2.0")
+    assert again is first and tlp._parse_text.cache_info().hits == 1
+    assert first == tlp._parse_text.__wrapped__("tlp:amber", "2.0")  # the same as parsed afresh
+    for version in ("1.0", "2.0"):  # cached per version: TLP 1.0's WHITE is no warning, 2.0's is
+        assert parse_label("TLP:WHITE", tlp_version=version) == tlp._parse_text.__wrapped__("TLP:WHITE", version)
+    for _ in range(2):
+        with pytest.raises(TlpError):
+            parse_label("TLP:ORANJE")
+    assert [label.rank for label in tlp._ORDER] == [0, 1, 2, 3, 4]

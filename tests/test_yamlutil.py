@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import time
 
+import yaml
+
 import pytest
 
 from isaccheck.yamlutil import YamlError, load_yaml
@@ -131,3 +133,39 @@ def test_plain_documents_take_the_one_pass_way(monkeypatch) -> None:  # type: ig
     assert got.data == {"type": "minutes", "date": "2026-03-12", "attendees": ["A", "B"],
                         "roundtable": [{"tlp": "RED", "n": 1.5}]}
     assert got.lines["roundtable.0.tlp"] == 5 and got.plain_scalars["date"] == "2026-03-12"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=".-+infINFaNA0 ", max_size=6))
+def test_the_not_finite_check_refuses_exactly_what_its_pattern_matches(value: str) -> None:
+    # _check_finite skips values whose first two characters hold no dot before the pattern runs.
+    node = yaml.ScalarNode("tag:yaml.org,2002:float", value, start_mark=yaml.Mark("", 0, 0, 0, None, None))
+    refused = False
+    try:
+        yamlutil._check_finite(node, 1)
+    except yamlutil.YamlError:
+        refused = True
+    assert refused == bool(yamlutil._NOT_FINITE.fullmatch(value))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.sampled_from(["", "~", "null", "yes", "No", "on", "0x1F", "0o17", "1_000",
+                                                         "1.5e3", ".inf", "-.NaN", "2026-03-12", "2026-03-12 10:00",
+                                                         "14:00", "<<", "=", "true", "1.10", "+1", "0b101"])),
+       st.tuples(st.booleans(), st.booleans()))
+def test_a_remembered_tag_is_the_one_the_loader_resolves(value: str, implicit: tuple[bool, bool]) -> None:
+    loader = yamlutil._SafeLoader("")
+    try:
+        expected = yaml.resolver.BaseResolver.resolve(loader, yaml.ScalarNode, value, implicit)
+        assert loader.resolve(yaml.ScalarNode, value, implicit) == expected
+        for kind in (yaml.SequenceNode, yaml.MappingNode):
+            assert loader.resolve(kind, None, implicit[0]) == yaml.resolver.BaseResolver.resolve(loader, kind, None,
+                                                                                               implicit[0])
+    finally:
+        loader.dispose()
+
+
+def test_long_scalars_are_not_remembered() -> None:
+    yamlutil._resolved.cache_clear()
+    load_yaml("a: " + "x" * (yamlutil._RESOLVED_MAX + 1) + "\n")
+    assert yamlutil._resolved.cache_info().currsize == 2  # the key `a` and the mapping, not the long text

@@ -1,25 +1,31 @@
 """The JSON Schemas shipped with isaccheck, and validators built from them.
 
 Schemas live next to this module (``schemas/*.schema.json`` and
-``schemas/documents/<type>.schema.json``) and are read through
-``importlib.resources`` so they work from an installed wheel. ``$ref``s are
-resolved against a ``referencing.Registry`` of the shipped files only; nothing
-is fetched over the network.
+``schemas/documents/<type>.schema.json``) and are read from the folder of this file, as the
+rule pack is (rulepack.builtin_folder): importlib.resources, which would also serve a package
+inside a zip file, imports tempfile, shutil and zipfile (~8 ms of every start-up) and isaccheck
+is never run from a zip file. ``$ref``s point at the shipped files only and are inlined here,
+once per schema; nothing is fetched over the network.
+
+Validity is decided by validators generated from the schemas ahead of time
+(``schemas/compiled/``, tools/compile_schemas.py); jsonschema is imported only to explain
+a document that is not valid, so a run over valid files never imports it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import importlib
 import json
 import re
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
-from typing import Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "document_types",
@@ -34,11 +40,11 @@ __all__ = [
 _SUFFIX = ".schema.json"
 
 
-def _root() -> Traversable:
-    return files("isaccheck") / "schemas"
+def _root() -> Path:
+    return Path(__file__).parent
 
 
-def _file_for(name: str) -> Traversable:
+def _file_for(name: str) -> Path:
     """``isac``, ``config``, ``common`` or a document type -> its schema file."""
     root = _root()
     top = root / f"{name}{_SUFFIX}"
@@ -72,108 +78,169 @@ def document_types() -> list[str]:
     return list(_document_types())
 
 
+_BASE = "https://isaccheck.example/schemas/"
+
+
 @cache
-def _registry() -> Registry:
-    resources = []
-    for name in ["common", "isac", "config", *document_types()]:
-        contents = load_schema(name)
-        resources.append((contents["$id"], Resource.from_contents(contents, default_specification=DRAFT202012)))
-    return Registry().with_resources(resources)
+def _parsed(name: str) -> dict[str, Any]:
+    """Schema ``name`` parsed once (inlining reads common.schema.json for every reference); not
+    to be changed: load_schema gives callers their own copy."""
+    return load_schema(name)
 
 
-def _inline(node: Any, base: str, registry: Registry) -> Any:
+def _name_of(document_url: str) -> str:
+    """The shipped schema whose $id is document_url (its file name says which); KeyError otherwise.
+
+    Read from the URL rather than by loading every schema to collect their $ids: a run that
+    validates one document type reads only the files that type's schema points at.
+    """
+    name = document_url.rsplit("/", 1)[-1].removesuffix(_SUFFIX)
+    if not document_url.startswith(_BASE) or str(_parsed(name).get("$id", "")).split("#", 1)[0] != document_url:
+        raise KeyError(f"$ref {document_url!r} points outside the shipped schemas")
+    return name
+
+
+def _resolve(url: str, own: dict[str, Any], own_url: str) -> Any:
+    """What a $ref's absolute URL points at: a shipped schema (own: the one being inlined) and a
+    JSON pointer into it. Anything else is refused: the shipped schemas point at shipped files only."""
+    document_url, _, pointer = url.partition("#")
+    node: Any = own if document_url == own_url else _parsed(_name_of(document_url))
+    for part in pointer.split("/")[1:] if pointer else ():
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def _inline(node: Any, base: str, own: dict[str, Any], own_url: str) -> Any:
     """Replace every ``$ref`` by the schema it points at (the shipped schemas are not recursive).
 
     Resolving a reference on every validation costs more than the validation itself; inlining
     once makes loading a repository of thousands of documents several times faster.
     """
     if isinstance(node, list):
-        return [_inline(item, base, registry) for item in node]
+        return [_inline(item, base, own, own_url) for item in node]
     if not isinstance(node, dict):
         return node
     if "$ref" in node:
         target = node["$ref"]
         url = target if "://" in target else base + target
-        resolved = registry.resolver(base_uri=base).lookup(url)
         document_url = url.split("#", 1)[0]
-        inlined = _inline(resolved.contents, document_url, registry)
-        rest = {k: _inline(v, base, registry) for k, v in node.items() if k != "$ref"}
+        target_own = own if document_url == own_url else _parsed(_name_of(document_url))
+        inlined = _inline(_resolve(url, own, own_url), document_url, target_own, document_url)
+        rest = {k: _inline(v, base, own, own_url) for k, v in node.items() if k != "$ref"}
         return {"allOf": [inlined], **rest} if rest else inlined
-    return {k: (v if k in ("$defs", "enum", "const") else _inline(v, base, registry)) for k, v in node.items()}
+    return {k: (v if k in ("$defs", "enum", "const") else _inline(v, base, own, own_url)) for k, v in node.items()}
 
 
 @cache
-def validator_for(name: str) -> Draft202012Validator:
-    """A cached validator (references inlined, format checking on) for schema ``name``.
+def inlined_schema(name: str) -> dict[str, Any]:
+    """Schema ``name`` with every reference inlined (one object per run: enums.shape keys on it).
 
     Raises ``KeyError`` for an unknown name.
     """
     schema = load_schema(name)
     base = str(schema.get("$id", "")).split("#", 1)[0]
-    registry = _registry().with_resource(base, Resource.from_contents(schema, default_specification=DRAFT202012))
-    inlined = _inline({k: v for k, v in schema.items() if k != "$defs"}, base, registry)
-    return Draft202012Validator(inlined, format_checker=FormatChecker())
+    inlined: dict[str, Any] = _inline({k: v for k, v in schema.items() if k != "$defs"}, base, schema, base)
+    return inlined
 
 
-# A compiled validator costs about 20 ms to build (fastjsonschema writes and compiles Python
-# code) and then decides a document about 12 times faster than jsonschema; below this many
-# documents of one type, jsonschema alone is quicker.
-COMPILE_AFTER = 40
-_seen: dict[str, int] = {}
-_compiled: dict[str, Callable[[Any], Any]] = {}
+@cache
+def validator_for(name: str) -> Draft202012Validator:
+    """A cached jsonschema validator (references inlined, format checking on) for schema ``name``.
+
+    Raises ``KeyError`` for an unknown name. Imports jsonschema: for the detailed errors only.
+    """
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(inlined_schema(name), format_checker=FormatChecker())
 
 
-def _compile(name: str) -> Callable[[Any], Any]:
-    import fastjsonschema  # only runs that validate many documents need it
+def compiled_names() -> tuple[str, ...]:
+    """The schemas with a generated validator in schemas/compiled/ (tools/compile_schemas.py)."""
+    return (*_document_types(), "isac", "config", "rule")
 
-    checker = FormatChecker()
-    # The same format check as jsonschema's, so both always agree on what is valid.
-    formats = {fmt: (lambda value, fmt=fmt: checker.conforms(value, fmt)) for fmt in checker.checkers}
-    schema = validator_for(name).schema
-    compiled: Callable[[Any], Any] = fastjsonschema.compile(
-        schema if isinstance(schema, bool) else dict(schema), formats=formats)
+
+def compiled_module_name(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def schema_digest(schema: dict[str, Any]) -> str:
+    """What a generated validator records of the schema it was made from."""
+    return hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def _is_date(value: Any) -> bool:
+    """jsonschema's "date" format check, step by step (its _format.is_date): the generated
+    validators and jsonschema then agree on every date."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+# Every format the shipped schemas use, as the generated validators call them.
+FORMATS: dict[str, Callable[[Any], bool]] = {"date": _is_date}
+FORMAT_NAMES = tuple(FORMATS)
+
+
+_MODULE_NAME = re.compile(r"[a-z]+(?:[-_][a-z]+)*")  # a schema's name, never a path
+
+
+@cache
+def _compiled(name: str) -> Callable[[Any], Any] | None:
+    """The generated validator of schema `name`, or None (none generated, or made from another
+    version of the schema than the one shipped: then jsonschema decides, as it always can)."""
+    schema = inlined_schema(name)  # KeyError for an unknown name, as validator_for
+    return compiled_validator(compiled_module_name(name), schema) if _MODULE_NAME.fullmatch(name) else None
+
+
+def compiled_validator(module_name: str, schema: dict[str, Any]) -> Callable[[Any], Any] | None:
+    """The validator generated into schemas/compiled/<module_name>.py, if it was made from exactly
+    this schema (its SHA-256 says so), else None. It raises for what it does not accept."""
+    if not _MODULE_NAME.fullmatch(module_name):
+        return None
+    try:
+        module = importlib.import_module(f"{__name__}.compiled.{module_name}")
+    except ImportError:
+        return None
+    if getattr(module, "SCHEMA_SHA256", None) != schema_digest(schema):
+        return None
+    validate: Callable[..., Any] = module.validate
+
+    def compiled(instance: Any) -> Any:
+        return validate(instance, custom_formats=FORMATS)
+
     return compiled
 
 
 def _surely_valid(name: str, instance: Any) -> bool:
-    """True when the compiled validator accepts the instance; False means "ask jsonschema"."""
-    compiled = _compiled.get(name)
+    """True when the generated validator accepts the instance; False means "ask jsonschema"."""
+    compiled = _compiled(name)
     if compiled is None:
-        _seen[name] = _seen.get(name, 0) + 1
-        if _seen[name] < COMPILE_AFTER:
-            return False
-        compiled = _compiled[name] = _compile(name)
+        return False
     try:
         compiled(instance)
     except Exception:  # invalid, or a value the generated code cannot handle: jsonschema decides
         return False
-    # The generated code takes a tuple for an array, jsonschema does not (YAML's !!pairs and
-    # !!omap make tuples): only plain JSON values are decided here.
-    return _plain_json(instance)
-
-
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _plain_json(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif not isinstance(item, _SCALARS):
-            return False
+    # (A tuple, which YAML's !!pairs and !!omap make, is no array to the generated code, as to
+    # jsonschema: tools/compile_schemas.py takes tuples out of its array checks.)
     return True
 
 
 def schema_errors(name: str, instance: Any) -> list[ValidationError]:
     """The schema's errors for the instance, as validator_for(name).iter_errors gives them.
 
-    Most documents are valid: a compiled validator (fastjsonschema, same patterns through
-    Python's re, same format checks) answers those; jsonschema computes the detailed errors
-    only for documents the compiled one does not accept, so findings are exactly as before.
+    Most documents are valid: a generated validator (fastjsonschema's code, same patterns
+    through Python's re, the same date check) answers those without jsonschema; jsonschema
+    computes the detailed errors only for documents the generated one does not accept, so
+    findings are exactly as before.
     """
     if _surely_valid(name, instance):
         return []
