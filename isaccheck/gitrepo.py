@@ -1008,7 +1008,10 @@ class SharedTrees:
                 return None
             raise GitError(f"git could not read the tree of commit {commit}")
         used: set[str] = set()
-        flat = self._flatten(root[1], used)
+        try:
+            flat = self._flatten(root[1], used)
+        except ValueError:  # a damaged tree object (cut short, a mode that is no number): git's own error
+            raise GitError(f"a folder object of commit {commit} is damaged") from None
         # Only this tree's folders are kept: a folder gone from one year end seldom comes back, and
         # keeping every version of the changed ones (meetings/ at every year end) held 15 MB at 5,000 files.
         self.folders = {oid: self.folders[oid] for oid in used}
@@ -1050,6 +1053,7 @@ class SharedTrees:
             space = data.index(b" ", at)
             nul = data.index(b"\0", space)
             mode = data[at:space].decode("ascii")
+            int(mode, 8)  # a mode that is no octal number: a damaged tree (ValueError, as git refuses it)
             name = _decode_path(data[space + 1:nul])
             oid = data[nul + 1:nul + 21].hex()
             at = nul + 21

@@ -742,3 +742,19 @@ def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path) ->
     with pytest.raises(GitError):
         with GitTreeSource(repo_path, "", "0" * 40, shared=SharedTrees(repo_path)) as read:
             list(read.entries())
+
+
+def test_a_damaged_tree_object_is_a_git_error(tmp_path: Path) -> None:
+    """A tree object cut short (written with --literally) stops the listing with GitError, as ls-tree would."""
+    from isaccheck.gitrepo import GitTreeSource, SharedTrees
+
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2022-01-01T00:00:00Z", "one", a__md="a\n")
+    blob = git(repo_path, "rev-parse", "HEAD:a.md")
+    good = f"100644 a.md\0".encode() + bytes.fromhex(blob)
+    for damaged in (good[:-25], b"1006x4 a.md\0" + bytes.fromhex(blob)):
+        tree = git(repo_path, "hash-object", "-t", "tree", "--literally", "-w", "--stdin", input=damaged)
+        sha = git(repo_path, "commit-tree", tree, "-m", "damaged", date="2022-02-01T00:00:00Z")
+        with GitTreeSource(repo_path, "", sha, shared=SharedTrees(repo_path)) as read:
+            with pytest.raises(GitError):
+                list(read.entries())
