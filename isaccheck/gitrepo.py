@@ -956,10 +956,13 @@ class GitTreeSource:
 
     def _list(self) -> _Tree:
         if self.shared is not None and "\n" not in self.prefix:  # cat-file takes one name per line
-            listing = self.shared.listing(self.commit, self.prefix)
-            if listing is None:  # the checked folder did not exist yet at that commit
-                return _Tree((), {}, {})
-            return _build_tree(listing, self._catfile().read)
+            try:
+                listing = self.shared.listing(self.commit, self.prefix)
+                if listing is None:  # the checked folder did not exist yet at that commit
+                    return _Tree((), {}, {})
+                return _build_tree(listing, self._catfile().read)
+            except RecursionError:
+                pass  # folders nested deeper than Python recurses: ls-tree lists them, below
         treeish = f"{self.commit}:{self.prefix}"
         proc = _run(["ls-tree", "-r", "-l", "-z", "--end-of-options", treeish], self.top, ok_codes=(0, 128))
         if proc.returncode != 0:

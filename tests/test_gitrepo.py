@@ -758,3 +758,24 @@ def test_a_damaged_tree_object_is_a_git_error(tmp_path: Path) -> None:
         with GitTreeSource(repo_path, "", sha, shared=SharedTrees(repo_path)) as read:
             with pytest.raises(GitError):
                 list(read.entries())
+
+
+def test_folders_nested_deeper_than_python_recurses_are_listed(tmp_path: Path) -> None:
+    """SharedTrees opens folders recursively; a tree nested deeper than the recursion limit is
+    listed by ls-tree instead (a hostile repository cannot make the listing fail)."""
+    from isaccheck.gitrepo import GitTreeSource, SharedTrees
+
+    repo_path = new_repo(tmp_path)
+    deep = "/".join(["d"] * 80) + "/x.md"
+    stream = (f"commit refs/heads/main\ncommitter T <t@example> 1600000000 +0000\ndata 4\ndeep\n"
+              f"M 100644 inline {deep}\ndata 2\nx\n\n")
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo_path, input=stream.encode(), check=True)
+    sha = git(repo_path, "rev-parse", "main")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(__import__("inspect").stack()) + 60)  # fewer levels than the tree has
+    try:
+        with GitTreeSource(repo_path, "", sha, shared=SharedTrees(repo_path)) as read:
+            entries = list(read.entries())
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [(e.path, e.size) for e in entries] == [(deep, 2)]
