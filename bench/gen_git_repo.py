@@ -7,6 +7,14 @@ documents arrive evenly over the whole history, now and then a document is renam
 every --merge-every commits a change is made on a side branch and merged (so history has
 merges, as a real repository does). The result is checked out on branch main.
 
+Churn (which document a commit revises): "uniform" (default, as in the first two rounds) picks any
+document, so ten-year-old minutes are edited as often as this year's policy and every year end
+holds about as many new blobs as the year has revisions (at 5,000 documents, about 15,000
+distinct blobs over the year ends). "archive" is what an ISAC's archive looks like: minutes,
+agendas, reports and advisories are written once and corrected only within a month of their
+date (the minutes adopted at the next meeting); policies and guidelines are the living documents,
+and they take half of the revisions. The number of commits and of revisions stays the same.
+
 Layouts: "realistic" (default) holds a meeting every two weeks (meetings/YYYY-MM-DD/, about
 260 folders over ten years) and files reports and advisories by year. "stress" gives every
 day its own meetings/YYYY-MM-DD/ folder (about 3,650 side by side): every commit then
@@ -17,6 +25,7 @@ about a minute to generate 10,000 x 50,000).
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import os
 import random
@@ -33,6 +42,8 @@ MEETING_DOCS = ("agenda", "minutes", "decisions", "attendance")
 WORDS = ("ISAC", "members", "incident", "sharing", "TLP", "agreed", "action", "sector",
          "threat", "report", "vulnerability", "exercise", "chair", "secretary", "trust")
 FORTNIGHT = 14 * 86400
+CORRECTION_WINDOW = 30 * 86400  # "archive" churn: a written-once document is corrected within a month
+LIVING = ("policies/", "guidelines/")  # "archive" churn: the documents that are revised over the years
 # The document type each kind of file gets (real isaccheck types, so `isaccheck check` reads them).
 TYPES = {"agenda": "agenda", "minutes": "minutes", "decisions": "minutes", "attendance": "minutes",
          "policies": "procedure", "guidelines": "procedure", "reports": "situational-picture",
@@ -101,12 +112,27 @@ def new_path(index: int, when: int, rng: random.Random, layout: str) -> str:
     return f"{folder}/{day.isoformat()}-{index:05}.md"
 
 
+def archive_revision(paths: list[str], added: list[int], living: list[int], when: int,
+                     rng: random.Random) -> str | None:
+    """"archive" churn: half a living document, half a correction of one written in the last month.
+
+    With neither at hand (early on, or few documents), the commit changes nothing: a late edit of
+    written-once minutes is what this profile leaves out.
+    """
+    recent = bisect.bisect_left(added, when - CORRECTION_WINDOW)
+    if living and (rng.random() < 0.5 or recent == len(paths)):
+        return paths[rng.choice(living)]
+    return paths[rng.randrange(recent, len(paths))] if recent < len(paths) else None
+
+
 def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: int,
-             layout: str = "realistic") -> None:
+             layout: str = "realistic", churn: str = "uniform") -> None:
     rng = random.Random(seed)
     text = " ".join(rng.choices(WORDS, k=20_000))
     stream = Stream(out)
     paths: list[str] = []
+    added: list[int] = []  # when paths[i] was added (ascending: paths only grow at the end)
+    living: list[int] = []  # indices of policies and guidelines
     revisions: dict[str, int] = {}
     tip: int | None = None
     step = (END - START) // max(commits, 1)
@@ -119,11 +145,17 @@ def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: i
         due = -(-(j + 1) * files // commits)
         while len(paths) < due:
             path = new_path(len(paths), when, rng, layout)
+            if path.startswith(LIVING):
+                living.append(len(paths))
+            added.append(when)
             paths.append(path)
             revisions[path] = 0
             changes.append(b"M 100644 :%d %s" % (stream.blob(document(path, when, 0, rng, text)), path.encode()))
         if paths and (not changes or rng.random() < 0.5):
-            path = rng.choice(paths)
+            path = rng.choice(paths) if churn == "uniform" else archive_revision(paths, added, living, when, rng)
+        else:
+            path = None
+        if path is not None:
             revisions[path] += 1
             mark = stream.blob(document(path, when, revisions[path], rng, text))
             changes.append(b"M 100644 :%d %s" % (mark, path.encode()))
@@ -155,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--merge-every", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--layout", choices=("realistic", "stress"), default="realistic")
+    parser.add_argument("--churn", choices=("uniform", "archive"), default="uniform",
+                        help="which documents commits revise (see above)")
     parser.add_argument("--force", action="store_true", help="replace an existing target")
     args = parser.parse_args(argv)
     if args.files > args.commits:
@@ -173,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=args.target, env=env,
                                 stdin=subprocess.PIPE)
     assert importer.stdin is not None
-    generate(importer.stdin, args.files, args.commits, args.merge_every, args.seed, args.layout)
+    generate(importer.stdin, args.files, args.commits, args.merge_every, args.seed, args.layout, args.churn)
     importer.stdin.close()
     if importer.wait() != 0:
         print("git fast-import failed", file=sys.stderr)

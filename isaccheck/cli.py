@@ -475,6 +475,10 @@ def _check_year(year: int, root: Path, cache: LoadCache) -> None:
         raise IsaccheckError(f"--year {year} is before {FIRST_YEAR}{hint}",
                              message_nl=f"--year {year} ligt voor {FIRST_YEAR}{hint_nl}")
     today = dt.date.today()
+    if year >= today.year:
+        # The first dated document's year is never after this year (documents dated later do not
+        # count, and without any it is this year): nothing to check, so the repository is not loaded.
+        return
     # The report's own run loads the same files again: with the same cache, from memory.
     documents = load_for_inventory(root, cache=cache).documents
     if any(d.date is not None for d in documents):

@@ -6,6 +6,7 @@ schema refused and documents dated after the evaluation date are not evidence.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -94,6 +95,7 @@ class Evidence:
             self.by_type[doc.type].append(doc)
         for docs in self.by_type.values():
             docs.sort(key=lambda d: (d.date or dt.date.min, d.path))
+        self._dates: dict[str, list[dt.date]] = {}  # by_type's dates, for _in_window
         self.adopted_paths = frozenset(d.path for d in self.documents)
         # Drafts are never evidence, but a failing check names one that would have counted.
         self.drafts_by_type: dict[str, list[Document]] = defaultdict(list)
@@ -104,6 +106,7 @@ class Evidence:
         for finding in repo.findings:
             self.findings_by_path[finding.path].append(finding)
         self.meetings = self._meetings()
+        self._meeting_dates = [m.date for m in self.meetings]
         # Git's verdict on signature entries that point at a commit or tag (computed by the
         # runner before evaluation; empty without git): ("commit"|"tag", name) -> SignatureCheck.
         self.signature_checks = repo.signature_checks
@@ -134,17 +137,37 @@ class Evidence:
 
     def docs(self, types: str | Iterable[str], months: int | None = None) -> list[Document]:
         names = [types] if isinstance(types, str) else list(types)
+        if len(names) == 1:
+            return self._in_window(names[0], months)  # already in (date, path) order
         found: list[Document] = []
         for name in names:
-            found.extend(d for d in self.by_type.get(name, []) if self.in_window(d.date, months))
+            found.extend(self._in_window(name, months))
         return sorted(found, key=lambda d: (d.date or dt.date.min, d.path))
+
+    def _in_window(self, name: str, months: int | None) -> list[Document]:
+        """The documents of one type in the window, as `in_window` picks them, in by_type's order.
+
+        by_type is sorted by date (no date first) and holds nothing dated after as_of, so the
+        window is the slice after the last document dated on or before its start: found by
+        bisection instead of testing every document (a quarter of an evaluation at 20,000).
+        """
+        docs = self.by_type.get(name, [])
+        if months is None:
+            return list(docs)
+        dates = self._dates.get(name)
+        if dates is None:
+            dates = self._dates[name] = [d.date or dt.date.min for d in docs]
+        return docs[bisect.bisect_right(dates, self.window_start(months)):]
 
     def drafts(self, types: str | Iterable[str], months: int | None = None) -> list[Document]:
         names = [types] if isinstance(types, str) else list(types)
         return [d for name in names for d in self.drafts_by_type.get(name, []) if self.in_window(d.date, months)]
 
     def meetings_in(self, months: int | None) -> list[Meeting]:
-        return [m for m in self.meetings if self.in_window(m.date, months)]
+        if months is None:
+            return list(self.meetings)
+        # In date order, none after as_of (they come from by_type): the window is a slice, as in _in_window.
+        return list(self.meetings[bisect.bisect_right(self._meeting_dates, self.window_start(months)):])
 
     # -- fields ------------------------------------------------------------------------------
     @staticmethod

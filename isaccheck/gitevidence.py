@@ -25,8 +25,11 @@ from .errors import ConfigError
 from .i18n import plural, type_name
 from .gitrepo import (
     SHALLOW_HISTORY,
+    FirstParentLine,
     GitError,
     GitRepo,
+    GitTreeSource,
+    SharedTrees,
     ShallowCloneError,
     SignatureCheck,
     SignatureRef,
@@ -120,22 +123,72 @@ def _refuse_outside_gitdir(path: Path, repo: GitRepo) -> None:
                                      "als dit een vertrouwde git-worktree of submodule is, of gebruik --no-git)")
 
 
+class PastCommits:
+    """What one command (history, the report and its trend) learns of git once, for every as-of date.
+
+    Each year end used to find the repository, read its config, ask for HEAD, walk the
+    first-parent line to the date (`git log -1 --before`, which walks from HEAD every time) and
+    list the tree with every blob's size: six git processes and, at 50,000 commits, most of a
+    second per year end. Within one command none of that changes, so it is asked once: the
+    repository per (folder, mode), HEAD, the whole first-parent line (one `git log`), and the
+    trees and blobs read so far (SharedTrees). Only the listing of each tree's changed folders and
+    the loading of blobs not seen before stay per year end.
+    """
+
+    def __init__(self) -> None:
+        self._repos: dict[tuple[Path, GitMode, bool], GitRepo | None] = {}
+        self._heads: dict[tuple[Path, str], str | None] = {}
+        self._lines: dict[tuple[Path, str], FirstParentLine] = {}
+        self._trees: dict[Path, SharedTrees] = {}
+
+    def repo(self, path: Path, mode: GitMode, committed_only: bool) -> GitRepo | None:
+        key = (path, mode, committed_only)
+        if key not in self._repos:
+            self._repos[key] = find_repo(path, mode, committed_only)
+        return self._repos[key]
+
+    def head(self, repo: GitRepo) -> str | None:
+        key = (repo.top, repo.prefix)
+        if key not in self._heads:
+            self._heads[key] = repo.head()
+        return self._heads[key]
+
+    def trees(self, repo: GitRepo) -> SharedTrees:
+        if repo.top not in self._trees:
+            self._trees[repo.top] = SharedTrees(repo.top)
+        return self._trees[repo.top]
+
+    def close(self) -> None:
+        """Stop the command's cat-file process (also stopped at exit if this is not called)."""
+        for trees in self._trees.values():
+            trees.close()
+
+    def line(self, repo: GitRepo) -> FirstParentLine:
+        key = (repo.top, repo.prefix)
+        if key not in self._lines:
+            head = self.head(repo)
+            self._lines[key] = repo.first_parent_line(head) if head is not None else FirstParentLine([])
+        return self._lines[key]
+
+
 def plan_source(path: Path, as_of: dt.date, today: dt.date, *, mode: GitMode = "auto",
-                committed_only: bool = False) -> GitPlan:
-    """Which tree to evaluate: the commit at as_of (a past date), HEAD (committed only), or the working tree."""
+                committed_only: bool = False, past: PastCommits | None = None) -> GitPlan:
+    """Which tree to evaluate: the commit at as_of (a past date), HEAD (committed only), or the working tree.
+
+    `past`: what the earlier runs of this command learned of git (history's year ends)."""
     working = WorkingTreeSource(path)
-    repo = find_repo(path, mode, committed_only)
+    repo = find_repo(path, mode, committed_only) if past is None else past.repo(path, mode, committed_only)
     if repo is None:
         return GitPlan(working)
     try:
-        return _plan(repo, working, as_of, today, committed_only)
+        return _plan(repo, working, as_of, today, committed_only, past)
     except GitError as exc:
         raise _git_error(exc) from None
 
 
 def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.date,
-          committed_only: bool) -> GitPlan:
-    head = repo.head()
+          committed_only: bool, past: PastCommits | None = None) -> GitPlan:
+    head = repo.head() if past is None else past.head(repo)
     if head is None:
         if committed_only:
             raise ConfigError("--committed-only: the git repository has no commits yet; there is nothing committed to evaluate",
@@ -143,9 +196,10 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
                                          "gecommit om te beoordelen")
         return GitPlan(working, repo, warnings=[EMPTY_REPOSITORY])
     if as_of < today:
-        at = repo.commit_at(as_of)
+        line = past.line(repo) if past is not None else None
+        at = repo.commit_at(as_of) if line is None else line.at(as_of)
         if at is None:
-            first = repo.first_commit()
+            first = repo.first_commit() if line is None else line.first()
             where = repo.branch() or f"the detached HEAD ({head[:7]})"
             if repo.is_shallow():
                 raise ConfigError(
@@ -160,8 +214,9 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
                               "the repository did not exist yet then",
                               message_nl=f"--as-of {as_of}: er is geen commit op of voor die datum{since_nl}: "
                                          "de repository bestond toen nog niet")
-        return GitPlan(repo.tree_source(at.sha), repo, commit=at.sha, history_rev=at.sha,
-                       working_tree=False, head=head)
+        tree = (repo.tree_source(at.sha) if past is None
+                else GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=past.trees(repo)))
+        return GitPlan(tree, repo, commit=at.sha, history_rev=at.sha, working_tree=False, head=head)
     if committed_only:
         return GitPlan(repo.tree_source(head), repo, commit=head, history_rev=head, working_tree=False, head=head)
     return GitPlan(working, repo, commit=head, history_rev=head, head=head, uncommitted=repo.uncommitted_paths())

@@ -56,10 +56,10 @@ def _point(label: str, as_of: dt.date, evaluation: Evaluation) -> ProfilePoint:
     )
 
 
-def _first_year(path: Path, repo: Any, today: dt.date) -> int:
+def _first_year(path: Path, repo: Any, today: dt.date, past: gitevidence.PastCommits) -> int:
     if repo is not None:
         try:
-            first = repo.first_commit()
+            first = past.line(repo).first()  # the line the year ends are then found on
         except GitError as exc:
             raise ConfigError(f"git: {exc}", message_nl=f"git: {exc}") from None
         if first is not None:
@@ -75,12 +75,22 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
     `cache`: a LoadCache (the CLI's is kept on disk between runs); by default one for this call."""
     today = today or dt.date.today()
     open_source(path)
-    repo = gitevidence.find_repo(path, "auto", committed_only)
-    first = _first_year(path, repo, today)
+    # Git is asked once for all year ends (HEAD, the first-parent line; trees through one cat-file): PastCommits.
+    past = gitevidence.PastCommits()
+    repo = past.repo(path, "auto", committed_only)
+    first = _first_year(path, repo, today, past)
     start = first if since is None else since
     if start > today.year:
         raise ConfigError(f"--since {start} is after this year", message_nl=f"--since {start} ligt na dit jaar")
     years = list(range(start, today.year))
+    try:
+        return _points(path, years, today, past, progress, committed_only, cache)
+    finally:
+        past.close()
+
+
+def _points(path: Path, years: list[int], today: dt.date, past: gitevidence.PastCommits,
+            progress: Progress | None, committed_only: bool, cache: LoadCache | None) -> list[ProfilePoint]:
     points: list[ProfilePoint] = []
     if cache is None:
         cache = LoadCache()  # each blob is loaded once, whatever the number of year ends
@@ -89,7 +99,7 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
         if progress is not None:
             progress(f"history: evaluating {end} ({index}/{len(years) + 1})")
         try:
-            run = check(path, end, history=False, today=today, cache=cache, forecast=False)
+            run = check(path, end, history=False, today=today, cache=cache, forecast=False, past=past)
         except ConfigError as exc:
             # The repository did not exist yet, or its files could not be used then.
             points.append(ProfilePoint(str(year), end, None, None, {}, Text(exc.text("en"), exc.text("nl"))))
@@ -98,7 +108,7 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
     if progress is not None:
         progress(f"history: evaluating now ({len(years) + 1}/{len(years) + 1})")
     now = check(path, today, history=False, today=today, committed_only=committed_only, cache=cache,
-                forecast=False)  # history shows levels and warnings, never the forecast
+                forecast=False, past=past)  # history shows levels and warnings, never the forecast
     points.append(_point("now", today, now.evaluation))
     return points
 

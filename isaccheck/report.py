@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from . import runner
 from .errors import ConfigError, IsaccheckError
-from .gitevidence import GitMode
+from .gitevidence import GitMode, PastCommits
 from .i18n import MARKS, OUTCOME_WORDS, WORDS
 from .loadcache import LoadCache
 from .model import CAPABILITIES, Document, Evaluation, EvidenceRef, Outcome, QuestionResult, SurveySummary, Text
@@ -580,7 +580,21 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     are read as committed then (or as plain files with git "off").
     """
     # One cache for the year and the trend's year ends (and the caller's own loads): each blob is loaded once.
-    check = check or functools.partial(runner.check, cache=cache if cache is not None else LoadCache())
+    # And one PastCommits: git is asked once for HEAD and the first-parent line, trees and blobs
+    # come through one cat-file (stopped when the report is built).
+    past = PastCommits()
+    try:
+        return _build(path, year, check or functools.partial(
+            runner.check, cache=cache if cache is not None else LoadCache(), past=past),
+            lang=lang, ceiling=ceiling, as_of=as_of, today=today, git=git, committed_only=committed_only,
+            history=history)
+    finally:
+        past.close()
+
+
+def _build(path: Path, year: int, check: Callable[..., runner.CheckRun], *, lang: str | None,
+           ceiling: Label | None, as_of: dt.date | None, today: dt.date | None, git: GitMode,
+           committed_only: bool, history: bool) -> Report:
     as_of = as_of or evaluation_date(year, today)
     if as_of.year != year:
         raise ConfigError(f"--as-of {as_of.isoformat()} is not in --year {year}",

@@ -158,7 +158,7 @@ def dig(data: Any, dotted: str) -> Any:
     """The value at a dotted path ("isac.platform.online", "signatures.0.organisation")."""
     value = data
     for part in dotted.split("."):
-        if isinstance(value, Mapping):
+        if type(value) is dict or isinstance(value, Mapping):  # a dict first: typing's isinstance is slow
             value = value.get(part)
         elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
             value = value[int(part)]

@@ -165,7 +165,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
           source: Source | None = None, commit: str | None = None, tlp_ceiling: Label | None = None,
           committed_only: bool = False, git: gitevidence.GitMode = "auto", history: bool = True,
           today: dt.date | None = None, signers_from: str | None = None, cache: LoadCache | None = None,
-          forecast: bool = True) -> CheckRun:
+          forecast: bool = True, past: gitevidence.PastCommits | None = None) -> CheckRun:
     """Evaluate the repository at path as of a date.
 
     Without a given source, git decides what is read (gitevidence.py): an as-of date before
@@ -175,6 +175,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     `signers_from` (a git ref) verifies signatures with the allowed signers of that ref.
     `cache`: one LoadCache for the runs of one command (history, the report's trend).
     `forecast=False`: no coming-due forecast (for evaluations of which only levels are shown).
+    `past`: one gitevidence.PastCommits for the runs of one command, so git is asked once.
     """
     from . import gitevidence
     from .engine import evaluate
@@ -185,7 +186,7 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     if source is None:
         open_source(path)  # the plain errors for a missing path or a file
         plan = gitevidence.plan_source(path, as_of, today or dt.date.today(), mode=git,
-                                       committed_only=committed_only)
+                                       committed_only=committed_only, past=past)
         adopted = _settings_from_today(plan, path)
         source, commit = plan.source, plan.commit
     try:

@@ -261,3 +261,40 @@ def test_signing_after_the_first_meeting_still_fails_with_revised_guidelines(mak
     q = outcome(run(root), "WOW-1.1")
     assert q.outcome is Outcome.FAILS
     assert q.reason.en == "Gamma signed on 2026-04-04, after its first meeting on 2025-03-12"
+
+
+def test_documents_in_a_window_are_those_the_plain_filter_picks() -> None:
+    """Evidence.docs and meetings_in find a window's documents and meetings by bisection: the same
+    ones in the same order as testing each with in_window (and sorting), on every example, many
+    dates and windows, one type or several, and a document without a date."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from isaccheck.evidence import Evidence, months_before
+    from isaccheck.model import Document
+
+    def plain(ev: Evidence, names: list[str], months: int | None) -> list[Document]:
+        found = [d for name in names for d in ev.by_type.get(name, []) if ev.in_window(d.date, months)]
+        return sorted(found, key=lambda d: (d.date or dt.date.min, d.path))
+
+    examples = Path(__file__).resolve().parent.parent / "evidence-examples"
+    compared = 0
+    for folder in sorted(examples.iterdir()):
+        repo = load_repository(WorkingTreeSource(folder))
+        # An undated document of a common type: it must never count inside a window.
+        dates = (dt.date(2019, 3, 31), dt.date(2024, 2, 29), dt.date(2025, 12, 31), AS_OF, dt.date(2030, 1, 1))
+        model = next(d for d in repo.documents if d.valid and d.adopted)
+        undated = replace(model, date=None, path="undated.md")
+        # Minutes dated exactly on a window's first day, which lies outside the window (start < date).
+        edges = [replace(model, type="minutes", date=months_before(day, 12), path=f"edge-{day}.md") for day in dates]
+        repo = replace(repo, documents=(*repo.documents, undated, *edges))
+        for as_of in dates:
+            ev = Evidence(repo, as_of)
+            types = sorted(ev.by_type)
+            for months in (None, 1, 3, 12, 13, 36, 99_999_999):
+                for names in [[t] for t in types] + [types, types[::2], ["no-such-type"]]:
+                    if names:
+                        assert ev.docs(names if len(names) > 1 else names[0], months) == plain(ev, names, months)
+                        compared += 1
+                assert ev.meetings_in(months) == [m for m in ev.meetings if ev.in_window(m.date, months)]
+    assert compared > 500

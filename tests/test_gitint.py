@@ -216,6 +216,45 @@ def test_profile_history_function_and_progress(haven: dict[str, Any]) -> None:
     assert len(seen) == 3 and seen[-1].endswith("(3/3)")
 
 
+def test_history_asks_git_once_for_every_year_end(haven: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """HEAD, the first-parent line and the repository's config are read once per command, not per
+    year end; every tree and blob comes through one cat-file process, without ls-tree's size
+    look-up; the points are those of plain checks."""
+    import isaccheck.gitrepo as gitrepo
+    from isaccheck.runner import check
+
+    repo, today = haven["repo"], dt.date(2026, 11, 28)
+    calls: list[tuple[str, ...]] = []
+    real = gitrepo._run
+
+    def spy(args: Any, cwd: Path, **kwargs: Any) -> Any:
+        calls.append(tuple(args))
+        return real(args, cwd, **kwargs)
+
+    class Counted(gitrepo._CatFile):
+        def __init__(self, cwd: Path) -> None:
+            calls.append(("cat-file", "--batch"))
+            super().__init__(cwd)
+    monkeypatch.setattr(gitrepo, "_run", spy)
+    monkeypatch.setattr(gitrepo, "_CatFile", Counted)
+    points = profile_history(repo, today=today)
+    monkeypatch.setattr(gitrepo, "_run", real)
+    past = [p for p in points if p.label != "now"]
+    assert len(past) >= 3 and all(p.commit for p in past)
+    assert not [c for c in calls if any(a.startswith("--before") for a in c)]  # no walk per year end
+    assert len([c for c in calls if c[:2] == ("log", "--first-parent")]) == 1
+    assert len([c for c in calls if c[0] == "config"]) == 1
+    assert len([c for c in calls if "HEAD^{commit}" in c]) == 1
+    assert not [c for c in calls if c[0] == "ls-tree"]
+    assert calls.count(("cat-file", "--batch")) == 1
+    assert 1 <= calls.count(("cat-file", "--batch-check")) <= len(past)  # only for sizes not seen before
+    for point in past:
+        plain = check(repo, point.as_of, history=False, today=today, forecast=False).evaluation
+        assert point.commit == plain.provenance.commit
+        assert dict(point.levels or {}) == {c.code: c.level for c in plain.capabilities}
+        assert point.warnings == plain.warnings
+
+
 # --------------------------------------------------------------------------- history facts
 
 MINUTES = """\

@@ -582,6 +582,42 @@ def test_bench_generator_tiny(tmp_path: Path) -> None:
     assert repo.uncommitted_paths() == ([], [])
 
 
+def test_bench_floor_reports_cpu_seconds() -> None:
+    """bench_floor.py prints each run's CPU seconds beside wall time (steadier on a shared machine)."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_floor.py"), "--sizes", "20", "--repeat", "1"],
+                         check=True, capture_output=True, text=True).stdout.splitlines()
+    assert out[0].split()[-4:] == ["cpu", "s", "x", "floor"]
+    rows = {line.split()[1]: line.split() for line in out[1:]}
+    assert set(rows) == {"floor", "isaccheck"}
+    assert all(len(row) == 8 and 0 < float(row[6]) < 60 for row in rows.values())
+    assert rows["floor"][7] == "1.00"
+
+
+def test_bench_generator_archive_churn(tmp_path: Path) -> None:
+    """--churn archive: written-once documents change only within a month of being added; the
+    living ones (policies, guidelines) change over the years; uniform (the default) does neither."""
+    changes: dict[str, dict[str, list[int]]] = {}
+    for churn in ("archive", "uniform"):
+        target = tmp_path / churn
+        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_git_repo.py"), str(target), "--files", "60",
+                        "--commits", "400", "--churn", churn], check=True, capture_output=True)
+        times: dict[str, list[int]] = {}
+        when = 0
+        for line in git(target, "log", "--first-parent", "--no-renames", "--format=@%ct", "--name-only").splitlines():
+            if line.startswith("@"):
+                when = int(line[1:])
+            elif line:
+                times.setdefault(line, []).append(when)
+        changes[churn] = times
+        assert len([p for p in times if p.endswith(".md")]) >= 60
+
+    def late(times: dict[str, list[int]], living: bool) -> int:
+        return sum(1 for path, t in times.items() if path.endswith(".md")
+                   and path.startswith(("policies/", "guidelines/")) == living and max(t) - min(t) > 31 * 86400)
+    assert late(changes["archive"], living=False) == 0 and late(changes["uniform"], living=False) > 0
+    assert late(changes["archive"], living=True) > 0
+
+
 def test_history_follows_a_chain_of_moves(tmp_path: Path) -> None:
     """An archive reorganised twice (issue 10): each file keeps the commit that first added it."""
     repo_path = new_repo(tmp_path)
@@ -626,3 +662,120 @@ def test_a_git_tree_reads_text_by_blob_id_and_keeps_the_caches_out_of_the_reposi
     blob = git(repo, "rev-parse", "HEAD:minutes/notes.md")
     assert seen == [("minutes/notes.md", blob, str(repo))]
     assert snapshot(repo) == before
+
+
+# --------------------------------------------------------------------------- many year ends at once
+
+
+def test_first_parent_line_gives_what_commit_at_gives(tmp_path: Path) -> None:
+    """One `git log` for every year end (history, the report's trend) answers as `commit_at` and
+    `first_commit` do, also for a commit whose clock was set back and for a merged side branch."""
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2020-03-01T10:00:00Z", "first", a__md="1\n")
+    commit(repo_path, "2021-12-31T23:30:00Z", "late on new year's eve", a__md="2\n")
+    commit(repo_path, "2021-06-01T10:00:00Z", "clock set back", a__md="3\n")  # newer, but dated earlier
+    git(repo_path, "checkout", "-q", "-b", "side")
+    commit(repo_path, "2019-05-01T10:00:00Z", "side branch, old date", b__md="s\n")
+    git(repo_path, "checkout", "-q", "main")
+    commit(repo_path, "2022-02-01T10:00:00Z", "main moves on", a__md="4\n")
+    git(repo_path, "merge", "-q", "--no-ff", "-m", "merge side", "side", date="2023-01-01T00:00:01Z")
+    repo = opened(repo_path)
+    line = repo.first_parent_line()
+    days = [D(y, m, d) for y in range(2018, 2025) for m, d in ((1, 1), (6, 1), (12, 31))]
+    days += [D(2021, 12, 31), D(2021, 5, 31), D(2019, 5, 1), D(2023, 1, 1), D(2022, 12, 31)]
+    assert [line.at(d) for d in days] == [repo.commit_at(d) for d in days]
+    assert line.at(D(2021, 12, 31)) is not None and line.at(D(2021, 12, 31)).subject == "clock set back"  # type: ignore[union-attr]
+    assert line.at(D(2019, 12, 31)) is None  # the side branch's old commit is not on the line
+    assert line.first() == repo.first_commit() and line.first() is not None
+
+
+def test_first_parent_line_of_an_empty_repository(tmp_path: Path) -> None:
+    repo = opened(new_repo(tmp_path))
+    line = repo.first_parent_line()
+    assert line.at(D(2030, 1, 1)) is None and line.first() is None
+
+
+def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path) -> None:
+    """Trees read folder by folder through the command's one cat-file (SharedTrees) are what
+    `ls-tree -r -l` gives: links, a submodule, odd names and a checked subfolder included, and a
+    subfolder missing at a commit is empty; a folder or size seen at an earlier commit is not asked again."""
+    from isaccheck.gitrepo import GitTreeSource, SharedTrees
+
+    inner = new_repo(tmp_path, "inner")
+    commit(inner, "2022-01-01T00:00:00Z", "inner", a__md="a\n")
+    repo_path = new_repo(tmp_path)
+    before = commit(repo_path, "2021-01-01T00:00:00Z", "zero", readme__md="r\n")
+    first = commit(repo_path, "2022-01-01T00:00:00Z", "one", isac__policy__md="p" * 70_000,
+                   isac__m__md="m\n", isac__empty__md="", isac__old__x__md="old\n")
+    write(repo_path, "isac/with space/ü \\ name.md", "odd\n")
+    os.symlink("policy.md", repo_path / "isac" / "link.md")
+    os.symlink("../outside.md", repo_path / "isac" / "out.md")
+    os.symlink("old", repo_path / "isac" / "folder-link")
+    git(repo_path, "update-index", "--add", "--cacheinfo", f"160000,{git(inner, 'rev-parse', 'HEAD')},isac/vendor")
+    second = commit(repo_path, "2023-01-01T00:00:00Z", "two", isac__m__md="m2\n")
+    for folder in (repo_path, repo_path / "isac"):
+        repo = opened(folder)
+        shared = SharedTrees(repo.top)
+        for sha in (before, first, second, first):
+            with repo.tree_source(sha) as plain, GitTreeSource(repo.top, repo.prefix, sha, shared=shared) as read:
+                assert list(read.entries()) == list(plain.entries())
+                assert read._load().blobs == plain._load().blobs
+                for path in read._load().blobs:
+                    assert read.read(path) == plain.read(path)
+        assert shared.sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] == 70_000
+        assert git(repo_path, "rev-parse", f"{second}:isac/m.md") not in shared.sizes  # not in the tree listed last
+        old_folder = git(repo_path, "rev-parse", f"{second}:isac/old")
+        assert old_folder in shared.folders  # read once, at the first commit that had it
+        if folder == repo_path:  # kept while in the tree listed last, with the folders in it
+            assert shared.inside[git(repo_path, "rev-parse", f"{first}:isac")] == (old_folder,)
+            assert git(repo_path, "rev-parse", f"{second}:isac") not in shared.folders  # not in it: dropped
+        shared.close()
+    # What is remembered is used: a planted size and a planted folder show through.
+    shared = SharedTrees(repo.top)
+    shared.sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] = 12
+    shared.folders[old_folder] = (("planted.md", "100644", git(repo_path, "rev-parse", f"{second}:isac/m.md")),)
+    shared.inside[old_folder] = ()
+    with GitTreeSource(repo.top, repo.prefix, second, shared=shared) as read:
+        sizes = {e.path: e.size for e in read.entries()}
+        assert sizes["policy.md"] == 12 and "old/planted.md" in sizes and "old/x.md" not in sizes
+    shared.close()
+    with pytest.raises(GitError):
+        with GitTreeSource(repo_path, "", "0" * 40, shared=SharedTrees(repo_path)) as read:
+            list(read.entries())
+
+
+def test_a_damaged_tree_object_is_a_git_error(tmp_path: Path) -> None:
+    """A tree object cut short (written with --literally) stops the listing with GitError, as ls-tree would."""
+    from isaccheck.gitrepo import GitTreeSource, SharedTrees
+
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2022-01-01T00:00:00Z", "one", a__md="a\n")
+    blob = git(repo_path, "rev-parse", "HEAD:a.md")
+    good = f"100644 a.md\0".encode() + bytes.fromhex(blob)
+    for damaged in (good[:-25], b"1006x4 a.md\0" + bytes.fromhex(blob)):
+        tree = git(repo_path, "hash-object", "-t", "tree", "--literally", "-w", "--stdin", input=damaged)
+        sha = git(repo_path, "commit-tree", tree, "-m", "damaged", date="2022-02-01T00:00:00Z")
+        with GitTreeSource(repo_path, "", sha, shared=SharedTrees(repo_path)) as read:
+            with pytest.raises(GitError):
+                list(read.entries())
+
+
+def test_folders_nested_deeper_than_python_recurses_are_listed(tmp_path: Path) -> None:
+    """SharedTrees opens folders recursively; a tree nested deeper than the recursion limit is
+    listed by ls-tree instead (a hostile repository cannot make the listing fail)."""
+    from isaccheck.gitrepo import GitTreeSource, SharedTrees
+
+    repo_path = new_repo(tmp_path)
+    deep = "/".join(["d"] * 80) + "/x.md"
+    stream = (f"commit refs/heads/main\ncommitter T <t@example> 1600000000 +0000\ndata 4\ndeep\n"
+              f"M 100644 inline {deep}\ndata 2\nx\n\n")
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo_path, input=stream.encode(), check=True)
+    sha = git(repo_path, "rev-parse", "main")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(__import__("inspect").stack()) + 60)  # fewer levels than the tree has
+    try:
+        with GitTreeSource(repo_path, "", sha, shared=SharedTrees(repo_path)) as read:
+            entries = list(read.entries())
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [(e.path, e.size) for e in entries] == [(deep, 2)]

@@ -557,6 +557,23 @@ def test_chromium_shows_a_script_title_as_text(tlp_repo: Path, tmp_path: Path) -
     assert "&lt;script&gt;alert" in dom.stdout
 
 
+def test_report_of_this_year_does_not_load_the_repository_to_check_the_year(
+        tlp_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No year from this one on can be before the first dated document: --year's check loads nothing."""
+    from isaccheck import runner
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("--year of this year loaded the repository to check the year")
+
+    monkeypatch.setattr(runner, "load_for_inventory", refused)
+    this_year = dt.date.today().year
+    for year in (this_year, this_year + 1):
+        code, output, _ = invoke("report", "-o", "-", str(tlp_repo), "--year", str(year), "--format", "md",
+                                 "--lang", "en")
+        assert code in (0, 2), output
+        assert "first dated document" not in output
+
+
 def test_report_with_year_loads_each_file_once(tlp_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--year's check of the first dated document and the report itself share one LoadCache."""
     from isaccheck import repository
