@@ -2,7 +2,8 @@
 
     python bench/gen_git_repo.py /tmp/isac-bench --files 10000 --commits 50000
 
-Ten years of history (2015-2025): every commit changes one or two documents, new
+Ten years of history (2015-2025; `--years N` starts N years before 2025 instead, with the same
+number of commits spread over them): every commit changes one or two documents, new
 documents arrive evenly over the whole history, now and then a document is renamed, and
 every --merge-every commits a change is made on a side branch and merged (so history has
 merges, as a real repository does). The result is checked out on branch main.
@@ -103,8 +104,8 @@ def document(path: str, when: int, revision: int, rng: random.Random, text: str)
     ).encode()
 
 
-def new_path(index: int, when: int, rng: random.Random, layout: str) -> str:
-    meeting = when if layout == "stress" else when - (when - START) % FORTNIGHT
+def new_path(index: int, when: int, rng: random.Random, layout: str, start: int = START) -> str:
+    meeting = when if layout == "stress" else when - (when - start) % FORTNIGHT
     day = dt.datetime.fromtimestamp(meeting, tz=dt.timezone.utc).date()
     if rng.random() < 0.6:
         return f"meetings/{day.isoformat()}/{rng.choice(MEETING_DOCS)}-{index:05}.md"
@@ -126,7 +127,7 @@ def archive_revision(paths: list[str], added: list[int], living: list[int], when
 
 
 def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: int,
-             layout: str = "realistic", churn: str = "uniform") -> None:
+             layout: str = "realistic", churn: str = "uniform", years: int = 10) -> None:
     rng = random.Random(seed)
     text = " ".join(rng.choices(WORDS, k=20_000))
     stream = Stream(out)
@@ -135,16 +136,17 @@ def generate(out: IO[bytes], files: int, commits: int, merge_every: int, seed: i
     living: list[int] = []  # indices of policies and guidelines
     revisions: dict[str, int] = {}
     tip: int | None = None
-    step = (END - START) // max(commits, 1)
+    start = int(dt.datetime(2025 - years, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+    step = (END - start) // max(commits, 1)
     for j in range(commits):
-        when = START + j * step
+        when = start + j * step
         changes: list[bytes] = []
         if j == 0:
             changes.append(b"M 100644 :%d isac.yaml" % stream.blob(PROFILE))
         # New documents arrive evenly: after commit j there are ceil((j+1)*files/commits).
         due = -(-(j + 1) * files // commits)
         while len(paths) < due:
-            path = new_path(len(paths), when, rng, layout)
+            path = new_path(len(paths), when, rng, layout, start)
             if path.startswith(LIVING):
                 living.append(len(paths))
             added.append(when)
@@ -189,10 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layout", choices=("realistic", "stress"), default="realistic")
     parser.add_argument("--churn", choices=("uniform", "archive"), default="uniform",
                         help="which documents commits revise (see above)")
+    parser.add_argument("--years", type=int, default=10,
+                        help="years of history, ending on 1 January 2025 (default 10: from 2015)")
     parser.add_argument("--force", action="store_true", help="replace an existing target")
     args = parser.parse_args(argv)
     if args.files > args.commits:
         parser.error("--files must not exceed --commits (each commit adds at most a few)")
+    if not 1 <= args.years <= 50:
+        parser.error("--years must be 1 to 50")
     if args.target.exists():
         if not args.force:
             parser.error(f"{args.target} exists (use --force to replace it)")
@@ -207,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=args.target, env=env,
                                 stdin=subprocess.PIPE)
     assert importer.stdin is not None
-    generate(importer.stdin, args.files, args.commits, args.merge_every, args.seed, args.layout, args.churn)
+    generate(importer.stdin, args.files, args.commits, args.merge_every, args.seed, args.layout, args.churn,
+             args.years)
     importer.stdin.close()
     if importer.wait() != 0:
         print("git fast-import failed", file=sys.stderr)

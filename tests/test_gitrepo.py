@@ -779,3 +779,17 @@ def test_folders_nested_deeper_than_python_recurses_are_listed(tmp_path: Path) -
     finally:
         sys.setrecursionlimit(limit)
     assert [(e.path, e.size) for e in entries] == [(deep, 2)]
+
+
+def test_bench_generator_years(tmp_path: Path) -> None:
+    """--years N: the history starts N years before 2025 (20 year ends for `history`); the default
+    stays ten years from 2015, so earlier rounds' repositories come out the same."""
+    first: dict[int, str] = {}
+    for years in (10, 20):
+        target = tmp_path / str(years)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_git_repo.py"), str(target), "--files", "30",
+                        "--commits", "100", "--years", str(years)], check=True, capture_output=True)
+        dates = git(target, "log", "--first-parent", "--format=%cd", "--date=short").split()
+        first[years] = dates[-1]
+        assert dates[0] < "2025-01-01"
+    assert first == {10: "2015-01-01", 20: "2005-01-01"}
