@@ -21,6 +21,7 @@ from .loadcache import LoadCache
 from .model import CAPABILITIES, Evaluation, Text
 from .repository import MAX_TREND_YEARS, first_document_year
 from .runner import check, load_for_inventory, open_source
+from .yearends import YearEnd, of_evaluation, year_end
 
 Progress = Callable[[str], None]
 
@@ -48,12 +49,12 @@ class ProfilePoint:
 
 
 def _point(label: str, as_of: dt.date, evaluation: Evaluation) -> ProfilePoint:
-    return ProfilePoint(
-        label, as_of, evaluation.provenance.commit,
-        {c.code: c.level for c in evaluation.capabilities},
-        {c.code: c.ambition for c in evaluation.capabilities},
-        warnings=evaluation.warnings, isac_name=evaluation.isac_name, language=evaluation.language,
-    )
+    return _point_of(label, as_of, of_evaluation(evaluation))
+
+
+def _point_of(label: str, as_of: dt.date, found: YearEnd) -> ProfilePoint:
+    return ProfilePoint(label, as_of, found.commit, found.levels, found.ambition, warnings=found.warnings,
+                        isac_name=found.isac_name, language=found.language)
 
 
 def _first_year(path: Path, repo: Any, today: dt.date, past: gitevidence.PastCommits) -> int:
@@ -99,12 +100,13 @@ def _points(path: Path, years: list[int], today: dt.date, past: gitevidence.Past
         if progress is not None:
             progress(f"history: evaluating {end} ({index}/{len(years) + 1})")
         try:
-            run = check(path, end, history=False, today=today, cache=cache, forecast=False, past=past)
+            # Remembered between runs by the year end's commit (yearends.py): a warm run evaluates only now.
+            found = year_end(path, end, today=today, cache=cache, past=past)
         except ConfigError as exc:
             # The repository did not exist yet, or its files could not be used then.
             points.append(ProfilePoint(str(year), end, None, None, {}, Text(exc.text("en"), exc.text("nl"))))
             continue
-        points.append(_point(str(year), end, run.evaluation))
+        points.append(_point_of(str(year), end, found))
     if progress is not None:
         progress(f"history: evaluating now ({len(years) + 1}/{len(years) + 1})")
     now = check(path, today, history=False, today=today, committed_only=committed_only, cache=cache,

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from .rulepack import RulePack
 
 # Bump when the layout of the file on disk changes (its own code is in environment() too).
-FORMAT = "isaccheck-load-1"
+FORMAT = "isaccheck-load-2"  # 2: the year ends of history and the trend (yearends.py)
 # A stamp is trusted only when the file last changed this long before the earlier run listed it:
 # file systems keep times in ticks (FAT: 2 s; ext4/NTFS: a kernel clock a few ms behind the wall
 # clock), and a change within the same tick leaves the stamp as it was.
@@ -93,6 +93,11 @@ class LoadCache:
     listed_at: int = field(default_factory=time.time_ns)  # this run's start: before any file is read
     stamp_hits: int = 0  # files whose digest came from their stamp, not from reading them
     dirty: bool = False  # a file was read and stamped: worth writing down
+    # The levels of past year ends by what they depend on (yearends.py); the ones used or added in this run.
+    year_ends: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    used_year_ends: set[tuple[Any, ...]] = field(default_factory=set)
+    year_end_hits: int = 0
+    year_end_misses: int = 0
 
     @classmethod
     def open(cls, repo_root: Path, kind: str) -> LoadCache:
@@ -111,16 +116,22 @@ class LoadCache:
                 data = handle.read()
             cache._restore(read_parts(data))
         except Exception:  # noqa: BLE001  (corrupt, truncated, foreign, unreadable: start empty)
-            cache.files, cache.stamps, cache.stamped_at = {}, {}, 0
+            cache.files, cache.stamps, cache.stamped_at, cache.year_ends = {}, {}, 0, {}
         finally:
             if collecting:
                 gc.enable()
         return cache
 
     def _restore(self, parts: Iterator[Any]) -> None:
-        magic, env, stamped_at, stamps = next(parts)
+        magic, env, stamped_at, stamps, year_ends = next(parts)
         if magic != FORMAT or env != environment():
             return  # another isaccheck, Python or library wrote it: start empty
+        from .yearends import decode as decode_year_end
+
+        for key, value in year_ends.items():
+            if type(key) is not tuple:
+                raise ValueError(key)
+            decode_year_end(value)  # a value that is not one makes the whole file unused, as below
         checked: dict[str, tuple[Stamp, str]] = {}
         for path, (stamp, digest) in stamps.items():
             size, mtime, ctime, inode, device = (int(v) for v in stamp)
@@ -134,6 +145,22 @@ class LoadCache:
                     raise ValueError(key)
                 files[key] = decode(value)
         self.files, self.stamps, self.stamped_at = files, checked, int(stamped_at)
+        self.year_ends = dict(year_ends)
+
+    def year_end(self, key: tuple[Any, ...]) -> Any:
+        """A past year end evaluated before (yearends.py), as stored, or None."""
+        found = self.year_ends.get(key)
+        if found is None:
+            self.year_end_misses += 1
+            return None
+        self.year_end_hits += 1
+        self.used_year_ends.add(key)
+        return found
+
+    def remember_year_end(self, key: tuple[Any, ...], value: Any) -> None:
+        self.year_ends[key] = value
+        self.used_year_ends.add(key)
+        self.dirty = True
 
     def digest_of(self, path: str, stamp: Stamp | None) -> str | None:
         """The digest of the file as an earlier run read it, when its stamp says it is unchanged."""
@@ -164,13 +191,14 @@ class LoadCache:
         if self.file is None:
             return
         if (not self.dirty and self.misses == 0 and len(self.used) == len(self.files)
-                and self.new_stamps.keys() == self.stamps.keys()):
+                and self.new_stamps.keys() == self.stamps.keys() and len(self.used_year_ends) == len(self.year_ends)):
             with contextlib.suppress(OSError):
                 os.utime(self.file)  # used: not one of the forgotten files prune() removes
             return
         # Every stamp kept is older than this run's listing by RACY_NS: the trusted ones were older
         # than the earlier run's, the read ones were taken after this run's listing began.
-        header = (FORMAT, environment(), self.listed_at, self.new_stamps)
+        header = (FORMAT, environment(), self.listed_at, self.new_stamps,
+                  {key: self.year_ends[key] for key in self.used_year_ends})
         keys = list(self.used)
         batches = ([(key, encode(self.files[key])) for key in keys[start:start + BATCH]]
                    for start in range(0, len(keys), BATCH))

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Mapping
 import jinja2
 from markupsafe import Markup
 
-from . import runner
+from . import runner, yearends
 from .errors import ConfigError, IsaccheckError
 from .gitevidence import GitMode, PastCommits
 from .i18n import MARKS, OUTCOME_WORDS, WORDS
@@ -36,6 +36,7 @@ from .rulepack import RulePack
 from .tlp import Label, most_restrictive
 from .escape import inert_markdown, plain
 from .tlpout import document_labels
+from .yearends import YearEnd
 
 FORMATS = ("html", "md", "pdf")
 MAX_LEVEL = 3
@@ -583,16 +584,30 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     # And one PastCommits: git is asked once for HEAD and the first-parent line, trees and blobs
     # come through one cat-file (stopped when the report is built).
     past = PastCommits()
+    cache = cache if cache is not None else LoadCache()
+    now = dt.date.today()  # what runner.check takes for today (which commit a date reads), as before
+    past_end: Callable[[dt.date], YearEnd]
+    if check is None:
+        check = functools.partial(runner.check, cache=cache, past=past)
+
+        def past_end(end: dt.date) -> YearEnd:
+            # Remembered between runs by the year end's commit (yearends.py).
+            return yearends.year_end(path, end, today=now, cache=cache, past=past, git=git, ceiling=ceiling)
+    else:
+        given = check
+
+        def past_end(end: dt.date) -> YearEnd:
+            return yearends.of_evaluation(given(path, end, tlp_ceiling=ceiling, history=False, git=git,
+                                                forecast=False).evaluation)
     try:
-        return _build(path, year, check or functools.partial(
-            runner.check, cache=cache if cache is not None else LoadCache(), past=past),
-            lang=lang, ceiling=ceiling, as_of=as_of, today=today, git=git, committed_only=committed_only,
-            history=history)
+        return _build(path, year, check, past_end, lang=lang, ceiling=ceiling, as_of=as_of, today=today, git=git,
+                      committed_only=committed_only, history=history)
     finally:
         past.close()
 
 
-def _build(path: Path, year: int, check: Callable[..., runner.CheckRun], *, lang: str | None,
+def _build(path: Path, year: int, check: Callable[..., runner.CheckRun], year_end: Callable[[dt.date], YearEnd], *,
+           lang: str | None,
            ceiling: Label | None, as_of: dt.date | None, today: dt.date | None, git: GitMode,
            committed_only: bool, history: bool) -> Report:
     as_of = as_of or evaluation_date(year, today)
@@ -617,18 +632,17 @@ def _build(path: Path, year: int, check: Callable[..., runner.CheckRun], *, lang
 
     # Trend: every earlier year end from the first year with documents.
     trend: list[TrendRow] = []
-    previous: Evaluation | None = None
+    previous: YearEnd | None = None
     for past in range(first_year(repo, as_of), year):
         end = dt.date(past, 12, 31)
         try:
-            past_eval: Evaluation | None = check(path, end, tlp_ceiling=ceiling, history=False, git=git,
-                                                   forecast=False).evaluation
+            past_end: YearEnd | None = year_end(end)
         except IsaccheckError:
-            past_eval = None
-        trend.append(TrendRow(past, end.isoformat(), _levels_of(past_eval, codes) if past_eval else (None,) * len(codes),
-                              False))
+            past_end = None
+        trend.append(TrendRow(past, end.isoformat(),
+                              tuple(past_end.levels.get(c) for c in codes) if past_end else (None,) * len(codes), False))
         if past == year - 1:
-            previous = past_eval
+            previous = past_end
     trend.append(TrendRow(year, as_of.isoformat(), _levels_of(evaluation, codes), True))
 
     def lines(ids: Iterable[str]) -> tuple[QuestionLine, ...]:
@@ -637,7 +651,7 @@ def _build(path: Path, year: int, check: Callable[..., runner.CheckRun], *, lang
                      for i in sorted(ids, key=lambda i: (order.get(i, len(order)), i)))
 
     now = _holding(evaluation)
-    before = _holding(previous) if previous is not None else set()
+    before = set(previous.holding) if previous is not None else set()
     gained = lines(now - before) if previous is not None else ()
     lost = lines(before - now) if previous is not None else ()
 

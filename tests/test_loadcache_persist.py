@@ -243,8 +243,8 @@ def backdate_listing(root: Path, seconds: int = 60) -> None:
     """As if the run that wrote the cache had listed the tree `seconds` later than it did: the
     files (changed just before the test) are then old enough to be trusted by their stamp."""
     (target,) = load_files(Path(os.environ["ISACCHECK_CACHE_DIR"]))
-    (magic, env, listed_at, stamps), *batches = loadcache.read_parts(target.read_bytes())
-    loadcache.write_parts(target, (magic, env, listed_at + seconds * 10**9, stamps), batches)
+    (magic, env, listed_at, stamps, year_ends), *batches = loadcache.read_parts(target.read_bytes())
+    loadcache.write_parts(target, (magic, env, listed_at + seconds * 10**9, stamps, year_ends), batches)
 
 
 @pytest.mark.skipif(not loadcache.STAMPS, reason="stamps are used where ctime is the time of the last change")
