@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from . import __version__
 from .coming_due import coming_due
@@ -334,20 +334,44 @@ def _holds_text(result: CheckResult) -> Text:
     return Text(shown, shown)  # the basis ("evidence") is said by the outcome
 
 
+class _Questions(Mapping[str, QuestionResult]):
+    """The question results as of one date, each rule evaluated when it is first asked for.
+
+    The coming-due forecast looks at a later date only for the questions that hold now, and
+    bisects the days of one question at a time: asking for that rule alone, instead of evaluating
+    the whole pack at every day it tries, gives the same results (rules do not see each other's)."""
+
+    def __init__(self, repo: Repository, pack: RulePack, as_of: dt.date, no_waivers: bool) -> None:
+        self.repo, self.rules = repo, {rule.id: rule for rule in pack.rules}
+        self.ev = Evidence(repo, as_of)
+        self.evaluator = _Evaluator(self.ev, _broken_by_type(repo))
+        self.settings = {**DEFAULT_ATTESTATION, **dict(repo.config.attestation)}
+        self.sa = latest_self_assessment(self.ev, int(self.settings["months"]))
+        self.waivers, self.waiver_findings = _waivers(repo, as_of, set(self.rules))
+        self.active = {} if no_waivers else {w.question: w for w in self.waivers if not w.expired}
+        self.results: dict[str, QuestionResult] = {}
+
+    def __getitem__(self, rule_id: str) -> QuestionResult:
+        found = self.results.get(rule_id)
+        if found is None:
+            rule = self.rules[rule_id]
+            found = self.results[rule_id] = evaluate_rule(
+                rule, self.evaluator, resolve_parameters(rule, self.repo.config.rule_overrides.get(rule.id, {})),
+                self.active.get(rule.id), self.sa, self.settings)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
 def _evaluate_questions(repo: Repository, pack: RulePack, as_of: dt.date, no_waivers: bool
                         ) -> tuple[Evidence, SelfAssessment | None, list[Waiver], list[Finding], tuple[QuestionResult, ...]]:
-    ev = Evidence(repo, as_of)
-    evaluator = _Evaluator(ev, _broken_by_type(repo))
-    settings = {**DEFAULT_ATTESTATION, **dict(repo.config.attestation)}
-    sa = latest_self_assessment(ev, int(settings["months"]))
-    waivers, waiver_findings = _waivers(repo, as_of, {r.id for r in pack.rules})
-    active = {} if no_waivers else {w.question: w for w in waivers if not w.expired}
-    questions = tuple(
-        evaluate_rule(rule, evaluator, resolve_parameters(rule, repo.config.rule_overrides.get(rule.id, {})),
-                      active.get(rule.id), sa, settings)
-        for rule in pack.rules
-    )
-    return ev, sa, waivers, waiver_findings, questions
+    results = _Questions(repo, pack, as_of, no_waivers)
+    questions = tuple(results[rule.id] for rule in pack.rules)
+    return results.ev, results.sa, results.waivers, results.waiver_findings, questions
 
 
 def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bool = False,
@@ -361,8 +385,8 @@ def evaluate(repo: Repository, pack: RulePack, as_of: dt.date, *, no_waivers: bo
                               message_nl=f"rules: {rule_id} is geen regel van het regelpakket")
     ev, sa, waivers, waiver_findings, questions = _evaluate_questions(repo, pack, as_of, no_waivers)
 
-    def results_at(later: dt.date) -> dict[str, QuestionResult]:
-        return {q.id: q for q in _evaluate_questions(repo, pack, later, no_waivers)[4]}
+    def results_at(later: dt.date) -> Mapping[str, QuestionResult]:
+        return _Questions(repo, pack, later, no_waivers)  # only the rules the forecast asks about
 
     capabilities = infer_capabilities(questions, repo.profile.ambition, repo.config.levels)
     findings = tuple(sorted(set(repo.findings) | set(waiver_findings), key=Finding.sort_key))
