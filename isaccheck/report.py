@@ -735,7 +735,34 @@ def md_escape(value: Any) -> Any:
     return inert_markdown(plain(" ".join(str(value).split())))
 
 
-def _environment(fmt: str) -> jinja2.Environment:
+# The templates compiled ahead of time by tools/compile_templates.py, by format: the module in
+# isaccheck/templates/compiled/, used only when made from the template as it is now by this Jinja2.
+COMPILED_TEMPLATES = {"html": "report_html", "md": "report_md"}
+
+
+def template_source(fmt: str) -> bytes:
+    return (Path(__file__).resolve().parent / "templates" / "report" / f"report.{fmt}.j2").read_bytes()
+
+
+def _template(fmt: str) -> jinja2.Template:
+    """The report template: the compiled module when it is current (0.16 s less per report), else compiled now."""
+    import hashlib
+
+    env = _plain_environment(fmt)
+    name = f"report.{fmt}.j2"
+    try:
+        module = importlib.import_module(f"isaccheck.templates.compiled.{COMPILED_TEMPLATES[fmt]}")
+    except ImportError:
+        return env.get_template(name)
+    namespace = vars(module)
+    if (namespace.get("JINJA2") != jinja2.__version__
+            or namespace.get("SOURCE_SHA256") != hashlib.sha256(template_source(fmt)).hexdigest()):
+        return env.get_template(name)  # a developer's edit, or another Jinja2: compile as before
+    # The module's own namespace, as jinja2.ModuleLoader passes it: its functions find the environment there.
+    return env.template_class.from_module_dict(env, namespace, env.make_globals(None))
+
+
+def _plain_environment(fmt: str) -> jinja2.Environment:
     loader = jinja2.PackageLoader("isaccheck", "templates/report")
     common: dict[str, Any] = {"loader": loader, "undefined": jinja2.StrictUndefined, "keep_trailing_newline": True,
                               "trim_blocks": True, "lstrip_blocks": True}
@@ -752,7 +779,7 @@ def render(report: Report, fmt: str) -> str:
     """The report as HTML or Markdown text (PDF: see `render_pdf`)."""
     if fmt not in ("html", "md"):
         raise ConfigError(f"unknown report format {fmt}")
-    template = _environment(fmt).get_template(f"report.{fmt}.j2")
+    template = _template(fmt)
     return template.render(r=report, w=report.words)
 
 

@@ -7,7 +7,7 @@ import hashlib
 import os
 import textwrap
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import pytest
 
@@ -98,3 +98,14 @@ def _read_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     """Tests never write the user's cache of extracted documents (isaccheck.read.cache)."""
     if "ISACCHECK_CACHE_DIR" not in os.environ:
         monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "read-cache"))
+
+
+def load_tool(name: str) -> Any:
+    """tools/NAME.py as a module (tools/ is no package: loaded by path, not put on sys.path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -9,7 +9,6 @@ jsonschema's own resolver finds, and when the date check differs from jsonschema
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -24,16 +23,14 @@ from referencing.jsonschema import DRAFT202012
 
 from isaccheck import schemas
 
+from .conftest import load_tool
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPILED = ROOT / "isaccheck" / "schemas" / "compiled"
 
 
 def _tool() -> Any:
-    spec = importlib.util.spec_from_file_location("compile_schemas", ROOT / "tools" / "compile_schemas.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("compile_schemas")
 
 
 @pytest.mark.parametrize("name", schemas.compiled_names())

@@ -1,0 +1,1 @@
+"""Report templates compiled by tools/compile_templates.py (see there)."""
