@@ -448,17 +448,28 @@ class GitRepo:
             known = historycache.load(self.top, key)
             if known is not None:
                 return known
-        args = [
-            "log", "--first-parent", "--diff-merges=first-parent", "-M",
-            "--name-status", "-z", "--format=%x01%H %ct", "--end-of-options", sha or rev, "--",
-        ]
-        if self.prefix:
-            args.append(f":(top,literal){self.prefix}")
-        raw = _parse_history(self._git(*args).stdout, self.prefix.encode("utf-8", "surrogateescape"))
+        # HEAD's history extends the last one kept when HEAD moved on along its first-parent line.
+        tip = key is not None and sha == self.head() and not self.prefix
+        out = historycache.extended(self, key, sha) if tip and key is not None and sha is not None else None
+        if out is None:
+            out = self._git(*self.history_args(sha or rev)).stdout
+        raw = _parse_history(out, self.prefix.encode("utf-8", "surrogateescape"))
         facts = {_decode_path(p): v for p, v in raw.items()}
         if key is not None:
             historycache.save(self.top, key, facts)
+            if tip:
+                historycache.save_tip(self.top, key, out)
         return facts
+
+    def history_args(self, *revs: str) -> list[str]:
+        """The one `git log` pass history() folds (its output for `new ^old` is the start of new's)."""
+        args = [
+            "log", "--first-parent", "--diff-merges=first-parent", "-M",
+            "--name-status", "-z", "--format=%x01%H %ct", "--end-of-options", *revs, "--",
+        ]
+        if self.prefix:
+            args.append(f":(top,literal){self.prefix}")
+        return args
 
     # -- signatures
 

@@ -103,12 +103,12 @@ def _folder(top: Path) -> Path | None:
     return None if where is None else where.parent
 
 
-def _file(top: Path, key: tuple[Any, ...]) -> Path | None:
+def _file(top: Path, key: tuple[Any, ...], kind: str = "h") -> Path | None:
     where = loadcache.store_file(top, "history")
     if where is None:
         return None
     digest = hashlib.sha256(repr(key).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return where.parent / f"h{where.stem[:16]}-{digest}.marshal"
+    return where.parent / f"{kind}{where.stem[:16]}-{digest}.marshal"
 
 
 def _keep_newest(folder: Path, prefix: str) -> None:
@@ -146,3 +146,59 @@ def _git_program() -> tuple[Any, ...]:
     except OSError:
         return (found,)
     return (real, info.st_size, info.st_mtime_ns)
+
+
+# -- HEAD moved on: only the new commits from git ---------------------------------------------------
+#
+# The fold (gitrepo._parse_history) runs newest to oldest, so new commits cannot be folded onto
+# the old facts (module docs); but git log's output for HEAD is the output for the commits since
+# the earlier HEAD followed by the earlier HEAD's own output. So the earlier HEAD's raw output is
+# kept (one file per repository and key, zlib-compressed), git is asked only for `new ^old` when
+# old is on new's first-parent line, and the whole is folded as one pass: the same bytes, the
+# same answer (tests/test_historycache.py compares both over random histories).
+
+def _tip_file(top: Path, key: tuple[Any, ...]) -> Path | None:
+    return _file(top, key[1:], "t")  # one per repository and key but the commit
+
+
+def save_tip(top: Path, key: tuple[Any, ...], out: bytes) -> None:
+    import zlib
+
+    target = _tip_file(top, key)
+    if target is not None:
+        loadcache.write_parts(target, (FORMAT, loadcache.environment(), key), [zlib.compress(out, 1)])
+
+
+def extended(repo: GitRepo, key: tuple[Any, ...], sha: str) -> bytes | None:
+    """git log's output for `sha` from the kept output of an earlier HEAD on its first-parent line and
+    a `git log` of the commits since; None when there is none to extend (then one whole pass)."""
+    import zlib
+
+    target = _tip_file(repo.top, key)
+    if target is None:
+        return None
+    try:
+        with open(target, "rb") as handle:
+            parts = loadcache.read_parts(handle.read())
+            magic, env, old_key = next(parts)
+            if magic != FORMAT or env != loadcache.environment() or old_key[1:] != key[1:]:
+                return None
+            old = zlib.decompress(next(parts))
+        old_sha = old_key[0]
+        if type(old_sha) is not str or not old.startswith(b"\x01" + old_sha.encode() + b" "):
+            return None
+    except Exception:  # noqa: BLE001  (missing, corrupt, foreign: one whole pass)
+        return None
+    # How many first-parent steps back the old HEAD is, and whether it is there at all: `new ^old`
+    # lists new's first parents down to old when old is on the line (then new~N is old), else the
+    # whole line (an old HEAD of another branch, or history rewritten).
+    count = repo._git("rev-list", "--first-parent", "--count", "--end-of-options", sha, f"^{old_sha}",
+                      ok_codes=(0, 128))
+    steps = count.stdout.strip()
+    if count.returncode != 0 or not steps.isdigit():
+        return None
+    back = repo._git("rev-parse", "-q", "--verify", "--end-of-options", f"{sha}~{int(steps)}^{{commit}}",
+                     ok_codes=(0, 1, 128))
+    if back.returncode != 0 or back.stdout.decode().strip() != old_sha:
+        return None
+    return bytes(repo._git(*repo.history_args(sha, f"^{old_sha}")).stdout) + old

@@ -7,6 +7,7 @@ input the answer depends on, changed, makes it run again.
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 from typing import Any, Callable
 
@@ -247,3 +248,90 @@ def test_nothing_is_written_inside_the_repository(moved: Path, monkeypatch: pyte
     calls = count_logs(monkeypatch)
     assert repo.history() == repo.history()
     assert logs(calls) == 2 and not (moved / ".cache").exists()
+
+
+# --------------------------------------------------------------------------- HEAD moved on
+
+
+def _random_commit(repo: Path, rng: random.Random, alive: dict[str, str], gone: list[str], day: int) -> None:
+    """One commit of adds, edits, deletes, re-adds, moves (some rewritten, some moved back)."""
+    for _ in range(rng.randint(1, 3)):
+        op = rng.choice(["add", "edit", "delete", "readd", "move", "move"]) if alive else "add"
+        if op == "add" or (op == "readd" and not gone):
+            name = f"d{rng.randint(0, 3)}/f{rng.randint(0, 99)}.md"
+            if name in alive:
+                continue
+            alive[name] = "".join(f"line {rng.random()}\n" for _ in range(20))
+        elif op == "readd":
+            name = gone.pop(rng.randrange(len(gone)))
+            if name in alive:
+                continue
+            alive[name] = "".join(f"again {rng.random()}\n" for _ in range(20))
+        elif op == "edit":
+            name = rng.choice(sorted(alive))
+            alive[name] += f"edit {rng.random()}\n"
+        elif op == "delete":
+            name = rng.choice(sorted(alive))
+            del alive[name]
+            (repo / name).unlink()
+            gone.append(name)
+            continue
+        else:
+            old = rng.choice(sorted(alive))
+            name = rng.choice(gone) if gone and rng.random() < 0.3 else f"d{rng.randint(0, 3)}/m{rng.randint(0, 99)}.md"
+            if name in alive:
+                continue
+            text = alive.pop(old)
+            (repo / old).unlink()
+            gone.append(old)
+            alive[name] = text + (f"rewritten {rng.random()}\n" * rng.choice([0, 1, 30]))
+        write(repo, name, alive[name])
+    commit(repo, f"2024-01-{day:02d}T10:00:00Z", f"day {day}")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_history_extended_from_an_earlier_head_equals_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               seed: int) -> None:
+    """Random histories with renames (moved back, rewritten), deletes, re-adds and a merged side
+    branch: after every commit, the output put together from the earlier HEAD's and `new ^old` is
+    git log's own output for HEAD, byte for byte, and the facts are one uncached pass's."""
+    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ISACCHECK_NO_CACHE", raising=False)
+    rng = random.Random(seed)
+    repo = new_repo(tmp_path)
+    alive: dict[str, str] = {}
+    gone: list[str] = []
+    calls = count_logs(monkeypatch)
+    extended = 0
+    for day in range(1, 15):
+        if day == 8:  # a side branch, merged with a merge commit: the main line's diff is the merge's
+            git(repo, "checkout", "-q", "-b", "side")
+            _random_commit(repo, rng, alive, gone, day)
+            git(repo, "checkout", "-q", "main")
+            git(repo, "merge", "-q", "--no-ff", "-m", "merge side", "side", date=f"2024-01-{day:02d}T12:00:00Z")
+        else:
+            _random_commit(repo, rng, alive, gone, day)
+        opened = open_repo(repo)
+        assert opened is not None
+        head = opened.head()
+        assert head is not None
+        key = historycache.key(opened, head)
+        assert key is not None
+        joined = historycache.extended(opened, key, head)
+        if day > 1:
+            assert joined == opened._git(*opened.history_args(head)).stdout
+            extended += 1
+        before = len(calls)
+        assert opened.history() == uncached(repo, monkeypatch)
+        ranged = [c for c in calls[before:] if c[0] == "log" and any(a.startswith("^") for a in c)]
+        assert len(ranged) == (1 if day > 1 else 0)  # only the new commits were asked of git
+    assert extended == 13
+
+
+def test_an_earlier_head_off_the_first_parent_line_is_one_whole_pass(moved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    history(moved)  # main's HEAD kept
+    git(moved, "checkout", "-q", "-b", "other", "HEAD~1")
+    commit(moved, "2026-04-01T10:00:00Z", "elsewhere", other__md="x\n")
+    calls = count_logs(monkeypatch)
+    assert history(moved) == uncached(moved, monkeypatch)
+    assert not [c for c in calls if c[0] == "log" and any(a.startswith("^") for a in c)]
