@@ -17,8 +17,9 @@ the same, so it is kept by:
 - isaccheck's environment digest (loadcache.environment(): its code, Python, the libraries), so an
   edit of the parsing code is a different key.
 
-Exactly this commit: when HEAD moves on, the next run asks git again (one pass) and keeps the new
-answer; the facts are not extended from an older commit's (docs/performance.md says why).
+When HEAD moved on along its first-parent line (a secretary's commit, CI's next run), git is
+asked only for the new commits, and their output is joined to the kept output of the earlier
+HEAD (extended(), below); a HEAD elsewhere (another branch, rewritten history) is one whole pass.
 
 Where and how: the directory, the atomic marshal writes, the pruning and `--no-cache` /
 ISACCHECK_NO_CACHE of the load cache (loadcache.py); one small file per key, named after the
