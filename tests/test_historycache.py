@@ -335,3 +335,21 @@ def test_an_earlier_head_off_the_first_parent_line_is_one_whole_pass(moved: Path
     calls = count_logs(monkeypatch)
     assert history(moved) == uncached(moved, monkeypatch)
     assert not [c for c in calls if c[0] == "log" and any(a.startswith("^") for a in c)]
+
+
+@pytest.mark.parametrize("damage", [b"garbage", "another head's output"])
+def test_a_damaged_kept_output_is_one_whole_pass(moved: Path, monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
+    history(moved)
+    (tip,) = sorted((moved.parent / "cache").rglob("t*.marshal"))
+    if damage == "garbage":
+        tip.write_bytes(damage)
+    else:  # the header names HEAD, the output is of HEAD~1: not to be joined
+        repo = open_repo(moved)
+        assert repo is not None
+        key = historycache.key(repo, git(moved, "rev-parse", "HEAD"))
+        assert key is not None
+        historycache.save_tip(moved, key, repo._git(*repo.history_args("HEAD~1")).stdout)
+    commit(moved, "2026-04-01T10:00:00Z", "more", meetings__2026__md=MINUTES.format(date="2026-03-30"))
+    calls = count_logs(monkeypatch)
+    assert history(moved) == uncached(moved, monkeypatch)
+    assert not [c for c in calls if c[0] == "log" and any(a.startswith("^") for a in c)]
