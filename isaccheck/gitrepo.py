@@ -230,14 +230,18 @@ def open_repo(path: str | os.PathLike[str]) -> GitRepo | None:
     if shutil.which("git") is None or not folder.is_dir():
         return None
     try:
+        # One process for everything a run asks of the repository's state (it used to be four:
+        # this, HEAD twice and the shallow test). `--verify` fails (1) without a commit, after
+        # printing the rest.
         proc = _run(
-            ["rev-parse", "--is-inside-work-tree", "--show-toplevel", "--show-prefix"],
+            ["rev-parse", "--is-inside-work-tree", "--show-toplevel", "--show-prefix", "--is-shallow-repository",
+             "--git-path", "info/grafts", "--git-path", "info/attributes", "--verify", "-q", "HEAD^{commit}"],
             folder,
-            ok_codes=(0, 128),
+            ok_codes=(0, 1, 128),
         )
     except GitError:
         return None
-    if proc.returncode != 0:
+    if proc.returncode == 128:
         if b"dubious ownership" in proc.stderr:
             raise GitError(
                 f"git refuses to read {folder} because the folder belongs to another user; "
@@ -247,7 +251,13 @@ def open_repo(path: str | os.PathLike[str]) -> GitRepo | None:
     lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
     if len(lines) < 3 or lines[0] != "true":
         return None  # e.g. inside the .git folder itself
-    return GitRepo(Path(lines[1]), lines[2])
+    repo = GitRepo(Path(lines[1]), lines[2])
+    if len(lines) == (8 if proc.returncode == 0 else 7) and lines[3] in ("true", "false") and lines[-1] == "":
+        # Known for the rest of the run: one run evaluates one state of the repository.
+        repo._shallow = lines[3] == "true"
+        repo._state_paths = (folder / lines[4], folder / lines[5])
+        repo._head = lines[6] if proc.returncode == 0 else None
+    return repo
 
 
 # --------------------------------------------------------------------------- GitRepo
@@ -264,6 +274,11 @@ class GitRepo:
         self.top = top
         self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
         self._pins: tuple[str, ...] | None = None
+        self._config: bytes = b""  # `git config --list -z` as read with the pins (the history cache's key)
+        # What open_repo learnt in its one rev-parse; asked for when unknown (a GitRepo made directly).
+        self._head: str | None | Literal[False] = False
+        self._shallow: bool | None = None
+        self._state_paths: tuple[Path, Path] | None = None  # info/grafts, info/attributes
 
     @property
     def root(self) -> Path:
@@ -279,8 +294,12 @@ class GitRepo:
     def pins(self) -> tuple[str, ...]:
         """The drivers this repository's config defines, emptied (read once; listing config runs nothing)."""
         if self._pins is None:
-            listed = _run(["config", "--list", "--name-only", "-z"], self.top, ok_codes=(0, 1)).stdout
-            self._pins = driver_pins(k.decode("utf-8", "surrogateescape") for k in listed.split(b"\0") if k)
+            # With the values (each entry "name\nvalue"): the same process gives the config the
+            # history cache is keyed on (diff.renameLimit, diff.renames, ... change git log's answer).
+            listed = _run(["config", "--list", "-z"], self.top, ok_codes=(0, 1)).stdout
+            self._config = listed
+            self._pins = driver_pins(entry.split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
+                                     for entry in listed.split(b"\0") if entry)
         return self._pins
 
     def _out(self, *args: str) -> str:
@@ -298,12 +317,26 @@ class GitRepo:
         return Path(self._out("rev-parse", "--absolute-git-dir"))
 
     def is_shallow(self) -> bool:
-        return self._out("rev-parse", "--is-shallow-repository") == "true"
+        if self._shallow is None:
+            self._shallow = self._out("rev-parse", "--is-shallow-repository") == "true"
+        return self._shallow
 
     def head(self) -> str | None:
-        """The commit HEAD points at, or None in a repository without commits."""
-        proc = self._git("rev-parse", "-q", "--verify", "HEAD^{commit}", ok_codes=(0, 1, 128))
-        return proc.stdout.decode().strip() if proc.returncode == 0 else None
+        """The commit HEAD points at, or None in a repository without commits.
+
+        Asked once per GitRepo (open_repo asks with the rest): one run evaluates one HEAD, even
+        when someone commits while it runs."""
+        if self._head is False:
+            proc = self._git("rev-parse", "-q", "--verify", "HEAD^{commit}", ok_codes=(0, 1, 128))
+            self._head = proc.stdout.decode().strip() if proc.returncode == 0 else None
+        return self._head
+
+    def state_paths(self) -> tuple[Path, Path]:
+        """Where this repository's grafts and info/attributes files are (present or not)."""
+        if self._state_paths is None:
+            out = self._out("rev-parse", "--git-path", "info/grafts", "--git-path", "info/attributes").split("\n")
+            self._state_paths = (self.top / out[0], self.top / out[-1])
+        return self._state_paths
 
     def is_detached(self) -> bool:
         return self._git("symbolic-ref", "-q", "HEAD", ok_codes=(0, 1)).returncode != 0
@@ -405,14 +438,38 @@ class GitRepo:
             raise ShallowCloneError()
         if self.head() is None:
             return {}
+        from . import historycache
+
+        # The facts of a commit's history never change: kept on disk by the commit id `rev`
+        # names and everything else git log's answer depends on (historycache.py).
+        sha = rev if _FULL_SHA.fullmatch(rev) else self.head() if rev == "HEAD" else self.resolve_commit(rev)
+        key = historycache.key(self, sha) if sha is not None else None
+        if key is not None:
+            known = historycache.load(self.top, key)
+            if known is not None:
+                return known
+        # HEAD's history extends the last one kept when HEAD moved on along its first-parent line.
+        tip = key is not None and sha == self.head() and not self.prefix
+        out = historycache.extended(self, key, sha) if tip and key is not None and sha is not None else None
+        if out is None:
+            out = self._git(*self.history_args(sha or rev)).stdout
+        raw = _parse_history(out, self.prefix.encode("utf-8", "surrogateescape"))
+        facts = {_decode_path(p): v for p, v in raw.items()}
+        if key is not None:
+            historycache.save(self.top, key, facts)
+            if tip:
+                historycache.save_tip(self.top, key, out)
+        return facts
+
+    def history_args(self, *revs: str) -> list[str]:
+        """The one `git log` pass history() folds (its output for `new ^old` is the start of new's)."""
         args = [
             "log", "--first-parent", "--diff-merges=first-parent", "-M",
-            "--name-status", "-z", "--format=%x01%H %ct", "--end-of-options", rev, "--",
+            "--name-status", "-z", "--format=%x01%H %ct", "--end-of-options", *revs, "--",
         ]
         if self.prefix:
             args.append(f":(top,literal){self.prefix}")
-        raw = _parse_history(self._git(*args).stdout, self.prefix.encode("utf-8", "surrogateescape"))
-        return {_decode_path(p): v for p, v in raw.items()}
+        return args
 
     # -- signatures
 
@@ -582,6 +639,7 @@ def _parse_status(out: bytes) -> tuple[list[str], list[str]]:
 
 
 _HistoryRaw = dict[bytes, FileHistory]
+_FULL_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
