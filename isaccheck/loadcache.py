@@ -238,28 +238,16 @@ _LENGTH = struct.Struct("<Q")
 
 
 def write_parts(target: Path, header: Any, batches: Iterable[Any]) -> None:
-    """Write the file atomically: a concurrent run or an interrupted write never leaves half a file.
-    A read-only or full cache directory, or a value marshal cannot hold (never in practice),
-    leaves no file: runs are slower, not wrong."""
-    import tempfile  # only when the file is written: validate imports this module, and must start fast
+    """Write the file atomically (read.cache.atomic_write: whole or not at all)."""
+    from .read.cache import atomic_write
 
-    tmp = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            for part in itertools.chain((header,), batches):
-                data = marshal.dumps(part)
-                handle.write(_LENGTH.pack(len(data)))
-                handle.write(data)
-        os.replace(tmp, target)
-        tmp = None
-    except (OSError, ValueError, TypeError):
-        pass
-    finally:
-        if tmp is not None:  # failed or interrupted: no half file left behind
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    def chunks() -> Iterator[bytes]:
+        for part in itertools.chain((header,), batches):
+            data = marshal.dumps(part)
+            yield _LENGTH.pack(len(data))
+            yield data
+
+    atomic_write(target, chunks())
 
 
 def read_parts(data: bytes) -> Iterator[Any]:
@@ -278,17 +266,17 @@ def read_parts(data: bytes) -> Iterator[Any]:
 def store_file(repo_root: Path, kind: str) -> Path | None:
     """Where the cache of `kind` runs in this repository lives, or None (caching off, or the
     cache directory lies inside the repository, which isaccheck never writes)."""
-    from .read.cache import _inside, cache_root
+    from .read.cache import cache_folder
 
-    root = cache_root()
     try:
         where = str(repo_root.resolve())
     except OSError:
         return None
-    if root is None or _inside(root, where):
+    folder = cache_folder(where, "load")
+    if folder is None:
         return None
     name = hashlib.sha256(f"{where}\0{kind}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return root.parent.parent / "load" / f"{name}.marshal"
+    return folder / f"{name}.marshal"
 
 
 # -- what the cache depends on besides the files and settings --------------------------------------

@@ -125,3 +125,37 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest
     blocker.write_text("not a directory")
     monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(blocker))
     assert isinstance(read_document("a.md", b"# Kop\n"), StructuredDocument)
+
+
+def test_each_cache_is_kept_out_of_a_repository_that_holds_its_own_folder(cache_dir: Path) -> None:
+    # The check is made on the folder each cache writes, not on the extraction cache's folder: a
+    # repository that is (absurdly) the load or infer folder itself is not written either.
+    from isaccheck import loadcache
+    from isaccheck.infer import cache as infer_cache
+    from isaccheck.read.cache import cache_folder
+
+    for name in ("load", "infer"):
+        repo = cache_dir / name
+        repo.mkdir(parents=True, exist_ok=True)
+        assert cache_folder(str(repo), name) is None
+        assert cache_folder(str(cache_dir / "elsewhere"), name) == cache_dir / name
+    assert loadcache.store_file(cache_dir / "load", "check") is None
+    assert infer_cache.directory(str(cache_dir / "infer")) is None
+    assert infer_cache.directory(str(cache_dir / "elsewhere")) is not None
+
+
+def test_atomic_write_leaves_no_file_when_writing_fails(tmp_path: Path) -> None:
+    from collections.abc import Iterator
+
+    from isaccheck.read.cache import atomic_write
+
+    def failing() -> Iterator[bytes]:
+        yield b"half"
+        raise ValueError("a value marshal refuses")
+
+    target = tmp_path / "folder" / "entry.json"
+    atomic_write(target, failing())
+    assert list((tmp_path / "folder").iterdir()) == []  # neither the entry nor its temporary file
+    atomic_write(target, iter([b"whole", b" file"]))
+    assert target.read_bytes() == b"whole file"
+    assert [p.name for p in (tmp_path / "folder").iterdir()] == ["entry.json"]

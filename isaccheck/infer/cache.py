@@ -13,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
 from .. import __version__
-from ..read.cache import READER_VERSION, _inside, cache_root
+from ..read.cache import READER_VERSION, atomic_write, cache_folder, json_chunks
 from ..read.model import Location
 from . import Inferred, InferredDocument, Note
 
@@ -27,10 +26,8 @@ INFER_VERSION = "1"
 
 
 def directory(repo_root: str | None) -> Path | None:
-    root = cache_root()
-    if root is None or _inside(root, repo_root):
-        return None  # caching off, or the cache would lie inside the checked repository
-    return root.parent.parent / "infer" / f"{__version__}-r{READER_VERSION}-i{INFER_VERSION}"
+    # None: caching off, or the cache would lie inside the checked repository
+    return cache_folder(repo_root, "infer", f"{__version__}-r{READER_VERSION}-i{INFER_VERSION}")
 
 
 def key(content: str, path: str, doc_type: str, tlp_version: str, participants: Sequence[Any]) -> str:
@@ -73,12 +70,4 @@ def load(folder: Path | None, name: str) -> list[InferredDocument] | None:
 def store(folder: Path | None, name: str, found: Sequence[InferredDocument]) -> None:
     if folder is None:
         return
-    target = folder / name[-2:] / f"{name}.json"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(encode(found), handle, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, target)  # atomic: a concurrent run never reads half an entry
-    except (OSError, TypeError, ValueError):
-        return
+    atomic_write(folder / name[-2:] / f"{name}.json", json_chunks(encode(found)))

@@ -7,13 +7,14 @@ isaccheck version and READER_VERSION, so a new release or reader never sees old 
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from isaccheck import __version__
 from isaccheck.read.model import Block, Location, StructuredDocument
@@ -27,18 +28,62 @@ READER_VERSION = "4"
 ENABLED: ContextVar[bool] = ContextVar("isaccheck_cache", default=True)
 
 
-def cache_root() -> Path | None:
-    """The cache directory, or None when caching is off (--no-cache, ISACCHECK_NO_CACHE=1)."""
+def cache_base() -> Path | None:
+    """isaccheck's cache directory, or None when caching is off (--no-cache, ISACCHECK_NO_CACHE=1)."""
     if not ENABLED.get() or os.environ.get("ISACCHECK_NO_CACHE", "").strip() not in ("", "0"):
         return None
     override = os.environ.get("ISACCHECK_CACHE_DIR", "").strip()
     if override:
-        base = Path(override)
-    else:
-        import platformdirs
+        return Path(override)
+    import platformdirs
 
-        base = Path(platformdirs.user_cache_dir("isaccheck", appauthor=False))
-    return base / "read" / f"{__version__}-r{READER_VERSION}"
+    return Path(platformdirs.user_cache_dir("isaccheck", appauthor=False))
+
+
+def cache_root() -> Path | None:
+    """The extraction cache's directory, or None when caching is off."""
+    base = cache_base()
+    return None if base is None else base / "read" / f"{__version__}-r{READER_VERSION}"
+
+
+def cache_folder(repo_root: str | None, *parts: str) -> Path | None:
+    """The folder `parts` of isaccheck's cache directory (the extractions, the inferred fields, the
+    load cache), or None: caching off, or that folder lies inside the checked repository, which
+    isaccheck never writes."""
+    base = cache_base()
+    if base is None:
+        return None
+    folder = base.joinpath(*parts)
+    return None if _inside(folder, repo_root) else folder
+
+
+def atomic_write(target: Path, chunks: Iterable[bytes]) -> None:
+    """Write target whole or not at all (a temporary file renamed): a concurrent run or an
+    interrupted write never leaves half a file. A read-only or full cache directory, or a value
+    that cannot be written (marshal or JSON refusing it, never in practice), leaves no file: runs
+    are slower, not wrong. `chunks` may be a generator: its errors are caught the same way."""
+    import tempfile  # only when a file is written: validate imports the caches, and must start fast
+
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(tmp, target)
+        tmp = None
+    except (OSError, ValueError, TypeError):
+        pass
+    finally:
+        if tmp is not None:  # failed or interrupted: no half file left behind
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def json_chunks(value: Any) -> Iterator[bytes]:
+    """An entry as compact UTF-8 JSON, for atomic_write (encoded inside its try)."""
+    yield json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def content_id(data: bytes, blob_id: str | None = None) -> str:
@@ -88,28 +133,14 @@ class Cache:
             return None
 
     def store(self, key: str, doc: StructuredDocument) -> None:
-        target = self._file(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            import tempfile  # only when an entry is written: every run imports this module
-
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(_encode(doc), fh, ensure_ascii=False, separators=(",", ":"))
-            # Atomic: a concurrent run or an interrupted write never leaves half an entry.
-            os.replace(tmp, target)
-        except OSError:
-            # A read-only or full cache directory makes runs slower, not wrong.
-            return
+        atomic_write(self._file(key), json_chunks(_encode(doc)))
 
 
 @functools.lru_cache(maxsize=16)
 def _for_run(no_cache: str, cache_dir: str, repo_root: str | None, enabled: bool) -> Cache | None:
     # Keyed on the environment it depends on: once per run, not once per file.
-    root = cache_root()
-    if root is None or _inside(root, repo_root):
-        return None
-    return Cache(root)
+    folder = cache_folder(repo_root, "read", f"{__version__}-r{READER_VERSION}")
+    return None if folder is None else Cache(folder)
 
 
 def _encode(doc: StructuredDocument) -> dict[str, Any]:
