@@ -107,19 +107,13 @@ class LoadCache:
         cache = cls(file=target)
         if target is None:
             return cache
-        collecting = gc.isenabled()
-        # Tens of thousands of new objects, none of them garbage: the collector's passes over
-        # them were four fifths of reading 20,000 entries (bench/bench_loadcache.py).
-        gc.disable()
-        try:
-            with open(target, "rb") as handle:
-                data = handle.read()
-            cache._restore(read_parts(data))
-        except Exception:  # noqa: BLE001  (corrupt, truncated, foreign, unreadable: start empty)
-            cache.files, cache.stamps, cache.stamped_at, cache.year_ends = {}, {}, 0, {}
-        finally:
-            if collecting:
-                gc.enable()
+        with _collector_off():
+            try:
+                with open(target, "rb") as handle:
+                    data = handle.read()
+                cache._restore(read_parts(data))
+            except Exception:  # noqa: BLE001  (corrupt, truncated, foreign, unreadable: start empty)
+                cache.files, cache.stamps, cache.stamped_at, cache.year_ends = {}, {}, 0, {}
         return cache
 
     def _restore(self, parts: Iterator[Any]) -> None:
@@ -202,14 +196,23 @@ class LoadCache:
         keys = list(self.used)
         batches = ([(key, encode(self.files[key])) for key in keys[start:start + BATCH]]
                    for start in range(0, len(keys), BATCH))
-        collecting = gc.isenabled()
-        gc.disable()  # as in open(): new tuples only, no garbage
-        try:
+        with _collector_off():
             write_parts(self.file, header, batches)
-        finally:
-            if collecting:
-                gc.enable()
         prune(self.file.parent)
+
+
+@contextlib.contextmanager
+def _collector_off() -> Iterator[None]:
+    """The garbage collector off while the file is read or written: tens of thousands of new
+    objects, none of them garbage, and the collector's passes over them were four fifths of reading
+    20,000 entries (bench/bench_loadcache.py). Back on afterwards only if it was on before."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # A repository's file not used for this long is removed when any run writes its own: a clone

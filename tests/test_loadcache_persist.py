@@ -393,3 +393,28 @@ def test_files_of_repositories_nobody_checked_for_a_month_are_removed(make_repo:
     shutil.copytree(root, other)
     warm_hits(other)  # a run that writes prunes
     assert own.exists() and recent.exists() and not old.exists() and len(load_files(cache_dir)) == 3
+
+
+@pytest.mark.parametrize("was_on", [True, False])
+def test_the_collector_is_as_it_was_after_reading_and_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              was_on: bool) -> None:
+    import gc
+
+    from isaccheck.loadcache import LoadCache
+
+    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ISACCHECK_NO_CACHE", raising=False)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (gc.enable if was_on else gc.disable)()
+    try:
+        cache = LoadCache.open(repo, "check")
+        assert gc.isenabled() is was_on
+        cache.dirty = True
+        cache.save()
+        assert cache.file is not None and cache.file.exists()
+        assert gc.isenabled() is was_on
+        LoadCache.open(repo, "check")  # now from the file written
+        assert gc.isenabled() is was_on
+    finally:
+        gc.enable()
