@@ -829,14 +829,7 @@ class _CatFile:
         self._finalizer = weakref.finalize(self, _stop_process, self._proc)
 
     def read(self, oid: str) -> bytes:
-        with self._lock:
-            stdin, stdout = self._pipes()
-            try:
-                stdin.write(oid.encode("ascii") + b"\n")
-                stdin.flush()
-            except OSError as exc:
-                raise GitError(f"reading from git failed: {exc}") from exc
-            return _read_object(stdout, oid)
+        return _found(self.read_typed(oid), oid)
 
     def read_typed(self, name: str) -> tuple[str, bytes] | None:
         """An object by any name git takes (`<commit>:<folder>`), with its type; None when there is none."""
@@ -895,7 +888,10 @@ def _feed(stdin: IO[bytes], payload: bytes) -> None:
 
 def _read_object(stdout: IO[bytes], oid: str) -> bytes:
     """One `--batch` answer's content; GitError when git has no such object."""
-    answer = _read_answer(stdout)
+    return _found(_read_answer(stdout), oid)
+
+
+def _found(answer: tuple[str, bytes] | None, oid: str) -> bytes:
     if answer is None:
         raise GitError(f"git could not find object {oid}")
     return answer[1]

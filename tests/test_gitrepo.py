@@ -793,3 +793,22 @@ def test_bench_generator_years(tmp_path: Path) -> None:
         first[years] = dates[-1]
         assert dates[0] < "2025-01-01"
     assert first == {10: "2015-01-01", 20: "2005-01-01"}
+
+
+def test_one_cat_file_reads_blobs_and_named_trees_and_says_what_is_missing(tmp_path: Path) -> None:
+    from isaccheck.gitrepo import _CatFile
+
+    repo = new_repo(tmp_path)
+    commit(repo, "2025-01-10T10:00:00Z", "minutes", meetings__m1__md="# Notulen\n")
+    blob = git(repo, "rev-parse", "HEAD:meetings/m1.md")
+    cat = _CatFile(repo)
+    try:
+        assert cat.read(blob) == b"# Notulen\n"
+        kind, _ = cat.read_typed("HEAD:meetings") or ("none", b"")
+        assert kind == "tree"
+        assert cat.read_typed("HEAD:no such folder") is None  # a name with spaces, missing
+        with pytest.raises(GitError, match=f"could not find object {'0' * 40}"):
+            cat.read("0" * 40)
+        assert cat.read(blob) == b"# Notulen\n"  # the answer stream is still in step after a miss
+    finally:
+        cat.close()
