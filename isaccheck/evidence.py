@@ -157,7 +157,12 @@ class Evidence:
         dates = self._dates.get(name)
         if dates is None:
             dates = self._dates[name] = [d.date or dt.date.min for d in docs]
-        return docs[bisect.bisect_right(dates, self.window_start(months)):]
+        return docs[self._first_in_window(dates, months):]
+
+    def _first_in_window(self, dates: list[dt.date], months: int) -> int:
+        """Where the window of `months` begins in `dates` (in order, none after as_of): past the
+        last one on or before its start, as in_window decides."""
+        return bisect.bisect_right(dates, self.window_start(months))
 
     def drafts(self, types: str | Iterable[str], months: int | None = None) -> list[Document]:
         names = [types] if isinstance(types, str) else list(types)
@@ -167,7 +172,7 @@ class Evidence:
         if months is None:
             return list(self.meetings)
         # In date order, none after as_of (they come from by_type): the window is a slice, as in _in_window.
-        return list(self.meetings[bisect.bisect_right(self._meeting_dates, self.window_start(months)):])
+        return list(self.meetings[self._first_in_window(self._meeting_dates, months):])
 
     # -- fields ------------------------------------------------------------------------------
     @staticmethod
