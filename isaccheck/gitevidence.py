@@ -172,22 +172,36 @@ class PastCommits:
 
 
 def plan_source(path: Path, as_of: dt.date, today: dt.date, *, mode: GitMode = "auto",
-                committed_only: bool = False, past: PastCommits | None = None) -> GitPlan:
+                committed_only: bool = False, past: PastCommits | None = None, history: bool = False) -> GitPlan:
     """Which tree to evaluate: the commit at as_of (a past date), HEAD (committed only), or the working tree.
 
-    `past`: what the earlier runs of this command learned of git (history's year ends)."""
+    `past`: what the earlier runs of this command learned of git (history's year ends).
+    `history`: apply_history will follow: its `git log` starts now, as soon as the commit is known,
+    and runs while the documents load (GitRepo.start_history); the caller ends it with
+    stop_early(plan) when the run ends before apply_history took it.
+    """
     working = WorkingTreeSource(path)
     repo = find_repo(path, mode, committed_only) if past is None else past.repo(path, mode, committed_only)
     if repo is None:
         return GitPlan(working)
     try:
-        return _plan(repo, working, as_of, today, committed_only, past)
+        return _plan(repo, working, as_of, today, committed_only, past, history)
     except GitError as exc:
+        repo.stop_started()
         raise _git_error(exc) from None
+    except BaseException:
+        repo.stop_started()
+        raise
+
+
+def stop_early(plan: GitPlan | None) -> None:
+    """End the git work plan_source started and the run did not take (see GitRepo.stop_started)."""
+    if plan is not None and plan.repo is not None:
+        plan.repo.stop_started()
 
 
 def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.date,
-          committed_only: bool, past: PastCommits | None = None) -> GitPlan:
+          committed_only: bool, past: PastCommits | None = None, history: bool = False) -> GitPlan:
     head = repo.head() if past is None else past.head(repo)
     if head is None:
         if committed_only:
@@ -214,9 +228,13 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
                               "the repository did not exist yet then",
                               message_nl=f"--as-of {as_of}: er is geen commit op of voor die datum{since_nl}: "
                                          "de repository bestond toen nog niet")
+        if history:
+            repo.start_history(at.sha)
         tree = (repo.tree_source(at.sha) if past is None
                 else GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=past.trees(repo)))
         return GitPlan(tree, repo, commit=at.sha, history_rev=at.sha, working_tree=False, head=head)
+    if history:
+        repo.start_history(head)  # before `git status`, which then runs beside it
     if committed_only:
         return GitPlan(repo.tree_source(head), repo, commit=head, history_rev=head, working_tree=False, head=head)
     return GitPlan(working, repo, commit=head, history_rev=head, head=head, uncommitted=repo.uncommitted_paths())

@@ -22,7 +22,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Sequence
 
 # Defined in errors.py so that loading documents, which only catches it, need not import this layer.
 from isaccheck.errors import GitError
@@ -202,6 +202,86 @@ def _run(
     return proc
 
 
+class _Started:
+    """A git command started before its answer is needed (GitRepo.start), so git works on the other
+    core while Python loads documents.
+
+    Its output goes to an anonymous temporary file (named by no folder entry, so none is
+    left behind whatever ends the run), not to pipes: a pipe fills up (git log's output is 1 MB at
+    5,000 documents, 5 MB at 20,000) and would need a thread to drain it, and a thread alive when
+    another part of isaccheck forks worker processes is a hazard. This design has none: a fork
+    while git runs copies only this object, whose process the child never waits for or kills.
+    Ended (killed when still running, reaped, files closed) by result(), stop(), garbage
+    collection or interpreter exit, whichever comes first.
+    """
+
+    def __init__(self, args: Sequence[str], cwd: Path, extra_config: Sequence[str], folder: Path) -> None:
+        import tempfile  # only when git runs early: validate must start fast
+
+        self.args = tuple(args)
+        out = tempfile.TemporaryFile(dir=folder)
+        try:
+            # Its errors are not kept: a failure is asked again the plain way (result()).
+            proc = subprocess.Popen(_git_argv(args, extra_config), cwd=cwd, stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=subprocess.DEVNULL, env=_git_env())
+        except BaseException:
+            out.close()
+            raise
+        self.pid = proc.pid
+        self._proc, self._out = proc, out
+        self._finalizer = weakref.finalize(self, _end_started, proc, out)
+
+    def result(self) -> bytes | None:
+        """git's output; None when git failed or its output could not be kept (a full disk): then the
+        caller runs git the plain way, which gives the answer or the error (_run's words) it always gave."""
+        try:
+            code = self._proc.wait()
+            size = os.fstat(self._out.fileno()).st_size
+            self._out.seek(0)
+            out = self._out.read()
+        except (OSError, ValueError):
+            return None
+        finally:
+            self._finalizer()
+        return out if code == 0 and len(out) == size else None
+
+    def stop(self) -> None:
+        """Kill git if it still runs (its answer is no longer wanted), reap it, close the files."""
+        self._finalizer()
+
+    @property
+    def alive(self) -> bool:
+        return self._finalizer.alive
+
+
+def _end_started(proc: subprocess.Popen[bytes], *files: IO[bytes]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for handle in files:
+        handle.close()
+
+
+def _scratch_folder(top: Path) -> Path | None:
+    """Where a git command started early writes its output: isaccheck's cache directory, else the
+    system's temporary folder; never the checked repository (None then: git runs when needed)."""
+    import tempfile
+
+    from .read.cache import _inside, cache_folder
+
+    try:
+        where = str(top.resolve())
+        folder = cache_folder(where, "git")
+        if folder is None:
+            folder = Path(tempfile.gettempdir())
+            if _inside(folder, where):
+                return None
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 def _decode_path(raw: bytes) -> str:
     # Same convention as os.walk on POSIX, so both sources name odd bytes the same way.
     return raw.decode("utf-8", "surrogateescape")
@@ -279,6 +359,10 @@ class GitRepo:
         self._head: str | None | Literal[False] = False
         self._shallow: bool | None = None
         self._state_paths: tuple[Path, Path] | None = None  # info/grafts, info/attributes
+        # git commands started before their answer is needed (start()), by their arguments, and
+        # history()'s plans made then (start_history()).
+        self._started: dict[tuple[str, ...], _Started] = {}
+        self._history_plans: dict[str, _HistoryPlan] = {}
 
     @property
     def root(self) -> Path:
@@ -301,6 +385,34 @@ class GitRepo:
             self._pins = driver_pins(entry.split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
                                      for entry in listed.split(b"\0") if entry)
         return self._pins
+
+    def start(self, *args: str) -> bool:
+        """Start `git args` now; the next _output(*args) takes its answer (see _Started). False when
+        it could not start (no folder for its output, no process): _output then runs it as always."""
+        if args in self._started:
+            return True
+        try:
+            folder = _scratch_folder(self.top)
+            if folder is None:
+                return False
+            self._started[args] = _Started(args, self.top, self.pins, folder)
+        except (OSError, GitError):
+            return False
+        return True
+
+    def _output(self, *args: str) -> bytes:
+        """`git args`' output: from the process start() began, or run now (errors as _run's)."""
+        started = self._started.pop(args, None)
+        out = started.result() if started is not None else None
+        return out if out is not None else bytes(self._git(*args).stdout)
+
+    def stop_started(self) -> None:
+        """End the git commands started early whose answer was not taken: the run ended before it
+        needed them (an error, a bad file); no process or file is left."""
+        for started in self._started.values():
+            started.stop()
+        self._started.clear()
+        self._history_plans.clear()
 
     def _out(self, *args: str) -> str:
         return self._git(*args).stdout.decode("utf-8", "replace").strip()
@@ -440,6 +552,38 @@ class GitRepo:
             return {}
         from . import historycache
 
+        planned = self._history_plans.pop(rev, None) or self._plan_history(rev)
+        if planned.known is not None:
+            return planned.known
+        out = self._output(*planned.args) + planned.old
+        raw = _parse_history(out, self.prefix.encode("utf-8", "surrogateescape"))
+        facts = {_decode_path(p): v for p, v in raw.items()}
+        if planned.key is not None:
+            historycache.save(self.top, planned.key, facts)
+            if planned.tip:
+                historycache.save_tip(self.top, planned.key, out)
+        return facts
+
+    def start_history(self, rev: str) -> None:
+        """Begin history(rev)'s git work now, so `git log` runs while the documents load; history(rev)
+        then takes its answer. Nothing here raises: on any error nothing is started, and history()
+        asks again and raises what it always raised, where it always did."""
+        if rev in self._history_plans:
+            return
+        try:
+            if self.is_shallow() or self.head() is None:
+                return
+            planned = self._plan_history(rev)
+        except GitError:
+            return
+        self._history_plans[rev] = planned
+        if planned.known is None:
+            self.start(*planned.args)
+
+    def _plan_history(self, rev: str) -> _HistoryPlan:
+        """What history(rev) needs: the facts kept on disk, or the `git log` to run and what its output goes before."""
+        from . import historycache
+
         # The facts of a commit's history never change: kept on disk by the commit id `rev`
         # names and everything else git log's answer depends on (historycache.py).
         sha = rev if _FULL_SHA.fullmatch(rev) else self.head() if rev == "HEAD" else self.resolve_commit(rev)
@@ -447,19 +591,13 @@ class GitRepo:
         if key is not None:
             known = historycache.load(self.top, key)
             if known is not None:
-                return known
+                return _HistoryPlan(key, False, known)
         # HEAD's history extends the last one kept when HEAD moved on along its first-parent line.
         tip = key is not None and sha == self.head() and not self.prefix
-        out = historycache.extended(self, key, sha) if tip and key is not None and sha is not None else None
-        if out is None:
-            out = self._git(*self.history_args(sha or rev)).stdout
-        raw = _parse_history(out, self.prefix.encode("utf-8", "surrogateescape"))
-        facts = {_decode_path(p): v for p, v in raw.items()}
-        if key is not None:
-            historycache.save(self.top, key, facts)
-            if tip:
-                historycache.save_tip(self.top, key, out)
-        return facts
+        extension = historycache.extension(self, key, sha) if tip and key is not None and sha is not None else None
+        if extension is None:
+            return _HistoryPlan(key, tip, None, tuple(self.history_args(sha or rev)))
+        return _HistoryPlan(key, tip, None, tuple(extension[0]), extension[1])
 
     def history_args(self, *revs: str) -> list[str]:
         """The one `git log` pass history() folds (its output for `new ^old` is the start of new's)."""
@@ -575,6 +713,18 @@ class GitRepo:
             "verify-tag", "--raw", oid, extra_config=signers, ok_codes=tuple(range(256))
         )
         return _tag_check(proc.returncode, (proc.stdout + proc.stderr).decode("utf-8", "replace"))
+
+
+@dataclass(frozen=True)
+class _HistoryPlan:
+    """GitRepo._plan_history's answer: `known` facts, or the `git log` args whose output, followed
+    by `old` (the kept output of an earlier HEAD), is folded; `key`/`tip`: how the result is kept."""
+
+    key: tuple[Any, ...] | None
+    tip: bool
+    known: dict[str, FileHistory] | None
+    args: tuple[str, ...] = ()
+    old: bytes = b""
 
 
 class FirstParentLine:

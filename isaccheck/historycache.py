@@ -173,6 +173,17 @@ def save_tip(top: Path, key: tuple[Any, ...], out: bytes) -> None:
 def extended(repo: GitRepo, key: tuple[Any, ...], sha: str) -> bytes | None:
     """git log's output for `sha` from the kept output of an earlier HEAD on its first-parent line and
     a `git log` of the commits since; None when there is none to extend (then one whole pass)."""
+    found = extension(repo, key, sha)
+    if found is None:
+        return None
+    args, old = found
+    return bytes(repo._git(*args).stdout) + old
+
+
+def extension(repo: GitRepo, key: tuple[Any, ...], sha: str) -> tuple[list[str], bytes] | None:
+    """extended() in two steps, so the `git log` can start before its answer is needed
+    (GitRepo.start_history): that `git log`'s arguments and the kept output its own output goes
+    before; None when there is none to extend."""
     import zlib
 
     target = _tip_file(repo.top, key)
@@ -202,4 +213,4 @@ def extended(repo: GitRepo, key: tuple[Any, ...], sha: str) -> bytes | None:
                      ok_codes=(0, 1, 128))
     if back.returncode != 0 or back.stdout.decode().strip() != old_sha:
         return None
-    return bytes(repo._git(*repo.history_args(sha, f"^{old_sha}")).stdout) + old
+    return repo.history_args(sha, f"^{old_sha}"), old

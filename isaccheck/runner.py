@@ -178,17 +178,34 @@ def check(path: Path, as_of: dt.date, *, no_waivers: bool = False, allow_code: b
     `past`: one gitevidence.PastCommits for the runs of one command, so git is asked once.
     """
     from . import gitevidence
+
+    plan: gitevidence.GitPlan | None = None
+    if source is None:
+        open_source(path)  # the plain errors for a missing path or a file
+        # With history, its `git log` starts here and runs while the documents load (plan_source).
+        plan = gitevidence.plan_source(path, as_of, today or dt.date.today(), mode=git,
+                                       committed_only=committed_only, past=past, history=history)
+    try:
+        return _check(path, as_of, plan, source, commit, no_waivers=no_waivers, allow_code=allow_code,
+                      tlp_ceiling=tlp_ceiling, history=history, signers_from=signers_from, cache=cache,
+                      forecast=forecast)
+    finally:
+        gitevidence.stop_early(plan)  # an error ended the run before the history pass took its git log
+
+
+def _check(path: Path, as_of: dt.date, plan: gitevidence.GitPlan | None, source: Source | None,
+           commit: str | None, *, no_waivers: bool, allow_code: bool, tlp_ceiling: Label | None, history: bool,
+           signers_from: str | None, cache: LoadCache | None, forecast: bool) -> CheckRun:
+    """check() once the plan is made."""
+    from . import gitevidence
     from .engine import evaluate
     from .gitrepo import GitError
 
-    plan: gitevidence.GitPlan | None = None
     adopted: Text | None = None
-    if source is None:
-        open_source(path)  # the plain errors for a missing path or a file
-        plan = gitevidence.plan_source(path, as_of, today or dt.date.today(), mode=git,
-                                       committed_only=committed_only, past=past)
+    if plan is not None:
         adopted = _settings_from_today(plan, path)
         source, commit = plan.source, plan.commit
+    assert source is not None
     try:
         repo, pack, warnings = _load(source, allow_code, cache=cache)
     except GitError as exc:

@@ -60,6 +60,13 @@ def count_logs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
         return real(args, cwd, **kwargs)
 
     monkeypatch.setattr(gitrepo, "_run", counting)
+    started = gitrepo._Started.__init__
+
+    def counting_started(self: gitrepo._Started, args: Any, *rest: Any) -> None:
+        calls.append(tuple(args))  # started before it is needed (tests/test_early_git.py)
+        started(self, args, *rest)
+
+    monkeypatch.setattr(gitrepo._Started, "__init__", counting_started)
     return calls
 
 

@@ -1,0 +1,247 @@
+"""git work started before it is needed (issue 14, fifth round): the history pass's `git log`
+runs while the documents load (GitRepo.start_history, gitrepo._Started).
+
+What must hold: the same facts and the same errors as the plain way; the started process is the
+one used (no second `git log`); a run that ends early kills and reaps it and leaves no file; no
+thread is started (worker processes may be forked while git runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from isaccheck import gitrepo, runner
+from isaccheck.errors import ConfigError
+from isaccheck.gitrepo import GitError, GitRepo, ShallowCloneError
+
+from .conftest import PROFILE
+from .test_gitint import MINUTES, check_json, small  # noqa: F401
+from .test_gitrepo import commit, git, git_env, new_repo, opened, write  # noqa: F401
+
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def isac(small: Path) -> Path:
+    """test_gitint's small ISAC, with a document moved since (the history pass follows moves)."""
+    git(small, "mv", "meetings/2026-02-01/minutes.md", "meetings/2026-02-01/notes.md")
+    commit(small, "2026-02-20T10:00:00Z", "moved")
+    return small
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[gitrepo._Started]:
+    """Every git process started early, as it was started."""
+    made: list[gitrepo._Started] = []
+    real = gitrepo._Started.__init__
+
+    def record(self: gitrepo._Started, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(gitrepo._Started, "__init__", record)
+    return made
+
+
+@pytest.fixture
+def logs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The git commands run the plain way (_run), by their arguments."""
+    ran: list[tuple[str, ...]] = []
+    real = gitrepo._run
+
+    def record(args: Any, *rest: Any, **kwargs: Any) -> Any:
+        ran.append(tuple(args))
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(gitrepo, "_run", record)
+    return ran
+
+
+def reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True  # not our child any more: waited for already
+    return False
+
+
+def plain_history(path: Path, rev: str) -> dict[str, Any]:
+    return opened(path).history(rev)
+
+
+def test_started_history_equals_the_plain_pass_and_runs_git_log_once(
+        isac: Path, cache_dir: Path, started: list[gitrepo._Started], logs: list[tuple[str, ...]]) -> None:
+    head = git(isac, "rev-parse", "HEAD")
+    repo = opened(isac)
+    threads = threading.active_count()
+    repo.start_history(head)
+    assert threading.active_count() == threads  # nothing alive across a fork of worker processes
+    assert len(started) == 1 and started[0].args[0] == "log"
+    facts = repo.history(head)
+    assert not [a for a in logs if "log" in a and "--name-status" in a]  # the started one was used
+    assert not started[0].alive and reaped(started[0].pid)
+    assert os.listdir(cache_dir / "git") == []  # the output file has no name: nothing left
+    for kept in cache_dir.joinpath("load").iterdir():  # the plain way, without the kept facts
+        kept.unlink()
+    assert plain_history(isac, head) == facts
+    assert facts["meetings/2026-02-01/notes.md"].first_date == dt.date(2026, 2, 10)  # the move followed
+
+
+def test_start_history_with_the_facts_kept_starts_nothing(isac: Path, cache_dir: Path,
+                                                          started: list[gitrepo._Started]) -> None:
+    head = git(isac, "rev-parse", "HEAD")
+    first = opened(isac).history(head)
+    repo = opened(isac)
+    repo.start_history(head)
+    assert started == [] and repo.history(head) == first
+
+
+def test_history_extended_from_an_earlier_head_is_started_too(isac: Path, cache_dir: Path,
+                                                              started: list[gitrepo._Started]) -> None:
+    opened(isac).history("HEAD")  # kept: HEAD's output, for the next HEAD to extend
+    commit(isac, "2026-02-25T10:00:00Z", "more", meetings__2026__02__25__md=MINUTES.replace("2021-03-01", "2026-02-25"))
+    head = git(isac, "rev-parse", "HEAD")
+    repo = opened(isac)
+    repo.start_history(head)
+    assert len(started) == 1 and any(a.startswith("^") for a in started[0].args)  # only the new commits
+    facts = repo.history(head)
+    for kept in cache_dir.joinpath("load").iterdir():
+        kept.unlink()
+    assert plain_history(isac, head) == facts and "meetings/2026/02/25.md" in facts
+
+
+def test_a_failed_start_is_asked_again_the_plain_way(isac: Path, cache_dir: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    logs: list[tuple[str, ...]]) -> None:
+    """A git that fails (or an output file that could not be written) gives what the plain way gives:
+    the answer, or the error in _run's words."""
+    head = git(isac, "rev-parse", "HEAD")
+    repo = opened(isac)
+    assert repo.start("log", "--end-of-options", "no-such-branch", "--")
+    with pytest.raises(GitError) as failed:
+        repo._output("log", "--end-of-options", "no-such-branch", "--")
+    with pytest.raises(GitError) as plain:
+        repo._git("log", "--end-of-options", "no-such-branch", "--")
+    assert str(failed.value) == str(plain.value) and str(plain.value).startswith("git log failed: ")
+    monkeypatch.setattr(gitrepo._Started, "result", lambda self: None)
+    repo.start_history(head)
+    assert repo.history(head) == plain_history(isac, head)
+    assert [a for a in logs if "--name-status" in a]  # asked again
+
+
+def test_shallow_clone_starts_nothing_and_raises_as_before(isac: Path, tmp_path: Path, cache_dir: Path,
+                                                           started: list[gitrepo._Started]) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{isac}", str(clone)], check=True,
+                   capture_output=True)
+    repo = opened(clone)
+    repo.start_history(git(clone, "rev-parse", "HEAD"))
+    assert started == []
+    with pytest.raises(ShallowCloneError):
+        repo.history(git(clone, "rev-parse", "HEAD"))
+
+
+@pytest.mark.parametrize("cache", ["inside", "off"])
+def test_no_folder_for_the_output_inside_the_repository(isac: Path, monkeypatch: pytest.MonkeyPatch, cache: str,
+                                                       started: list[gitrepo._Started]) -> None:
+    """The cache directory inside the checked repository (or caching off) and the temporary folder
+    inside it too: git is not started early (isaccheck never writes the repository), and runs as always."""
+    if cache == "inside":
+        monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(isac / ".cache"))
+    else:
+        monkeypatch.setenv("ISACCHECK_NO_CACHE", "1")
+    monkeypatch.setattr("tempfile.tempdir", str(isac / "meetings"))
+    head = git(isac, "rev-parse", "HEAD")
+    repo = opened(isac)
+    repo.start_history(head)
+    assert started == [] and repo.history(head)
+    assert not (isac / ".cache").exists() and git(isac, "status", "--porcelain", "--ignored") == ""
+
+
+def test_caching_off_uses_the_temporary_folder(isac: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              started: list[gitrepo._Started]) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("ISACCHECK_NO_CACHE", "1")
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    head = git(isac, "rev-parse", "HEAD")
+    repo = opened(isac)
+    repo.start_history(head)
+    assert len(started) == 1
+    assert repo.history(head) == plain_history(isac, head)
+    assert os.listdir(scratch) == []
+
+
+def test_check_takes_the_started_git_log(isac: Path, cache_dir: Path, started: list[gitrepo._Started],
+                                         logs: list[tuple[str, ...]]) -> None:
+    data = check_json(isac)
+    assert len(started) == 1 and not started[0].alive and reaped(started[0].pid)
+    assert not [a for a in logs if "--name-status" in a]
+    assert [f["path"] for f in data["findings"] if f["code"] == "backfilled"] == ["meetings/2021-03-01/minutes.md"]
+
+
+@pytest.mark.parametrize("as_of", [None, dt.date(2026, 2, 25)])
+def test_a_run_that_ends_early_kills_and_reaps_git(isac: Path, cache_dir: Path, as_of: dt.date | None,
+                                                   started: list[gitrepo._Started],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error while loading (here a bad isaccheck.yaml) ends the run before the history pass:
+    the git log started for it is killed and reaped, its file gone, the error the same."""
+    write(isac, "isaccheck.yaml", "history:\n  backfill_tolerance_days: -1\n")
+    commit(isac, "2026-02-21T10:00:00Z", "settings")
+    with pytest.raises(ConfigError) as plain:
+        runner.check(isac, as_of or TODAY, today=TODAY, history=False)
+    with pytest.raises(ConfigError) as early:
+        runner.check(isac, as_of or TODAY, today=TODAY)
+    assert str(early.value) == str(plain.value)
+    assert len(started) == 1
+    assert not started[0].alive and reaped(started[0].pid)
+    assert os.listdir(cache_dir / "git") == []
+
+
+def test_an_error_after_the_start_in_planning_kills_git(isac: Path, cache_dir: Path,
+                                                       started: list[gitrepo._Started],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git status` failing after the git log was started: same error, git log ended."""
+    def broken(self: GitRepo) -> Any:
+        raise GitError("git status failed: broken")
+
+    monkeypatch.setattr(GitRepo, "uncommitted_paths", broken)
+    with pytest.raises(ConfigError, match="git status failed: broken"):
+        runner.check(isac, TODAY, today=TODAY)
+    assert len(started) == 1 and not started[0].alive and reaped(started[0].pid)
+
+
+def test_not_a_git_repository_starts_nothing(tmp_path: Path, cache_dir: Path,
+                                             started: list[gitrepo._Started]) -> None:
+    folder = tmp_path / "plain"
+    write(folder, "isac.yaml", PROFILE)
+    runner.check(folder, TODAY, today=TODAY)
+    assert started == []
+
+
+def test_stop_kills_a_running_git(isac: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A git still running when the run ends is killed, not waited for (a `git log` of 50,000
+    commits takes seconds); a process that outlives it stands in for git."""
+    repo = opened(isac)
+    assert repo.pins == ()  # read now, with git
+    monkeypatch.setattr(gitrepo, "_git_argv", lambda args, extra=(): ["sleep", "60"])
+    assert repo.start("log")
+    process = repo._started[("log",)]
+    assert process._proc.poll() is None
+    repo.stop_started()
+    assert process._proc.returncode == -9 and reaped(process.pid) and not process.alive
+    assert repo._started == {} and os.listdir(cache_dir / "git") == []
