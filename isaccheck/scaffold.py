@@ -43,6 +43,8 @@ _ACTION_STEPS = """\
         id: check
         # The action installs isaccheck from its own checkout (action.yml).
         uses: {ref}
+        env:
+          ISACCHECK_CACHE_DIR: ${{{{ runner.temp }}}}/isaccheck-cache  # restored above, saved below
         with:
           fail-on: error
           # Also fail when a capability is below its ambition:
@@ -58,6 +60,8 @@ _PIP_STEPS = """\
         run: python -m pip install {url}
       - name: Check the ISAC documents
         id: check
+        env:
+          ISACCHECK_CACHE_DIR: ${{{{ runner.temp }}}}/isaccheck-cache  # restored above, saved below
         # Also fail when a capability is below its ambition: add --gate ambition.
         # Fail only on regressions against a saved result: --gate baseline:isaccheck-baseline.json
         # (write it with: isaccheck check --format json -o isaccheck-baseline.json).

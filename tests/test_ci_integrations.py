@@ -153,8 +153,10 @@ def _run_workflow(repo: Path, env: dict[str, str], tmp: Path) -> tuple[int, str,
         for step in job["steps"]:
             if "run" not in step or step.get("id") == "install":  # installing: the shim stands in
                 continue
+            # ${{ runner.temp }} as the runner gives it (the cache's folder: restored, then saved, by actions/cache).
+            given = {k: v.replace("${{ runner.temp }}", str(tmp / "runner-temp")) for k, v in step.get("env", {}).items()}
             done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=checkout, capture_output=True, text=True,
-                                  env={**step_env, **step.get("env", {})})
+                                  env={**step_env, **given})
             out += done.stdout + done.stderr
             if done.returncode:
                 return done.returncode, out, summary.read_text()
@@ -181,6 +183,9 @@ def test_example_workflow_end_to_end(tmp_path: Path) -> None:
     code, out, summary = _run_workflow(repo, env, tmp_path)
     assert code == 0, out
     assert "isaccheck: gate passed" in out and "## isaccheck: E2E-ISAC" in summary
+    # The check wrote isaccheck's cache where actions/cache saves it from (and not in the checkout).
+    cache = tmp_path / "runner-temp" / "isaccheck-cache"
+    assert list((cache / "load").glob("*.marshal"))
 
     broken = good.replace("tlp: AMBER\n", "tlp: PURPLE\n")  # line 5 of the file
     minutes.write_text(broken)

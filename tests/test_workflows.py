@@ -40,7 +40,7 @@ def _files() -> list[tuple[str, str]]:
 
 NAMES = [name for name, _ in _files()]
 # The current major of each action used (node24 runtimes; older majors warn of node20's end).
-CURRENT_MAJOR = {"actions/checkout": 6, "actions/setup-python": 6, "actions/upload-artifact": 5,
+CURRENT_MAJOR = {"actions/cache": 5, "actions/checkout": 6, "actions/setup-python": 6, "actions/upload-artifact": 5,
                  "actions/download-artifact": 6, "github/codeql-action": 4, "pypa/gh-action-pypi-publish": 1}
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", re.MULTILINE)
 PINNED = re.compile(r"^(?P<action>[\w.-]+/[\w.-]+)(?:/[\w./-]+)?@(?P<sha>[0-9a-f]{40})$")
@@ -177,3 +177,23 @@ def test_workflows_pass_the_github_workflow_schema(path: Path) -> None:
     data = yaml.safe_load(path.read_text("utf-8"))
     data["on"] = data.pop(True)  # YAML 1.1 reads the key `on` as true; GitHub reads YAML 1.2
     assert validate(data, vendored_schema("github-workflows", GITHUB_WORKFLOWS_SCHEMA_SHA256)) == []
+
+
+@pytest.mark.parametrize("ref", ["OWNER/isaccheck@v0.1.0", "https://example.org/isaccheck.git"])
+def test_init_workflow_restores_and_saves_isacchecks_cache(ref: str) -> None:
+    """The cache restored before the check is the folder the check uses (ISACCHECK_CACHE_DIR, set
+    explicitly), saved after it under the same key, also when the gate failed (docs/ci.md)."""
+    from isaccheck.scaffold import workflow_text
+
+    steps = list(_steps(yaml.safe_load(workflow_text(ref))))
+    names = [s.get("name", s.get("uses", "")) for s in steps]
+    restore, check, save = (names.index(n) for n in ("Restore isaccheck's cache", "Check the ISAC documents",
+                                                      "Save isaccheck's cache"))
+    assert restore < check < save
+    assert steps[restore]["uses"].startswith("actions/cache/restore@")
+    assert steps[save]["uses"].startswith("actions/cache/save@")
+    folder = steps[check]["env"]["ISACCHECK_CACHE_DIR"]
+    assert folder == steps[restore]["with"]["path"] == steps[save]["with"]["path"] == "${{ runner.temp }}/isaccheck-cache"
+    assert steps[restore]["with"]["key"] == steps[save]["with"]["key"]
+    assert steps[restore]["with"]["key"].startswith(steps[restore]["with"]["restore-keys"])
+    assert steps[save]["if"] == "${{ !cancelled() }}"
