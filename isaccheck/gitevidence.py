@@ -232,11 +232,15 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
             repo.start_history(at.sha)
         tree = (repo.tree_source(at.sha) if past is None
                 else GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=past.trees(repo)))
+        if at.sha == head:
+            tree.working = repo.root  # its clean files are HEAD's blobs: read from disk (GitTreeSource)
         return GitPlan(tree, repo, commit=at.sha, history_rev=at.sha, working_tree=False, head=head)
     if history:
         repo.start_history(head)  # before `git status`, which then runs beside it
     if committed_only:
-        return GitPlan(repo.tree_source(head), repo, commit=head, history_rev=head, working_tree=False, head=head)
+        tree = repo.tree_source(head)
+        tree.working = repo.root  # only files whose bytes are the committed blob are read from disk
+        return GitPlan(tree, repo, commit=head, history_rev=head, working_tree=False, head=head)
     return GitPlan(working, repo, commit=head, history_rev=head, head=head, uncommitted=repo.uncommitted_paths())
 
 

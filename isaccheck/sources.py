@@ -245,6 +245,31 @@ class WorkingTreeSource:
             os.close(fd)
         return b"".join(chunks)
 
+    def read_exact(self, path: str, size: int) -> bytes | None:
+        """The file's bytes when it is a regular file reached through no symbolic link and exactly
+        `size` bytes long, else None: a file that is not what the caller expects is not read (for
+        the working-tree copy of a commit's blob, gitrepo.GitTreeSource.read_many)."""
+        try:
+            fd = self._open_plain_fd(path)
+        except OSError:  # a FIFO, a device: not a regular file
+            return None
+        if fd is None:
+            return None
+        try:
+            if os.fstat(fd).st_size != size:
+                return None
+            raw = os.read(fd, size + 1)  # one more: a file that grew since is not the blob
+            while len(raw) < size:
+                more = os.read(fd, size + 1 - len(raw))
+                if not more:
+                    break
+                raw += more
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return raw if len(raw) == size else None
+
     def read_head(self, path: str, size: int) -> bytes:
         """The first `size` bytes: an oversize document's frontmatter without reading its body."""
         handle = self._open_plain(path)

@@ -245,3 +245,68 @@ def test_stop_kills_a_running_git(isac: Path, cache_dir: Path, monkeypatch: pyte
     repo.stop_started()
     assert process._proc.returncode == -9 and reaped(process.pid) and not process.alive
     assert repo._started == {} and os.listdir(cache_dir / "git") == []
+
+
+# --------------------------------------------------------------------------- HEAD's files from disk
+
+
+def test_heads_files_come_from_disk_only_when_their_bytes_are_the_blob(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitTreeSource.read_many of HEAD's tree with the working tree beside it: a clean file is read
+    from disk; an edited one (same size or not), a link, a FIFO, a deleted file and a file in a
+    linked folder come from git, so every answer is the commit's bytes."""
+    repo = new_repo(tmp_path, "disk")
+    files = {f"{name}.md": f"---\ntype: policy\ntitle: {name}\n---\n" for name in
+             ("clean", "same-size", "longer", "linked", "fifo", "gone", "deep/in")}
+    for rel, text in files.items():
+        write(repo, rel, text)
+    commit(repo, "2026-01-05T10:00:00Z", "documents")
+    write(repo, "same-size.md", files["same-size.md"].replace("policy", "POLICY"))  # same length, other bytes
+    write(repo, "longer.md", files["longer.md"] + "more\n")
+    (repo / "linked.md").unlink()
+    (repo / "linked.md").symlink_to("clean.md")
+    (repo / "fifo.md").unlink()
+    os.mkfifo(repo / "fifo.md")
+    (repo / "gone.md").unlink()
+    (repo / "deep").rename(repo / "real")
+    (repo / "deep").symlink_to("real")
+    asked: list[list[str]] = []
+    real = gitrepo._CatFile.read_many
+
+    def counting(self: gitrepo._CatFile, oids: Any) -> list[bytes]:
+        asked.append(list(oids))
+        return real(self, oids)
+
+    monkeypatch.setattr(gitrepo._CatFile, "read_many", counting)
+    git_repo = opened(repo)
+    head = git_repo.head()
+    assert head is not None
+    with git_repo.tree_source(head) as plain:
+        expected = plain.read_many(sorted(files))
+    assert expected == {rel: text.encode() for rel, text in files.items()}
+    with git_repo.tree_source(head) as tree:
+        tree.working = repo
+        assert tree.read_many(sorted(files)) == expected
+        assert tree.from_disk == 1  # clean.md only
+        assert len(asked[-1]) == len(files) - 1
+
+
+def test_committed_only_and_a_past_date_at_head_read_clean_files_from_disk(
+        isac: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evaluated commit is HEAD: its clean files come from disk; an uncommitted edit is not used."""
+    write(isac, "meetings/2021-03-01/minutes.md", MINUTES.replace("tlp: AMBER", "tlp: GREEN"))  # uncommitted
+    trees: list[gitrepo.GitTreeSource] = []
+    real = gitrepo.GitTreeSource.read_many
+
+    def recording(self: gitrepo.GitTreeSource, paths: Any) -> dict[str, bytes]:
+        trees.append(self)
+        return real(self, paths)
+
+    monkeypatch.setattr(gitrepo.GitTreeSource, "read_many", recording)
+    for as_of, committed_only in ((TODAY, True), (dt.date(2026, 2, 28), False)):
+        run = runner.check(isac, as_of, today=TODAY, committed_only=committed_only)
+        minutes = next(d for d in run.repository.documents if d.path == "meetings/2021-03-01/minutes.md")
+        assert minutes.meta["tlp"] == "AMBER"  # as committed
+        assert trees[-1].working == isac.resolve() and trees[-1].from_disk == 1  # notes.md
+    run = runner.check(isac, dt.date(2026, 2, 15), today=TODAY)  # before the move: not HEAD's tree
+    assert trees[-1].working is None and trees[-1].from_disk == 0
