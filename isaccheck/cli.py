@@ -24,6 +24,7 @@ from .escape import neutralise, plain
 # pre-commit hook must not pay for jsonschema, git, the primitives and every reporter
 # (docs/performance.md, start-up).
 if TYPE_CHECKING:
+    from . import gitevidence
     from .gitevidence import GitMode
     from .loadcache import LoadCache
     from .tlp import Label
@@ -490,6 +491,27 @@ def _check_year(year: int, root: Path, cache: LoadCache) -> None:
                                             f"({first}); kies een jaar van {first} tot en met {today.year}")
 
 
+def _early_report_git(path: Path, year: int, as_of: dt.date | None, git: GitMode, committed_only: bool,
+                      history: bool) -> gitevidence.PastCommits | None:
+    """Begin the report's own run's git work (its history pass's `git log`) before _check_year loads
+    today's files for a past year, so git runs meanwhile; build_report takes it over (None: nothing
+    started). Any error is left to the report's own run, which raises it where it always did."""
+    from . import gitevidence
+    from .report import evaluation_date
+
+    today = dt.date.today()
+    if not history or year >= today.year:
+        return None  # _check_year loads nothing then: nothing to run beside
+    past = gitevidence.PastCommits()
+    try:
+        gitevidence.plan_source(path, as_of or evaluation_date(year, today), today, mode=git,
+                                committed_only=committed_only, past=past, history=True).close()
+    except IsaccheckError:
+        past.close()
+        return None
+    return past
+
+
 @cli.command("report", short_help="The yearly evidence report (HTML, Markdown, PDF).")
 @_load_options
 @click.argument("path", type=click.Path(path_type=Path), default=".")
@@ -516,12 +538,19 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
     from .loadcache import LoadCache
 
     cache = LoadCache.open(path, "years")  # what the last report or history here loaded
+    past = None
     if year is None:
         year = as_of.year if as_of else dt.date.today().year
     else:
-        _check_year(year, path, cache)
+        past = _early_report_git(path, year, as_of, _GIT_MODES[git], committed_only, history)
+        try:
+            _check_year(year, path, cache)
+        except BaseException:
+            if past is not None:
+                past.close()
+            raise
     built = reportmod.build_report(path, year, lang=lang, ceiling=tlp_ceiling, as_of=as_of, git=_GIT_MODES[git],
-                                   committed_only=committed_only, history=history, cache=cache)
+                                   committed_only=committed_only, history=history, cache=cache, past=past)
     cache.save()
     target = output if output is not None else default_report_name(path, built.lang, year, chosen)
     if chosen == "pdf":

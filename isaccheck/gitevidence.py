@@ -159,9 +159,13 @@ class PastCommits:
         return self._trees[repo.top]
 
     def close(self) -> None:
-        """Stop the command's cat-file process (also stopped at exit if this is not called)."""
+        """Stop the command's cat-file process (also stopped at exit if this is not called) and any
+        git work started early that no run took (GitRepo.stop_started)."""
         for trees in self._trees.values():
             trees.close()
+        for repo in self._repos.values():
+            if repo is not None:
+                repo.stop_started()
 
     def line(self, repo: GitRepo) -> FirstParentLine:
         key = (repo.top, repo.prefix)

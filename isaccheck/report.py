@@ -574,16 +574,18 @@ def _holding(evaluation: Evaluation) -> set[str]:
 def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Label | None = None,
                  as_of: dt.date | None = None, today: dt.date | None = None,
                  check: Callable[..., runner.CheckRun] | None = None, git: GitMode = "auto",
-                 committed_only: bool = False, history: bool = True, cache: LoadCache | None = None) -> Report:
+                 committed_only: bool = False, history: bool = True, cache: LoadCache | None = None,
+                 past: PastCommits | None = None) -> Report:
     """Evaluate the year (and earlier year ends) and build the report model.
 
     git / committed_only / history: as for `isaccheck check` (docs/git.md); the earlier year ends
     are read as committed then (or as plain files with git "off").
+    `past`: a PastCommits whose git work the caller began early (cli._early_report_git); closed here.
     """
     # One cache for the year and the trend's year ends (and the caller's own loads): each blob is loaded once.
     # And one PastCommits: git is asked once for HEAD and the first-parent line, trees and blobs
     # come through one cat-file (stopped when the report is built).
-    past = PastCommits()
+    past = past if past is not None else PastCommits()
     cache = cache if cache is not None else LoadCache()
     now = dt.date.today()  # what runner.check takes for today (which commit a date reads), as before
     past_end: Callable[[dt.date], YearEnd]

@@ -310,3 +310,57 @@ def test_committed_only_and_a_past_date_at_head_read_clean_files_from_disk(
         assert trees[-1].working == isac.resolve() and trees[-1].from_disk == 1  # notes.md
     run = runner.check(isac, dt.date(2026, 2, 15), today=TODAY)  # before the move: not HEAD's tree
     assert trees[-1].working is None and trees[-1].from_disk == 0
+
+
+# --------------------------------------------------------------------------- report of a past year
+
+
+@pytest.fixture
+def last_year(tmp_path: Path) -> Path:
+    """An ISAC whose history lies in an earlier year than today's (the report of a past year)."""
+    year = dt.date.today().year - 1
+    repo = new_repo(tmp_path, "last-year")
+    commit(repo, f"{year}-01-05T10:00:00Z", "profile", isac__yaml=PROFILE)
+    write(repo, "meetings/2021-03-01/minutes.md", MINUTES)
+    commit(repo, f"{year}-02-10T10:00:00Z", "minutes")
+    return repo
+
+
+def _report(repo: Path, out: Path, *args: str) -> Any:
+    from click.testing import CliRunner
+
+    from isaccheck.cli import cli
+
+    return CliRunner().invoke(cli, ["report", str(repo), "--format", "md", "-o", str(out), *args])
+
+
+def test_past_year_report_starts_its_git_log_before_loading_todays_files(
+        last_year: Path, tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        started: list[gitrepo._Started], logs: list[tuple[str, ...]]) -> None:
+    from isaccheck import cli
+
+    year = str(dt.date.today().year - 1)
+    order: list[str] = []
+    check_year = cli._check_year
+    monkeypatch.setattr(cli, "_check_year", lambda *a: (order.append(f"loading, {len(started)} started"),
+                                                       check_year(*a))[1])
+    early = _report(last_year, tmp_path / "early.md", "--year", year)
+    assert early.exit_code == 0, early.output
+    assert order == ["loading, 1 started"]  # git log runs while today's files load
+    assert not [a for a in logs if "--name-status" in a]  # and its output is the one used
+    assert not started[0].alive and reaped(started[0].pid) and os.listdir(cache_dir / "git") == []
+    monkeypatch.setattr(cli, "_early_report_git", lambda *a: None)
+    monkeypatch.setenv("ISACCHECK_NO_CACHE", "1")
+    plain = _report(last_year, tmp_path / "plain.md", "--year", year)
+    assert plain.exit_code == 0, plain.output
+    assert (tmp_path / "early.md").read_bytes() == (tmp_path / "plain.md").read_bytes()
+
+
+def test_past_year_report_that_fails_stops_the_early_git_log(
+        last_year: Path, tmp_path: Path, cache_dir: Path, started: list[gitrepo._Started]) -> None:
+    """--as-of outside --year: the same usage error as before, and the git log started for it ended."""
+    year = dt.date.today().year - 1
+    failed = _report(last_year, tmp_path / "r.md", "--year", str(year - 1), "--as-of", f"{year}-06-30")
+    assert failed.exit_code == 2 and f"is not in --year {year - 1}" in failed.output
+    assert started and all(not s.alive and reaped(s.pid) for s in started)
+    assert os.listdir(cache_dir / "git") == []
