@@ -364,3 +364,27 @@ def test_past_year_report_that_fails_stops_the_early_git_log(
     assert failed.exit_code == 2 and f"is not in --year {year - 1}" in failed.output
     assert started and all(not s.alive and reaped(s.pid) for s in started)
     assert os.listdir(cache_dir / "git") == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_worker_never_ends_the_parents_git(isac: Path, cache_dir: Path) -> None:
+    """Loading may fork worker processes while git runs: a worker inherits the started object, and
+    whatever it does with it (its exit runs the finalizers) leaves the parent's git and its output
+    alone (the worker is not git's parent: it can neither wait for nor kill it)."""
+    head = git(isac, "rev-parse", "HEAD")
+    repo = opened(isac)
+    repo.start_history(head)
+    (process,) = repo._started.values()
+    child = os.fork()
+    if child == 0:  # the worker
+        try:
+            repo.stop_started()
+        finally:
+            os._exit(0)
+    assert os.waitpid(child, 0)[1] == 0
+    assert process.alive
+    facts = repo.history(head)
+    assert process._proc.returncode == 0  # git finished on its own (not killed: -9)
+    for kept in cache_dir.joinpath("load").iterdir():
+        kept.unlink()
+    assert facts == plain_history(isac, head)
