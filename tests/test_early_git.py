@@ -388,3 +388,36 @@ def test_a_forked_worker_never_ends_the_parents_git(isac: Path, cache_dir: Path)
     for kept in cache_dir.joinpath("load").iterdir():
         kept.unlink()
     assert facts == plain_history(isac, head)
+
+
+def test_ci_fresh_clone_with_the_cache_restored_is_warm(isac: Path, tmp_path: Path, cache_dir: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        started: list[gitrepo._Started]) -> None:
+    """What the workflow `isaccheck init` writes does: every run is a fresh clone into the same
+    folder, with isaccheck's cache restored. The next commit's run loads only its new document and
+    asks git only for the commits since (docs/ci.md); its output is that of a run without the cache."""
+    from click.testing import CliRunner
+
+    from isaccheck import repository
+    from isaccheck.cli import cli
+
+    workspace = tmp_path / "workspace"
+
+    def ci_run(*extra: str) -> str:
+        if workspace.exists():
+            subprocess.run(["rm", "-rf", str(workspace)], check=True)
+        subprocess.run(["git", "clone", "-q", str(isac), str(workspace)], check=True, capture_output=True)
+        result = CliRunner().invoke(cli, ["check", str(workspace), "--format", "json", "--lang", "en", *extra])
+        assert result.exit_code in (0, 1), result.output
+        return result.output
+
+    ci_run()
+    commit(isac, "2026-02-25T10:00:00Z", "next", meetings__2026__02__25__md=MINUTES.replace("2021-03-01", "2026-02-25"))
+    loaded: list[str] = []
+    real = repository._Loader.load_markdown
+    monkeypatch.setattr(repository._Loader, "load_markdown",
+                        lambda self, entry: (loaded.append(entry.path), real(self, entry))[1])
+    warm = ci_run()
+    assert loaded == ["meetings/2026/02/25.md"]
+    assert any(a.startswith("^") for a in started[-1].args)  # git log of the new commit only
+    assert warm == ci_run("--no-cache")
