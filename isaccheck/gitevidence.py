@@ -63,6 +63,18 @@ class GitPlan:
     head: str | None = None
     uncommitted: tuple[list[str], list[str]] = ([], [])  # (changed, untracked)
     warnings: list[Text] = field(default_factory=list)
+    status_started: bool = False  # `git status` runs while the documents load: settle() takes it
+
+    def settle(self) -> None:
+        """Take the `git status` plan_source started into `uncommitted`; a git error is raised as
+        plan_source raised it before (the runner calls this before anything that follows the
+        plan can raise its own error: right after loading, or when loading failed)."""
+        if self.status_started and self.repo is not None:
+            self.status_started = False
+            try:
+                self.uncommitted = self.repo.uncommitted_paths()
+            except GitError as exc:
+                raise _git_error(exc) from None
 
     def close(self) -> None:
         close = getattr(self.source, "close", None)
@@ -240,12 +252,13 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
             tree.working = repo.root  # its clean files are HEAD's blobs: read from disk (GitTreeSource)
         return GitPlan(tree, repo, commit=at.sha, history_rev=at.sha, working_tree=False, head=head)
     if history:
-        repo.start_history(head)  # before `git status`, which then runs beside it
+        repo.start_history(head)
     if committed_only:
         tree = repo.tree_source(head)
         tree.working = repo.root  # only files whose bytes are the committed blob are read from disk
         return GitPlan(tree, repo, commit=head, history_rev=head, working_tree=False, head=head)
-    return GitPlan(working, repo, commit=head, history_rev=head, head=head, uncommitted=repo.uncommitted_paths())
+    repo.start_uncommitted()  # runs while the documents load; GitPlan.settle() takes it
+    return GitPlan(working, repo, commit=head, history_rev=head, head=head, status_started=True)
 
 
 # --------------------------------------------------------------------------- uncommitted
@@ -260,6 +273,7 @@ def uncommitted_warning(plan: GitPlan, repository: Repository) -> Text | None:
     """Name the documents whose working-tree state is not committed (and drop the commit id then)."""
     if not plan.working_tree or plan.repo is None:
         return None
+    plan.settle()
     changed, untracked = plan.uncommitted
     relevant = {PROFILE_FILE, CONFIG_FILE}
     for doc in repository.documents:

@@ -386,7 +386,7 @@ class GitRepo:
                                      for entry in listed.split(b"\0") if entry)
         return self._pins
 
-    def start(self, *args: str) -> bool:
+    def start(self, *args: str, extra_config: Sequence[str] = ()) -> bool:
         """Start `git args` now; the next _output(*args) takes its answer (see _Started). False when
         it could not start (no folder for its output, no process): _output then runs it as always."""
         if args in self._started:
@@ -395,16 +395,16 @@ class GitRepo:
             folder = _scratch_folder(self.top)
             if folder is None:
                 return False
-            self._started[args] = _Started(args, self.top, self.pins, folder)
+            self._started[args] = _Started(args, self.top, (*self.pins, *extra_config), folder)
         except (OSError, GitError):
             return False
         return True
 
-    def _output(self, *args: str) -> bytes:
+    def _output(self, *args: str, extra_config: Sequence[str] = ()) -> bytes:
         """`git args`' output: from the process start() began, or run now (errors as _run's)."""
         started = self._started.pop(args, None)
         out = started.result() if started is not None else None
-        return out if out is not None else bytes(self._git(*args).stdout)
+        return out if out is not None else bytes(self._git(*args, extra_config=extra_config).stdout)
 
     def stop_started(self) -> None:
         """End the git commands started early whose answer was not taken: the run ended before it
@@ -522,12 +522,17 @@ class GitRepo:
         Changed includes staged and unstaged edits, deletions, conflicts, and both sides
         of a rename (the old path no longer matches HEAD either). Ignored files are left out.
         """
-        args = ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]
-        if self.prefix:
-            args += ["--", f":(top,literal){self.prefix}"]
-        out = self._git(*args, extra_config=("core.untrackedCache=false",)).stdout
+        out = self._output(*self._status_args(), extra_config=_STATUS_CONFIG)
         changed, untracked = _parse_status(out)
         return self._relative(changed), self._relative(untracked)
+
+    def start_uncommitted(self) -> None:
+        """Begin uncommitted_paths()'s `git status` now (as start_history does for the history pass)."""
+        self.start(*self._status_args(), extra_config=_STATUS_CONFIG)
+
+    def _status_args(self) -> tuple[str, ...]:
+        args = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames")
+        return (*args, "--", f":(top,literal){self.prefix}") if self.prefix else args
 
     def _relative(self, paths: Iterable[str]) -> list[str]:
         n = len(self.prefix)
@@ -789,6 +794,7 @@ def _parse_status(out: bytes) -> tuple[list[str], list[str]]:
 
 
 _HistoryRaw = dict[bytes, FileHistory]
+_STATUS_CONFIG = ("core.untrackedCache=false",)
 _FULL_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 

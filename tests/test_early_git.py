@@ -189,8 +189,9 @@ def test_caching_off_uses_the_temporary_folder(isac: Path, tmp_path: Path, monke
 def test_check_takes_the_started_git_log(isac: Path, cache_dir: Path, started: list[gitrepo._Started],
                                          logs: list[tuple[str, ...]]) -> None:
     data = check_json(isac)
-    assert len(started) == 1 and not started[0].alive and reaped(started[0].pid)
-    assert not [a for a in logs if "--name-status" in a]
+    assert sorted(s.args[0] for s in started) == ["log", "status"]  # both run while the documents load
+    assert all(not s.alive and reaped(s.pid) for s in started)
+    assert not [a for a in logs if "--name-status" in a or a[0] == "status"]  # and both were used
     assert [f["path"] for f in data["findings"] if f["code"] == "backfilled"] == ["meetings/2021-03-01/minutes.md"]
 
 
@@ -207,22 +208,24 @@ def test_a_run_that_ends_early_kills_and_reaps_git(isac: Path, cache_dir: Path, 
     with pytest.raises(ConfigError) as early:
         runner.check(isac, as_of or TODAY, today=TODAY)
     assert str(early.value) == str(plain.value)
-    assert len(started) == 1
-    assert not started[0].alive and reaped(started[0].pid)
+    assert len(started) == (3 if as_of is None else 1)  # the working tree: `git status` twice, git log once
+    assert all(not s.alive and reaped(s.pid) for s in started)
     assert os.listdir(cache_dir / "git") == []
 
 
-def test_an_error_after_the_start_in_planning_kills_git(isac: Path, cache_dir: Path,
-                                                       started: list[gitrepo._Started],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """`git status` failing after the git log was started: same error, git log ended."""
-    def broken(self: GitRepo) -> Any:
-        raise GitError("git status failed: broken")
-
-    monkeypatch.setattr(GitRepo, "uncommitted_paths", broken)
-    with pytest.raises(ConfigError, match="git status failed: broken"):
+@pytest.mark.parametrize("settings", ["", "history:\n  backfill_tolerance_days: -1\n"])
+def test_git_status_failing_is_the_error_as_before(isac: Path, cache_dir: Path, settings: str,
+                                                    started: list[gitrepo._Started],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git status` runs while the documents load; when it fails, its error is the run's error, as
+    when it ran before loading: also when loading fails too (a bad isaccheck.yaml). Nothing is left."""
+    write(isac, "isaccheck.yaml", settings)
+    monkeypatch.setattr(GitRepo, "_status_args", lambda self: ("status", "--no-such-option"))
+    with pytest.raises(ConfigError, match=r"^git: git status failed: .*no-such-option"):
         runner.check(isac, TODAY, today=TODAY)
-    assert len(started) == 1 and not started[0].alive and reaped(started[0].pid)
+    assert sorted(s.args[0] for s in started) == ["log", "status"]
+    assert all(not s.alive and reaped(s.pid) for s in started)
+    assert os.listdir(cache_dir / "git") == []
 
 
 def test_not_a_git_repository_starts_nothing(tmp_path: Path, cache_dir: Path,
@@ -419,5 +422,6 @@ def test_ci_fresh_clone_with_the_cache_restored_is_warm(isac: Path, tmp_path: Pa
                         lambda self, entry: (loaded.append(entry.path), real(self, entry))[1])
     warm = ci_run()
     assert loaded == ["meetings/2026/02/25.md"]
-    assert any(a.startswith("^") for a in started[-1].args)  # git log of the new commit only
+    log = [s for s in started if s.args[0] == "log"][-1]
+    assert any(a.startswith("^") for a in log.args)  # git log of the new commit only
     assert warm == ci_run("--no-cache")
