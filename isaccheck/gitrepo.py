@@ -207,11 +207,11 @@ class _Started:
     core while Python loads documents.
 
     Its output goes to an anonymous temporary file (named by no folder entry, so none is
-    left behind whatever ends the run), not to pipes: a pipe fills up (git log's output is 1 MB at
+    left behind whatever ends the run), not to a pipe: a pipe fills up (git log's output is 1 MB at
     5,000 documents, 5 MB at 20,000) and would need a thread to drain it, and a thread alive when
     another part of isaccheck forks worker processes is a hazard. This design has none: a fork
     while git runs copies only this object, whose process the child never waits for or kills.
-    Ended (killed when still running, reaped, files closed) by result(), stop(), garbage
+    Ended (killed when still running, reaped, its file closed) by result(), stop(), garbage
     collection or interpreter exit, whichever comes first.
     """
 
