@@ -214,3 +214,18 @@ def test_read_returns_every_byte_of_empty_small_and_large_files(tmp_path: Path) 
     for name, data in contents.items():
         assert source.read(name) == data
         assert source.read_head(name, 10) == data[:10]
+
+
+def test_read_exact_reads_only_a_plain_file_of_the_given_size(tmp_path: Path) -> None:
+    """For the working-tree copy of a commit's blob (GitTreeSource._from_disk): a regular file reached
+    through no link, of exactly the size asked for; anything else is None and is not read."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_bytes(b"abc\n")
+    (tmp_path / "link.md").symlink_to("sub/a.md")
+    (tmp_path / "linked").symlink_to("sub")
+    os.mkfifo(tmp_path / "fifo.md")
+    source = WorkingTreeSource(tmp_path)
+    assert source.read_exact("sub/a.md", 4) == b"abc\n"
+    assert source.read_exact("sub/a.md", 3) is None and source.read_exact("sub/a.md", 5) is None
+    for path in ("link.md", "linked/a.md", "fifo.md", "missing.md", "sub/../sub/a.md", "/etc/passwd"):
+        assert source.read_exact(path, 4) is None, path
