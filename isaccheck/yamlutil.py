@@ -311,11 +311,75 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
     raise _Fallback
 
 
+# One `key: value` line of the simplest kind: a plain key, one space, and a double- or single-quoted
+# text without escapes or a plain scalar of letters, digits and ` _./+-` (no `: `, ` #`, no
+# indicator first, no trailing space), all printable ASCII. Most frontmatters are only such lines.
+_FLAT_LINE = re.compile(
+    r"(?P<key>[A-Za-z_][A-Za-z0-9_]{0,127}): "
+    r"(?:\"(?P<dq>[ !#-\[\]-~]*)\"|'(?P<sq>[ -&(-~]*)'|(?P<plain>[A-Za-z0-9](?:[A-Za-z0-9 _./+-]*[A-Za-z0-9_./+-])?))"
+)
+_FLAT_MAX_LINES = 200  # far below MAX_EXPANDED_NODES: the budget can never run out on this way
+_PLAIN = (True, False)  # the implicit flags the parser gives a plain scalar
+_scalar_maker: Any = None
+
+
+def _flat(text: str, first_line: int) -> YamlData | None:
+    """A mapping of `key: value` lines (_FLAT_LINE) read without the parser, or None for anything else.
+
+    What the parser and _build make of such a text, exactly: the same values (tags resolved and
+    values made by the same loader methods), lines and plain scalars, in the same order. A repeated
+    key, a key that is not text (`yes:`, `1:`) or a value a builder refuses goes the parser's way,
+    which reports or handles it. Nothing here can raise: there is no alias, no .inf/.nan (a plain
+    value starts with a letter or digit) and no error this way can meet.
+    """
+    global _scalar_maker
+    lines = text.split("\n")
+    if len(lines) > _FLAT_MAX_LINES:
+        return None
+    if _scalar_maker is None:
+        _scalar_maker = _SafeLoader("")  # its scalar methods keep no state: one serves every call
+    resolve = _scalar_maker.resolve
+    data: dict[str, Any] = {}
+    where: dict[str, int] = {}
+    plain: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if not line:
+            continue  # an empty line (the frontmatter's first, after `---`, is one) holds nothing
+        match = _FLAT_LINE.fullmatch(line)
+        if match is None:
+            return None
+        if not where:
+            where[""] = first_line + index  # the mapping starts at its first key
+        key, quoted, single, value = match.groups()
+        if key in data or resolve(_SCALAR, key, _PLAIN) != _STR:
+            return None
+        where[key] = first_line + index
+        if value is None:
+            data[key] = quoted if quoted is not None else single
+            continue
+        tag = resolve(_SCALAR, value, _PLAIN)
+        if tag == _STR:
+            data[key] = value
+        else:
+            method = _SCALAR_BUILDERS.get(tag)
+            if method is None:
+                return None
+            try:
+                data[key] = to_json_compatible(getattr(_scalar_maker, method)(_SCALAR(tag, value)))
+            except Exception:
+                return None
+        plain[key] = value
+    return YamlData(data, where, plain) if data else None
+
+
 def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlData:
     """Parse one YAML document; first_line is the file line of the text's first line.
 
     aliases=False refuses any alias (documents); otherwise their expansion is bounded.
     """
+    flat = _flat(text, first_line)
+    if flat is not None:
+        return flat
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
