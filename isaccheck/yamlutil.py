@@ -313,10 +313,14 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
 
 # One `key: value` line of the simplest kind: a plain key, one space, and a double- or single-quoted
 # text without escapes or a plain scalar of letters, digits and ` _./+-` (no `: `, ` #`, no
-# indicator first, no trailing space), all printable ASCII. Most frontmatters are only such lines.
+# indicator first, no trailing space). Most frontmatters are only such lines. Besides printable
+# ASCII, the text may hold what YAML calls printable (_WIDE) except its line breaks (U+0085,
+# U+2028, U+2029, which fold) and the byte order mark.
+_WIDE = "\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
 _FLAT_LINE = re.compile(
-    r"(?P<key>[A-Za-z_][A-Za-z0-9_]{0,127}): "
-    r"(?:\"(?P<dq>[ !#-\[\]-~]*)\"|'(?P<sq>[ -&(-~]*)'|(?P<plain>[A-Za-z0-9](?:[A-Za-z0-9 _./+-]*[A-Za-z0-9_./+-])?))"
+    rf"(?P<key>[A-Za-z_][A-Za-z0-9_]{{0,127}}): "
+    rf"(?:\"(?P<dq>[ !#-\[\]-~{_WIDE}]*)\"|'(?P<sq>[ -&(-~{_WIDE}]*)'"
+    rf"|(?P<plain>[A-Za-z0-9](?:[A-Za-z0-9 _./+{_WIDE}-]*[A-Za-z0-9_./+{_WIDE}-])?))"
 )
 _FLAT_MAX_LINES = 200  # far below MAX_EXPANDED_NODES: the budget can never run out on this way
 _PLAIN = (True, False)  # the implicit flags the parser gives a plain scalar

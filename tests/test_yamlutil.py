@@ -181,7 +181,8 @@ FLAT_VALUES = ["x", "AMBER", "shared-information", "2026-03-12", "2026-13-45", "
                "No", "on", "y", "null", "Null", "~", "", "x ", " x", "a  b", "a #b", "a#b", "a: b", "a:b", "- x", "[1]",
                "{a: 1}", "*a", "&a x", "!!str 5", "|", ">", "%x", "@x", "`x", "?x", "é", "x\t", "'q'", "'it''s'", "''",
                '"q"', '""', '"a\\"b"', '"a\\nb"', '"a # b"', "'a: b'", '"2026-03-12"', "x.", "x/y", "a+b", "1:30",
-               "x" * 70, "1" * 70, "yes" + "s" * 70]
+               "x" * 70, "1" * 70, "yes" + "s" * 70, "Überleg", "xé", '"é"', "'ë'", "a\u00a0", "a\u0085b", '"a\u2028b"',
+               "'a\u2029'", "a\ufeffb", '"\ufeff"', "a\ufffe", "x\U0001f600", "a\x7f", "a\x01", '"\x0b"']
 
 
 def flat_text(lines: list[tuple[str, str, str]], tail: str) -> str:
@@ -189,7 +190,8 @@ def flat_text(lines: list[tuple[str, str, str]], tail: str) -> str:
 
 
 FLAT_GOOD_VALUES = ["x", "AMBER", "2026-03-12", "2026-13-45", "1", "0x1F", "1.5", "1e3", "No", "null", "a  b", "x.",
-                    "'q'", '"q"', '""', '"a # b"', "'a: b'", "x" * 70, "1" * 70, "yes" + "s" * 70]
+                    "'q'", '"q"', '""', '"a # b"', "'a: b'", "x" * 70, "1" * 70, "yes" + "s" * 70, "xé", '"Zoë"',
+                    "'a\u2028'", "a\u0085b", "x\U0001f600", '"\ufeff"']
 ANY_LINE = st.tuples(st.sampled_from(FLAT_KEYS + [""] * 2), st.sampled_from([": ", ":  ", ":", " : "]),
                      st.sampled_from(FLAT_VALUES + ["", " ", "# c", "---", "...", "  b: 1", "- x"]))
 # Half the lines are of the kind _flat reads, so that many texts take the flat way whole.
@@ -235,6 +237,7 @@ def test_a_flat_frontmatter_is_read_without_the_parser(monkeypatch) -> None:  # 
 
 
 @pytest.mark.parametrize("text", ["a: 1\na: 2\n", "a: .inf\n", "yes: 1\n", "a: x # c\n", "a: x\n  b: 1\n",
-                                  "a: 1:30\n", "\n\n", "a: é\n", "a: x\r\n"])
+                                  "a: 1:30\n", "\n\n", "a: é\n", "a: x\r\n",
+                                  "a: x\u2028\n", 'a: "\x85"\n', "a: '\ufeff'\n"])
 def test_what_the_flat_way_leaves_to_the_parser(text: str) -> None:
     assert yamlutil._flat(text, 1) is None
