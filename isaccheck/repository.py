@@ -375,6 +375,14 @@ class _Loader:
         from .infer import cache as infercache
 
         return infercache.directory(self.repo_root) if self.infer else None
+
+    @cached_property
+    def label_version(self) -> str:
+        """The TLP version labels are read in: isac.yaml's tlp_version, 2.0 unless it is 1.0 (asked
+        once per run, not twice per document)."""
+        version = self.profile.tlp_version
+        return version if version in ("1.0", "2.0") else "2.0"
+
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
                 field_: str | None = None, real_path: str | None = None) -> None:
         self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_,
@@ -572,7 +580,7 @@ class _Loader:
 
         path = entry.path
         doc_type, defaults = mapped
-        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
+        version = self.label_version
         # From a git tree, git has already named the content: no hashing of the bytes for the caches.
         blob_id = getattr(self.source, "blob_id", None)
         oid = blob_id(path) if blob_id is not None else None
@@ -742,7 +750,7 @@ class _Loader:
     def document_tlp(self, path: str, doc_type: str, meta: Mapping[str, Any], source: YamlData,
                      body: str, body_line: int) -> tuple[str | None, str | None, list[Finding]]:
         """Normalise the document's label, check its markings and who it is shared with (tlp.py)."""
-        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
+        version = self.label_version
         fallback_line = source.lines.get("tlp") or source.lines.get("type") or 1
         findings: list[Finding] = []
         front: tlpmod.Parsed | None = None

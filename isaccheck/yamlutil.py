@@ -355,13 +355,16 @@ def _flat(text: str, first_line: int) -> YamlData | None:
         if not where:
             where[""] = first_line + index  # the mapping starts at its first key
         key, quoted, single, value = match.groups()
-        if key in data or resolve(_SCALAR, key, _PLAIN) != _STR:
+        # _resolved straight away where the loader's resolve() would ask it (a short text): one
+        # call less for every key and value.
+        if key in data or (_resolved(_SCALAR, key, _PLAIN) if len(key) <= _RESOLVED_MAX
+                           else resolve(_SCALAR, key, _PLAIN)) != _STR:
             return None
         where[key] = first_line + index
         if value is None:
             data[key] = quoted if quoted is not None else single
             continue
-        tag = resolve(_SCALAR, value, _PLAIN)
+        tag = _resolved(_SCALAR, value, _PLAIN) if len(value) <= _RESOLVED_MAX else resolve(_SCALAR, value, _PLAIN)
         if tag == _STR:
             data[key] = value
         else:

@@ -140,3 +140,22 @@ def test_a_schema_shape_is_worked_out_once() -> None:
     assert enums.shape(schema) is first
     assert first.properties == {"kind": [{"enum": ["threat"]}]} and first.open_ended
     assert normalise(schema, {"kind": "THREAT"}) == {"kind": "threat"}
+
+
+def test_an_enum_spelling_is_worked_out_once_and_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = {"properties": {"status": {"enum": ["adopted", "draft"]}}}
+    calls: list[str] = []
+    original = enums.canonical
+
+    def counting(value: Any, allowed: list[Any]) -> Any:
+        calls.append(value)
+        return original(value, allowed)
+
+    monkeypatch.setattr(enums, "canonical", counting)
+    monkeypatch.setattr(enums, "_MEMO_SIZE", 3)
+    for text in ["ADOPTED", "concept", "ADOPTED", "x", "y", "y", "x" * 65, "x" * 65, "concept"]:
+        assert normalise(schema, {"status": text}) == {"status": original(text, ["adopted", "draft"])}
+    # Each spelling once, until the memo holds three; a long text never.
+    assert calls == ["ADOPTED", "concept", "x", "y", "y", "x" * 65, "x" * 65]
+    assert enums.shape(schema["properties"]["status"]).canonical == {"ADOPTED": "adopted", "concept": "draft",
+                                                                      "x": "x"}

@@ -437,6 +437,17 @@ def test_sections_mapping_is_normalised_and_complete() -> None:
     assert definitions == DEFINITION_KEYS
 
 
+def test_section_lookup_remembers_short_headings_only() -> None:
+    import isaccheck.schemas as schemas
+
+    schemas._short_section_for_heading.cache_clear()
+    long = "## 1. Toetredingscriteria" + " " * schemas._HEADING_MEMO_CHARS
+    for heading in ["## 1. Toetredingscriteria", "## Toetredingscriteria:", "# Besluiten", long, long]:
+        assert section_for_heading(heading) == section_headings().get(normalise_heading(heading))
+    assert section_for_heading(long) == "admission_criteria"
+    assert schemas._short_section_for_heading.cache_info().currsize == 3  # the long heading is not kept
+
+
 @pytest.mark.parametrize(
     "heading,key",
     [

@@ -19,7 +19,7 @@ import hashlib
 import importlib
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -257,14 +257,29 @@ def section_headings() -> dict[str, str]:
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\.)\s+")
 
 
+_SPACES = re.compile(r"\s+")  # compiled once: asked for every heading of every document
+
+
 def normalise_heading(heading: str) -> str:
     """The form a heading is looked up in: see docs/contract.md, "Section headings"."""
-    text = re.sub(r"\s+", " ", heading.strip().lstrip("#").strip().lower())
+    text = _SPACES.sub(" ", heading.strip().lstrip("#").strip().lower())
     text = _NUMBERING.sub("", text)
     text = text.replace("(", "").replace(")", "").replace("-", " ").replace("_", " ")
-    return re.sub(r"\s+", " ", text).strip().rstrip(":.").strip()
+    return _SPACES.sub(" ", text).strip().rstrip(":.").strip()
 
 
 def section_for_heading(heading: str) -> str | None:
     """The section key a Markdown heading stands for, or None."""
+    if len(heading) > _HEADING_MEMO_CHARS:
+        return section_headings().get(normalise_heading(heading))
+    return _short_section_for_heading(heading)
+
+
+# Documents repeat their headings (## Besluiten, ## Actiepunten): a short one is looked up once. A
+# long heading is not kept, so a hostile file cannot fill memory with them.
+_HEADING_MEMO_CHARS = 120
+
+
+@lru_cache(maxsize=4096)
+def _short_section_for_heading(heading: str) -> str | None:
     return section_headings().get(normalise_heading(heading))
