@@ -175,9 +175,11 @@ def _output_label(front: tlpmod.Label | None, markings: list[tlpmod.Marking], me
     never wait for the document to be fixed. A label that cannot be read could have been RED,
     so it counts as RED (fail closed).
     """
+    items = meta.get("roundtable")
+    if not markings and not refused and items is None:
+        return front.value if front else None  # most documents: the frontmatter's label is all there is
     labels: list[tlpmod.Label | None] = [front, *(m.label for m in markings)]
     unreadable = refused or any(m.label is None for m in markings)
-    items = meta.get("roundtable")
     for item in items if isinstance(items, list) else []:
         raw = item.get("tlp") if isinstance(item, dict) else None
         if raw is None:
@@ -778,7 +780,8 @@ class _Loader:
                                f"{message.nl} isaccheck gebruikt {used}; pas de verkeerde aan: regel {tlp_line} "
                                f"(`tlp:`) of regel {problem.line}.")
             findings.append(Finding(problem.code, severity, path, problem.line or fallback_line, message))
-        findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
+        if "roundtable" in meta:  # the only items item_labels reads
+            findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
         if label is not None:
             findings.extend(self.sharing_findings(path, label, meta, source, fallback_line))
         return (label.value if label else None), _output_label(label, markings, meta, refused=raw is not None and front is None), findings
