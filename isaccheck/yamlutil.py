@@ -248,6 +248,7 @@ _SCALAR_BUILDERS = {  # tag -> the SafeConstructor method that makes the value
 
 
 _STR = _TAG + "str"
+_TIMESTAMP = _TAG + "timestamp"
 _MAP = _TAG + "map"
 _SEQ = _TAG + "seq"
 _SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
@@ -325,6 +326,52 @@ _FLAT_LINE = re.compile(
 _FLAT_MAX_LINES = 200  # far below MAX_EXPANDED_NODES: the budget can never run out on this way
 _PLAIN = (True, False)  # the implicit flags the parser gives a plain scalar
 _scalar_maker: Any = None
+# What a line reads as (_flat_line), per line text: documents repeat `type: minutes`, `status:
+# adopted`, `tlp: AMBER`. Only short lines, and at most _LINE_MEMO_SIZE of them (the values are
+# texts, numbers, booleans or None: never changed by anyone, so one object serves every document).
+_LINE_MEMO: dict[str, tuple[str, Any, str | None] | None] = {}
+_LINE_MEMO_CHARS = 100
+_LINE_MEMO_SIZE = 4096
+
+
+def _tag(value: str) -> Any:
+    """The tag the loader resolves a plain scalar to (_resolved straight away for a short text)."""
+    global _scalar_maker
+    if len(value) <= _RESOLVED_MAX:
+        return _resolved(_SCALAR, value, _PLAIN)
+    if _scalar_maker is None:
+        _scalar_maker = _SafeLoader("")  # its scalar methods keep no state: one serves every call
+    return _scalar_maker.resolve(_SCALAR, value, _PLAIN)
+
+
+def _flat_line(line: str) -> tuple[str, Any, str | None] | None:
+    """One line's key, value and (for a plain scalar) its text, as _build makes them; None when the
+    line is not of _FLAT_LINE's kind, its key is not text (`yes:`, `1:`) or a builder refuses it."""
+    global _scalar_maker
+    match = _FLAT_LINE.fullmatch(line)
+    if match is None:
+        return None
+    key, quoted, single, value = match.groups()
+    if _tag(key) != _STR:
+        return None
+    if value is None:
+        return key, quoted if quoted is not None else single, None
+    tag = _tag(value)
+    if tag == _STR:
+        return key, value, value
+    if tag == _TIMESTAMP:
+        # A plain scalar without `:` resolves to a timestamp only as YYYY-MM-DD, which the builder
+        # makes a date whose ISO text is the same YYYY-MM-DD, or (no such day) leaves as text.
+        return key, value, value
+    method = _SCALAR_BUILDERS.get(tag)
+    if method is None:
+        return None
+    if _scalar_maker is None:
+        _scalar_maker = _SafeLoader("")
+    try:
+        return key, to_json_compatible(getattr(_scalar_maker, method)(_SCALAR(tag, value))), value
+    except Exception:
+        return None
 
 
 def _flat(text: str, first_line: int) -> YamlData | None:
@@ -336,46 +383,32 @@ def _flat(text: str, first_line: int) -> YamlData | None:
     which reports or handles it. Nothing here can raise: there is no alias, no .inf/.nan (a plain
     value starts with a letter or digit) and no error this way can meet.
     """
-    global _scalar_maker
     lines = text.split("\n")
     if len(lines) > _FLAT_MAX_LINES:
         return None
-    if _scalar_maker is None:
-        _scalar_maker = _SafeLoader("")  # its scalar methods keep no state: one serves every call
-    resolve = _scalar_maker.resolve
     data: dict[str, Any] = {}
     where: dict[str, int] = {}
     plain: dict[str, str] = {}
+    memo = _LINE_MEMO
     for index, line in enumerate(lines):
         if not line:
             continue  # an empty line (the frontmatter's first, after `---`, is one) holds nothing
-        match = _FLAT_LINE.fullmatch(line)
-        if match is None:
+        read = memo.get(line)
+        if read is None:
+            read = _flat_line(line)
+            if read is None:
+                return None
+            if len(line) <= _LINE_MEMO_CHARS and len(memo) < _LINE_MEMO_SIZE:
+                memo[line] = read
+        key, value, plain_text = read
+        if key in data:
             return None
         if not where:
             where[""] = first_line + index  # the mapping starts at its first key
-        key, quoted, single, value = match.groups()
-        # _resolved straight away where the loader's resolve() would ask it (a short text): one
-        # call less for every key and value.
-        if key in data or (_resolved(_SCALAR, key, _PLAIN) if len(key) <= _RESOLVED_MAX
-                           else resolve(_SCALAR, key, _PLAIN)) != _STR:
-            return None
         where[key] = first_line + index
-        if value is None:
-            data[key] = quoted if quoted is not None else single
-            continue
-        tag = _resolved(_SCALAR, value, _PLAIN) if len(value) <= _RESOLVED_MAX else resolve(_SCALAR, value, _PLAIN)
-        if tag == _STR:
-            data[key] = value
-        else:
-            method = _SCALAR_BUILDERS.get(tag)
-            if method is None:
-                return None
-            try:
-                data[key] = to_json_compatible(getattr(_scalar_maker, method)(_SCALAR(tag, value)))
-            except Exception:
-                return None
-        plain[key] = value
+        data[key] = value
+        if plain_text is not None:
+            plain[key] = plain_text
     return YamlData(data, where, plain) if data else None
 
 

@@ -241,3 +241,20 @@ def test_a_flat_frontmatter_is_read_without_the_parser(monkeypatch) -> None:  # 
                                   "a: x\u2028\n", 'a: "\x85"\n', "a: '\ufeff'\n"])
 def test_what_the_flat_way_leaves_to_the_parser(text: str) -> None:
     assert yamlutil._flat(text, 1) is None
+
+
+def test_the_flat_way_remembers_short_lines_only_and_a_bounded_number(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(yamlutil, "_LINE_MEMO", {})
+    monkeypatch.setattr(yamlutil, "_LINE_MEMO_SIZE", 3)
+    long = "title: " + "x" * yamlutil._LINE_MEMO_CHARS
+    texts = ["type: minutes\nn: 3\n", "type: minutes\nok: yes\n", f"{long}\nday: 2026-02-30\n", "type: minutes\nn: 3\n"]
+    for text in texts * 2:
+        got = load_yaml(text, 2)
+        original = yamlutil._flat
+        yamlutil._flat = lambda *args: None  # type: ignore[assignment]
+        try:
+            parsed = load_yaml(text, 2)
+        finally:
+            yamlutil._flat = original
+        assert (got.data, got.lines, got.plain_scalars) == (parsed.data, parsed.lines, parsed.plain_scalars)
+    assert list(yamlutil._LINE_MEMO) == ["type: minutes", "n: 3", "ok: yes"]  # full after three; long lines never
