@@ -315,13 +315,16 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
 # One `key: value` line of the simplest kind: a plain key, one space, and a double- or single-quoted
 # text without escapes or a plain scalar of letters, digits and ` _./+-` (no `: `, ` #`, no
 # indicator first, no trailing space). Most frontmatters are only such lines. Besides printable
-# ASCII, the text may hold what YAML calls printable (_WIDE) except its line breaks (U+0085,
-# U+2028, U+2029, which fold) and the byte order mark.
-_WIDE = "\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+# ASCII, the text may hold what YAML calls printable except its line breaks (U+0085, U+2028,
+# U+2029, which fold) and the byte order mark: every character but _NOT_TEXT. The classes are
+# written negated because a class of the wide ranges it allows takes milliseconds to compile, at
+# every start (tests/test_yamlutil.py compares them with the ranges, character by character).
+_NOT_TEXT = "\\x00-\\x1f\\x7f-\\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+_NOT_PLAIN = "\\x21-\\x2a\\x2c\\x3a-\\x40\\x5b-\\x5e\\x60\\x7b-\\x7e"  # ASCII marks other than _./+-
 _FLAT_LINE = re.compile(
     rf"(?P<key>[A-Za-z_][A-Za-z0-9_]{{0,127}}): "
-    rf"(?:\"(?P<dq>[ !#-\[\]-~{_WIDE}]*)\"|'(?P<sq>[ -&(-~{_WIDE}]*)'"
-    rf"|(?P<plain>[A-Za-z0-9](?:[A-Za-z0-9 _./+{_WIDE}-]*[A-Za-z0-9_./+{_WIDE}-])?))"
+    rf"(?:\"(?P<dq>[^\"\\{_NOT_TEXT}]*)\"|'(?P<sq>[^'{_NOT_TEXT}]*)'"
+    rf"|(?P<plain>[A-Za-z0-9](?:[^{_NOT_PLAIN}{_NOT_TEXT}]*[^ {_NOT_PLAIN}{_NOT_TEXT}])?))"
 )
 _FLAT_MAX_LINES = 200  # far below MAX_EXPANDED_NODES: the budget can never run out on this way
 _PLAIN = (True, False)  # the implicit flags the parser gives a plain scalar

@@ -258,3 +258,24 @@ def test_the_flat_way_remembers_short_lines_only_and_a_bounded_number(monkeypatc
             yamlutil._flat = original
         assert (got.data, got.lines, got.plain_scalars) == (parsed.data, parsed.lines, parsed.plain_scalars)
     assert list(yamlutil._LINE_MEMO) == ["type: minutes", "n: 3", "ok: yes"]  # full after three; long lines never
+
+
+def test_the_flat_lines_character_classes_are_the_printable_ranges() -> None:
+    # What _FLAT_LINE's negated classes must allow, written as the ranges: printable ASCII, and
+    # YAML's printable characters above it except its line breaks and the byte order mark.
+    def wide(c: int) -> bool:
+        return 0xA0 <= c <= 0x2027 or 0x202A <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD and c != 0xFEFF or c >= 0x10000
+
+    def plain(c: int) -> bool:
+        return chr(c) in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _./+-" or wide(c)
+
+    samples = list(range(0x10000)) + [0x10000, 0x1F600, 0x10FFFF]
+    for c in samples:
+        char = chr(c)
+        if 0xD800 <= c <= 0xDFFF:
+            continue  # no text read from a file holds a lone surrogate
+        printable = 0x20 <= c <= 0x7E or wide(c)
+        assert bool(yamlutil._FLAT_LINE.fullmatch(f'a: "x{char}x"')) == (printable and char not in '"\\'), hex(c)
+        assert bool(yamlutil._FLAT_LINE.fullmatch(f"a: 'x{char}x'")) == (printable and char != "'"), hex(c)
+        assert bool(yamlutil._FLAT_LINE.fullmatch(f"a: x{char}x")) == plain(c), hex(c)
+        assert bool(yamlutil._FLAT_LINE.fullmatch(f"a: x{char}")) == (plain(c) and char != " "), hex(c)
