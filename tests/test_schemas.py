@@ -437,15 +437,19 @@ def test_sections_mapping_is_normalised_and_complete() -> None:
     assert definitions == DEFINITION_KEYS
 
 
-def test_section_lookup_remembers_short_headings_only() -> None:
+def test_section_lookup_remembers_short_headings_only(monkeypatch: pytest.MonkeyPatch) -> None:
     import isaccheck.schemas as schemas
 
-    schemas._short_section_for_heading.cache_clear()
+    monkeypatch.setattr(schemas, "_SECTION_OF", {})
+    monkeypatch.setattr(schemas, "_HEADING_MEMO_SIZE", 3)
     long = "## 1. Toetredingscriteria" + " " * schemas._HEADING_MEMO_CHARS
-    for heading in ["## 1. Toetredingscriteria", "## Toetredingscriteria:", "# Besluiten", long, long]:
+    headings = ["## 1. Toetredingscriteria", "## Toetredingscriteria:", long, "# Besluiten", "# Agenda", "# Besluiten"]
+    for heading in headings * 2:
         assert section_for_heading(heading) == section_headings().get(normalise_heading(heading))
     assert section_for_heading(long) == "admission_criteria"
-    assert schemas._short_section_for_heading.cache_info().currsize == 3  # the long heading is not kept
+    # The long heading is not kept; after three, none is.
+    assert schemas._SECTION_OF == {"## 1. Toetredingscriteria": "admission_criteria",
+                                   "## Toetredingscriteria:": "admission_criteria", "# Besluiten": None}
 
 
 @pytest.mark.parametrize(

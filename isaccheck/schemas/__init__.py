@@ -19,7 +19,7 @@ import hashlib
 import importlib
 import json
 import re
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -270,16 +270,17 @@ def normalise_heading(heading: str) -> str:
 
 def section_for_heading(heading: str) -> str | None:
     """The section key a Markdown heading stands for, or None."""
-    if len(heading) > _HEADING_MEMO_CHARS:
-        return section_headings().get(normalise_heading(heading))
-    return _short_section_for_heading(heading)
+    if heading in _SECTION_OF:
+        return _SECTION_OF[heading]
+    found = section_headings().get(normalise_heading(heading))
+    if len(heading) <= _HEADING_MEMO_CHARS and len(_SECTION_OF) < _HEADING_MEMO_SIZE:
+        _SECTION_OF[heading] = found
+    return found
 
 
-# Documents repeat their headings (## Besluiten, ## Actiepunten): a short one is looked up once. A
-# long heading is not kept, so a hostile file cannot fill memory with them.
+# Documents repeat their headings (## Besluiten, ## Actiepunten): a short one is looked up once.
+# A long heading is not kept, nor more than _HEADING_MEMO_SIZE, so a hostile file cannot fill
+# memory with them (and a full memo costs a lookup, not an eviction, per new heading).
+_SECTION_OF: dict[str, str | None] = {}
 _HEADING_MEMO_CHARS = 120
-
-
-@lru_cache(maxsize=4096)
-def _short_section_for_heading(heading: str) -> str | None:
-    return section_headings().get(normalise_heading(heading))
+_HEADING_MEMO_SIZE = 4096
