@@ -863,6 +863,8 @@ def check_document_labels(
     A marking gives at most one of disagree/understated. ``tlp-deprecated`` comes from
     ``deprecation_problems``.
     """
+    if not markings and front is not None:
+        return []  # most documents: a frontmatter label and nothing in the body to compare it with
     problems = [_invalid(m) for m in markings if m.error is not None]
     valid = [m for m in markings if m.label is not None]
     if front is None:
