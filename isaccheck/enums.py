@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping  # not typing's: its isinstance goes through a slower hook
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Iterator
 
@@ -52,6 +52,15 @@ class Shape:
     # Whether normalise can change a value of this schema: an enum in it or below it. Most fields
     # (titles, dates, attendee lists) have none, and normalise then skips them unvisited.
     normalises: bool = True
+    # key -> those of its schemas that normalise, in order; keys with none are left out.
+    normalising: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)
+    # An enum's text -> its canonical value, worked out once per spelling: every document of a
+    # type spells `status: adopted` again. Only short texts, and at most _MEMO_SIZE of them.
+    canonical: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+_MEMO_CHARS = 64
+_MEMO_SIZE = 1024
 
 
 # id(schema) -> (schema, its shape). The schema is kept with its shape so that its id is never
@@ -79,7 +88,10 @@ def shape(schema: Any) -> Shape:
     # shipped schemas are not recursive: their references are inlined.)
     normalises = (enum is not None or any(shape(sub).normalises for subs in properties.values() for sub in subs)
                   or (bool(items) and shape(items[0]).normalises))
-    found = Shape(enum=enum, properties=properties, items=items, open_ended=open_ended, normalises=normalises)
+    normalising = {key: chosen for key, subs in properties.items()
+                   if (chosen := tuple(sub for sub in subs if shape(sub).normalises))}
+    found = Shape(enum=enum, properties=properties, items=items, open_ended=open_ended, normalises=normalises,
+                  normalising=normalising)
     _SHAPES[id(schema)] = (schema, found)
     return found
 
@@ -87,23 +99,37 @@ def shape(schema: Any) -> Shape:
 def normalise(schema: Any, data: Any) -> Any:
     """`data` with every enumerated value in its canonical form (a copy where anything changed)."""
     if isinstance(data, str):
-        enum = shape(schema).enum
-        return canonical(data, enum) if enum is not None else data
-    if type(data) is dict or isinstance(data, Mapping):  # dict first: the ABC's isinstance is slow
         found = shape(schema)
-        properties = found.properties
-        if not properties or not found.normalises:
+        if found.enum is None:
+            return data
+        if len(data) > _MEMO_CHARS:
+            return canonical(data, found.enum)
+        memo = found.canonical
+        value = memo.get(data)
+        if value is None:
+            value = canonical(data, found.enum)
+            if len(memo) < _MEMO_SIZE:
+                memo[data] = value
+        return value
+    if type(data) is dict or isinstance(data, Mapping):  # dict first: the ABC's isinstance is slow
+        normalising = shape(schema).normalising
+        if not normalising:
             return data  # what the walk below would return: nothing under it can change
-        changed = dict(data)
-        differs = False
+        changed: dict[Any, Any] | None = None
         for key, value in data.items():
-            for sub in properties.get(str(key), ()):
-                if shape(sub).normalises:
-                    changed[key] = normalise(sub, changed[key])
-            # As dict == compares (identity first), key by key: `changed != data` without a second walk.
-            if changed[key] is not value and changed[key] != value:
-                differs = True
-        return changed if differs else data
+            subs = normalising.get(str(key))
+            if subs is None:
+                continue
+            new = value
+            for sub in subs:
+                new = normalise(sub, new)
+            # Copied only when a value differs (as dict == compares, identity first): an equal
+            # value is left as it was.
+            if new is not value and new != value:
+                if changed is None:
+                    changed = dict(data)
+                changed[key] = new
+        return changed if changed is not None else data
     if isinstance(data, list):
         items = shape(schema).items
         if items:

@@ -175,9 +175,11 @@ def _output_label(front: tlpmod.Label | None, markings: list[tlpmod.Marking], me
     never wait for the document to be fixed. A label that cannot be read could have been RED,
     so it counts as RED (fail closed).
     """
+    items = meta.get("roundtable")
+    if not markings and not refused and items is None:
+        return front.value if front else None  # most documents: the frontmatter's label is all there is
     labels: list[tlpmod.Label | None] = [front, *(m.label for m in markings)]
     unreadable = refused or any(m.label is None for m in markings)
-    items = meta.get("roundtable")
     for item in items if isinstance(items, list) else []:
         raw = item.get("tlp") if isinstance(item, dict) else None
         if raw is None:
@@ -375,6 +377,14 @@ class _Loader:
         from .infer import cache as infercache
 
         return infercache.directory(self.repo_root) if self.infer else None
+
+    @cached_property
+    def label_version(self) -> str:
+        """The TLP version labels are read in: isac.yaml's tlp_version, 2.0 unless it is 1.0 (asked
+        once per run, not twice per document)."""
+        version = self.profile.tlp_version
+        return version if version in ("1.0", "2.0") else "2.0"
+
     def finding(self, code: str, severity: Severity, path: str, line: int | None, en: str, nl: str,
                 field_: str | None = None, real_path: str | None = None) -> None:
         self.findings.append(Finding(code, severity, path, line, Text(en, nl), field=field_,
@@ -572,7 +582,7 @@ class _Loader:
 
         path = entry.path
         doc_type, defaults = mapped
-        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
+        version = self.label_version
         # From a git tree, git has already named the content: no hashing of the bytes for the caches.
         blob_id = getattr(self.source, "blob_id", None)
         oid = blob_id(path) if blob_id is not None else None
@@ -742,7 +752,7 @@ class _Loader:
     def document_tlp(self, path: str, doc_type: str, meta: Mapping[str, Any], source: YamlData,
                      body: str, body_line: int) -> tuple[str | None, str | None, list[Finding]]:
         """Normalise the document's label, check its markings and who it is shared with (tlp.py)."""
-        version = self.profile.tlp_version if self.profile.tlp_version in ("1.0", "2.0") else "2.0"
+        version = self.label_version
         fallback_line = source.lines.get("tlp") or source.lines.get("type") or 1
         findings: list[Finding] = []
         front: tlpmod.Parsed | None = None
@@ -770,7 +780,8 @@ class _Loader:
                                f"{message.nl} isaccheck gebruikt {used}; pas de verkeerde aan: regel {tlp_line} "
                                f"(`tlp:`) of regel {problem.line}.")
             findings.append(Finding(problem.code, severity, path, problem.line or fallback_line, message))
-        findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
+        if "roundtable" in meta:  # the only items item_labels reads
+            findings.extend(self.item_labels(path, front, meta, source, any(p.code == "tlp-understated" for p in problems)))
         if label is not None:
             findings.extend(self.sharing_findings(path, label, meta, source, fallback_line))
         return (label.value if label else None), _output_label(label, markings, meta, refused=raw is not None and front is None), findings

@@ -684,21 +684,50 @@ def names_several_labels(text: str, *, tlp_version: str = "2.0") -> bool:
     return len(labels - {None}) >= 2
 
 
-# Every marking needs one of these words (a TLP token, or the key of a classification line:
-# see _TOKEN and _KEY_LINE, same flags): a line without any is skipped unread.
-_MARKING_WORD = re.compile(r"tlp|classifi|rubricering", re.I)
+# Where a marking can be. Every one needs a label token (_TOKEN: TLP, then `:` or `-`) or the key of a
+# classification line (_KEY_LINE: the key, then `:`): a line without this pattern holds none and is
+# not looked at. A backtick counts as a separator too, because blanking a code span
+# (_blank_inline_code) can put spaces between the word and its separator ("TLP`x`:RED").
+_CANDIDATE = re.compile(r"(?:tlp|classificati(?:e|on)|rubricering)[*_ \t]*[:\-`]", re.I)
+# The same pattern in two halves for lower-cased text: `tlp` is a literal prefix the scanner jumps
+# to (several times faster than the case-insensitive alternation); the keys are rare.
+_CANDIDATE_TLP = re.compile(r"tlp[*_ \t]*[:\-`]")
+_CANDIDATE_KEY = re.compile(r"(?:classificati(?:e|on)|rubricering)[*_ \t]*[:\-`]")
+# The characters whose lower case is not one character, or that case folding matches to an ASCII
+# letter (dotted and dotless i, long s, the Kelvin sign): text without them, lower-cased, keeps
+# every position, and the lower-case halves find exactly what _CANDIDATE finds.
+_FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def _has_marking_word(text: str) -> bool:
-    """Whether _MARKING_WORD occurs in text. For ASCII text (nearly every body) lower-casing and
-    three substring searches decide the same, several times faster than the case-insensitive
-    pattern; other text keeps the pattern, whose case folding also matches ſ, ı and the Kelvin sign."""
-    if "TLP" in text:
-        return True  # the usual spelling: found without copying the text in lower case
-    if text.isascii():
-        low = text.lower()
-        return "tlp" in low or "classifi" in low or "rubricering" in low
-    return _MARKING_WORD.search(text) is not None
+def _candidate_lines(body: str) -> list[int]:
+    """The indexes of the lines (split on ``\\n``) where _CANDIDATE matches, in order."""
+    if not body.isascii() and any(c in body for c in _FOLDING):
+        starts = [m.start() for m in _CANDIDATE.finditer(body)]
+    else:
+        low = body.lower()
+        starts = [m.start() for m in _CANDIDATE_TLP.finditer(low)]
+        if "classificati" in low or "rubricering" in low:
+            starts = sorted(starts + [m.start() for m in _CANDIDATE_KEY.finditer(low)])
+    found: list[int] = []
+    line = done = 0
+    for start in starts:  # a match never spans lines: count the line ends before each
+        line += body.count("\n", done, start)
+        done = start
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _blocks(lines: Sequence[str], in_code: Sequence[bool]) -> list[int]:
+    """The run of items each line belongs to, for legends: a code line, and any line that is neither
+    blank nor an item, begins a new run (a blank line does not end a loose list)."""
+    blocks: list[int] = []
+    block = 0
+    for index, line in enumerate(lines):
+        if in_code[index] or (line.strip() and not _is_item_line(_blank_inline_code(line))):
+            block += 1
+        blocks.append(block)
+    return blocks
 
 
 def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -> list[Marking]:
@@ -706,29 +735,29 @@ def find_markings(body: str, first_line: int = 1, *, tlp_version: str = "2.0") -
 
     Lines are split on ``\\n`` only (a trailing ``\\r`` is dropped) so numbers match what
     an editor shows; ``first_line`` is the file line of the body's first line.
+
+    One pass over the whole body finds the lines that can hold a marking (_candidate_lines); only
+    those are classified. Which run of items a line belongs to is worked out only when enough items
+    were found to make a legend. (tests/test_tlp_oracle.py keeps the line-by-line way as the oracle.)
     """
     _version(tlp_version)
-    if not _has_marking_word(body):
+    candidates = _candidate_lines(body)
+    if not candidates:
         return []  # most bodies: nothing to look at line by line
     lines = [line.removesuffix("\r") for line in body.split("\n")]
-    in_code = _code_mask(lines)
+    # A fence needs three backticks or tildes (_FENCE): without them no line is code.
+    in_code = _code_mask(lines) if "```" in body or "~~~" in body else [False] * len(lines)
     non_empty = [i for i, line in enumerate(lines) if line.strip()]
     top, bottom = set(non_empty[:_TOP_LINES]), set(non_empty[-_BOTTOM_LINES:])
     found: list[tuple[int, _Found]] = []
-    block = 0
-    for index, line in enumerate(lines):
+    for index in candidates:
         if in_code[index]:
-            block += 1
-            continue
-        if not line.strip():
-            continue  # a blank line does not end a (loose) list
-        text = _blank_inline_code(line)
-        if not _is_item_line(text):
-            block += 1
-        if not _has_marking_word(text):
             continue
         region = "top" if index in top else "bottom" if index in bottom else None
-        found.extend((index, f) for f in _line_markings(text, region, block))
+        found.extend((index, f) for f in _line_markings(_blank_inline_code(lines[index]), region, 0))
+    if sum(f.position == "item" for _, f in found) >= _LEGEND_MIN_LABELS:
+        blocks = _blocks(lines, in_code)  # fewer items can make no legend, whatever their runs
+        found = [(index, replace(f, block=blocks[index]) if f.position == "item" else f) for index, f in found]
     found = _drop_legends(found, tlp_version)
     markings = [_marking(f, first_line + index, tlp_version) for index, f in found]
     return [replace(m, content_free=True) if f.position == "heading" and _section_is_empty(lines, in_code, index) else m
@@ -834,6 +863,8 @@ def check_document_labels(
     A marking gives at most one of disagree/understated. ``tlp-deprecated`` comes from
     ``deprecation_problems``.
     """
+    if not markings and front is not None:
+        return []  # most documents: a frontmatter label and nothing in the body to compare it with
     problems = [_invalid(m) for m in markings if m.error is not None]
     valid = [m for m in markings if m.label is not None]
     if front is None:

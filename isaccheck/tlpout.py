@@ -31,8 +31,7 @@ def document_labels(repo: Repository) -> dict[str, Label]:
     for doc in repo.documents:
         label = doc.output_tlp or doc.tlp
         if label:
-            labels[doc.path] = Label(label)
-            labels[doc.meta_path] = Label(label)
+            labels[doc.path] = labels[doc.meta_path] = Label(label)  # one enum lookup, not two
     for path, value in repo.unloaded_tlp.items():
         labels[path] = most_restrictive([labels.get(path), Label(value)]) or Label(value)
     # A sidecar-described document is quoted under either path: both carry the stricter label.

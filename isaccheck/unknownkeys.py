@@ -57,8 +57,21 @@ def unknown_keys(schema: Any, data: Any, path: str = "") -> Iterator[tuple[str, 
                     yield from unknown_keys(items, item, f"{path}.{index}")
 
 
+# Values that hold no key: unknown_keys does not walk them.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _plainly_known(schema: Any, data: Any) -> bool:
+    """Whether unknown_keys would find nothing, seen at once: a mapping whose every key the schema
+    knows and whose values are all texts, numbers, booleans or empty (most frontmatters)."""
+    return (type(data) is dict and data.keys() <= shape(schema).properties.keys()
+            and all(type(value) in _LEAVES for value in data.values()))
+
+
 def unknown_key_findings(schema: Any, data: Any, source: YamlData, path: str, fallback_line: int) -> list[Finding]:
     """A warning for each unknown key that looks like a typo of a known one, an info for the others."""
+    if _plainly_known(schema, data):
+        return []
     findings = []
     for parent, key, close in unknown_keys(schema, data):
         dotted = f"{parent}.{key}" if parent else key

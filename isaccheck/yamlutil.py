@@ -248,6 +248,7 @@ _SCALAR_BUILDERS = {  # tag -> the SafeConstructor method that makes the value
 
 
 _STR = _TAG + "str"
+_TIMESTAMP = _TAG + "timestamp"
 _MAP = _TAG + "map"
 _SEQ = _TAG + "seq"
 _SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
@@ -311,11 +312,117 @@ def _build(loader: Any, node: yaml.Node, path: str, first_line: int, out: YamlDa
     raise _Fallback
 
 
+# One `key: value` line of the simplest kind: a plain key, one space, and a double- or single-quoted
+# text without escapes or a plain scalar of letters, digits and ` _./+-` (no `: `, ` #`, no
+# indicator first, no trailing space). Most frontmatters are only such lines. Besides printable
+# ASCII, the text may hold what YAML calls printable except its line breaks (U+0085, U+2028,
+# U+2029, which fold) and the byte order mark: every character but _NOT_TEXT. The classes are
+# written negated because a class of the wide ranges it allows takes milliseconds to compile, at
+# every start (tests/test_yamlutil.py compares them with the ranges, character by character).
+_NOT_TEXT = "\\x00-\\x1f\\x7f-\\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+_NOT_PLAIN = "\\x21-\\x2a\\x2c\\x3a-\\x40\\x5b-\\x5e\\x60\\x7b-\\x7e"  # ASCII marks other than _./+-
+_FLAT_LINE = re.compile(
+    rf"(?P<key>[A-Za-z_][A-Za-z0-9_]{{0,127}}): "
+    rf"(?:\"(?P<dq>[^\"\\{_NOT_TEXT}]*)\"|'(?P<sq>[^'{_NOT_TEXT}]*)'"
+    rf"|(?P<plain>[A-Za-z0-9](?:[^{_NOT_PLAIN}{_NOT_TEXT}]*[^ {_NOT_PLAIN}{_NOT_TEXT}])?))"
+)
+_FLAT_MAX_LINES = 200  # far below MAX_EXPANDED_NODES: the budget can never run out on this way
+_PLAIN = (True, False)  # the implicit flags the parser gives a plain scalar
+_scalar_maker: Any = None
+# What a line reads as (_flat_line), per line text: documents repeat `type: minutes`, `status:
+# adopted`, `tlp: AMBER`. Only short lines, and at most _LINE_MEMO_SIZE of them (the values are
+# texts, numbers, booleans or None: never changed by anyone, so one object serves every document).
+_LINE_MEMO: dict[str, tuple[str, Any, str | None] | None] = {}
+_LINE_MEMO_CHARS = 100
+_LINE_MEMO_SIZE = 4096
+
+
+def _tag(value: str) -> Any:
+    """The tag the loader resolves a plain scalar to (_resolved straight away for a short text)."""
+    global _scalar_maker
+    if len(value) <= _RESOLVED_MAX:
+        return _resolved(_SCALAR, value, _PLAIN)
+    if _scalar_maker is None:
+        _scalar_maker = _SafeLoader("")  # its scalar methods keep no state: one serves every call
+    return _scalar_maker.resolve(_SCALAR, value, _PLAIN)
+
+
+def _flat_line(line: str) -> tuple[str, Any, str | None] | None:
+    """One line's key, value and (for a plain scalar) its text, as _build makes them; None when the
+    line is not of _FLAT_LINE's kind, its key is not text (`yes:`, `1:`) or a builder refuses it."""
+    global _scalar_maker
+    match = _FLAT_LINE.fullmatch(line)
+    if match is None:
+        return None
+    key, quoted, single, value = match.groups()
+    if _tag(key) != _STR:
+        return None
+    if value is None:
+        return key, quoted if quoted is not None else single, None
+    tag = _tag(value)
+    if tag == _STR:
+        return key, value, value
+    if tag == _TIMESTAMP:
+        # A plain scalar without `:` resolves to a timestamp only as YYYY-MM-DD, which the builder
+        # makes a date whose ISO text is the same YYYY-MM-DD, or (no such day) leaves as text.
+        return key, value, value
+    method = _SCALAR_BUILDERS.get(tag)
+    if method is None:
+        return None
+    if _scalar_maker is None:
+        _scalar_maker = _SafeLoader("")
+    try:
+        return key, to_json_compatible(getattr(_scalar_maker, method)(_SCALAR(tag, value))), value
+    except Exception:
+        return None
+
+
+def _flat(text: str, first_line: int) -> YamlData | None:
+    """A mapping of `key: value` lines (_FLAT_LINE) read without the parser, or None for anything else.
+
+    What the parser and _build make of such a text, exactly: the same values (tags resolved and
+    values made by the same loader methods), lines and plain scalars, in the same order. A repeated
+    key, a key that is not text (`yes:`, `1:`) or a value a builder refuses goes the parser's way,
+    which reports or handles it. Nothing here can raise: there is no alias, no .inf/.nan (a plain
+    value starts with a letter or digit) and no error this way can meet.
+    """
+    lines = text.split("\n")
+    if len(lines) > _FLAT_MAX_LINES:
+        return None
+    data: dict[str, Any] = {}
+    where: dict[str, int] = {}
+    plain: dict[str, str] = {}
+    memo = _LINE_MEMO
+    for index, line in enumerate(lines):
+        if not line:
+            continue  # an empty line (the frontmatter's first, after `---`, is one) holds nothing
+        read = memo.get(line)
+        if read is None:
+            read = _flat_line(line)
+            if read is None:
+                return None
+            if len(line) <= _LINE_MEMO_CHARS and len(memo) < _LINE_MEMO_SIZE:
+                memo[line] = read
+        key, value, plain_text = read
+        if key in data:
+            return None
+        if not where:
+            where[""] = first_line + index  # the mapping starts at its first key
+        where[key] = first_line + index
+        data[key] = value
+        if plain_text is not None:
+            plain[key] = plain_text
+    return YamlData(data, where, plain) if data else None
+
+
 def load_yaml(text: str, first_line: int = 1, *, aliases: bool = True) -> YamlData:
     """Parse one YAML document; first_line is the file line of the text's first line.
 
     aliases=False refuses any alias (documents); otherwise their expansion is bounded.
     """
+    flat = _flat(text, first_line)
+    if flat is not None:
+        return flat
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()

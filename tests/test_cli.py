@@ -239,3 +239,15 @@ def test_levels_highest_complete_in_isaccheck_yaml(tmp_path: Path) -> None:
     config.write_text("levels: highest\n", "utf-8")
     result = CliRunner().invoke(cli, ["check", str(root), "--as-of", "2026-11-28"])
     assert result.exit_code == 2 and "isaccheck.yaml" in result.output and "highest" in result.output
+
+
+def test_a_run_collects_garbage_less_often_and_gives_the_thresholds_back(monkeypatch) -> None:
+    import gc
+
+    from isaccheck import cli as climod
+
+    seen: list[tuple[int, ...]] = []
+    monkeypatch.setattr(climod.cli, "main", lambda **kwargs: seen.append(gc.get_threshold()))
+    before = gc.get_threshold()
+    climod.main(["--version"])
+    assert seen == [climod.GC_THRESHOLDS] and gc.get_threshold() == before

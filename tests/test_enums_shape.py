@@ -140,3 +140,43 @@ def test_a_schema_shape_is_worked_out_once() -> None:
     assert enums.shape(schema) is first
     assert first.properties == {"kind": [{"enum": ["threat"]}]} and first.open_ended
     assert normalise(schema, {"kind": "THREAT"}) == {"kind": "threat"}
+
+
+def test_an_enum_spelling_is_worked_out_once_and_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = {"properties": {"status": {"enum": ["adopted", "draft"]}}}
+    calls: list[str] = []
+    original = enums.canonical
+
+    def counting(value: Any, allowed: list[Any]) -> Any:
+        calls.append(value)
+        return original(value, allowed)
+
+    monkeypatch.setattr(enums, "canonical", counting)
+    monkeypatch.setattr(enums, "_MEMO_SIZE", 3)
+    for text in ["ADOPTED", "concept", "ADOPTED", "x", "y", "y", "x" * 65, "x" * 65, "concept"]:
+        assert normalise(schema, {"status": text}) == {"status": original(text, ["adopted", "draft"])}
+    # Each spelling once, until the memo holds three; a long text never.
+    assert calls == ["ADOPTED", "concept", "x", "y", "y", "x" * 65, "x" * 65]
+    assert enums.shape(schema["properties"]["status"]).canonical == {"ADOPTED": "adopted", "concept": "draft",
+                                                                      "x": "x"}
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_unknown_key_findings_shortcut_changes_nothing(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # _plainly_known answers "nothing unknown" without the walk: both ways must give the same findings.
+    from isaccheck import unknownkeys
+    from isaccheck.yamlutil import YamlData
+
+    rng = random.Random(seed)
+    words = sorted(dutch_words())
+    cases = []
+    for name, data in _documents():
+        schema = validator_for(name).schema
+        flat = {k: v for k, v in data.items() if not isinstance(v, (dict, list))}
+        for variant in (data, flat, _variants(data, rng, words), _variants(flat, rng, words), {}, {1: "x"}):
+            cases.append((schema, variant, unknownkeys.unknown_key_findings(schema, variant, YamlData(variant), "d.md", 1)))
+    shortcuts = sum(unknownkeys._plainly_known(schema, variant) for schema, variant, _ in cases)
+    monkeypatch.setattr(unknownkeys, "_plainly_known", lambda schema, data: False)
+    for schema, variant, found in cases:
+        assert unknownkeys.unknown_key_findings(schema, variant, YamlData(variant), "d.md", 1) == found
+    assert shortcuts > 50  # the shortcut was taken often, not only the walk compared with itself

@@ -437,6 +437,21 @@ def test_sections_mapping_is_normalised_and_complete() -> None:
     assert definitions == DEFINITION_KEYS
 
 
+def test_section_lookup_remembers_short_headings_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import isaccheck.schemas as schemas
+
+    monkeypatch.setattr(schemas, "_SECTION_OF", {})
+    monkeypatch.setattr(schemas, "_HEADING_MEMO_SIZE", 3)
+    long = "## 1. Toetredingscriteria" + " " * schemas._HEADING_MEMO_CHARS
+    headings = ["## 1. Toetredingscriteria", "## Toetredingscriteria:", long, "# Besluiten", "# Agenda", "# Besluiten"]
+    for heading in headings * 2:
+        assert section_for_heading(heading) == section_headings().get(normalise_heading(heading))
+    assert section_for_heading(long) == "admission_criteria"
+    # The long heading is not kept; after three, none is.
+    assert schemas._SECTION_OF == {"## 1. Toetredingscriteria": "admission_criteria",
+                                   "## Toetredingscriteria:": "admission_criteria", "# Besluiten": None}
+
+
 @pytest.mark.parametrize(
     "heading,key",
     [

@@ -467,6 +467,9 @@ def _codes(problems: list[LabelProblem]) -> list[tuple[str, int | None]]:
 def test_missing_label() -> None:
     assert _codes(check_document_labels(None, [], requires_label=True)) == [("tlp-missing", None)]
     assert check_document_labels(None, [], requires_label=False) == []
+    for raw in ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED", "TLP:WHITE", "ROOD"):
+        for required in (True, False):  # a frontmatter label alone: nothing to compare it with
+            assert check_document_labels(parse_label(raw), [], requires_label=required) == []
     # A label-only line at the top labels the document.
     assert check_document_labels(None, [_m(A, "top", 1)], requires_label=True) == []
     # An item label does not label the whole document.

@@ -257,14 +257,30 @@ def section_headings() -> dict[str, str]:
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\.)\s+")
 
 
+_SPACES = re.compile(r"\s+")  # compiled once: asked for every heading of every document
+
+
 def normalise_heading(heading: str) -> str:
     """The form a heading is looked up in: see docs/contract.md, "Section headings"."""
-    text = re.sub(r"\s+", " ", heading.strip().lstrip("#").strip().lower())
+    text = _SPACES.sub(" ", heading.strip().lstrip("#").strip().lower())
     text = _NUMBERING.sub("", text)
     text = text.replace("(", "").replace(")", "").replace("-", " ").replace("_", " ")
-    return re.sub(r"\s+", " ", text).strip().rstrip(":.").strip()
+    return _SPACES.sub(" ", text).strip().rstrip(":.").strip()
 
 
 def section_for_heading(heading: str) -> str | None:
     """The section key a Markdown heading stands for, or None."""
-    return section_headings().get(normalise_heading(heading))
+    if heading in _SECTION_OF:
+        return _SECTION_OF[heading]
+    found = section_headings().get(normalise_heading(heading))
+    if len(heading) <= _HEADING_MEMO_CHARS and len(_SECTION_OF) < _HEADING_MEMO_SIZE:
+        _SECTION_OF[heading] = found
+    return found
+
+
+# Documents repeat their headings (## Besluiten, ## Actiepunten): a short one is looked up once.
+# A long heading is not kept, nor more than _HEADING_MEMO_SIZE, so a hostile file cannot fill
+# memory with them (and a full memo costs a lookup, not an eviction, per new heading).
+_SECTION_OF: dict[str, str | None] = {}
+_HEADING_MEMO_CHARS = 120
+_HEADING_MEMO_SIZE = 4096
