@@ -10,7 +10,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .enums import dutch_words
 from .model import Document, Finding
@@ -98,10 +98,11 @@ class Evidence:
         self._dates: dict[str, list[dt.date]] = {}  # by_type's dates, for _in_window
         self.adopted_paths = frozenset(d.path for d in self.documents)
         # Drafts are never evidence, but a failing check names one that would have counted.
+        # Filtered before sorting (a stable sort: the same order), so only the drafts are sorted.
         self.drafts_by_type: dict[str, list[Document]] = defaultdict(list)
-        for doc in sorted(repo.documents, key=lambda d: (d.date or dt.date.min, d.path)):
-            if doc.valid and not doc.adopted and (doc.date is None or doc.date <= as_of):
-                self.drafts_by_type[doc.type].append(doc)
+        drafts = [d for d in repo.documents if d.valid and not d.adopted and (d.date is None or d.date <= as_of)]
+        for doc in sorted(drafts, key=lambda d: (d.date or dt.date.min, d.path)):
+            self.drafts_by_type[doc.type].append(doc)
         self.findings_by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in repo.findings:
             self.findings_by_path[finding.path].append(finding)
@@ -110,6 +111,10 @@ class Evidence:
         # Git's verdict on signature entries that point at a commit or tag (computed by the
         # runner before evaluation; empty without git): ("commit"|"tag", name) -> SignatureCheck.
         self.signature_checks = repo.signature_checks
+        # Answers several rules ask for in one evaluation (the meeting gaps of six meeting rules),
+        # each computed once: key -> value; `computed` counts the computations (tests).
+        self._once: dict[tuple[Any, ...], Any] = {}
+        self.computed = 0
 
     def _meetings(self) -> tuple[Meeting, ...]:
         minutes: dict[dt.date, Document] = {}
@@ -174,6 +179,11 @@ class Evidence:
         # In date order, none after as_of (they come from by_type): the window is a slice, as in _in_window.
         return list(self.meetings[self._first_in_window(self._meeting_dates, months):])
 
+    def meeting_before_window(self, months: int) -> dt.date | None:
+        """The last meeting on or before the window's start, found by bisection (None: there is none)."""
+        index = self._first_in_window(self._meeting_dates, months)
+        return self._meeting_dates[index - 1] if index else None
+
     # -- fields ------------------------------------------------------------------------------
     @staticmethod
     def field(doc: Document, dotted: str) -> Any:
@@ -184,6 +194,39 @@ class Evidence:
             # Both may be written as Markdown headings in the body (docs/contract.md).
             value = doc.sections.get(dotted.split(".", 1)[1])
         return value
+
+    def where_test(self, where: Mapping[str, Any] | None) -> Callable[[Document], bool]:
+        """A document matches `where` ({field: value(s)}), as `all(matches(field(doc, k), v))` decides,
+        with the wanted values normalised once per filter instead of once per document."""
+        if not where:
+            return lambda doc: True
+        try:
+            wanted = [(k, {_norm(o) for o in (v if isinstance(v, list) else [v])}) for k, v in where.items()]
+        except TypeError:
+            # An unhashable wanted value: the plain way raises it at the first document, as before.
+            return lambda doc: all(matches(self.field(doc, k), v) for k, v in where.items())
+        field = self.field
+
+        def test(doc: Document) -> bool:
+            for key, norm in wanted:
+                value = field(doc, key)
+                if not any(_norm(v) in norm for v in (value if isinstance(value, list) else (value,))):
+                    return False
+            return True
+
+        return test
+
+    def once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """compute() the first time `key` is asked for in this evaluation, its value after that."""
+        if key not in self._once:
+            self._once[key] = compute()
+            self.computed += 1
+        return self._once[key]
+
+    def path_types(self) -> dict[str, str]:
+        """Every loaded document's path -> its type (drafts and unusable ones too), built once."""
+        found: dict[str, str] = self.once(("path_types",), lambda: {d.path: d.type for d in self.repo.documents})
+        return found
 
     def is_participant(self, name: Any) -> bool:
         return isinstance(name, str) and name.strip().lower() in self.participant_names

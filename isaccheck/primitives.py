@@ -121,10 +121,6 @@ def _missing_fields(ev: Evidence, doc: Document, fields: list[str]) -> list[str]
     return [f for f in fields if is_empty(ev.field(doc, f))]
 
 
-def _where_ok(ev: Evidence, doc: Document, where: Mapping[str, Any] | None) -> bool:
-    return all(matches(ev.field(doc, k), v) for k, v in (where or {}).items())
-
-
 def _where_words(where: Mapping[str, Any] | None, lang: str = "en") -> str:
     if not where:
         return ""
@@ -291,13 +287,14 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     year = ev.as_of.year + offset if offset is not None else None
     good: list[EvidenceRef] = []
     near_misses: list[Text] = []
+    wanted = ev.where_test(p.get("where"))
 
     def problems_of(doc: Document) -> list[tuple[str, str]] | None:
         """What keeps the document from counting; None when it is not of the kind asked (`where`)."""
         problems: list[tuple[str, str]] = []
         if year is not None and doc.meta.get("year") != year:
             problems.append((f"is for {doc.meta.get('year')}, not {year}", f"is voor {doc.meta.get('year')}, niet {year}"))
-        if not _where_ok(ev, doc, p.get("where")):
+        if not wanted(doc):
             return None
         absent = _missing_fields(ev, doc, fields)
         if absent:
@@ -437,11 +434,13 @@ def ratio(ev: Evidence, p: Params) -> CheckResult:
     profile_list}: the field is one of `values` or of an isac.yaml list}; `min_count`: the
     smallest population that counts (default 1).
     """
-    population = [d for d in ev.docs(p["type"], p.get("months")) if _where_ok(ev, d, p.get("where"))]
+    wanted = ev.where_test(p.get("where"))
+    population = [d for d in ev.docs(p["type"], p.get("months")) if wanted(d)]
     condition = p.get("condition") or {}
+    meets = ev.where_test(condition.get("where"))
     meeting = [
         d for d in population
-        if not _missing_fields(ev, d, list(condition.get("fields") or [])) and _where_ok(ev, d, condition.get("where"))
+        if not _missing_fields(ev, d, list(condition.get("fields") or [])) and meets(d)
         and _value_in_ok(ev, d, condition.get("value_in"))
     ]
     need = p.get("min_count", 1)
@@ -470,7 +469,7 @@ def references_resolve(ev: Evidence, p: Params) -> CheckResult:
 
     `target_types`: the referenced documents must be of one of these types.
     """
-    targets = {d.path: d.type for d in ev.repo.documents}
+    targets = ev.path_types()
     wanted = set(p.get("target_types") or ())
     docs = ev.docs(p["type"], p.get("months"))
     good: list[EvidenceRef] = []
@@ -506,7 +505,8 @@ def references_resolve(ev: Evidence, p: Params) -> CheckResult:
 def periodic_documents(ev: Evidence, p: Params) -> CheckResult:
     """Does each of the last `periods` periods of `period_months` have a document of this type?"""
     fields = list(p.get("fields") or [])
-    docs = [d for d in ev.docs(p["type"]) if _where_ok(ev, d, p.get("where")) and not _missing_fields(ev, d, fields)]
+    wanted = ev.where_test(p.get("where"))
+    docs = [d for d in ev.docs(p["type"]) if wanted(d) and not _missing_fields(ev, d, fields)]
     evidence: list[EvidenceRef] = []
     missing: list[Text] = []
     earliest = min((d.date for d in docs if d.date), default=None)
@@ -755,7 +755,9 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
             evidence.append(_ref(doc, f"meeting {meeting.date} complete", f"bijeenkomst {meeting.date} compleet"))
     # A skipped meeting is a warning, not a failure: the seed sets no meeting frequency, and a
     # missed meeting says nothing about whether TLP, agendas or minutes are used (issue 11.1).
-    notes += meeting_gaps(ev, months, p.get("gap_tolerance_months", 1))
+    # The same for every meeting rule with this window and tolerance: computed once per evaluation.
+    tolerance = p.get("gap_tolerance_months", 1)
+    notes += ev.once(("meeting_gaps", months, tolerance), lambda: meeting_gaps(ev, months, tolerance))
     if not missing:
         return CheckResult(True, tuple(evidence), warnings=tuple(notes))
     return CheckResult(False, tuple(evidence), tuple(missing), location=location, warnings=tuple(notes))
@@ -772,12 +774,13 @@ def meeting_gaps(ev: Evidence, months: int, tolerance: int) -> list[Text]:
         return []
     limit = frequency + tolerance
     start = ev.window_start(months)
-    earlier = [m.date for m in ev.meetings if m.date <= start][-1:]
+    before_window = ev.meeting_before_window(months)
+    earlier = [before_window] if before_window is not None else []
     stops = earlier + [m.date for m in ev.meetings_in(months)] + [ev.as_of]
     gaps: list[Text] = []
     for before, after in zip(stops, stops[1:]):
-        due = months_before(before, -limit)  # -limit months before = limit months after
-        if months_before(after, limit) > before and due > start:
+        # Meetings are mostly closer than the limit: that test first, so `due` is seldom computed.
+        if months_before(after, limit) > before and months_before(before, -limit) > start:  # -limit: after
             until = "now" if after == ev.as_of else str(after)
             until_nl = "nu" if after == ev.as_of else str(after)
             gaps.append(Text(f"no meeting between {before} and {until} (expected every {frequency} months)",
