@@ -1172,17 +1172,17 @@ class GitTreeSource:
         import hashlib
 
         assert self.working is not None
-        disk = WorkingTreeSource(self.working)
         sizes = {e.path: e.size for e in tree.entries}
         found: dict[str, bytes] = {}
-        for path in paths:
-            oid = tree.blobs[path]
-            raw = disk.read_exact(path, sizes.get(path, -1))
-            if raw is None:
-                continue
-            digest = hashlib.sha256 if len(oid) == 64 else hashlib.sha1
-            if digest(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest() == oid:
-                found[path] = raw
+        with WorkingTreeSource(self.working) as disk:  # its kept folders closed once this batch is read
+            for path in paths:
+                oid = tree.blobs[path]
+                raw = disk.read_exact(path, sizes.get(path, -1))
+                if raw is None:
+                    continue
+                digest = hashlib.sha256 if len(oid) == 64 else hashlib.sha1
+                if digest(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest() == oid:
+                    found[path] = raw
         self.from_disk += len(found)
         return found
 
