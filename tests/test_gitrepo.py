@@ -208,11 +208,12 @@ def test_tree_source_reads_many_blobs(tmp_path: Path) -> None:
         assert all(many[p] == (repo_path / p).read_bytes() for p in paths)
         with pytest.raises(FileNotFoundError):
             source.read_many(["docs/d000.md", "nope.md"])
-        # A failing pipelined read must not hang, and the source recovers afterwards.
+        # A failing pipelined read must not hang: every answer is read (a missing object is one
+        # line), so git stays in step with us and the same process serves the next read.
         cat = source._catfile()
         with pytest.raises(GitError):
             cat.read_many(["0" * 40] + [source._load().blobs[p] for p in paths])
-        assert not cat.alive
+        assert cat.alive and source._catfile() is cat
         assert source.read("docs/d001.md") == (repo_path / "docs/d001.md").read_bytes()
 
 
@@ -812,3 +813,49 @@ def test_one_cat_file_reads_blobs_and_named_trees_and_says_what_is_missing(tmp_p
         assert cat.read(blob) == b"# Notulen\n"  # the answer stream is still in step after a miss
     finally:
         cat.close()
+
+
+def test_shared_listing_matches_ls_tree_over_a_random_history(tmp_path: Path) -> None:
+    """Folders read ahead level by level (SharedTrees._prefetch) give the plain `ls-tree -r -l`
+    listing at every commit of a random history (nested folders, unchanged and identical folders
+    in two places, files removed); each folder object new at a commit is read once, and all of a
+    commit's new folders take one cat-file round trip per level of nesting, not one per folder."""
+    import random
+
+    from isaccheck.gitrepo import GitTreeSource, SharedTrees
+
+    rnd = random.Random(14)
+    repo_path = new_repo(tmp_path)
+    folders = ["", "a", "a/b", "a/b/c", "d", "d/e", "copy1", "copy2/x"]
+    shas: list[str] = []
+    for year in range(2015, 2021):
+        for _ in range(12):
+            folder = rnd.choice(folders)
+            name = f"{folder}/f{rnd.randrange(8)}.md".lstrip("/")
+            if rnd.random() < 0.2 and (repo_path / name).exists():
+                (repo_path / name).unlink()
+            else:
+                write(repo_path, name, f"{year} {rnd.random()}\n" * rnd.randrange(1, 4))
+        write(repo_path, "copy1/same.md", "same\n")  # two folders with the same tree id
+        write(repo_path, "copy2/x/same.md", "same\n")
+        shas.append(commit(repo_path, f"{year}-12-31T00:00:00Z", str(year)))
+    repo = opened(repo_path)
+    shared = SharedTrees(repo.top)
+    seen: set[str] = set()
+    fewer = 0
+    for sha in shas:
+        lines = git(repo_path, "ls-tree", "-r", "-d", sha).splitlines()
+        folder_ids = {line.split()[2] for line in lines}
+        depth = max((line.split("\t")[1].count("/") + 1 for line in lines), default=0)
+        reads, trips = shared.folder_reads, shared.round_trips
+        with repo.tree_source(sha) as plain, GitTreeSource(repo.top, repo.prefix, sha, shared=shared) as read:
+            assert [(e.path, e.size, e.kind) for e in read.entries()] == [
+                (e.path, e.size, e.kind) for e in plain.entries()]
+            assert read._load().blobs == plain._load().blobs
+        new = folder_ids - seen
+        assert shared.folder_reads - reads == len(new)  # each new folder once, a known one never
+        assert shared.round_trips - trips <= depth  # one per level
+        fewer += shared.round_trips - trips < len(new)
+        seen = folder_ids  # only the last listing's folders are kept
+    shared.close()
+    assert fewer  # the history has commits with more new folders than levels

@@ -229,3 +229,77 @@ def test_read_exact_reads_only_a_plain_file_of_the_given_size(tmp_path: Path) ->
     assert source.read_exact("sub/a.md", 3) is None and source.read_exact("sub/a.md", 5) is None
     for path in ("link.md", "linked/a.md", "fifo.md", "missing.md", "sub/../sub/a.md", "/etc/passwd"):
         assert source.read_exact(path, 4) is None, path
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd") or not sources._PLAIN_NOFOLLOW, reason="no /proc or O_NOFOLLOW")
+def test_folders_are_kept_open_between_reads_bounded_and_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files of one folder, read in a row, open the folders of their path once (a counter of
+    os.open calls), not per file; at most _KEPT_FOLDERS stay open, even in a deep tree; errors
+    (missing files, a FIFO, a link) leak none, and close() or collecting the source closes all."""
+    import gc
+
+    root, _ = _tree(tmp_path)
+    deep = root.joinpath(*[f"d{i}" for i in range(12)])
+    deep.mkdir(parents=True)
+    for i in range(10):
+        (root / "meetings" / "2026" / f"m{i}.md").write_bytes(b"m%d" % i)
+        (deep / f"x{i}.md").write_bytes(b"x%d" % i)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "meetings" / "2026" / "pipe.md")
+    (root / "meetings" / "link.md").symlink_to(root / "isac.yaml")
+    opens: list[str] = []
+    real_open = os.open
+
+    def counting(path: str, flags: int, *args: object, **kwargs: object) -> int:
+        opens.append(str(path))
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    before = _open_fds()
+    source = WorkingTreeSource(root)
+    monkeypatch.setattr(os, "open", counting)
+    assert [source.read(f"meetings/2026/m{i}.md") for i in range(10)] == [b"m%d" % i for i in range(10)]
+    assert len(opens) == 3 + 10  # the root, meetings, 2026 once; then the ten files
+    assert source.read("isac.yaml") == b"name: x\n" and source.read("meetings/link.md") == b"name: x\n"
+    assert _open_fds() - before == 2  # the root and meetings (of the link, read the careful way)
+    rel = deep.relative_to(root).as_posix()
+    assert [source.read(f"{rel}/x{i}.md") for i in range(10)] == [b"x%d" % i for i in range(10)]
+    assert _open_fds() - before == sources._KEPT_FOLDERS  # 13 folders deep, 8 kept
+    for bad in ("meetings/2026/none.md", "nothing/none.md", f"{rel}/none.md", f"{rel}/nothing/none.md"):
+        with pytest.raises(FileNotFoundError):
+            source.read(bad)
+        assert _open_fds() - before <= sources._KEPT_FOLDERS
+    if hasattr(os, "mkfifo"):
+        with pytest.raises(OSError, match="not a regular file"):
+            source.read("meetings/2026/pipe.md")
+        assert source.read_exact("meetings/2026/pipe.md", 0) is None
+    assert source.read_exact("meetings/2026/m1.md", 2) == b"m1" and source.read_exact("meetings/2026/m1.md", 5) is None
+    assert _open_fds() - before == 3
+    source.close()
+    assert _open_fds() == before
+    assert source.read("meetings/2026/m2.md") == b"m2"  # reopened after close
+    del source
+    gc.collect()
+    assert _open_fds() == before
+    with WorkingTreeSource(root) as scoped:
+        scoped.read("meetings/2026/m3.md")
+    assert _open_fds() == before
+
+
+def test_a_kept_folder_swapped_for_a_link_is_not_followed(tmp_path: Path) -> None:
+    """Reading a folder's files keeps it open; when it is then moved away and a link to outside
+    takes its place, nothing outside is read: names not in the kept folder go the careful way."""
+    root, outside = _tree(tmp_path)
+    source = WorkingTreeSource(root)
+    assert source.read("meetings/2026/minutes.md").endswith(b"body\n")
+    os.rename(root / "meetings" / "2026", tmp_path / "moved")
+    (outside / "minutes2.md").write_bytes(b"SECRET")
+    (root / "meetings" / "2026").symlink_to(outside)
+    with pytest.raises(PermissionError):
+        source.read("meetings/2026/minutes2.md")
+    source.close()
+    with pytest.raises(PermissionError):
+        source.read("meetings/2026/minutes.md")
