@@ -19,7 +19,7 @@ the same, so it is kept by:
 
 When HEAD moved on along its first-parent line (a secretary's commit, CI's next run), git is
 asked only for the new commits, and their output is joined to the kept output of the earlier
-HEAD (extended(), below); a HEAD elsewhere (another branch, rewritten history) is one whole pass.
+HEAD (extension(), below); a HEAD elsewhere (another branch, rewritten history) is one whole pass.
 
 Where and how: the directory, the atomic marshal writes, the pruning and `--no-cache` /
 ISACCHECK_NO_CACHE of the load cache (loadcache.py); one small file per key, named after the
@@ -170,20 +170,11 @@ def save_tip(top: Path, key: tuple[Any, ...], out: bytes) -> None:
         loadcache.write_parts(target, (FORMAT, loadcache.environment(), key), [zlib.compress(out, 1)])
 
 
-def extended(repo: GitRepo, key: tuple[Any, ...], sha: str) -> bytes | None:
-    """git log's output for `sha` from the kept output of an earlier HEAD on its first-parent line and
-    a `git log` of the commits since; None when there is none to extend (then one whole pass)."""
-    found = extension(repo, key, sha)
-    if found is None:
-        return None
-    args, old = found
-    return bytes(repo._git(*args).stdout) + old
-
-
 def extension(repo: GitRepo, key: tuple[Any, ...], sha: str) -> tuple[list[str], bytes] | None:
-    """extended() in two steps, so the `git log` can start before its answer is needed
-    (GitRepo.start_history): that `git log`'s arguments and the kept output its own output goes
-    before; None when there is none to extend."""
+    """How git log's output for `sha` is made from the kept output of an earlier HEAD on its
+    first-parent line: the arguments of a `git log` of the commits since, and the kept output its
+    own output goes before (GitRepo._plan_history runs or starts it); None when there is none to
+    extend (then one whole pass)."""
     import zlib
 
     target = _tip_file(repo.top, key)
