@@ -1310,14 +1310,9 @@ class SharedTrees:
             used.add(oid)
             used.update(self.inside[oid])  # its folders are part of this tree too: kept
             return known
-        entries = self._fetched.get(oid)
-        if entries is None:  # not read ahead (_prefetch reads every new folder; kept for safety)
-            found = self.catfile().read_typed(oid)
-            self.round_trips += 1
-            self.folder_reads += 1
-            if found is None or found[0] != "tree":
-                raise GitError(f"git could not read folder object {oid}")
-            entries = _parse_tree(found[1])
+        if oid not in self._fetched:  # not read ahead (_prefetch reads every new folder): read the same way
+            self._prefetch([("", "40000", oid)])
+        entries = self._fetched[oid]
         below: set[str] = set()
         known = self.folders[oid] = self._flatten(entries, below)
         self.inside[oid] = tuple(below)
