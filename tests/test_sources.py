@@ -258,6 +258,7 @@ def test_folders_are_kept_open_between_reads_bounded_and_closed(tmp_path: Path, 
         opens.append(str(path))
         return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
+    gc.collect()  # an earlier test's sources, collected mid-test, would close their descriptors: count from here
     before = _open_fds()
     source = WorkingTreeSource(root)
     monkeypatch.setattr(os, "open", counting)
@@ -303,3 +304,4 @@ def test_a_kept_folder_swapped_for_a_link_is_not_followed(tmp_path: Path) -> Non
     source.close()
     with pytest.raises(PermissionError):
         source.read("meetings/2026/minutes.md")
+
