@@ -27,7 +27,7 @@ from typing import IO, Any, Callable, Iterable, Iterator, Literal, Mapping, Name
 # Defined in errors.py so that loading documents, which only catches it, need not import this layer.
 from isaccheck.errors import GitError
 from isaccheck.model import Text
-from isaccheck.sources import EntryKind, SourceEntry, WorkingTreeSource
+from isaccheck.sources import EntryKind, SourceEntry, WorkingTreeSource, git_blob_id
 
 __all__ = [
     "GitError",
@@ -1169,8 +1169,6 @@ class GitTreeSource:
         blob's: the same bytes, so the same result. Anything else (edited, a link, a FIFO, gone)
         comes from git as before.
         """
-        import hashlib
-
         assert self.working is not None
         sizes = {e.path: e.size for e in tree.entries}
         found: dict[str, bytes] = {}
@@ -1180,8 +1178,7 @@ class GitTreeSource:
                 raw = disk.read_exact(path, sizes.get(path, -1))
                 if raw is None:
                     continue
-                digest = hashlib.sha256 if len(oid) == 64 else hashlib.sha1
-                if digest(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest() == oid:
+                if git_blob_id(raw, sha256=len(oid) == 64) == oid:
                     found[path] = raw
         self.from_disk += len(found)
         return found

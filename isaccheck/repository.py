@@ -30,7 +30,7 @@ from .read.cache import content_id
 from .read import SUPPORTED_SUFFIXES, format_of, read_document
 from .read.model import Location, ReadProblem, StructuredDocument
 from .schemas import document_types, inlined_schema, schema_errors, section_for_heading
-from .sources import Source, SourceEntry, printable_path, valid_path
+from .sources import Source, SourceEntry, git_blob_id, printable_path, valid_path
 from .unknownkeys import unknown_key_findings
 from .validation import schema_findings
 from .yamlutil import YamlData, YamlError, load_yaml
@@ -859,7 +859,7 @@ class _Loader:
                 raw = self.prefetched[entry.path] = self.source.read(entry.path)
             except (OSError, GitError):
                 return None  # read_text reports it
-        digest = hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+        digest = git_blob_id(raw)
         self.cache.stamped(entry.path, entry.stamp, digest)
         return ("blob", digest)
 

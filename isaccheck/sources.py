@@ -5,6 +5,7 @@ A source lists entries and reads bytes; it never writes and never leaves the rep
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import threading
@@ -84,6 +85,13 @@ _KEPT_FOLDERS = 8
 def _close_chain(chain: list[tuple[str, int]]) -> None:
     while chain:
         os.close(chain.pop()[1])
+
+
+def git_blob_id(raw: bytes, *, sha256: bool = False) -> str:
+    """The id git gives these bytes as a blob: SHA-1 (SHA-256 in such a repository) of "blob N\\0" + content.
+    A working-tree file with the id of a committed blob is that blob, byte for byte."""
+    digest = hashlib.sha256 if sha256 else hashlib.sha1
+    return digest(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
 def _resolve(path: Path) -> Path | None:

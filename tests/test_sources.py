@@ -305,3 +305,15 @@ def test_a_kept_folder_swapped_for_a_link_is_not_followed(tmp_path: Path) -> Non
     with pytest.raises(PermissionError):
         source.read("meetings/2026/minutes.md")
 
+
+@pytest.mark.parametrize("raw", [b"", b"---\ntype: minutes\n---\n", "Notulen café\r\n".encode(), bytes(range(256))])
+def test_git_blob_id_is_the_id_git_gives_the_bytes(tmp_path: Path, raw: bytes) -> None:
+    # The working-tree copy of a committed file is taken only when it has the blob's id (gitrepo
+    # GitTreeSource._from_disk); the load cache keys working-tree files by it (repository.blob_key).
+    import subprocess
+
+    for fmt, sha256 in (("sha1", False), ("sha256", True)):
+        repo = tmp_path / fmt
+        subprocess.run(["git", "init", "-q", f"--object-format={fmt}", str(repo)], check=True)
+        made = subprocess.run(["git", "hash-object", "--stdin"], input=raw, capture_output=True, check=True, cwd=repo)
+        assert sources.git_blob_id(raw, sha256=sha256) == made.stdout.decode().strip()
