@@ -209,18 +209,16 @@ def _check(path: Path, as_of: dt.date, plan: gitevidence.GitPlan | None, source:
     try:
         repo, pack, warnings = _load(source, allow_code, cache=cache)
     except GitError as exc:
-        if plan is not None:
-            plan.settle()  # a `git status` error came before any loading error, and still does
         raise ConfigError(f"git: {exc}") from None
-    except BaseException:
-        if plan is not None:
-            plan.settle()
-        raise
     finally:
         if plan is not None:
-            plan.close()
+            try:
+                # The `git status` begun with the plan: its error came before any loading error
+                # (plan_source ran it first), and still does, raised here in place of that error.
+                plan.settle()
+            finally:
+                plan.close()
     if plan is not None:
-        plan.settle()
         warnings = list(plan.warnings) + ([adopted] if adopted else []) + warnings
         dirty = gitevidence.uncommitted_warning(plan, repo)
         warnings += [dirty] if dirty else []
