@@ -49,10 +49,16 @@ def is_empty(value: Any) -> bool:
 
 def matches(value: Any, wanted: Any) -> bool:
     """A field equals one of the wanted values; for a list field, contains one of them."""
-    options = wanted if isinstance(wanted, list) else [wanted]
-    values = value if isinstance(value, list) else [value]
-    norm = {_norm(o) for o in options}
-    return any(_norm(v) in norm for v in values)
+    return _holds(value, _options(wanted))
+
+
+def _options(wanted: Any) -> set[Any]:
+    """The wanted value(s) of a `where`, normalised: what _holds looks a field's values up in."""
+    return {_norm(o) for o in (wanted if isinstance(wanted, list) else [wanted])}
+
+
+def _holds(value: Any, options: set[Any]) -> bool:
+    return any(_norm(v) in options for v in (value if isinstance(value, list) else (value,)))
 
 
 def _norm(value: Any) -> Any:
@@ -201,20 +207,12 @@ class Evidence:
         if not where:
             return lambda doc: True
         try:
-            wanted = [(k, {_norm(o) for o in (v if isinstance(v, list) else [v])}) for k, v in where.items()]
+            wanted = [(k, _options(v)) for k, v in where.items()]
         except TypeError:
             # An unhashable wanted value: the plain way raises it at the first document, as before.
             return lambda doc: all(matches(self.field(doc, k), v) for k, v in where.items())
         field = self.field
-
-        def test(doc: Document) -> bool:
-            for key, norm in wanted:
-                value = field(doc, key)
-                if not any(_norm(v) in norm for v in (value if isinstance(value, list) else (value,))):
-                    return False
-            return True
-
-        return test
+        return lambda doc: all(_holds(field(doc, key), options) for key, options in wanted)
 
     def once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """compute() the first time `key` is asked for in this evaluation, its value after that."""
