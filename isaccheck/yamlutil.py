@@ -339,18 +339,23 @@ _LINE_MEMO_SIZE = 4096
 
 def _tag(value: str) -> Any:
     """The tag the loader resolves a plain scalar to (_resolved straight away for a short text)."""
-    global _scalar_maker
     if len(value) <= _RESOLVED_MAX:
         return _resolved(_SCALAR, value, _PLAIN)
+    return _maker().resolve(_SCALAR, value, _PLAIN)
+
+
+def _maker() -> Any:
+    """One loader for _flat's resolving and building: its scalar methods keep no state, so one
+    serves every call (made at first use)."""
+    global _scalar_maker
     if _scalar_maker is None:
-        _scalar_maker = _SafeLoader("")  # its scalar methods keep no state: one serves every call
-    return _scalar_maker.resolve(_SCALAR, value, _PLAIN)
+        _scalar_maker = _SafeLoader("")
+    return _scalar_maker
 
 
 def _flat_line(line: str) -> tuple[str, Any, str | None] | None:
     """One line's key, value and (for a plain scalar) its text, as _build makes them; None when the
     line is not of _FLAT_LINE's kind, its key is not text (`yes:`, `1:`) or a builder refuses it."""
-    global _scalar_maker
     match = _FLAT_LINE.fullmatch(line)
     if match is None:
         return None
@@ -369,10 +374,8 @@ def _flat_line(line: str) -> tuple[str, Any, str | None] | None:
     method = _SCALAR_BUILDERS.get(tag)
     if method is None:
         return None
-    if _scalar_maker is None:
-        _scalar_maker = _SafeLoader("")
     try:
-        return key, to_json_compatible(getattr(_scalar_maker, method)(_SCALAR(tag, value))), value
+        return key, to_json_compatible(getattr(_maker(), method)(_SCALAR(tag, value))), value
     except Exception:
         return None
 
