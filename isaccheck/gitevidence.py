@@ -167,7 +167,7 @@ class PastCommits:
 
     def trees(self, repo: GitRepo) -> SharedTrees:
         if repo.top not in self._trees:
-            self._trees[repo.top] = SharedTrees(repo.top)
+            self._trees[repo.top] = SharedTrees(repo.top, repo.id_bytes)
         return self._trees[repo.top]
 
     def close(self) -> None:
@@ -201,6 +201,9 @@ def plan_source(path: Path, as_of: dt.date, today: dt.date, *, mode: GitMode = "
     if repo is None:
         return GitPlan(working)
     try:
+        # A working-tree file's cache key is the id git would give it (Repository.blob_key), in
+        # this repository's format, so an unchanged file shares the entries of its committed blob.
+        working.object_format = repo.object_format
         return _plan(repo, working, as_of, today, committed_only, past, history)
     except GitError as exc:
         repo.stop_started()

@@ -282,6 +282,24 @@ def _scratch_folder(top: Path) -> Path | None:
     return folder
 
 
+# How many bytes an object id takes in a tree object, by the repository's object format: SHA-1
+# (40 hex digits) unless it was made with `git init --object-format=sha256` (64 hex digits).
+_ID_BYTES = {"sha1": 20, "sha256": 32}
+
+
+def object_format(top: Path) -> str:
+    """The object format of the repository at top: "sha1" or "sha256" (`rev-parse --show-object-format`).
+
+    A git older than 2.29 knows SHA-1 only, and prints the unknown option back: "sha1" then. A
+    format this code cannot read (neither) is a GitError: its trees would be misread."""
+    out = _run(["rev-parse", "--show-object-format"], top).stdout.decode("ascii", "replace").strip()
+    if out.startswith("--"):
+        return "sha1"
+    if out not in _ID_BYTES:
+        raise GitError(f"the repository uses object format {out!r}, which isaccheck cannot read")
+    return out
+
+
 def _decode_path(raw: bytes) -> str:
     # Same convention as os.walk on POSIX, so both sources name odd bytes the same way.
     return raw.decode("utf-8", "surrogateescape")
@@ -359,6 +377,7 @@ class GitRepo:
         self._head: str | None | Literal[False] = False
         self._shallow: bool | None = None
         self._state_paths: tuple[Path, Path] | None = None  # info/grafts, info/attributes
+        self._object_format: str | None = None
         # git commands started before their answer is needed (start()), by their arguments, and
         # history()'s plans made then (start_history()).
         self._started: dict[tuple[str, ...], _Started] = {}
@@ -442,6 +461,23 @@ class GitRepo:
             proc = self._git("rev-parse", "-q", "--verify", "HEAD^{commit}", ok_codes=(0, 1, 128))
             self._head = proc.stdout.decode().strip() if proc.returncode == 0 else None
         return self._head
+
+    @property
+    def object_format(self) -> str:
+        """"sha1" or "sha256": how long this repository's object ids are. Told by HEAD's id when
+        there is one (no git process), else asked (object_format())."""
+        if self._object_format is None:
+            head = self.head()
+            if head is not None and len(head) in (40, 64):
+                self._object_format = "sha256" if len(head) == 64 else "sha1"
+            else:
+                self._object_format = object_format(self.top)
+        return self._object_format
+
+    @property
+    def id_bytes(self) -> int:
+        """How many bytes an object id takes in this repository's tree objects (20 or 32)."""
+        return _ID_BYTES[self.object_format]
 
     def state_paths(self) -> tuple[Path, Path]:
         """Where this repository's grafts and info/attributes files are (present or not)."""
@@ -1226,8 +1262,10 @@ class SharedTrees:
     gives (tests/test_gitrepo.py compares the two).
     """
 
-    def __init__(self, top: Path) -> None:
+    def __init__(self, top: Path, id_bytes: int | None = None) -> None:
         self.top = top
+        # The length of an object id in a tree object: the repository's (GitRepo.id_bytes), else asked.
+        self.id_bytes = id_bytes if id_bytes is not None else _ID_BYTES[object_format(top)]
         self.sizes: dict[str, int] = {}
         self.folders: dict[str, tuple[tuple[str, str, str], ...]] = {}  # tree id -> (path, mode, id), flattened
         self.inside: dict[str, tuple[str, ...]] = {}  # tree id -> the ids of the folders in it, all levels
@@ -1258,7 +1296,7 @@ class SharedTrees:
             raise GitError(f"git could not read the tree of commit {commit}")
         used: set[str] = set()
         try:
-            top = _parse_tree(root[1])
+            top = _parse_tree(root[1], self.id_bytes)
             self._prefetch(top)
             flat = self._flatten(top, used)
         except ValueError:  # a damaged tree object (cut short, a mode that is no number): git's own error
@@ -1297,7 +1335,7 @@ class SharedTrees:
             for oid, found in zip(level, answers):
                 if found is None or found[0] != "tree":
                     raise GitError(f"git could not read folder object {oid}")
-                entries = self._fetched[oid] = _parse_tree(found[1])
+                entries = self._fetched[oid] = _parse_tree(found[1], self.id_bytes)
                 below.extend(o for _, mode, o in entries if mode == "40000" and o not in self.folders)
             level = below
 
@@ -1328,8 +1366,12 @@ class SharedTrees:
         return tuple(flat)
 
 
-def _parse_tree(data: bytes) -> list[tuple[str, str, str]]:
-    """A tree object's entries as git stores them: (name, mode, id); ValueError when it is damaged."""
+def _parse_tree(data: bytes, id_bytes: int) -> list[tuple[str, str, str]]:
+    """A tree object's entries as git stores them: (name, mode, id); ValueError when it is damaged.
+
+    Each entry is "<mode> <name>\\0" and the id in binary: 20 bytes (SHA-1) or 32 (SHA-256), the
+    repository's object format (GitRepo.id_bytes); read with the other length, ids and names are
+    misread."""
     entries: list[tuple[str, str, str]] = []
     at = 0
     while at < len(data):
@@ -1337,10 +1379,11 @@ def _parse_tree(data: bytes) -> list[tuple[str, str, str]]:
         nul = data.index(b"\0", space)
         mode = data[at:space].decode("ascii")
         int(mode, 8)  # a mode that is no octal number: a damaged tree (ValueError, as git refuses it)
-        if nul + 21 > len(data):
+        end = nul + 1 + id_bytes
+        if end > len(data):
             raise ValueError("tree object cut short")
-        entries.append((_decode_path(data[space + 1:nul]), mode, data[nul + 1:nul + 21].hex()))
-        at = nul + 21
+        entries.append((_decode_path(data[space + 1:nul]), mode, data[nul + 1:end].hex()))
+        at = end
     return entries
 
 

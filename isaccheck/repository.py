@@ -850,8 +850,9 @@ class _Loader:
             if oid is not None:
                 return ("blob", oid)
         assert self.cache is not None
+        sha256 = getattr(self.source, "object_format", "sha1") == "sha256"  # the repository's blob ids
         known = self.cache.digest_of(entry.path, entry.stamp)
-        if known is not None:
+        if known is not None and len(known) == (64 if sha256 else 40):
             return ("blob", known)  # unchanged since an earlier run read it (its stamp): not read again
         raw = self.prefetched.get(entry.path)
         if raw is None:
@@ -859,7 +860,7 @@ class _Loader:
                 raw = self.prefetched[entry.path] = self.source.read(entry.path)
             except (OSError, GitError):
                 return None  # read_text reports it
-        digest = git_blob_id(raw)
+        digest = git_blob_id(raw, sha256=sha256)
         self.cache.stamped(entry.path, entry.stamp, digest)
         return ("blob", digest)
 

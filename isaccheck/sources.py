@@ -108,6 +108,9 @@ class WorkingTreeSource:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.label = str(root)
+        # The object format of the git repository the folder is checked in ("sha1" outside git):
+        # the ids Repository.blob_key gives its files are computed as that repository's blob ids.
+        self.object_format = "sha1"
         # The folders of the last plain read, root first: (name, descriptor). Files are read in
         # sorted order, so the next file is mostly in the same folder or a neighbour; see _folder_fd.
         self._chain: list[tuple[str, int]] = []

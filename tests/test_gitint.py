@@ -74,13 +74,17 @@ def file_date(path: Path) -> str | None:
 
 @pytest.fixture
 def haven(tmp_path: Path) -> dict[str, Any]:
+    return build_haven(tmp_path)
+
+
+def build_haven(tmp_path: Path, object_format: str = "sha1") -> dict[str, Any]:
     """The haven example, committed document by document on (the day after) its own date.
 
     Then the working tree moves on: the membership guidelines are deleted in a commit of
     2026-11-20, isac.yaml's ambition is edited without committing, and a new document is
-    left untracked.
+    left untracked. object_format "sha256": the same in a repository with SHA-256 ids.
     """
-    repo = new_repo(tmp_path, "haven")
+    repo = new_repo(tmp_path, "haven", object_format)
     shutil.copytree(HAVEN, repo, dirs_exist_ok=True)
     by_day: dict[str, list[str]] = {}
     undated: list[str] = []

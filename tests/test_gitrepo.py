@@ -29,6 +29,11 @@ D = dt.date
 @pytest.fixture(autouse=True)
 def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make git independent of this machine's configuration and of any enclosing repo."""
+    isolate_git(tmp_path, monkeypatch)
+
+
+def isolate_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git_env's settings, also for a fixture of wider scope than one test."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -66,10 +71,11 @@ def commit(repo: Path, date: str, message: str, **files: str) -> str:
     return git(repo, "rev-parse", "HEAD")
 
 
-def new_repo(tmp_path: Path, name: str = "repo") -> Path:
+def new_repo(tmp_path: Path, name: str = "repo", object_format: str = "sha1") -> Path:
+    """An empty repository; object_format "sha256" makes one with 64-digit ids (`git init --object-format`)."""
     repo = tmp_path / name
     repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main", f"--object-format={object_format}")
     return repo
 
 
@@ -696,15 +702,17 @@ def test_first_parent_line_of_an_empty_repository(tmp_path: Path) -> None:
     assert line.at(D(2030, 1, 1)) is None and line.first() is None
 
 
-def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path, object_format: str) -> None:
     """Trees read folder by folder through the command's one cat-file (SharedTrees) are what
     `ls-tree -r -l` gives: links, a submodule, odd names and a checked subfolder included, and a
-    subfolder missing at a commit is empty; a folder or size seen at an earlier commit is not asked again."""
+    subfolder missing at a commit is empty; a folder or size seen at an earlier commit is not asked again.
+    In a SHA-256 repository too, whose tree objects hold 32-byte ids (asked of git when not given)."""
     from isaccheck.gitrepo import GitTreeSource, SharedTrees
 
-    inner = new_repo(tmp_path, "inner")
+    inner = new_repo(tmp_path, "inner", object_format)
     commit(inner, "2022-01-01T00:00:00Z", "inner", a__md="a\n")
-    repo_path = new_repo(tmp_path)
+    repo_path = new_repo(tmp_path, object_format=object_format)
     before = commit(repo_path, "2021-01-01T00:00:00Z", "zero", readme__md="r\n")
     first = commit(repo_path, "2022-01-01T00:00:00Z", "one", isac__policy__md="p" * 70_000,
                    isac__m__md="m\n", isac__empty__md="", isac__old__x__md="old\n")
@@ -716,7 +724,9 @@ def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path) ->
     second = commit(repo_path, "2023-01-01T00:00:00Z", "two", isac__m__md="m2\n")
     for folder in (repo_path, repo_path / "isac"):
         repo = opened(folder)
-        shared = SharedTrees(repo.top)
+        assert repo.object_format == object_format and len(before) == repo.id_bytes * 2
+        shared = SharedTrees(repo.top, repo.id_bytes) if folder == repo_path else SharedTrees(repo.top)
+        assert shared.id_bytes == repo.id_bytes
         for sha in (before, first, second, first):
             with repo.tree_source(sha) as plain, GitTreeSource(repo.top, repo.prefix, sha, shared=shared) as read:
                 assert list(read.entries()) == list(plain.entries())
@@ -741,7 +751,7 @@ def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path) ->
         assert sizes["policy.md"] == 12 and "old/planted.md" in sizes and "old/x.md" not in sizes
     shared.close()
     with pytest.raises(GitError):
-        with GitTreeSource(repo_path, "", "0" * 40, shared=SharedTrees(repo_path)) as read:
+        with GitTreeSource(repo_path, "", "0" * len(before), shared=SharedTrees(repo_path)) as read:
             list(read.entries())
 
 

@@ -1,0 +1,84 @@
+"""Repositories made with `git init --object-format=sha256` (64-digit ids, 32-byte ids in tree
+objects) give what the same documents give in a SHA-1 repository: the same check, history and
+report, cold and warm, with only the commit ids differing (gitrepo.object_format)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .test_gitint import build_haven
+from .test_gitrepo import git, git_env, isolate_git, new_repo, opened  # noqa: F401  (git_env: autouse fixture)
+from .test_loadcache_persist import cache_dir, loads, run  # noqa: F401  (fixtures)
+
+COMMANDS = (
+    ("check", "--format", "json", "--lang", "en"),  # the working tree, with HEAD's history
+    ("check", "--format", "json", "--lang", "nl", "--committed-only"),  # HEAD's tree from git
+    ("check", "--format", "json", "--lang", "en", "--as-of", "2025-12-31"),  # a past commit's tree
+    ("history", "--format", "json", "--lang", "en"),  # every year end through one cat-file (SharedTrees)
+    ("report", "--year", "2025", "--format", "md", "--lang", "nl", "-o", "-"),  # a year and its trend
+)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """The haven example committed day by day, once in a SHA-1 and once in a SHA-256 repository."""
+    made = {}
+    for fmt in ("sha1", "sha256"):
+        folder = tmp_path_factory.mktemp(fmt)
+        with pytest.MonkeyPatch.context() as patch:
+            isolate_git(folder, patch)
+            made[fmt] = build_haven(folder, fmt)
+    return made
+
+
+def _as_sha256(out: bytes, both: dict[str, dict[str, Any]]) -> bytes:
+    """A SHA-1 repository's output with each commit id (whole, 12 and 7 digits) as the SHA-256 one's."""
+    pairs = [(both["sha1"]["shas"][day], both["sha256"]["shas"][day]) for day in both["sha1"]["shas"]]
+    head1, head256 = (git(both[fmt]["repo"], "rev-parse", "HEAD") for fmt in ("sha1", "sha256"))
+    pairs.append((head1, head256))
+    for width in (None, 12, 7):
+        for old, new in pairs:
+            out = out.replace(old[:width].encode(), new[:width].encode())
+    return out
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:1] + c[-2:]))
+def test_sha256_repository_gives_what_sha1_gives(command: tuple[str, ...], both: dict[str, dict[str, Any]],
+                                                 cache_dir: Path, loads: Counter[str]) -> None:
+    name, *options = command
+    outputs: dict[str, bytes] = {}
+    for fmt in ("sha1", "sha256"):
+        args = (name, str(both[fmt]["repo"]), *options)
+        cold = run(*args)
+        loads.clear()
+        warm = run(*args)
+        assert sum(loads.values()) == 0, f"{fmt}: the warm run loaded {dict(loads)}"
+        assert warm == cold, fmt
+        assert run(*args, "--no-cache") == cold, fmt
+        outputs[fmt] = cold
+    assert all(len(sha) == 64 for sha in both["sha256"]["shas"].values())
+    assert outputs["sha1"] != outputs["sha256"]  # commit ids are shown ...
+    assert _as_sha256(outputs["sha1"], both) == outputs["sha256"]  # ... and are all that differs
+
+
+def test_a_working_tree_file_is_keyed_by_its_sha256_blob_id(both: dict[str, dict[str, Any]], cache_dir: Path,
+                                                            loads: Counter[str]) -> None:
+    """The load cache keys a working-tree file by the id git gives it as a blob, in the repository's
+    format: after a run over HEAD's tree, a run over the working tree loads only what differs from it."""
+    repo = both["sha256"]["repo"]
+    run("check", str(repo), "--committed-only", "--format", "json")
+    loads.clear()
+    run("check", str(repo), "--format", "json")
+    assert dict(loads) == {"shared/2026-11-27-untracked.md": 1}
+
+
+def test_object_format_of_a_repository_without_commits(tmp_path: Path) -> None:
+    """Without HEAD to measure, git is asked (rev-parse --show-object-format)."""
+    for fmt, size in (("sha1", 20), ("sha256", 32)):
+        repo = opened(new_repo(tmp_path, fmt, fmt))
+        assert repo.head() is None
+        assert (repo.object_format, repo.id_bytes) == (fmt, size)
