@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, clitext
 from .errors import IsaccheckError
 from .escape import neutralise, plain
 
@@ -47,7 +47,8 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+        raise click.BadParameter(clitext.say(f"{value!r} is not a date; write YYYY-MM-DD",
+                                             f"{value!r} is geen datum; schrijf JJJJ-MM-DD")) from None
 
 
 def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) -> Label | None:
@@ -58,7 +59,7 @@ def _parse_tlp(ctx: click.Context, param: click.Parameter, value: str | None) ->
     try:
         return parse_label(value).label
     except TlpError as exc:
-        raise click.BadParameter(exc.message.en) from None
+        raise click.BadParameter(clitext.say(exc.message.en, exc.message.nl)) from None
 
 
 def _write(output: Path | None, text: str, color: bool = False, commands: bool = False) -> None:
@@ -239,8 +240,11 @@ def _load_options(function: Any) -> Any:
                         help="Do not infer fields from document text: only frontmatter, sidecars and globs.")(function)
 
 
-class _Cli(click.Group):
-    """Expected errors become one clear line and exit code 2; a bug becomes one line and 3."""
+class _Cli(clitext.Group):
+    """Expected errors become one clear line and exit code 2; a bug becomes one line and 3.
+    click's own texts (usage errors, --help) are in the language of the run (clitext.py)."""
+
+    group_class = clitext.Group  # `rules`, `survey`: their errors are handled here, once
 
     def invoke(self, ctx: click.Context) -> Any:
         from .read.cache import ENABLED
@@ -572,7 +576,9 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
         data = reportmod.render_pdf(built)
         if str(target) == "-":
             if sys.stdout.isatty():
-                raise click.UsageError("a PDF is not for the terminal: give -o FILE.pdf, or pipe -o - into a file")
+                raise click.UsageError(clitext.say(
+                    "a PDF is not for the terminal: give -o FILE.pdf, or pipe -o - into a file",
+                    "een PDF is niet voor de terminal: geef -o BESTAND.pdf, of leid -o - naar een bestand"))
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
@@ -812,7 +818,8 @@ def survey_new(lang: str, fmt: str, output: Path | None) -> None:
     data = survey.render(load_builtin(), lang, fmt)
     if output is not None and str(output) == "-":
         if fmt == "xlsx":
-            raise click.UsageError("an xlsx workbook is not written to the terminal; give -o FILE")
+            raise click.UsageError(clitext.say("an xlsx workbook is not written to the terminal; give -o FILE",
+                                               "een xlsx-werkmap wordt niet naar de terminal geschreven; geef -o BESTAND"))
         _write(None, data.decode("utf-8-sig"))
         return
     target = output or Path(survey.default_name(lang, fmt))

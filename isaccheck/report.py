@@ -780,7 +780,7 @@ def _plain_environment(fmt: str) -> jinja2.Environment:
 def render(report: Report, fmt: str) -> str:
     """The report as HTML or Markdown text (PDF: see `render_pdf`)."""
     if fmt not in ("html", "md"):
-        raise ConfigError(f"unknown report format {fmt}")
+        raise ConfigError(f"unknown report format {fmt}", message_nl=f"onbekend formaat voor het verslag: {fmt}")
     template = _template(fmt)
     return template.render(r=report, w=report.words)
 
@@ -797,14 +797,19 @@ def pdf_created(report: Report) -> str:
     shown = epoch if len(epoch) <= 40 else epoch[:40] + "..."
     if not epoch.isascii() or not epoch.isdigit():
         raise ConfigError(f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds since 1970-01-01 UTC "
-                          "(https://reproducible-builds.org/specs/source-date-epoch/); fix or unset it")
+                          "(https://reproducible-builds.org/specs/source-date-epoch/); fix or unset it",
+                          message_nl=f"SOURCE_DATE_EPOCH={shown!r} is geen geheel aantal seconden sinds 1970-01-01 UTC "
+                                     "(https://reproducible-builds.org/specs/source-date-epoch/); verbeter of verwijder "
+                                     "de variabele")
     try:
         moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
     except (OverflowError, ValueError, OSError):
         moment = None
     if moment is None or moment.year > 9999:
         raise ConfigError(f"SOURCE_DATE_EPOCH={shown!r} is out of range: the date must fall in the years 1970-9999; "
-                          "fix or unset it")
+                          "fix or unset it",
+                          message_nl=f"SOURCE_DATE_EPOCH={shown!r} valt buiten het bereik: de datum moet in de jaren "
+                                     "1970-9999 liggen; verbeter of verwijder de variabele")
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -815,7 +820,9 @@ def render_pdf(report: Report) -> bytes:
     except (ImportError, OSError) as exc:
         raise MissingExtra(
             "PDF output needs the pdf extra (WeasyPrint): pip install 'isaccheck[pdf]'"
-            f" ({type(exc).__name__}: {exc}); or use --format html and print that") from None
+            f" ({type(exc).__name__}: {exc}); or use --format html and print that",
+            message_nl="een PDF-verslag heeft de pdf-extra (WeasyPrint) nodig: pip install 'isaccheck[pdf]'"
+                       f" ({type(exc).__name__}: {exc}); of gebruik --format html en druk dat af") from None
     from dataclasses import replace
 
     html = render(replace(report, created=pdf_created(report)), "html")
