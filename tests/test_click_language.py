@@ -215,3 +215,19 @@ def test_a_bad_source_date_epoch_in_a_dutch_run(tmp_path: Path, monkeypatch: pyt
     code, out = run("report", str(haven), "--year", "2026", "--as-of", "2026-11-28", "--format", "pdf",
                     "-o", str(tmp_path / "verslag.pdf"))
     assert code == 2 and "isaccheck: fout: SOURCE_DATE_EPOCH='abc' is geen geheel aantal seconden" in out, out
+
+
+def test_a_pdf_to_the_terminal_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click import testing
+
+    from isaccheck import report as reportmod
+
+    haven = Path(__file__).resolve().parent.parent / "evidence-examples" / "haven-isac"
+    monkeypatch.setattr(reportmod, "render_pdf", lambda built: b"%PDF-")  # what it prints is not the point
+    monkeypatch.setattr(testing._NamedTextIOWrapper, "isatty", lambda self: True, raising=False)
+    monkeypatch.setenv("ISACCHECK_NO_CACHE", "1")
+    args = ("report", str(haven), "--year", "2026", "--as-of", "2026-11-28", "--format", "pdf", "-o", "-")
+    code, out = run(*args)
+    assert code == 2 and "Fout: een PDF is niet voor de terminal: geef -o BESTAND.pdf" in out, out
+    code, out = run(*args, "--lang", "en")
+    assert code == 2 and "Error: a PDF is not for the terminal: give -o FILE.pdf, or pipe -o - into a file" in out, out
