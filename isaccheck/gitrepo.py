@@ -267,14 +267,14 @@ def _scratch_folder(top: Path) -> Path | None:
     system's temporary folder; never the checked repository (None then: git runs when needed)."""
     import tempfile
 
-    from .read.cache import _inside, cache_folder
+    from .read.cache import cache_folder, inside
 
     try:
         where = str(top.resolve())
         folder = cache_folder(where, "git")
         if folder is None:
             folder = Path(tempfile.gettempdir())
-            if _inside(folder, where):
+            if inside(folder, where):
                 return None
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

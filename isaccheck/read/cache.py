@@ -54,7 +54,7 @@ def cache_folder(repo_root: str | None, *parts: str) -> Path | None:
     if base is None:
         return None
     folder = base.joinpath(*parts)
-    return None if _inside(folder, repo_root) else folder
+    return None if inside(folder, repo_root) else folder
 
 
 def atomic_write(target: Path, chunks: Iterable[bytes]) -> None:
@@ -92,7 +92,9 @@ def content_id(data: bytes, blob_id: str | None = None) -> str:
     return "sha256-" + hashlib.sha256(data).hexdigest()
 
 
-def _inside(path: Path, root: str | None) -> bool:
+def inside(path: Path, root: str | None) -> bool:
+    """Whether path, links resolved, lies in the folder root (None: no root, so not): where isaccheck
+    must not write (the checked repository). Shared by the caches and git's scratch output."""
     if root is None:
         return False
     try:
