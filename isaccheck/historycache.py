@@ -69,17 +69,15 @@ def load(top: Path, key: tuple[Any, ...]) -> dict[str, FileHistory] | None:
     if target is None:
         return None
     try:
-        with open(target, "rb") as handle:
-            parts = loadcache.read_parts(handle.read())
-            header = next(parts)
-            if header != (FORMAT, loadcache.environment(), key):
-                return None  # another isaccheck wrote it, or (never in practice) another key by the same digest
-            facts: dict[str, FileHistory] = {}
-            for batch in parts:
-                for path, fsha, fday, lsha, lday in batch:
-                    if not all(type(v) is str for v in (path, fsha, lsha)):
-                        raise TypeError(path)
-                    facts[path] = FileHistory(fsha, dt.date.fromordinal(fday), lsha, dt.date.fromordinal(lday))
+        opened = loadcache.open_parts(target, FORMAT)
+        if opened is None or opened[0] != (key,):
+            return None  # another isaccheck wrote it, or (never in practice) another key by the same digest
+        facts: dict[str, FileHistory] = {}
+        for batch in opened[1]:
+            for path, fsha, fday, lsha, lday in batch:
+                if not all(type(v) is str for v in (path, fsha, lsha)):
+                    raise TypeError(path)
+                facts[path] = FileHistory(fsha, dt.date.fromordinal(fday), lsha, dt.date.fromordinal(lday))
     except Exception:  # noqa: BLE001  (missing, corrupt, truncated, unreadable: a cold run)
         return None
     with contextlib.suppress(OSError):
@@ -181,12 +179,13 @@ def extension(repo: GitRepo, key: tuple[Any, ...], sha: str) -> tuple[list[str],
     if target is None:
         return None
     try:
-        with open(target, "rb") as handle:
-            parts = loadcache.read_parts(handle.read())
-            magic, env, old_key = next(parts)
-            if magic != FORMAT or env != loadcache.environment() or old_key[1:] != key[1:]:
-                return None
-            old = zlib.decompress(next(parts))
+        opened = loadcache.open_parts(target, FORMAT)
+        if opened is None:
+            return None
+        (old_key,), parts = opened
+        if old_key[1:] != key[1:]:
+            return None
+        old = zlib.decompress(next(parts))
         old_sha = old_key[0]
         if type(old_sha) is not str or not old.startswith(b"\x01" + old_sha.encode() + b" "):
             return None

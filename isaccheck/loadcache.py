@@ -109,17 +109,15 @@ class LoadCache:
             return cache
         with _collector_off():
             try:
-                with open(target, "rb") as handle:
-                    data = handle.read()
-                cache._restore(read_parts(data))
+                opened = open_parts(target, FORMAT)
+                if opened is not None:  # else another isaccheck, Python or library wrote it: start empty
+                    cache._restore(*opened)
             except Exception:  # noqa: BLE001  (corrupt, truncated, foreign, unreadable: start empty)
                 cache.files, cache.stamps, cache.stamped_at, cache.year_ends = {}, {}, 0, {}
         return cache
 
-    def _restore(self, parts: Iterator[Any]) -> None:
-        magic, env, stamped_at, stamps, year_ends = next(parts)
-        if magic != FORMAT or env != environment():
-            return  # another isaccheck, Python or library wrote it: start empty
+    def _restore(self, header: tuple[Any, ...], parts: Iterator[Any]) -> None:
+        stamped_at, stamps, year_ends = header
         from .yearends import decode as decode_year_end
 
         for key, value in year_ends.items():
@@ -251,6 +249,19 @@ def write_parts(target: Path, header: Any, batches: Iterable[Any]) -> None:
             yield data
 
     atomic_write(target, chunks())
+
+
+def open_parts(target: Path, magic: str) -> tuple[tuple[Any, ...], Iterator[Any]] | None:
+    """A cache file (the load cache's, or historycache's) as (the rest of its header, its other
+    parts), when its header names this format and isaccheck's environment(); None when another
+    format or environment wrote it. Raises what opening or reading raises (OSError, ValueError,
+    EOFError, ...): every caller treats that as no file, a cold run."""
+    with open(target, "rb") as handle:
+        parts = read_parts(handle.read())
+    header = next(parts)
+    if type(header) is not tuple or len(header) < 2 or header[0] != magic or header[1] != environment():
+        return None
+    return header[2:], parts
 
 
 def read_parts(data: bytes) -> Iterator[Any]:
