@@ -221,8 +221,8 @@ class Group(click.Group):
 def language_of(group: click.Group, args: Sequence[str]) -> str:
     """The language a run of `args` speaks: its `--lang`, else the command's own default (`init`
     and `survey new` are Dutch, `rules`, `explain` and `adopt` English), else the language of the
-    ISAC repository it is run on (isac.yaml above the PATH argument or `--root`, else above the
-    current folder; English without one). What click cannot parse is passed over: click says what
+    ISAC repository it is run on (isac.yaml at or above `--root`, the PATH argument or validate's
+    first file, else the current folder; English without one). What click cannot parse is passed over: click says what
     is wrong with it, in this language."""
     command: click.Command = group
     rest = list(args)
@@ -246,9 +246,9 @@ def language_of(group: click.Group, args: Sequence[str]) -> str:
 
 
 def _path_argument(command: click.Command, args: list[str]) -> list[str]:
-    """The PATH argument's value, when the command's first argument is PATH and it was given."""
+    """Where the command works, when its first argument says and was given: PATH, or validate's first FILE."""
     arguments = [p for p in command.params if isinstance(p, click.Argument)]
-    if not arguments or arguments[0].name != "path":
+    if not arguments or arguments[0].name not in ("path", "files"):
         return []
     positional = _positional(command, args)
     return [positional[0][1]] if positional else []

@@ -124,6 +124,14 @@ def test_a_commands_own_default_language(dutch: Path, monkeypatch: pytest.Monkey
     assert run("rules", "list", "--lang=nl", "--bogus")[1].startswith("Gebruik: isaccheck rules list [OPTIES]")
 
 
+def test_validate_speaks_the_language_of_its_files_repository(dutch: Path) -> None:
+    (dutch / "notulen.md").write_text("---\ntype: minutes\n---\n", encoding="utf-8")
+    code, out = run("validate", str(dutch / "notulen.md"), "--fail-on", "sometimes")
+    assert code == 2 and "Fout: Ongeldige waarde voor '--fail-on'" in out, out
+    code, out = run("validate", str(dutch / "notulen.md"), "--root", ".", "--fail-on", "sometimes")
+    assert code == 2 and "Error: Invalid value for '--fail-on'" in out, out  # --root: no ISAC here
+
+
 def test_isaccheck_usage_errors_of_its_own(dutch: Path, tmp_path: Path) -> None:
     code, out = run("survey", "new", "--format", "xlsx", "-o", "-")
     assert code == 2 and "een xlsx-werkmap wordt niet naar de terminal geschreven; geef -o BESTAND" in out
