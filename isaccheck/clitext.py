@@ -12,7 +12,7 @@ MESSAGES, otherwise exactly what gettext gives, so English runs are byte-identic
 A few texts click makes once and keeps (the help text of --help and --version, cached on the
 option; the [OPTIONS] metavar) are looked up when help is written instead (HELP, METAVARS: the
 Formatter, Command and Group below, the classes of isaccheck's commands, call help_text() and
-metavar()). Where click fills in an English word
+metavar()); so are isaccheck's own descriptions of its commands and options (clihelp.py). Where click fills in an English word
 it made once ("file", "integer"), the Dutch text leaves it out: str.format ignores an unused field.
 
 The language of a run is decided before click parses its arguments (a usage error is found while
@@ -145,9 +145,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def help_text(text: str) -> str:
-    """An option's help as --help shows it: click's own help of --help and --version in Dutch."""
-    found = HELP.get(text)
-    return found if found is not None and language() == "nl" else text
+    """A description as --help shows it, in Dutch in a Dutch run: click's own help of --help and
+    --version (HELP), and isaccheck's of its commands and options (clihelp.py). An option's help may
+    end in the extras click adds ("  [standaard: text]", already in the run's language)."""
+    if language() != "nl":
+        return text
+    from .clihelp import DUTCH
+
+    head, gap, extras = text.rpartition("  [")
+    if gap and extras.endswith("]") and head in DUTCH:
+        return DUTCH[head] + gap + extras
+    return HELP.get(text) or DUTCH.get(text, text)
 
 
 def metavar(piece: str) -> str:
@@ -177,8 +185,14 @@ def say(en: str, nl: str) -> str:
 # -- the classes of isaccheck's commands --------------------------------------------------------------
 
 class Formatter(click.HelpFormatter):
+    """--help in the run's language: the descriptions of options and commands (write_dl) and of the
+    command itself (write_text) go through help_text()."""
+
     def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         super().write_dl([(term, help_text(text)) for term, text in rows], col_max, col_spacing)
+
+    def write_text(self, text: str) -> None:
+        super().write_text(help_text(text))
 
 
 class Context(click.Context):

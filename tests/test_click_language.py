@@ -115,6 +115,44 @@ def test_help_in_both_languages(dutch: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert run("--version")[1] == run("--version")[1].replace("versie", "version")  # the version line is click's
 
 
+def _own_help_texts() -> set[str]:
+    """Every description isaccheck writes in --help: of each command (as click shows it) and option."""
+    import inspect
+
+    found: set[str] = set()
+
+    def walk(command: click.Command) -> None:
+        if command.help:
+            found.add(inspect.cleandoc(command.help).partition("\f")[0])
+        if command.short_help:
+            found.add(command.short_help)
+        found.update(p.help for p in command.params if isinstance(p, click.Option) and p.help and not p.hidden)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(cli)
+    return found - set(clitext.HELP)
+
+
+def test_every_help_text_of_isaccheck_has_its_dutch() -> None:
+    """An option or command added (or its help reworded) without its Dutch in clihelp.py fails here."""
+    from isaccheck.clihelp import DUTCH
+
+    texts = _own_help_texts()
+    assert sorted(texts - DUTCH.keys()) == []
+    assert sorted(DUTCH.keys() - texts) == []  # no Dutch for a text that is gone
+
+
+def test_dutch_help_is_dutch(dutch: Path) -> None:
+    code, out = run("check", str(dutch), "--help")
+    assert code == 0 and "Beoordeel de ISAC-repository in PATH" in out and "Peildatum (standaard: vandaag)." in out
+    assert "[standaard: auto]" in out  # an option's help and click's extra after it
+    for english in ("Evaluate", "Evaluation date", "Write to FILE", "Show", "default"):
+        assert english not in out
+    code, out = run("check", str(dutch), "--lang", "en", "--help")
+    assert "Evaluate the ISAC repository at PATH" in out and "Evaluation date (default: today)." in out
+
+
 def test_a_commands_own_default_language(dutch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`init` and `survey new` are Dutch unless told otherwise; `rules list` English, also in a Dutch repository."""
     monkeypatch.chdir(dutch)
