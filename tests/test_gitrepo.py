@@ -436,9 +436,10 @@ needs_ssh = pytest.mark.skipif(shutil.which("ssh-keygen") is None and not os.env
                                reason="ssh-keygen is not installed (set ISACCHECK_REQUIRE_SSH=1 to make this a failure)")
 
 
-@pytest.fixture
-def signed(tmp_path: Path) -> dict[str, str]:
-    repo = new_repo(tmp_path)
+@pytest.fixture(params=["sha1", "sha256"])
+def signed(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Signed and unsigned commits and tags; in a SHA-1 and in a SHA-256 repository (64-digit ids)."""
+    repo = new_repo(tmp_path, object_format=request.param)
     keys = tmp_path / "keys"
     keys.mkdir()
     for name in ("alice", "mallory"):
@@ -477,7 +478,7 @@ def test_signatures(signed: dict[str, str]) -> None:
         "short": SignatureRef("commit", signed["alice"][:10]),
         "key-unknown": SignatureRef("commit", signed["mallory"]),
         "unverified": SignatureRef("commit", signed["unsigned"]),
-        "missing": SignatureRef("commit", "0123456789abcdef0123456789abcdef01234567"),
+        "missing": SignatureRef("commit", "0123456789abcdef" * (len(signed["alice"]) // 16)),
         "not-a-sha": SignatureRef("commit", "HEAD~1"),
         "bad": SignatureRef("commit", signed["tampered"]),
         "tag-verified": SignatureRef("tag", "v-alice"),
