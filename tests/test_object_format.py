@@ -13,6 +13,7 @@ import pytest
 from .test_gitint import build_haven
 from .test_gitrepo import git, git_env, isolate_git, new_repo, opened  # noqa: F401  (git_env: autouse fixture)
 from .test_loadcache_persist import cache_dir, loads, run  # noqa: F401  (fixtures)
+from .test_yearends import evaluated  # noqa: F401  (fixture: the past year ends evaluated)
 
 COMMANDS = (
     ("check", "--format", "json", "--lang", "en"),  # the working tree, with HEAD's history
@@ -48,15 +49,18 @@ def _as_sha256(out: bytes, both: dict[str, dict[str, Any]]) -> bytes:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:1] + c[-2:]))
 def test_sha256_repository_gives_what_sha1_gives(command: tuple[str, ...], both: dict[str, dict[str, Any]],
-                                                 cache_dir: Path, loads: Counter[str]) -> None:
+                                                 cache_dir: Path, loads: Counter[str], evaluated: list[Any]) -> None:
     name, *options = command
     outputs: dict[str, bytes] = {}
     for fmt in ("sha1", "sha256"):
         args = (name, str(both[fmt]["repo"]), *options)
         cold = run(*args)
+        assert bool(evaluated) == (name != "check")  # history and the trend evaluate past year ends
         loads.clear()
+        evaluated.clear()
         warm = run(*args)
         assert sum(loads.values()) == 0, f"{fmt}: the warm run loaded {dict(loads)}"
+        assert evaluated == [], f"{fmt}: the warm run evaluated year ends {evaluated} again"
         assert warm == cold, fmt
         assert run(*args, "--no-cache") == cold, fmt
         outputs[fmt] = cold
