@@ -14,7 +14,8 @@ DUTCH: dict[str, str] = {
         "isaccheck: hoe volwassen is deze ISAC, volgens het Next Generation ISAC-model van het NCSC?",
     "Evaluate the ISAC repository at PATH (default: the current folder).":
         "Beoordeel de ISAC-repository in PATH (standaard: de huidige map).",
-    "Evaluate an ISAC repository: levels, gap and plan.": "Beoordeel een ISAC-repository: niveaus, gat en plan.",
+    "Evaluate an ISAC repository: levels, gap and plan.":
+        "Beoordeel een ISAC-repository: niveaus, gat tot de ambitie en plan.",
     "The question, its level, the evidence it looks for and the advice.":
         "De vraag, het niveau, het bewijs dat gezocht wordt en het advies.",
     "Explain one question: evidence and advice.": "Licht één vraag toe: bewijs en advies.",
@@ -25,8 +26,9 @@ DUTCH: dict[str, str] = {
         "Begin een nieuwe documentenrepository van een ISAC in PATH: isac.yaml, sjablonen en een CI-workflow.",
     "Start a new ISAC repository with templates.": "Begin een nieuwe ISAC-repository met sjablonen.",
     "The yearly evidence report of the ISAC at PATH, as HTML, Markdown or PDF (see docs/report.md).":
-        "Het jaarlijkse verslag met bewijs van de ISAC in PATH, als HTML, Markdown of PDF (zie docs/report.md).",
-    "The yearly evidence report (HTML, Markdown, PDF).": "Het jaarlijkse verslag met bewijs (HTML, Markdown, PDF).",
+        "De jaarlijkse verantwoording met bewijs van de ISAC in PATH, als HTML, Markdown of PDF (zie docs/report.md).",
+    "The yearly evidence report (HTML, Markdown, PDF).":
+        "De jaarlijkse verantwoording met bewijs (HTML, Markdown, PDF).",
     "The rule pack: list its questions (`isaccheck explain ID` explains one).":
         "De regelset: een lijst van de vragen (`isaccheck explain ID` licht er één toe).",
     "List the checklist questions of the rule pack.": "Een lijst van de vragen van de checklist in de regelset.",
@@ -44,7 +46,8 @@ DUTCH: dict[str, str] = {
     "The TLP inventory: documents per label, type and year; missing labels, disagreements, violations.":
         "Het TLP-overzicht: documenten per label, type en jaar; ontbrekende labels, tegenstrijdigheden, "
         "overtredingen.",
-    "The TLP inventory: labels, missing labels, violations.": "Het TLP-overzicht: labels, ontbrekende labels, overtredingen.",
+    "The TLP inventory: labels, missing labels, violations.":
+        "Het TLP-overzicht: labels, ontbrekende labels, overtredingen.",
     "Schema and TLP checks of FILES only (default: every document), without evaluating the rules.":
         "Alleen de schema- en TLP-controles van FILES (standaard: elk document), zonder de regels te beoordelen.",
     "Check documents (schema, TLP) without evaluating.": "Controleer documenten (schema, TLP) zonder te beoordelen.",

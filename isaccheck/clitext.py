@@ -6,18 +6,19 @@ shared with every other user of `gettext.gettext` in the process (argparse, for 
 Dutch catalog there (`gettext.textdomain`, `bindtextdomain`, `LANGUAGE=nl`) would translate their
 messages too, and click has no domain of its own to install one for. So install() points the `_`
 and `ngettext` names of click's own modules (and nothing else) at gettext() and ngettext() below:
-in a Dutch run (LANG, set by cli._Cli.main for one invocation) they give the Dutch text of
+in a Dutch run (Group.main sets the language for one invocation) they give the Dutch text of
 MESSAGES, otherwise exactly what gettext gives, so English runs are byte-identical to before.
 
 A few texts click makes once and keeps (the help text of --help and --version, cached on the
 option; the [OPTIONS] metavar) are looked up when help is written instead (HELP, METAVARS: the
 Formatter, Command and Group below, the classes of isaccheck's commands, call help_text() and
-metavar()); so are isaccheck's own descriptions of its commands and options (clihelp.py). Where click fills in an English word
-it made once ("file", "integer"), the Dutch text leaves it out: str.format ignores an unused field.
+metavar()); so are isaccheck's own descriptions of its commands and options (clihelp.py). Where
+click fills in an English word it made once ("file", "integer"), the Dutch text leaves it out:
+str.format ignores an unused field.
 
-The language of a run is decided before click parses its arguments (a usage error is found while
-parsing): language_of(). Where the seed and click are silent the wording is a Dutch ISAC
-secretary's, formal ("u") like isaccheck's own Dutch messages.
+click finds a usage error while it parses the arguments, so the language is decided from the
+arguments as given (language_of), the first time a text needs it. Where the seed and click are
+silent the wording is a Dutch ISAC secretary's, formal ("u") like isaccheck's own Dutch messages.
 """
 
 from __future__ import annotations
