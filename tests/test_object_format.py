@@ -86,3 +86,24 @@ def test_object_format_of_a_repository_without_commits(tmp_path: Path) -> None:
         repo = opened(new_repo(tmp_path, fmt, fmt))
         assert repo.head() is None
         assert (repo.object_format, repo.id_bytes) == (fmt, size)
+
+
+def test_digests_of_the_other_format_are_not_reused(tmp_path: Path, cache_dir: Path, loads: Counter[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder checked before it became a SHA-256 repository: the SHA-1 digests its files were
+    stamped with are not taken as their ids (they would never meet a committed blob's id again)."""
+    import shutil
+
+    from isaccheck import loadcache
+
+    folder = tmp_path / "archief"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "evidence-examples" / "haven-isac", folder)
+    monkeypatch.setattr(loadcache, "RACY_NS", 0)  # stamps trusted at once (else only 3 s after a change)
+    run("check", str(folder), "--format", "json")  # no git yet: SHA-1 digests, stamped
+    git(folder, "init", "-q", "--object-format=sha256")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "archief")
+    run("check", str(folder), "--format", "json")  # unchanged files, but keyed by their SHA-256 ids now
+    loads.clear()
+    run("check", str(folder), "--format", "json", "--committed-only")  # HEAD's blobs: every one a hit
+    assert dict(loads) == {}
