@@ -107,3 +107,21 @@ def test_digests_of_the_other_format_are_not_reused(tmp_path: Path, cache_dir: P
     loads.clear()
     run("check", str(folder), "--format", "json", "--committed-only")  # HEAD's blobs: every one a hit
     assert dict(loads) == {}
+
+
+@pytest.mark.parametrize(("answer", "expected"), [(b"sha256\n", "sha256"), (b"sha1\n", "sha1"),
+                                                  (b"--show-object-format\n", "sha1"),  # git before 2.29
+                                                  (b"sha512\n", None)])
+def test_object_format_as_git_answers(answer: bytes, expected: str | None, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from isaccheck import gitrepo
+    from isaccheck.errors import GitError
+
+    monkeypatch.setattr(gitrepo, "_run", lambda args, cwd, **kw: subprocess.CompletedProcess(args, 0, answer, b""))
+    if expected is None:
+        with pytest.raises(GitError, match="object format 'sha512', which isaccheck cannot read"):
+            gitrepo.object_format(tmp_path)
+    else:
+        assert gitrepo.object_format(tmp_path) == expected
