@@ -324,7 +324,7 @@ def apply_history(plan: GitPlan, repository: Repository) -> tuple[Repository, li
         if fact is None:
             documents.append(doc)
             continue
-        documents.append(replace(doc, commit=fact.first_commit))
+        documents.append(doc.with_commit(fact.first_commit))
         if doc.date is None or (imported is not None and fact.first_date <= imported):
             continue
         late = (fact.first_date - doc.date).days

@@ -109,6 +109,15 @@ class Document:
     def line_of(self, dotted: str) -> int | None:
         return self.lines.get(dotted)
 
+    def with_commit(self, commit: str | None) -> Document:
+        """dataclasses.replace(self, commit=commit) without its __init__ over every field: the
+        history pass gives each document its first commit (5,000 replace() calls: 16 ms of a cold
+        check). Same class, same field values; Document has no __post_init__ to skip."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__["commit"] = commit
+        return copy
+
 
 class Outcome(str, enum.Enum):
     """What a question's evaluation says. Only the two HOLDS outcomes count as holding."""

@@ -1,0 +1,52 @@
+"""The seventh round's shortcuts on a cold check's path (issue 14; numbers in docs/performance.md):
+each gives what the plain way gives, and a counter shows it is taken."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from isaccheck import gitevidence, runner
+
+from .test_gitint import small  # noqa: F401
+from .test_gitrepo import commit, git
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(p for p in (ROOT / "evidence-examples").iterdir() if (p / "isac.yaml").is_file())
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_with_commit_is_replace(example: Path) -> None:
+    repo = runner.load_for_inventory(example)
+    assert repo.documents
+    for doc in repo.documents:
+        for sha in ("0" * 40, None):
+            quick, plain = doc.with_commit(sha), dataclasses.replace(doc, commit=sha)
+            assert type(quick) is type(plain) and quick == plain
+            assert dataclasses.astuple(quick) == dataclasses.astuple(plain)
+            assert quick is not doc and doc.commit is None  # a copy; the document is left as it was
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                quick.commit = "x"  # type: ignore[misc]
+
+
+def test_the_history_pass_copies_documents_without_replace(small: Path,  # noqa: F811
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    git(small, "mv", "meetings/2026-02-01/minutes.md", "meetings/2026-02-01/notes.md")
+    commit(small, "2026-02-20T10:00:00Z", "moved")
+    calls: list[type[Any]] = []
+    real = gitevidence.replace
+
+    def counting(obj: Any, **changes: Any) -> Any:
+        calls.append(type(obj))
+        return real(obj, **changes)
+
+    monkeypatch.setattr(gitevidence, "replace", counting)
+    run = runner.check(small, dt.date(2026, 3, 1), today=dt.date(2026, 3, 1))
+    commits = {d.path: d.commit for d in run.repository.documents}
+    added = git(small, "rev-parse", "HEAD~1").strip()  # the commit of both minutes; the move followed
+    assert commits["meetings/2021-03-01/minutes.md"] == commits["meetings/2026-02-01/notes.md"] == added
+    assert not [c for c in calls if c.__name__ == "Document"]  # no per-document replace()
