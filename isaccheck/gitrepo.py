@@ -821,14 +821,17 @@ def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
     current = (b"", b"0")
     tokens = out.split(b"\0")
     i, n = 0, len(tokens)
+    # A loop of 25,000 tokens at 5,000 documents: kept to plain comparisons (no call per token).
     while i < n:
         token = tokens[i].lstrip(b"\n")
         i += 1
-        if token.startswith(b"\x01"):
+        if not token:
+            continue
+        if token[0] == 1:  # b"\x01"
             sha, _, ct = token[1:].partition(b" ")
             current = (sha, ct)
             continue
-        if not token or i >= n:
+        if i >= n:
             continue
         path = tokens[i]
         i += 1
@@ -838,7 +841,8 @@ def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
             if token[:1] == b"R":
                 # Walking back in time: before this commit, the file lived at `old`.
                 renamed_to[old] = path
-        path = later_name(path)
+        if path in renamed_to:
+            path = later_name(path)
         if path in closed:
             continue
         if token == b"D":
@@ -847,20 +851,14 @@ def _parse_history(out: bytes, prefix: bytes) -> _HistoryRaw:
         if path not in last:
             last[path] = current
         first[path] = current
-    dates: dict[bytes, dt.date] = {}
-
-    def day(ct: bytes) -> dt.date:
-        if ct not in dates:
-            dates[ct] = _utc_date(ct)
-        return dates[ct]
-
+    day = {ct: _utc_date(ct) for ct in {ct for _, ct in last.values()} | {ct for _, ct in first.values()}}
     cut = len(prefix)
     result: _HistoryRaw = {}
     for path, (lsha, lct) in last.items():
         if not path.startswith(prefix):
             continue
         fsha, fct = first[path]
-        result[path[cut:]] = FileHistory(fsha.decode(), day(fct), lsha.decode(), day(lct))
+        result[path[cut:]] = FileHistory(fsha.decode(), day[fct], lsha.decode(), day[lct])
     return result
 
 
