@@ -246,8 +246,8 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
                                          "de repository bestond toen nog niet")
         if history:
             repo.start_history(at.sha)
-        tree = (repo.tree_source(at.sha) if past is None
-                else GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=past.trees(repo)))
+        # `at` has the commit's date already: no `git log -1 --no-walk` for it (tree_source asks).
+        tree = GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=None if past is None else past.trees(repo))
         if at.sha == head:
             tree.working = repo.root  # its clean files are HEAD's blobs: read from disk (GitTreeSource)
         return GitPlan(tree, repo, commit=at.sha, history_rev=at.sha, working_tree=False, head=head)

@@ -75,3 +75,39 @@ def test_the_kept_output_of_head_is_git_s_own_bytes(small: Path, tmp_path: Path,
     extended = historycache.extension(again, key, git(small, "rev-parse", "HEAD").strip())
     assert extended is not None and extended[1] == out
     assert facts.keys() <= again.history("HEAD").keys()
+
+
+def test_a_past_date_at_head_asks_git_no_more_than_it_needs(small: Path, tmp_path: Path,  # noqa: F811
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The commit at the date comes with its date (no `git log -1 --no-walk` to ask it again), and
+    # HEAD's clean files come from disk, so no `git cat-file --batch` is started for them.
+    from isaccheck import gitrepo
+
+    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    ran: list[tuple[str, ...]] = []
+    real_run = gitrepo._run
+
+    def record(args: Any, *rest: Any, **kwargs: Any) -> Any:
+        ran.append(tuple(args))
+        return real_run(args, *rest, **kwargs)
+
+    started: list[object] = []
+    real_cat = gitrepo._CatFile.__init__
+
+    def count(self: gitrepo._CatFile, cwd: Path) -> None:
+        started.append(self)
+        real_cat(self, cwd)
+
+    monkeypatch.setattr(gitrepo, "_run", record)
+    monkeypatch.setattr(gitrepo._CatFile, "__init__", count)
+    run = runner.check(small, dt.date(2026, 2, 28), today=dt.date(2026, 3, 1))
+    assert not [a for a in ran if "--no-walk" in a] and started == []
+    head = git(small, "rev-parse", "HEAD").strip()
+    assert run.evaluation.provenance.commit == head
+    # The same tree as tree_source gives (which asks git for the date): same label, same listing.
+    plan = gitevidence.plan_source(small, dt.date(2026, 2, 28), dt.date(2026, 3, 1))
+    repo = gitevidence.find_repo(small, "auto")
+    assert repo is not None
+    with repo.tree_source(head) as plain:
+        assert plan.source.label == plain.label and list(plan.source.entries()) == list(plain.entries())
+    plan.close()
