@@ -13,6 +13,7 @@ import hashlib
 import pathlib
 import posixpath
 import re
+from codecs import BOM_UTF8
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -287,7 +288,10 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
             quotes_file=False,
         )
     try:
-        return raw.decode("utf-8-sig"), None
+        # What decode("utf-8-sig") does (one leading BOM dropped, the rest strict UTF-8, an error's
+        # position counted after the BOM), without the codec's Python-level wrapper: 5,000 calls
+        # were 4-13 ms of a cold check.
+        return (raw[3:] if raw[:3] == BOM_UTF8 else raw).decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, Finding(

@@ -111,3 +111,25 @@ def test_a_past_date_at_head_asks_git_no_more_than_it_needs(small: Path, tmp_pat
     with repo.tree_source(head) as plain:
         assert plan.source.label == plain.label and list(plan.source.entries()) == list(plain.entries())
     plan.close()
+
+
+@pytest.mark.parametrize("raw", [
+    b"", b"---\ntype: minutes\n---\n# Notulen\n", b"\xef\xbb\xbf---\ntitle: x\n---\n", b"\xef\xbb\xbf",
+    b"\xef\xbb\xbf\xef\xbb\xbfdouble", b"\xef\xbbcut BOM", "caf\u00e9\nna\u00efef\n".encode(),
+    b"line one\nline two \xff\n", b"\xef\xbb\xbfone\ntwo\n\xc3(\n", b"\xef\xbb\xbf\x80", b"ok\n\xe2\x82", b"\xed\xa0\x80",
+])
+def test_decode_is_utf_8_sig(raw: bytes) -> None:
+    # repository._decode strips the BOM itself; text, error, its byte and line are as with "utf-8-sig".
+    from isaccheck import repository
+
+    text, finding = repository._decode(raw, "a.md")
+    try:
+        expected: str | None = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        expected = None
+        start = exc.start
+        assert finding is not None and finding.line == raw[:start].count(b"\n") + 1
+        assert f"0x{raw[start]:02x}" in finding.message.en
+    else:
+        assert finding is None
+    assert text == expected
