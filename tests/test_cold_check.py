@@ -133,3 +133,26 @@ def test_decode_is_utf_8_sig(raw: bytes) -> None:
     else:
         assert finding is None
     assert text == expected
+
+
+def test_a_read_asks_the_file_s_stat_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fstat that makes sure a file is regular also gives its size (read, read_exact).
+    import os
+
+    from isaccheck.sources import WorkingTreeSource
+
+    (tmp_path / "m").mkdir()
+    for i in range(5):
+        (tmp_path / "m" / f"{i}.md").write_bytes(b"x" * i)
+    stats: list[int] = []
+    real = os.fstat
+
+    def counting(fd: int) -> os.stat_result:
+        stats.append(fd)
+        return real(fd)
+
+    with WorkingTreeSource(tmp_path) as source:
+        monkeypatch.setattr(os, "fstat", counting)
+        assert [source.read(f"m/{i}.md") for i in range(5)] == [b"x" * i for i in range(5)]
+        assert [source.read_exact(f"m/{i}.md", 3) for i in range(5)] == [None, None, None, b"xxx", None]
+    assert len(stats) == 10
