@@ -248,7 +248,6 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
             repo.start_history(at.sha)
         # `at` has the commit's date already: no `git log -1 --no-walk` for it (tree_source asks).
         tree = GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=None if past is None else past.trees(repo))
-        tree.start_listing()  # `ls-tree` runs while the rule pack is read (runner._check)
         if at.sha == head:
             tree.working = repo.root  # its clean files are HEAD's blobs: read from disk (GitTreeSource)
         return GitPlan(tree, repo, commit=at.sha, history_rev=at.sha, working_tree=False, head=head)

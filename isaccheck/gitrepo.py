@@ -1117,7 +1117,6 @@ class GitTreeSource:
         self.working: Path | None = None
         self.from_disk = 0  # files read_many took from the working tree (a counter for tests)
         self._sizes: dict[str, int] | None = None  # path -> blob size, for reads from the working tree
-        self._listing: _Started | None = None  # `ls-tree` begun by start_listing()
 
     def __enter__(self) -> GitTreeSource:
         return self
@@ -1129,30 +1128,6 @@ class GitTreeSource:
         if self._cat is not None:
             self._cat.close()
             self._cat = None
-        if self._listing is not None:
-            self._listing.stop()
-            self._listing = None
-
-    def start_listing(self) -> None:
-        """Begin the `ls-tree` of entries() now, so git lists the tree while Python does other work
-        (runner: the rule pack); _list takes its answer. Nothing here raises: a listing that could not
-        start, or failed, is run the plain way when needed, with the errors it always had."""
-        if self.shared is not None or self._tree is not None or self._listing is not None:
-            return
-        try:
-            folder = _scratch_folder(self.top)
-            if folder is not None:
-                self._listing = _Started(self._ls_tree_args(), self.top, (), folder)
-        except (OSError, GitError):
-            self._listing = None
-
-    @property
-    def listing_started(self) -> bool:
-        """start_listing() began an `ls-tree` not taken yet."""
-        return self._listing is not None
-
-    def _ls_tree_args(self) -> tuple[str, ...]:
-        return ("ls-tree", "-r", "-l", "-z", "--end-of-options", f"{self.commit}:{self.prefix}")
 
     def entries(self) -> Iterator[SourceEntry]:
         yield from self._load().entries
@@ -1238,17 +1213,14 @@ class GitTreeSource:
                 return _build_tree(listing, self._catfile().read)
             except RecursionError:
                 pass  # folders nested deeper than Python recurses: ls-tree lists them, below
-        started, self._listing = self._listing, None
-        out = started.result() if started is not None else None  # None: failed, or not started
-        if out is None:
-            proc = _run(list(self._ls_tree_args()), self.top, ok_codes=(0, 128))
-            if proc.returncode != 0:
-                if self.prefix:  # the checked folder did not exist yet at that commit
-                    return _Tree((), {}, {})
-                raise GitError(f"git ls-tree failed: {_first_line(proc.stderr)}")
-            out = proc.stdout
+        treeish = f"{self.commit}:{self.prefix}"
+        proc = _run(["ls-tree", "-r", "-l", "-z", "--end-of-options", treeish], self.top, ok_codes=(0, 128))
+        if proc.returncode != 0:
+            if self.prefix:  # the checked folder did not exist yet at that commit
+                return _Tree((), {}, {})
+            raise GitError(f"git ls-tree failed: {_first_line(proc.stderr)}")
         # cat-file starts only if a link must be read (a clean HEAD's files come from disk, read_many).
-        return _build_tree(_parse_ls_tree(out), lambda oid: self._catfile().read(oid))
+        return _build_tree(_parse_ls_tree(proc.stdout), lambda oid: self._catfile().read(oid))
 
 
 class SharedTrees:

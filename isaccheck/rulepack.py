@@ -399,7 +399,7 @@ def build_pack(folders: Iterable[tuple[str, Mapping[str, str]]]) -> RulePack:
                 for code, info in _capabilities(_plain_yaml(text, shown)).items():
                     capabilities.setdefault(code, info)
                 continue
-            rule = _parse_kept(text, shown)
+            rule = parse_rule(text, shown)
             if rule.id in rules:
                 raise RulePackError(f"duplicate rule id {rule.id} (also in {rules[rule.id].source})", shown,
                                     message_nl=f"regel-id {rule.id} komt twee keer voor (ook in {rules[rule.id].source})")
@@ -411,36 +411,6 @@ def build_pack(folders: Iterable[tuple[str, Mapping[str, str]]]) -> RulePack:
         capabilities=capabilities,
         tlp_required_types=frozenset(meta.get("tlp_required_types") or ()),
     )
-
-
-# Rules parsed before, by file name and text: prepare_builtin() parses the built-in pack while git
-# lists the evaluated tree, and load_packs then takes them. A rule's parse depends on its text, its
-# name and the registered primitives (extra packs' Python checks may add some): kept with the
-# primitives of its parse, used only while they are the same. Errors are not kept: raised each time.
-_parsed: dict[tuple[str, str], tuple[tuple[Any, ...], Rule]] = {}
-parses = 0  # parse_rule calls made by build_pack (a counter for tests)
-
-
-def _parse_kept(text: str, path: str) -> Rule:
-    global parses
-    primitives = tuple(PRIMITIVES.items())
-    kept = _parsed.get((path, text))
-    if kept is not None and kept[0] == primitives:
-        return kept[1]
-    parses += 1
-    rule = parse_rule(text, path)
-    _parsed[(path, text)] = (primitives, rule)
-    return rule
-
-
-def prepare_builtin() -> None:
-    """Parse the built-in pack's rules now (while git works: runner), for load_packs to take.
-
-    Nothing here raises: a pack that does not load raises where it always did, in load_packs."""
-    try:
-        load_packs()
-    except Exception:  # noqa: BLE001  (raised again, and reported, by the real load)
-        pass
 
 
 def _plain_yaml(text: str, path: str) -> Any:

@@ -15,7 +15,7 @@ from .errors import ConfigError
 from .loadcache import LoadCache
 from .model import Evaluation, Text
 from .repository import Repository, load_repository, read_settings_file, settings_text
-from .rulepack import RulePack, builtin_tlp_required_types, import_python_checks, load_packs, prepare_builtin
+from .rulepack import RulePack, builtin_tlp_required_types, import_python_checks, load_packs
 from .sources import Source, SourceEntry, WorkingTreeSource
 from .tlp import Label
 
@@ -203,8 +203,6 @@ def _check(path: Path, as_of: dt.date, plan: gitevidence.GitPlan | None, source:
 
     adopted: Text | None = None
     if plan is not None:
-        if getattr(plan.source, "listing_started", False):
-            prepare_builtin()  # while git lists the tree (GitTreeSource.start_listing): the rules are ready after
         adopted = _settings_from_today(plan, path)
         source, commit = plan.source, plan.commit
     assert source is not None

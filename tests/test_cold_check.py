@@ -12,7 +12,6 @@ import pytest
 
 from isaccheck import gitevidence, runner
 
-from .test_early_git import logs  # noqa: F401
 from .test_gitint import small  # noqa: F401
 from .test_gitrepo import commit, git
 
@@ -79,13 +78,19 @@ def test_the_kept_output_of_head_is_git_s_own_bytes(small: Path, tmp_path: Path,
 
 
 def test_a_past_date_at_head_asks_git_no_more_than_it_needs(small: Path, tmp_path: Path,  # noqa: F811
-                                                             logs: list[tuple[str, ...]],  # noqa: F811
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     # The commit at the date comes with its date (no `git log -1 --no-walk` to ask it again), and
     # HEAD's clean files come from disk, so no `git cat-file --batch` is started for them.
     from isaccheck import gitrepo
 
     monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    ran: list[tuple[str, ...]] = []
+    real_run = gitrepo._run
+
+    def record(args: Any, *rest: Any, **kwargs: Any) -> Any:
+        ran.append(tuple(args))
+        return real_run(args, *rest, **kwargs)
+
     started: list[object] = []
     real_cat = gitrepo._CatFile.__init__
 
@@ -93,9 +98,10 @@ def test_a_past_date_at_head_asks_git_no_more_than_it_needs(small: Path, tmp_pat
         started.append(self)
         real_cat(self, cwd)
 
+    monkeypatch.setattr(gitrepo, "_run", record)
     monkeypatch.setattr(gitrepo._CatFile, "__init__", count)
     run = runner.check(small, dt.date(2026, 2, 28), today=dt.date(2026, 3, 1))
-    assert not [a for a in logs if "--no-walk" in a] and started == []
+    assert not [a for a in ran if "--no-walk" in a] and started == []
     head = git(small, "rev-parse", "HEAD").strip()
     assert run.evaluation.provenance.commit == head
     # The same tree as tree_source gives (which asks git for the date): same label, same listing.
@@ -150,85 +156,3 @@ def test_a_read_asks_the_file_s_stat_once(tmp_path: Path, monkeypatch: pytest.Mo
         assert [source.read(f"m/{i}.md") for i in range(5)] == [b"x" * i for i in range(5)]
         assert [source.read_exact(f"m/{i}.md", 3) for i in range(5)] == [None, None, None, b"xxx", None]
     assert len(stats) == 10
-
-
-def test_the_listing_started_early_is_the_plain_listing(small: Path, tmp_path: Path,  # noqa: F811
-                                                         logs: list[tuple[str, ...]],  # noqa: F811
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    # A past date's tree is listed by an `ls-tree` begun with the plan (gitevidence._plan), while the
-    # rule pack is parsed (runner._check); the listing is the one ls-tree gives when asked then.
-    from isaccheck import gitrepo
-
-    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    git(small, "mv", "meetings/2026-02-01/minutes.md", "meetings/2026-02-01/notes.md")
-    commit(small, "2026-02-20T10:00:00Z", "moved")
-    repo = gitevidence.find_repo(small, "auto")
-    assert repo is not None
-    old = git(small, "rev-parse", "HEAD~1").strip()
-    with repo.tree_source(old) as plain:
-        expected = list(plain.entries())
-    del logs[:]
-    plan = gitevidence.plan_source(small, dt.date(2026, 2, 15), dt.date(2026, 3, 1))
-    assert getattr(plan.source, "listing_started") and list(plan.source.entries()) == expected
-    assert not [a for a in logs if a[0] == "ls-tree"]
-    plan.close()
-    # Not started, failed or stopped: the plain way, with the plain answer and errors.
-    for prefix, commit_id in (("", old), ("not/there", old), ("", "0" * 40)):
-        tree = gitrepo.GitTreeSource(repo.top, prefix, commit_id)
-        tree.start_listing()
-        try:
-            listed: Any = list(tree.entries())
-        except gitrepo.GitError as exc:
-            listed = str(exc)
-        tree.close()
-        with gitrepo.GitTreeSource(repo.top, prefix, commit_id) as again:
-            try:
-                assert listed == list(again.entries())
-            except gitrepo.GitError as exc:
-                assert listed == str(exc)
-    stopped = gitrepo.GitTreeSource(repo.top, "", old)
-    stopped.start_listing()
-    assert stopped.listing_started
-    stopped.close()  # a listing not taken is stopped; the tree still lists the plain way
-    assert not stopped.listing_started and list(stopped.entries()) == expected
-    stopped.close()
-
-
-def test_the_built_in_rules_parsed_ahead_are_the_rules_load_packs_parses(monkeypatch: pytest.MonkeyPatch) -> None:
-    from isaccheck import primitives, rulepack
-
-    monkeypatch.setattr(rulepack, "_parsed", {})
-    monkeypatch.setattr(rulepack, "parses", 0)
-    plain = rulepack.load_packs()
-    parsed = rulepack.parses
-    assert parsed == 56
-    rulepack.prepare_builtin()
-    assert rulepack.parses == parsed  # kept: nothing parsed again
-    assert rulepack.load_packs() == plain and rulepack.parses == parsed
-    # Another set of primitives (an extra pack's Python checks): parsed again, not taken.
-    real = primitives.PRIMITIVES["roles_held"]
-    monkeypatch.setitem(primitives.PRIMITIVES, "roles_held", dataclasses.replace(real, function=lambda ev, p: None))
-    assert rulepack.load_packs() == plain and rulepack.parses == parsed + parsed
-
-
-def test_a_check_of_a_past_date_parses_the_rules_while_git_lists(small: Path, tmp_path: Path,  # noqa: F811
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from isaccheck import gitrepo, rulepack
-
-    monkeypatch.setenv("ISACCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(rulepack, "_parsed", {})
-    order: list[str] = []
-    real_prepare, real_list = rulepack.prepare_builtin, gitrepo.GitTreeSource._list
-
-    def prepare() -> None:
-        order.append("rules")
-        real_prepare()
-
-    def listing(self: gitrepo.GitTreeSource) -> Any:
-        order.append("listing taken" if self.listing_started else "listed")
-        return real_list(self)
-
-    monkeypatch.setattr(runner, "prepare_builtin", prepare)
-    monkeypatch.setattr(gitrepo.GitTreeSource, "_list", listing)
-    run = runner.check(small, dt.date(2026, 2, 28), today=dt.date(2026, 3, 1))
-    assert order == ["rules", "listing taken"] and len(run.pack.rules) == 56
