@@ -8,7 +8,6 @@ Only a missing or unreadable isac.yaml / isaccheck.yaml stops the run (a configu
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import pathlib
 import posixpath
@@ -694,6 +693,8 @@ class _Loader:
         if not isinstance(doc_type, str) or doc_type not in self.known_types:
             shown = str(doc_type)
             # No type name is long: a long value gets no comparison letter by letter and is shortened.
+            import difflib  # only for an unknown type
+
             close = difflib.get_close_matches(shown, sorted(self.known_types), n=1) if len(shown) <= 64 else []
             doc_type = shown if len(shown) <= 64 else shown[:60] + "..."
             hint_en = f"; did you mean `{close[0]}`?" if close else f"; known types: {', '.join(sorted(self.known_types))}"
