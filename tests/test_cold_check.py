@@ -156,3 +156,41 @@ def test_a_read_asks_the_file_s_stat_once(tmp_path: Path, monkeypatch: pytest.Mo
         assert [source.read(f"m/{i}.md") for i in range(5)] == [b"x" * i for i in range(5)]
         assert [source.read_exact(f"m/{i}.md", 3) for i in range(5)] == [None, None, None, b"xxx", None]
     assert len(stats) == 10
+
+
+def _generated_document() -> type[Any]:
+    """Document as @dataclass(frozen=True) would make it, with the generated __init__ (the reference)."""
+    from isaccheck.model import Document
+
+    specs = [(f.name, f.type, dataclasses.field(default=f.default, default_factory=f.default_factory))
+             for f in dataclasses.fields(Document)]
+    return dataclasses.make_dataclass("Document", specs, frozen=True)
+
+
+@pytest.mark.parametrize("args, kwargs", [
+    (("a.md", "a.md", "minutes", {"type": "minutes"}, "body", 5, {"type": 2}, dt.date(2026, 1, 2), "adopted", "AMBER"), {}),
+    (("a", "a.meta.yaml", "policy", {}, "", 1, {}, None, "draft", None, {"doel": "x"}, "0" * 40, False, "RED",
+      {"date": None}, True), {}),
+    (("a", "a", "t", {}, "", 1, {}, None, "adopted", None), {"inferred": {}, "valid": False, "sections": None}),
+    ((), {"path": "p", "meta_path": "p", "type": "t", "meta": {}, "body": "b", "body_line": 3, "lines": {},
+          "date": None, "status": "adopted", "tlp": "CLEAR", "tlp_declared_only": True, "output_tlp": "GREEN"}),
+    (("a", "a", "t"), {}),  # too few: the same TypeError
+    (("a", "a", "t", {}, "", 1, {}, None, "adopted", None), {"colour": "red"}),
+])
+def test_document_init_is_the_generated_init(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    from isaccheck.model import Document
+
+    reference = _generated_document()
+    try:
+        expected: Any = reference(*args, **kwargs)
+    except TypeError:
+        with pytest.raises(TypeError):
+            Document(*args, **kwargs)
+        return
+    made = Document(*args, **kwargs)
+    assert list(vars(made).items()) == list(vars(expected).items())
+    assert made == Document(*args, **kwargs) and dataclasses.replace(made) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.body = "x"  # type: ignore[misc]
+    if "sections" not in kwargs and len(args) < 11:  # a new dict each, as default_factory=dict gives
+        assert made.sections == {} and made.sections is not Document(*args, **kwargs).sections
