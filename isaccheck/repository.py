@@ -444,7 +444,7 @@ class _Loader:
         # Windows and old Mac line ends: a CR-only file was passed over as "no frontmatter".
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         meta: dict[str, Any] = {}
-        source = YamlData({})
+        source: YamlData | None = None  # made below only for a file without frontmatter
         body, body_line = text, 1
         oversize = entry.path in self.oversize
         if _HANDLER.detect(text):
@@ -506,7 +506,8 @@ class _Loader:
         if not meta and mapped is not None and self.infer:
             self.load_inferred(entry, mapped, text.encode("utf-8"))
             return
-        self.add_document(entry.path, entry.path, meta, source, body, body_line, mapped)
+        self.add_document(entry.path, entry.path, meta, source if source is not None else YamlData({}), body,
+                          body_line, mapped)
 
     def load_sidecar(self, entry: SourceEntry, described: str, exists: bool) -> None:
         text = self.read_text(entry)

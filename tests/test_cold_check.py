@@ -194,3 +194,21 @@ def test_document_init_is_the_generated_init(args: tuple[Any, ...], kwargs: dict
         made.body = "x"  # type: ignore[misc]
     if "sections" not in kwargs and len(args) < 11:  # a new dict each, as default_factory=dict gives
         assert made.sections == {} and made.sections is not Document(*args, **kwargs).sections
+
+
+def test_a_document_with_frontmatter_makes_no_empty_yaml_data(make_repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The frontmatter's YamlData is the one load_yaml made: no empty one is made first and dropped.
+    from isaccheck import repository
+
+    made: list[object] = []
+    real = repository.YamlData
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        made.append(args)
+        return real(*args, **kwargs)
+
+    root = make_repo({"meetings/2026-03-01/minutes.md": "---\ntype: minutes\ntitle: B\ndate: 2026-03-01\ntlp: AMBER\n"
+                      "attendees: [A, B]\n---\n# Notulen\n", "notes.md": "no frontmatter\n"})
+    monkeypatch.setattr(repository, "YamlData", counting)
+    repo = runner.load_for_inventory(root)
+    assert [d.path for d in repo.documents] == ["meetings/2026-03-01/minutes.md"] and made == []
