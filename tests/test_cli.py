@@ -263,6 +263,15 @@ def test_the_process_s_own_run_leaves_its_objects_out_of_the_shutdown_collection
             "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_freeze_count())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(done.stdout.splitlines()[-1]) > 0
+    # The last collection comes after the run's objects are gone (they went with the SystemExit's
+    # frames), so it walks only what is left, whatever the repository's size; the exit code stays.
+    example = Path(__file__).resolve().parent.parent / "evidence-examples" / "tlp-isac"
+    code = ("import gc, sys\nfrom isaccheck import cli\nfrom isaccheck.model import Document\nreal = cli.leave_collected\n"
+            "def counted():\n    print(sum(isinstance(o, Document) for o in gc.get_objects()), gc.get_freeze_count())\n"
+            "    real()\ncli.leave_collected = counted\nsys.argv = ['isaccheck', 'check', sys.argv[1], '--as-of', '2026-11-28']\n"
+            "cli.main()")
+    done = subprocess.run([sys.executable, "-c", code, str(example)], capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout.splitlines()[-1] == "0 0"  # findings: exit 1, as before
     # A caller that goes on after main(argv) (a test, a program) keeps its collector as it was.
     import gc
 
