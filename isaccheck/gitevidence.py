@@ -249,8 +249,8 @@ def _plan(repo: GitRepo, working: WorkingTreeSource, as_of: dt.date, today: dt.d
                                          "de repository bestond toen nog niet")
         if history:
             repo.start_history(at.sha)
-        tree = (repo.tree_source(at.sha) if past is None
-                else GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=past.trees(repo)))
+        # `at` has the commit's date already: no `git log -1 --no-walk` for it (tree_source asks).
+        tree = GitTreeSource(repo.top, repo.prefix, at.sha, at.date, shared=None if past is None else past.trees(repo))
         if at.sha == head:
             tree.working = repo.root  # its clean files are HEAD's blobs: read from disk (GitTreeSource)
         return GitPlan(tree, repo, commit=at.sha, history_rev=at.sha, working_tree=False, head=head)
@@ -327,7 +327,7 @@ def apply_history(plan: GitPlan, repository: Repository) -> tuple[Repository, li
         if fact is None:
             documents.append(doc)
             continue
-        documents.append(replace(doc, commit=fact.first_commit))
+        documents.append(doc.with_commit(fact.first_commit))
         if doc.date is None or (imported is not None and fact.first_date <= imported):
             continue
         late = (fact.first_date - doc.date).days

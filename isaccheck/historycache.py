@@ -43,7 +43,7 @@ from . import loadcache
 if TYPE_CHECKING:
     from .gitrepo import FileHistory, GitRepo
 
-FORMAT = "isaccheck-history-1"
+FORMAT = "isaccheck-history-2"  # 2: the kept output of HEAD as git gave it (1: zlib-compressed)
 KEEP = 32  # files per repository: a history or report run's year ends and a few HEADs
 
 
@@ -152,7 +152,7 @@ def _git_program() -> tuple[Any, ...]:
 # The fold (gitrepo._parse_history) runs newest to oldest, so new commits cannot be folded onto
 # the old facts (module docs); but git log's output for HEAD is the output for the commits since
 # the earlier HEAD followed by the earlier HEAD's own output. So the earlier HEAD's raw output is
-# kept (one file per repository and key, zlib-compressed), git is asked only for `new ^old` when
+# kept (one file per repository and key, as git gave it), git is asked only for `new ^old` when
 # old is on new's first-parent line, and the whole is folded as one pass: the same bytes, the
 # same answer (tests/test_historycache.py compares both over random histories).
 
@@ -161,11 +161,11 @@ def _tip_file(top: Path, key: tuple[Any, ...]) -> Path | None:
 
 
 def save_tip(top: Path, key: tuple[Any, ...], out: bytes) -> None:
-    import zlib
-
+    # Not compressed: zlib (level 1) took 11 ms of a cold check at 5,000 documents / 10,000 commits
+    # for 1.0 MB -> 0.44 MB, and 4 ms more to decompress in extension(); one file per repository.
     target = _tip_file(top, key)
     if target is not None:
-        loadcache.write_parts(target, (FORMAT, loadcache.environment(), key), [zlib.compress(out, 1)])
+        loadcache.write_parts(target, (FORMAT, loadcache.environment(), key), [out])
 
 
 def extension(repo: GitRepo, key: tuple[Any, ...], sha: str) -> tuple[list[str], bytes] | None:
@@ -173,8 +173,6 @@ def extension(repo: GitRepo, key: tuple[Any, ...], sha: str) -> tuple[list[str],
     first-parent line: the arguments of a `git log` of the commits since, and the kept output its
     own output goes before (GitRepo._plan_history runs or starts it); None when there is none to
     extend (then one whole pass)."""
-    import zlib
-
     target = _tip_file(repo.top, key)
     if target is None:
         return None
@@ -185,9 +183,9 @@ def extension(repo: GitRepo, key: tuple[Any, ...], sha: str) -> tuple[list[str],
         (old_key,), parts = opened
         if old_key[1:] != key[1:]:
             return None
-        old = zlib.decompress(next(parts))
+        old = next(parts)
         old_sha = old_key[0]
-        if type(old_sha) is not str or not old.startswith(b"\x01" + old_sha.encode() + b" "):
+        if type(old_sha) is not str or type(old) is not bytes or not old.startswith(b"\x01" + old_sha.encode() + b" "):
             return None
     except Exception:  # noqa: BLE001  (missing, corrupt, foreign: one whole pass)
         return None

@@ -8,11 +8,11 @@ Only a missing or unreadable isac.yaml / isaccheck.yaml stops the run (a configu
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import pathlib
 import posixpath
 import re
+from codecs import BOM_UTF8
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -287,7 +287,10 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Finding | None]:
             quotes_file=False,
         )
     try:
-        return raw.decode("utf-8-sig"), None
+        # What decode("utf-8-sig") does (one leading BOM dropped, the rest strict UTF-8, an error's
+        # position counted after the BOM), without the codec's Python-level wrapper: 5,000 calls
+        # were 4-13 ms of a cold check.
+        return (raw[3:] if raw[:3] == BOM_UTF8 else raw).decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, Finding(
@@ -441,7 +444,7 @@ class _Loader:
         # Windows and old Mac line ends: a CR-only file was passed over as "no frontmatter".
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         meta: dict[str, Any] = {}
-        source = YamlData({})
+        source: YamlData | None = None  # made below only for a file without frontmatter
         body, body_line = text, 1
         oversize = entry.path in self.oversize
         if _HANDLER.detect(text):
@@ -503,7 +506,8 @@ class _Loader:
         if not meta and mapped is not None and self.infer:
             self.load_inferred(entry, mapped, text.encode("utf-8"))
             return
-        self.add_document(entry.path, entry.path, meta, source, body, body_line, mapped)
+        self.add_document(entry.path, entry.path, meta, source if source is not None else YamlData({}), body,
+                          body_line, mapped)
 
     def load_sidecar(self, entry: SourceEntry, described: str, exists: bool) -> None:
         text = self.read_text(entry)
@@ -690,6 +694,8 @@ class _Loader:
         if not isinstance(doc_type, str) or doc_type not in self.known_types:
             shown = str(doc_type)
             # No type name is long: a long value gets no comparison letter by letter and is shortened.
+            import difflib  # only for an unknown type
+
             close = difflib.get_close_matches(shown, sorted(self.known_types), n=1) if len(shown) <= 64 else []
             doc_type = shown if len(shown) <= 64 else shown[:60] + "..."
             hint_en = f"; did you mean `{close[0]}`?" if close else f"; known types: {', '.join(sorted(self.known_types))}"

@@ -7,7 +7,6 @@ a `$name` that the rule does not declare, and an id that another rule already ha
 
 from __future__ import annotations
 
-import difflib
 import math
 import importlib.util
 from dataclasses import dataclass, field
@@ -238,6 +237,8 @@ def check_expression(node: Any, values: Mapping[str, Any], where: str) -> None:
         return
     name = node.get("check")
     if name not in PRIMITIVES:
+        import difflib  # only to suggest a name for an unknown one
+
         close = difflib.get_close_matches(str(name), sorted(PRIMITIVES), n=1)
         hint = f"; did you mean `{close[0]}`?" if close else f"; known: {', '.join(sorted(PRIMITIVES))}"
         hint_nl = f"; bedoelt u `{close[0]}`?" if close else f"; bekend: {', '.join(sorted(PRIMITIVES))}"

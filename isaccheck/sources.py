@@ -269,7 +269,12 @@ class WorkingTreeSource:
         return os.fdopen(fd, "rb") if fd is not None else None
 
     def _open_plain_fd(self, path: str) -> int | None:
-        """The file's descriptor when no part of its path is a symbolic link, else None.
+        """The file's descriptor when no part of its path is a symbolic link, else None (_open_plain_stat)."""
+        opened = self._open_plain_stat(path)
+        return None if opened is None else opened[0]
+
+    def _open_plain_stat(self, path: str) -> tuple[int, os.stat_result] | None:
+        """The file's descriptor and its fstat when no part of its path is a symbolic link, else None.
 
         Resolving every path (two lstat calls per component, in Python) was a sixth of a check
         of 20,000 documents. Opening each component relative to its open parent with O_NOFOLLOW
@@ -293,19 +298,21 @@ class WorkingTreeSource:
         finally:
             if owned:
                 os.close(folder_fd)
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)  # kept for the reader: its size (one fstat per file, not two)
+        if not stat.S_ISREG(info.st_mode):
             os.close(fd)
             # Reading a FIFO would wait for a writer for ever (the old way did).
             raise OSError(f"{path}: not a regular file")
-        return fd
+        return fd, info
 
     def read(self, path: str) -> bytes:
-        fd = self._open_plain_fd(path)
-        if fd is None:
+        opened = self._open_plain_stat(path)
+        if opened is None:
             return self._checked(path).read_bytes()
+        fd, info = opened
         # os.read to the end, without a file object around the descriptor (a third of a read).
         try:
-            chunks = [os.read(fd, os.fstat(fd).st_size + 1)]  # one more: a file that grew is read on
+            chunks = [os.read(fd, info.st_size + 1)]  # one more: a file that grew is read on
             while chunks[-1]:
                 chunks.append(os.read(fd, 1 << 16))
         finally:
@@ -317,13 +324,14 @@ class WorkingTreeSource:
         `size` bytes long, else None: a file that is not what the caller expects is not read (for
         the working-tree copy of a commit's blob, gitrepo.GitTreeSource.read_many)."""
         try:
-            fd = self._open_plain_fd(path)
+            opened = self._open_plain_stat(path)
         except OSError:  # a FIFO, a device: not a regular file
             return None
-        if fd is None:
+        if opened is None:
             return None
+        fd, info = opened
         try:
-            if os.fstat(fd).st_size != size:
+            if info.st_size != size:
                 return None
             raw = os.read(fd, size + 1)  # one more: a file that grew since is not the blob
             while len(raw) < size:

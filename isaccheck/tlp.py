@@ -59,7 +59,6 @@ file line ``first_line + i``.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 from functools import lru_cache
@@ -241,6 +240,8 @@ def _looks_like_strict(rest: str) -> bool:
         return "+" in rest
     if len(letters) > 14:
         return False  # a ratio of 0.6 to the 6 letters of STRICT needs at most 14: no difflib on a long word
+    import difflib  # only for a misspelt qualifier: a check of clean documents does not import it
+
     return letters == "STRIKT" or difflib.SequenceMatcher(None, letters, "STRICT").ratio() >= 0.6
 
 
@@ -267,6 +268,8 @@ def _diagnose(word: str) -> tuple[Text | None, Label | None]:
             )
     if len(word) > 2 * _LONGEST_WORD:
         return None, None  # too long for a ratio of 0.75 to any label word: no difflib on it
+    import difflib  # only for a word that is no label word
+
     close = difflib.get_close_matches(word, list(_WORDS), n=1, cutoff=0.75)
     return None, (_WORDS[close[0]].label if close else None)
 

@@ -8,7 +8,6 @@ nowhere near the typo; so it is named, at its line, with the key it probably mea
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping  # not typing's: its isinstance goes through a slower hook
 from typing import Any, Iterator
 
@@ -29,6 +28,8 @@ def suggestion(key: str, known: list[str]) -> str | None:
     by_normal = {_normal(k): k for k in known}
     if _normal(key) in by_normal:
         return by_normal[_normal(key)]
+    import difflib  # only for an unknown key: a check of clean documents does not import it
+
     close = difflib.get_close_matches(_normal(key), sorted(by_normal), n=1, cutoff=SIMILARITY)
     return by_normal[close[0]] if close else None
 

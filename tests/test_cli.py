@@ -251,3 +251,33 @@ def test_a_run_collects_garbage_less_often_and_gives_the_thresholds_back(monkeyp
     before = gc.get_threshold()
     climod.main(["--version"])
     assert seen == [climod.GC_THRESHOLDS] and gc.get_threshold() == before
+
+
+def test_the_process_s_own_run_leaves_its_objects_out_of_the_shutdown_collections(monkeypatch) -> None:
+    # main() without argv is the process's command line: collected once, then frozen, so Python's
+    # shutdown does not walk every object again (docs/performance.md, seventh round).
+    import subprocess
+    import sys
+
+    code = ("import gc, sys\nfrom isaccheck.cli import main\nsys.argv = ['isaccheck', '--version']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_freeze_count())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(done.stdout.splitlines()[-1]) > 0
+    # The last collection comes after the run's objects are gone (they went with the SystemExit's
+    # frames), so it walks only what is left, whatever the repository's size; the exit code stays.
+    example = Path(__file__).resolve().parent.parent / "evidence-examples" / "tlp-isac"
+    code = ("import gc, sys\nfrom isaccheck import cli\nfrom isaccheck.model import Document\nreal = cli.leave_collected\n"
+            "def counted():\n    print(sum(isinstance(o, Document) for o in gc.get_objects()), gc.get_freeze_count())\n"
+            "    real()\ncli.leave_collected = counted\nsys.argv = ['isaccheck', 'check', sys.argv[1], '--as-of', '2026-11-28']\n"
+            "cli.main()")
+    done = subprocess.run([sys.executable, "-c", code, str(example)], capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout.splitlines()[-1] == "0 0"  # findings: exit 1, as before
+    # A caller that goes on after main(argv) (a test, a program) keeps its collector as it was.
+    import gc
+
+    from isaccheck import cli as climod
+
+    monkeypatch.setattr(climod.cli, "main", lambda **kwargs: None)
+    frozen = gc.get_freeze_count()
+    climod.main(["--version"])
+    assert gc.get_freeze_count() == frozen

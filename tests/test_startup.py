@@ -69,3 +69,16 @@ def test_validate_imports_no_stdlib_module_it_does_not_use() -> None:
                           text=True, cwd=ROOT, check=True)
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert not loaded & {"importlib.resources", "tempfile", "zipfile", "statistics"}
+
+
+def test_a_check_of_clean_documents_imports_no_suggestion_machinery(make_repo) -> None:  # type: ignore[no-untyped-def]
+    # difflib only suggests a name for a misspelt key, type, primitive or TLP word (and click for a
+    # mistyped option): a check of clean documents, without short options, does not import it.
+    root = make_repo({"meetings/2026-03-01/minutes.md": "---\ntype: minutes\ntitle: Bijeenkomst\ndate: 2026-03-01\n"
+                      "tlp: AMBER\nattendees: [Alpha, Beta]\n---\n# Notulen\n"})
+    code = ("import json, sys\nfrom isaccheck.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code, "check", str(root), "--format", "json", "--as-of", "2026-11-28"],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "isaccheck.engine" in loaded and "difflib" not in loaded
