@@ -195,7 +195,7 @@ class Ahead:
 
         if self._split is not None or len(ends) < MIN_FORKED or not jobs.can_fork():
             return
-        todo = [end for end in ends if not self._known(end)]
+        todo = [end for end in ends if self._to_evaluate(end)]
         if len(todo) < MIN_FORKED:
             return
         split = jobs.Split(len(todo), self._child_work(todo), self._child_setup)
@@ -235,15 +235,15 @@ class Ahead:
             self._split.close()
             self._split = None
 
-    def _known(self, end: dt.date) -> bool:
-        if self.cache is None:
-            return False
+    def _to_evaluate(self, end: dt.date) -> bool:
+        """Not answered by the cache, and not failing at once (no commit then: this process says so
+        in a moment, when results() asks)."""
         try:
             _, key = _key(self.path, end, today=self.today, cache=self.cache, past=self.past, git=self.git,
                           ceiling=self.ceiling)
         except IsaccheckError:
-            return False  # evaluated (and failing) later, where it always was
-        return key is not None and key in self.cache.year_ends
+            return False
+        return key is None or self.cache is None or key not in self.cache.year_ends
 
     def _here(self, end: dt.date, started: Callable[[dt.date], None] | None) -> YearEnd | IsaccheckError:
         if started is not None:
