@@ -48,6 +48,11 @@ def main() -> int:
         return recording
 
     original_finish = jobs.Split.finish
+    original_start = jobs.Split.start
+
+    def start(self: jobs.Split) -> bool:
+        marks["forked"] = time.perf_counter()
+        return original_start(self)
 
     def finish(self: jobs.Split) -> dict[int, Any]:
         marks["parent done"] = time.perf_counter()
@@ -59,6 +64,7 @@ def main() -> int:
 
     yearends.Ahead._child_work = child_work  # type: ignore[method-assign]
     jobs.Split.finish = finish  # type: ignore[method-assign]
+    jobs.Split.start = start  # type: ignore[method-assign]
     jobs.cpus = lambda: 2
 
     def once(jobs_: int) -> tuple[float, LoadCache]:
@@ -86,7 +92,8 @@ def main() -> int:
     both = set(mine.files) & set(child_keys)
     print(f"one job: {plain_seconds:.2f} s, {len(plain.files)} distinct blobs loaded")
     print(f"two jobs: {seconds:.2f} s; the child evaluated {marks.get('child items', 0)} of {marks.get('items', 0)} "
-          f"year ends it was given (its last at {child_end - marks['start']:.2f} s); this process was done with its "
+          f"year ends it was given (forked at {marks.get('forked', 0) - marks['start']:.2f} s, its last done at "
+          f"{child_end - marks['start']:.2f} s); this process was done with its "
           f"share at {marks.get('parent done', 0) - marks['start']:.2f} s, had the child's at "
           f"{marks.get('child collected', 0) - marks['start']:.2f} s")
     print(f"blobs loaded: this process {len(mine.files)}, the child {len(child_keys)}, in both {len(both)} "

@@ -22,6 +22,11 @@ capability, the questions that hold (the report's gained/lost lines), the ISAC's
 language, and the run's warnings. Numbers, question ids and texts the run already produced: the
 load cache beside them holds the documents' own text, so this adds nothing a reader of the cache
 could not see before.
+
+On two cores (`--jobs`, jobs.py) `Ahead` lets a forked child evaluate the oldest year ends while
+this process evaluates today and then the newest ones; the child's year ends come back as the
+values above (encode) and are decoded as a warm run decodes them, so they are the year ends this
+process would have evaluated.
 """
 
 from __future__ import annotations
