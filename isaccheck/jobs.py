@@ -105,10 +105,12 @@ class Split:
     process then does it itself). start() forks; when it cannot, nothing is forked and take()
     hands out every item."""
 
-    def __init__(self, count: int, work: Callable[[int], Any], setup: Callable[[], None] | None = None) -> None:
+    def __init__(self, count: int, work: Callable[[int], Any], setup: Callable[[], None] | None = None,
+                 teardown: Callable[[], None] | None = None) -> None:
         self.count = count
         self._work = work
         self._setup = setup  # run first in the child (e.g. no cache writes there)
+        self._teardown = teardown  # run last in the child (e.g. end its git processes)
         self._low = count  # this process has taken the items from here up
         self.pid: int | None = None
         self._fd: int | None = None
@@ -116,6 +118,7 @@ class Split:
         self._buffer = bytearray()
         self.results: dict[int, Any] = {}
         self._started = 0.0
+        self._ended = False  # the child closed its pipe (read to the end)
 
     def start(self) -> bool:
         """Fork the child; False (and nothing forked) when that fails."""
@@ -141,7 +144,7 @@ class Split:
             return False
         if pid == 0:  # the child: never returns
             os.close(read_fd)
-            _child(write_fd, shared, self.count, self._work, self._setup)
+            _child(write_fd, shared, self.count, self._work, self._setup, self._teardown)
         os.close(write_fd)
         os.set_blocking(read_fd, False)
         self.pid, self._fd, self._shared, self._started = pid, read_fd, shared, time.monotonic()
@@ -189,7 +192,8 @@ class Split:
         if self.pid is not None:
             pid, self.pid = self.pid, None
             try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
+                # At the end of its pipe the child has nothing left but os._exit: wait for that.
+                done, _ = os.waitpid(pid, 0 if self._ended else os.WNOHANG)
                 if done == 0:
                     os.kill(pid, 9)
                     os.waitpid(pid, 0)
@@ -216,6 +220,7 @@ class Split:
             if not chunk:  # the child has closed its end: everything it sent is here
                 os.close(self._fd)
                 self._fd = None
+                self._ended = True
                 break
             self._buffer += chunk
         self._frames()
@@ -255,7 +260,7 @@ def _write_all(pipe: Any, data: bytes) -> None:
 
 
 def _child(write_fd: int, shared: mmap.mmap, count: int, work: Callable[[int], Any],
-           setup: Callable[[], None] | None) -> None:
+           setup: Callable[[], None] | None, teardown: Callable[[], None] | None) -> None:
     """Work from item 0 up until this process has the next one; leave with os._exit, so none of the
     parent's exit handlers, buffered output or finalisers (its git processes) run here.
 
@@ -272,15 +277,20 @@ def _child(write_fd: int, shared: mmap.mmap, count: int, work: Callable[[int], A
         if setup is not None:
             setup()
         with os.fdopen(write_fd, "wb", buffering=0) as pipe:
-            for i in range(count):
-                struct.pack_into("<q", shared, 0, i + 1)  # write first, then read (module docstring)
-                if i >= struct.unpack_from("<q", shared, 8)[0]:
-                    break
-                try:
-                    data = marshal.dumps((i, work(i)))
-                except Exception:  # noqa: BLE001  (this item only: the parent does it itself)
-                    continue
-                _write_all(pipe, _FRAME.pack(len(data)) + data)
+            try:
+                for i in range(count):
+                    struct.pack_into("<q", shared, 0, i + 1)  # write first, then read (module docstring)
+                    if i >= struct.unpack_from("<q", shared, 8)[0]:
+                        break
+                    try:
+                        data = marshal.dumps((i, work(i)))
+                    except Exception:  # noqa: BLE001  (this item only: the parent does it itself)
+                        continue
+                    _write_all(pipe, _FRAME.pack(len(data)) + data)
+            finally:
+                # Before the pipe closes: the parent ends (kills) the child once it has read to the end.
+                if teardown is not None:
+                    teardown()
         status = 0
     except BaseException:  # noqa: BLE001  (any failure: the parent does what was not sent)
         status = 1

@@ -189,6 +189,7 @@ class Ahead:
         self.path, self.today, self.cache, self.past, self.git, self.ceiling = path, today, cache, past, git, ceiling
         self._split: Any = None  # a jobs.Split once forked
         self._given: list[dt.date] = []  # the child's year ends, oldest first
+        self._child_past: PastCommits | None = None  # the child's own git (PastCommits.for_child)
 
     @property
     def forked(self) -> bool:
@@ -203,7 +204,7 @@ class Ahead:
         todo = [end for end in ends if self._to_evaluate(end)]
         if len(todo) < MIN_FORKED:
             return
-        split = jobs.Split(len(todo), self._child_work(todo), self._child_setup)
+        split = jobs.Split(len(todo), self._child_work(todo), self._child_setup, self._child_teardown)
         if split.start():
             self._split, self._given = split, todo
 
@@ -268,9 +269,15 @@ class Ahead:
         if self.cache is not None:
             self.cache.file = None  # never saved here; and should it be, it has no file
 
+    def _child_teardown(self) -> None:
+        """In the child, at its end: its cat-file and git processes ended and reaped by itself (not
+        left to whoever adopts orphans)."""
+        if self._child_past is not None:
+            self._child_past.close()
+
     def _child_work(self, todo: list[dt.date]) -> Callable[[int], Any]:
         """In the child: one year end as builtin values; its own git processes (PastCommits.for_child)."""
-        past = self.past.for_child()
+        past = self._child_past = self.past.for_child()
 
         def work(index: int) -> Any:
             try:

@@ -162,7 +162,12 @@ def test_a_report_trend_longer_and_shorter_than_git_says(tmp_path: Path, recorde
     _git(early, "pull", "-q", "--no-rebase", "--allow-unrelated-histories", str(repo), "main",
          date="2026-11-22T12:00:00Z")
     assert report(early, 2) == report(early, 1)
-    assert recorder.forked and all(reaped(pid) for pid in recorder.forked)
+    assert len(recorder.forked) == 2
+    # A past year: the report's own history pass starts its `git log` early (cli._early_report_git),
+    # before the child is forked; neither disturbs the other.
+    past_year = ("report", str(early), "--year", "2025", "--format", "md", "-o", "-")
+    assert cli_run(*past_year, jobs_=2) == cli_run(*past_year, jobs_=1)
+    assert len(recorder.forked) == 3 and all(reaped(pid) for pid in recorder.forked)
 
 
 def test_a_forked_cold_run_leaves_the_cache_a_warm_run_needs(examples: dict[str, Path], recorder: Recorder,
@@ -341,9 +346,35 @@ def _children() -> Iterator[int]:
                 yield int(entry.name)
 
 
-def test_no_process_is_left(examples: dict[str, Path], recorder: Recorder, no_cache: None) -> None:
+def _gits_in(repo: Path) -> list[int]:
+    """git processes working in repo (wherever they hang in the process tree: an orphan is adopted)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "git" and Path(os.readlink(entry / "cwd")) == repo:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_no_process_is_left(examples: dict[str, Path], recorder: Recorder, no_cache: None, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    ended = tmp_path / "ended"
+    original = yearends.Ahead._child_teardown
+
+    def teardown(self: yearends.Ahead) -> None:
+        original(self)
+        with ended.open("a") as marks:  # written by the child (this test's own file): its git was ended
+            marks.write(f"{os.getpid()}\n")
+
+    monkeypatch.setattr(yearends.Ahead, "_child_teardown", teardown)
     before = set(_children())
-    history(examples["haven-isac"], 2)
-    report(examples["haven-isac"], 2)
+    repo = examples["haven-isac"]
+    history(repo, 2)
+    report(repo, 2)
     assert len(recorder.forked) == 2
     assert set(_children()) <= before  # no child, no zombie (a zombie is still listed), no git process
+    assert _gits_in(repo.resolve()) == []  # the child ended its own git processes too
+    assert sorted(int(pid) for pid in ended.read_text().split()) == sorted(recorder.forked)
