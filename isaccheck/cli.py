@@ -236,7 +236,11 @@ def _jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int 
     from .jobs import ENV, JOBS, parse_jobs
 
     if value is None and os.environ.get(ENV, "").strip():
-        value = parse_jobs(os.environ[ENV])  # a bad value is named now, not ignored
+        try:
+            value = parse_jobs(os.environ[ENV])
+        except IsaccheckError as exc:
+            # Named, not ignored: raised by _jobs_checked once the repository's language is known.
+            ctx.meta["isaccheck.jobs_error"] = exc
     # For this invocation only (as --no-infer and --no-cache; a program or test calling isaccheck's
     # functions afterwards gets ISACCHECK_JOBS or the default). Set and reset here, not in
     # _Cli.invoke: only history and report import jobs.py.
@@ -251,6 +255,13 @@ def _jobs_option(function: Any) -> Any:
                         is_eager=True, metavar="N",
                         help="Processes for the past year ends (as ISACCHECK_JOBS=N; default: 2 when this "
                              "process may use 2 or more CPUs; 1: one process).")(function)
+
+
+def _jobs_checked() -> None:
+    """A bad ISACCHECK_JOBS, in the repository's language (after _root)."""
+    error = _meta("jobs_error")
+    if error is not None:
+        raise error
 
 
 def _load_options(function: Any) -> Any:
@@ -573,6 +584,7 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
     from . import report as reportmod
 
     path = _root(path, lang)  # first: the repository's language is the error's language
+    _jobs_checked()
     chosen = report_format(output, fmt)
     from .loadcache import LoadCache
 
@@ -626,6 +638,7 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
     from .history import profile_history, render_json, render_text
 
     path = _root(path, lang)
+    _jobs_checked()
     progress = None  # never in machine-readable output, never in CI logs
     if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") and not _meta("quiet", False):
         def progress(message: str) -> None:

@@ -273,12 +273,21 @@ def test_no_fork(setting: str, examples: dict[str, Path], recorder: Recorder, no
     assert recorder.forked == []
 
 
-def test_a_bad_number_of_jobs_is_named(monkeypatch: pytest.MonkeyPatch, examples: dict[str, Path]) -> None:
+@pytest.mark.parametrize("command", ["history", "report"])
+def test_a_bad_number_of_jobs_is_named(command: str, monkeypatch: pytest.MonkeyPatch, examples: dict[str, Path]) -> None:
+    """In the repository's language (haven is Dutch), or --lang's; --jobs wins over the variable."""
     monkeypatch.setenv("ISACCHECK_JOBS", "two")
-    result = CliRunner().invoke(cli, ["history", str(examples["polder-isac"])])
-    assert result.exit_code == 2
-    assert "ISACCHECK_JOBS='two' is not a number of jobs" in result.output
-    assert "Traceback" not in result.output
+    repo = str(examples["haven-isac"])
+    dutch = CliRunner().invoke(cli, [command, repo, "-o", "-"] if command == "report" else [command, repo])
+    assert dutch.exit_code == 2
+    assert "isaccheck: fout: ISACCHECK_JOBS='two' is geen aantal taken" in dutch.output
+    english = CliRunner().invoke(cli, [command, repo, "--lang", "en"] + (["-o", "-"] if command == "report" else []))
+    assert english.exit_code == 2
+    assert "isaccheck: error: ISACCHECK_JOBS='two' is not a number of jobs" in english.output
+    assert "Traceback" not in dutch.output + english.output
+    if command == "history":
+        given = CliRunner().invoke(cli, [command, repo, "--jobs", "1", "--since", "2025"])
+        assert given.exit_code in (0, 1), given.output
 
 
 # -- the child writes nothing ----------------------------------------------------------------------
