@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import marshal
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -85,10 +86,13 @@ def main() -> int:
             jobs.JOBS.reset(token)
         return time.perf_counter() - started, cache
 
-    plain_seconds, plain = once(1)
-    marks.clear()
-    seconds, mine = once(2)
-    child_index, child_end, child_keys = marshal.loads(keys_file.read_bytes()) if keys_file.exists() else (-1, 0.0, [])
+    try:
+        plain_seconds, plain = once(1)
+        marks.clear()
+        seconds, mine = once(2)
+        child_index, child_end, child_keys = marshal.loads(keys_file.read_bytes()) if keys_file.exists() else (-1, 0.0, [])
+    finally:
+        shutil.rmtree(keys_file.parent, ignore_errors=True)
     both = set(mine.files) & set(child_keys)
     print(f"one job: {plain_seconds:.2f} s, {len(plain.files)} distinct blobs loaded")
     print(f"two jobs: {seconds:.2f} s; the child evaluated {marks.get('child items', 0)} of {marks.get('items', 0)} "
