@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from isaccheck import jobs, yearends
 from isaccheck.cli import cli
+from isaccheck.errors import IsaccheckError
 from isaccheck.gitevidence import PastCommits
 from isaccheck.loadcache import LoadCache
 
@@ -315,7 +316,8 @@ def test_the_child_writes_nothing(examples: dict[str, Path], recorder: Recorder,
             ahead.close()
             past.close()
             jobs.JOBS.reset(token)
-        return [str(f) if isinstance(f, Exception) else yearends.encode(f) for f in found], cache
+        return [(type(f).__name__, f.text("en"), f.text("nl"), f.path, f.line) if isinstance(f, IsaccheckError)
+                else yearends.encode(f) for f in found], cache
 
     plain, plain_cache = evaluate(1)
     assert list(cache_dir.rglob("*")), "the plain way writes the extraction cache"
@@ -326,6 +328,7 @@ def test_the_child_writes_nothing(examples: dict[str, Path], recorder: Recorder,
     assert recorder.forked and recorder.delivered == [len(ends)]
     assert not cache_dir.exists() or list(cache_dir.rglob("*")) == []
     assert forked == plain
+    assert sum(isinstance(f[0], str) and f[0] == "ConfigError" for f in plain) >= 3  # errors came from the child too
     assert cache.year_ends == plain_cache.year_ends  # remembered as the plain way remembers
 
 
