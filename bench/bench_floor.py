@@ -82,6 +82,9 @@ def main() -> int:
     parser.add_argument("--cache", choices=["cold", "warm"], default="cold",
                         help="cold: every run starts with an empty cache directory (and fills it); warm: each "
                              "tree's own cache directory, filled by one run before the timed ones")
+    parser.add_argument("--jobs-one", action="store_true",
+                        help="also run this tree with ISACCHECK_JOBS=1 (history and the report on one core: "
+                             "jobs.py), as `jobs1`, and compare its output too")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     print(f"{'documents':>9} {'run':<10} {'median s':>9} {'best s':>7} {'x floor':>8} {'peak MB':>8} {'cpu s':>6} "
@@ -105,22 +108,25 @@ def main() -> int:
             if git == "-" and args.command == "check":
                 tail.append("--no-git")
             runs: dict[str, list[str]] = {"floor": [sys.executable, "-c", FLOOR, str(repo), git]}
-            trees = {"isaccheck": ROOT, **({"base": args.base} if args.base else {})}
+            trees = {"isaccheck": ROOT, **({"jobs1": ROOT} if args.jobs_one else {}),
+                     **({"base": args.base} if args.base else {})}
             for name, tree in trees.items():
                 runs[name] = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
                               "from isaccheck.cli import main; main()", *tail, "-o", str(work / f"{name}.out")]
+            extra_env = {"jobs1": {"ISACCHECK_JOBS": "1"}}
             times: dict[str, list[float]] = {name: [] for name in runs}
             cpu: dict[str, list[float]] = {name: [] for name in runs}
             peaks: dict[str, float] = {name: 0.0 for name in runs}
             caches = {name: work / f"cache-{name}" for name in runs}
             if args.cache == "warm":
                 for name, command in runs.items():
-                    run(command, {**env, "ISACCHECK_CACHE_DIR": str(caches[name])})
+                    run(command, {**env, **extra_env.get(name, {}), "ISACCHECK_CACHE_DIR": str(caches[name])})
             for _ in range(args.repeat):
                 for name, command in runs.items():
                     if args.cache == "cold":
                         shutil.rmtree(caches[name], ignore_errors=True)
-                    seconds, peak, cpu_seconds = run(command, {**env, "ISACCHECK_CACHE_DIR": str(caches[name])})
+                    seconds, peak, cpu_seconds = run(command, {**env, **extra_env.get(name, {}),
+                                                               "ISACCHECK_CACHE_DIR": str(caches[name])})
                     times[name].append(seconds)
                     cpu[name].append(cpu_seconds)
                     peaks[name] = max(peaks[name], peak)
@@ -133,6 +139,9 @@ def main() -> int:
             if args.base:
                 same = (work / "isaccheck.out").read_bytes() == (work / "base.out").read_bytes()
                 print(f"{size:>9} output {'byte-identical' if same else 'DIFFERENT'} to the base")
+            if args.jobs_one:
+                same = (work / "isaccheck.out").read_bytes() == (work / "jobs1.out").read_bytes()
+                print(f"{size:>9} output {'byte-identical' if same else 'DIFFERENT'} with ISACCHECK_JOBS=1")
         finally:
             shutil.rmtree(work)
     return 0

@@ -231,6 +231,40 @@ def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     return value
 
 
+def _jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    import os
+
+    from .jobs import ENV, JOBS, parse_jobs
+
+    if value is None and os.environ.get(ENV, "").strip():
+        try:
+            value = parse_jobs(os.environ[ENV])
+        except IsaccheckError as exc:
+            # Named, not ignored: raised by _jobs_checked once the repository's language is known.
+            ctx.meta["isaccheck.jobs_error"] = exc
+    # For this invocation only (as --no-infer and --no-cache; a program or test calling isaccheck's
+    # functions afterwards gets ISACCHECK_JOBS or the default). Set and reset here, not in
+    # _Cli.invoke: only history and report import jobs.py.
+    token = JOBS.set(value)
+    ctx.call_on_close(lambda: JOBS.reset(token))
+    return value
+
+
+def _jobs_option(function: Any) -> Any:
+    """--jobs: history and the report's trend evaluate past year ends in a second process (jobs.py)."""
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), expose_value=False, callback=_jobs,
+                        is_eager=True, metavar="N",
+                        help="Processes for the past year ends (as ISACCHECK_JOBS=N; default: 2 when this "
+                             "process may use 2 or more CPUs; 1: one process).")(function)
+
+
+def _jobs_checked() -> None:
+    """A bad ISACCHECK_JOBS, in the repository's language (after _root)."""
+    error = _meta("jobs_error")
+    if error is not None:
+        raise error
+
+
 def _load_options(function: Any) -> Any:
     """--no-infer: read only frontmatter, sidecars and `types:` globs, never document text (docs/adopt.md).
     --no-cache: neither use nor write the cache of earlier runs (docs/performance.md)."""
@@ -556,6 +590,7 @@ def _early_report_git(path: Path, year: int, as_of: dt.date | None, git: GitMode
 
 @cli.command("report", short_help="The yearly evidence report (HTML, Markdown, PDF).")
 @_load_options
+@_jobs_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--year", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YYYY", help="The year to report on (default: the current year).")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]),
@@ -576,6 +611,7 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
     from . import report as reportmod
 
     path = _root(path, lang)  # first: the repository's language is the error's language
+    _jobs_checked()
     chosen = report_format(output, fmt)
     from .loadcache import LoadCache
 
@@ -616,6 +652,7 @@ def report_command(path: Path, year: int | None, fmt: str | None, lang: str | No
 
 @cli.command("history", short_help="The profile at every year end, from git history.")
 @_load_options
+@_jobs_option
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--since", type=click.IntRange(dt.MINYEAR, dt.MAXYEAR), metavar="YEAR", help="First year-end to show (default: the first commit's year).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -630,6 +667,7 @@ def history_command(path: Path, since: int | None, fmt: str, lang: str | None, o
     from .history import profile_history, render_json, render_text
 
     path = _root(path, lang)
+    _jobs_checked()
     progress = None  # never in machine-readable output, never in CI logs
     if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") and not _meta("quiet", False):
         def progress(message: str) -> None:

@@ -179,6 +179,16 @@ class PastCommits:
             if repo is not None:
                 repo.stop_started()
 
+    def for_child(self) -> PastCommits:
+        """A PastCommits for a forked child (yearends.Ahead): what was learned of git (HEAD, the
+        first-parent line: plain data) without anything that talks to git. Its repositories and
+        cat-file are its own: the parent's hold pipes to git processes (and git work started
+        early) that only the parent may read."""
+        fresh = PastCommits()
+        fresh._heads = dict(self._heads)
+        fresh._lines = dict(self._lines)
+        return fresh
+
     def line(self, repo: GitRepo) -> FirstParentLine:
         key = (repo.top, repo.prefix)
         if key not in self._lines:

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from . import gitevidence
-from .errors import ConfigError
+from .errors import ConfigError, IsaccheckError
 from .escape import json_inert, plain
 from .gitrepo import GitError
 from .loadcache import LoadCache
 from .model import CAPABILITIES, Evaluation, Text
 from .repository import MAX_TREND_YEARS, first_document_year
-from .runner import check, load_for_inventory, open_source
-from .yearends import YearEnd, of_evaluation, year_end
+from .runner import CheckRun, check, load_for_inventory, open_source
+from .yearends import Ahead, YearEnd, of_evaluation
 
 Progress = Callable[[str], None]
 
@@ -92,25 +92,50 @@ def profile_history(path: Path, since: int | None = None, *, today: dt.date | No
 
 def _points(path: Path, years: list[int], today: dt.date, past: gitevidence.PastCommits,
             progress: Progress | None, committed_only: bool, cache: LoadCache | None) -> list[ProfilePoint]:
-    points: list[ProfilePoint] = []
     if cache is None:
         cache = LoadCache()  # each blob is loaded once, whatever the number of year ends
-    for index, year in enumerate(years, 1):
-        end = dt.date(year, 12, 31)
+    ends = [dt.date(year, 12, 31) for year in years]
+    total = len(years) + 1
+
+    def started(end: dt.date) -> None:
         if progress is not None:
-            progress(f"history: evaluating {end} ({index}/{len(years) + 1})")
-        try:
-            # Remembered between runs by the year end's commit (yearends.py): a warm run evaluates only now.
-            found = year_end(path, end, today=today, cache=cache, past=past)
-        except ConfigError as exc:
+            progress(f"history: evaluating {end} ({ends.index(end) + 1}/{total})")
+
+    def today_run() -> CheckRun:
+        if progress is not None:
+            progress(f"history: evaluating now ({total}/{total})")
+        return check(path, today, history=False, today=today, committed_only=committed_only, cache=cache,
+                     forecast=False, past=past)  # history shows levels and warnings, never the forecast
+
+    # Remembered between runs by the year end's commit (yearends.py): a warm run evaluates only now.
+    # On two cores a child evaluates the oldest year ends while this process evaluates now and then
+    # the newest ones (yearends.Ahead; docs/performance.md, "Seventh round").
+    ahead = Ahead(path, today=today, cache=cache, past=past)
+    now: CheckRun | None = None
+    failed: IsaccheckError | None = None
+    try:
+        ahead.start(ends)
+        if ahead.forked:
+            try:
+                now = today_run()
+            except IsaccheckError as exc:
+                failed = exc  # raised after the year ends' own errors, in the order the plain way meets them
+        found = ahead.results(ends, started)
+    finally:
+        ahead.close()
+    points: list[ProfilePoint] = []
+    for year, end, outcome in zip(years, ends, found):
+        if isinstance(outcome, ConfigError):
             # The repository did not exist yet, or its files could not be used then.
-            points.append(ProfilePoint(str(year), end, None, None, {}, Text(exc.text("en"), exc.text("nl"))))
-            continue
-        points.append(_point_of(str(year), end, found))
-    if progress is not None:
-        progress(f"history: evaluating now ({len(years) + 1}/{len(years) + 1})")
-    now = check(path, today, history=False, today=today, committed_only=committed_only, cache=cache,
-                forecast=False, past=past)  # history shows levels and warnings, never the forecast
+            points.append(ProfilePoint(str(year), end, None, None, {}, Text(outcome.text("en"), outcome.text("nl"))))
+        elif isinstance(outcome, IsaccheckError):
+            raise outcome
+        else:
+            points.append(_point_of(str(year), end, outcome))
+    if failed is not None:
+        raise failed
+    if now is None:
+        now = today_run()
     points.append(_point("now", today, now.evaluation))
     return points
 

@@ -588,27 +588,59 @@ def build_report(path: Path, year: int, *, lang: str | None = None, ceiling: Lab
     past = past if past is not None else PastCommits()
     cache = cache if cache is not None else LoadCache()
     now = dt.date.today()  # what runner.check takes for today (which commit a date reads), as before
-    past_end: Callable[[dt.date], YearEnd]
+    year_ends: Callable[[list[dt.date]], list[YearEnd | IsaccheckError]]
+    ahead: yearends.Ahead | None = None
     if check is None:
         check = functools.partial(runner.check, cache=cache, past=past)
-
-        def past_end(end: dt.date) -> YearEnd:
-            # Remembered between runs by the year end's commit (yearends.py).
-            return yearends.year_end(path, end, today=now, cache=cache, past=past, git=git, ceiling=ceiling)
+        # Remembered between runs by the year end's commit (yearends.py). On two cores a child
+        # evaluates the trend's oldest year ends while this process evaluates the year, then the
+        # newest ones (yearends.Ahead; docs/performance.md, "Seventh round").
+        ahead = yearends.Ahead(path, today=now, cache=cache, past=past, git=git, ceiling=ceiling)
+        year_ends = ahead.results
     else:
         given = check
 
-        def past_end(end: dt.date) -> YearEnd:
-            return yearends.of_evaluation(given(path, end, tlp_ceiling=ceiling, history=False, git=git,
-                                                forecast=False).evaluation)
+        def year_ends(ends: list[dt.date]) -> list[YearEnd | IsaccheckError]:
+            found: list[YearEnd | IsaccheckError] = []
+            for end in ends:
+                try:
+                    found.append(yearends.of_evaluation(given(path, end, tlp_ceiling=ceiling, history=False, git=git,
+                                                              forecast=False).evaluation))
+                except IsaccheckError as exc:
+                    found.append(exc)
+            return found
     try:
-        return _build(path, year, check, past_end, lang=lang, ceiling=ceiling, as_of=as_of, today=today, git=git,
+        if ahead is not None:
+            ahead.start(_likely_trend(path, year, past, git))
+        return _build(path, year, check, year_ends, lang=lang, ceiling=ceiling, as_of=as_of, today=today, git=git,
                       committed_only=committed_only, history=history)
     finally:
+        if ahead is not None:
+            ahead.close()
         past.close()
 
 
-def _build(path: Path, year: int, check: Callable[..., runner.CheckRun], year_end: Callable[[dt.date], YearEnd], *,
+def _likely_trend(path: Path, year: int, past: PastCommits, git: GitMode) -> list[dt.date]:
+    """The trend's year ends as far as git tells before the year is evaluated: from the first
+    commit's year (the first dated document's year, which decides, is known only once the year's
+    documents are loaded: year ends outside this list are evaluated when they are asked for, and
+    those in it but not asked for are not used). Empty without git or when git cannot say (its
+    error comes where it always did)."""
+    from .gitrepo import GitError
+    from .repository import MAX_TREND_YEARS
+
+    try:
+        repo = past.repo(path, git, False)  # the repository the year ends are read from (year_end)
+        first = past.line(repo).first() if repo is not None else None
+    except (GitError, IsaccheckError):
+        return []
+    if first is None:
+        return []
+    return [dt.date(y, 12, 31) for y in range(max(first.date.year, year - MAX_TREND_YEARS), year)]
+
+
+def _build(path: Path, year: int, check: Callable[..., runner.CheckRun],
+           year_ends: Callable[[list[dt.date]], list[YearEnd | IsaccheckError]], *,
            lang: str | None,
            ceiling: Label | None, as_of: dt.date | None, today: dt.date | None, git: GitMode,
            committed_only: bool, history: bool) -> Report:
@@ -635,12 +667,10 @@ def _build(path: Path, year: int, check: Callable[..., runner.CheckRun], year_en
     # Trend: every earlier year end from the first year with documents.
     trend: list[TrendRow] = []
     previous: YearEnd | None = None
-    for past in range(first_year(repo, as_of), year):
-        end = dt.date(past, 12, 31)
-        try:
-            past_end: YearEnd | None = year_end(end)
-        except IsaccheckError:
-            past_end = None
+    years = range(first_year(repo, as_of), year)
+    ends = [dt.date(past, 12, 31) for past in years]
+    for past, end, outcome in zip(years, ends, year_ends(ends)):
+        past_end = None if isinstance(outcome, IsaccheckError) else outcome
         trend.append(TrendRow(past, end.isoformat(),
                               tuple(past_end.levels.get(c) for c in codes) if past_end else (None,) * len(codes), False))
         if past == year - 1:

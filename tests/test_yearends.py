@@ -30,6 +30,8 @@ def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[dt.date]:
     without the forecast: a report of an earlier year evaluates its own year end with it)."""
     seen: list[dt.date] = []
     original = runner.check
+    # Counted in this process: the plain way, no child evaluating year ends beside it (test_jobs.py has that).
+    monkeypatch.setenv("ISACCHECK_JOBS", "1")
 
     def counting(path: Path, as_of: dt.date, **kwargs: Any) -> runner.CheckRun:
         if (as_of.month, as_of.day) == (12, 31) and as_of.year < dt.date.today().year and not kwargs.get("forecast", True):
