@@ -66,6 +66,10 @@ DUTCH: dict[str, str] = {
         "Leid geen velden af uit de tekst van documenten: alleen frontmatter, sidecars en globs.",
     "Do not use or write the cache of earlier runs (as ISACCHECK_NO_CACHE=1).":
         "Gebruik en schrijf de cache van eerdere runs niet (zoals ISACCHECK_NO_CACHE=1).",
+    "Processes for the past year ends (as ISACCHECK_JOBS=N; default: 2 when this process may use 2 or more CPUs; "
+    "1: one process).":
+        "Processen voor de afgelopen jaareinden (zoals ISACCHECK_JOBS=N; standaard: 2 als dit proces 2 of meer "
+        "CPU's mag gebruiken; 1: één proces).",
     "Output language (default: isac.yaml's language).": "Taal van de uitvoer (standaard: de taal in isac.yaml).",
     "Write to FILE instead of stdout.": "Schrijf naar FILE in plaats van naar stdout.",
     "Evaluation date (default: today).": "Peildatum (standaard: vandaag).",
