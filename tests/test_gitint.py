@@ -241,6 +241,8 @@ def test_history_asks_git_once_for_every_year_end(haven: dict[str, Any], monkeyp
             super().__init__(cwd)
     monkeypatch.setattr(gitrepo, "_run", spy)
     monkeypatch.setattr(gitrepo, "_CatFile", Counted)
+    # Counted in this process: no child evaluating the oldest year ends with its own git (test_jobs.py has that).
+    monkeypatch.setenv("ISACCHECK_JOBS", "1")
     points = profile_history(repo, today=today)
     monkeypatch.setattr(gitrepo, "_run", real)
     past = [p for p in points if p.label != "now"]
