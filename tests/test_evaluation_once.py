@@ -22,6 +22,7 @@ from isaccheck.rulepack import load_builtin
 from isaccheck.sources import WorkingTreeSource
 
 from .conftest import AS_OF
+from .nested import dicts
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "evidence-examples"
 DATES = (dt.date(2019, 3, 31), dt.date(2024, 2, 29), AS_OF, dt.date(2030, 1, 1))
@@ -42,20 +43,8 @@ def _outcome(call: Callable[[], bool]) -> Any:
 
 def _where_specs() -> list[dict[str, Any]]:
     """Every `where` of the built-in rules, and the awkward ones a user's rule may write."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("where"), dict):
-                found.append(node["where"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for rule in load_builtin().rules:
-        walk(rule.evidence)
+    found = [node["where"] for rule in load_builtin().rules for node in dicts(rule.evidence)
+             if isinstance(node.get("where"), dict)]
     return found + [
         {"type": "minutes"}, {"type": ["Notulen", "agenda"]},  # a Dutch word reads as its value
         {"tlp": "groen"}, {"tlp": []}, {"attendees": "alpha"},  # a list field contains one of them

@@ -20,6 +20,8 @@ from isaccheck.schemas import (
     validator_for,
 )
 
+from .nested import dicts
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = Path(__file__).resolve().parent / "data" / "schema-samples"
 BASE = "https://isaccheck.example/schemas/"
@@ -72,16 +74,6 @@ def error_paths(schema: str, instance: Any) -> set[tuple[Any, ...]]:
     return {tuple(e.absolute_path) for e in validator_for(schema).iter_errors(instance)}
 
 
-def walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from walk(v)
-
-
 # --- the schemas themselves -------------------------------------------------------------
 
 
@@ -113,7 +105,7 @@ def test_top_level_ids(name: str) -> None:
 
 @pytest.mark.parametrize("name", ALL_SCHEMAS)
 def test_refs_stay_inside_the_shipped_schemas(name: str) -> None:
-    for node in walk(load_schema(name)):
+    for node in dicts(load_schema(name)):
         ref = node.get("$ref")
         if isinstance(ref, str):
             assert ref.startswith("#") or ref.startswith(BASE), ref
@@ -121,7 +113,7 @@ def test_refs_stay_inside_the_shipped_schemas(name: str) -> None:
 
 @pytest.mark.parametrize("name", ALL_SCHEMAS)
 def test_every_property_has_a_description(name: str) -> None:
-    for node in walk(load_schema(name)):
+    for node in dicts(load_schema(name)):
         props = node.get("properties")
         if isinstance(props, dict) and all(isinstance(v, dict) for v in props.values()):
             for key, sub in props.items():
@@ -130,7 +122,7 @@ def test_every_property_has_a_description(name: str) -> None:
 
 def _walk_resolved(node: Any, schema: str, seen: frozenset[str] = frozenset()) -> Iterator[dict[str, Any]]:
     """Every schema node reachable from node, following $refs into the shipped schemas (once each)."""
-    for sub in walk(node):
+    for sub in dicts(node):
         yield sub
         ref = sub.get("$ref")
         if isinstance(ref, str) and ref not in seen:
@@ -494,20 +486,8 @@ def test_dutch_values_are_listed_once_in_the_contract_and_accepted_by_the_schema
     rows = [line for line in docs.splitlines() if line.startswith("| ") and "` |" in line]
     for word, value in dutch_words().items():
         assert any(f"| `{value}` |" in row and f"`{word}`" in row for row in rows), (word, value)
-    enums: list[list[object]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("enum"), list):
-                enums.append(node["enum"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for name in ["common", "isac", *document_types()]:
-        walk(load_schema(name))
+    enums: list[list[object]] = [node["enum"] for name in ["common", "isac", *document_types()]
+                                 for node in dicts(load_schema(name)) if isinstance(node.get("enum"), list)]
     for enum in enums:
         for word, value in dutch_words().items():
             if value in enum:
