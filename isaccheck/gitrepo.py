@@ -16,10 +16,13 @@ import datetime as dt
 import os
 import posixpath
 import re
+import select
 import shutil
 import subprocess
 import threading
 import weakref
+from collections import deque
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Sequence
@@ -1002,19 +1005,59 @@ def _tag_check(returncode: int, raw: str) -> SignatureCheck:
 # --------------------------------------------------------------------------- GitTreeSource
 
 
+# How much of git's answers one read takes from the pipe: a pipe's usual capacity (Linux, macOS),
+# so one read empties it, and below the size where an allocation becomes an mmap.
+_CHUNK = 1 << 16
+# Requests are sent without a thread where the pipes can be polled (POSIX); elsewhere a thread feeds
+# them while the answers are read, as before (_Batch.writer).
+_POLL = os.name == "posix" and hasattr(select, "poll")
+
+
+class _Batch:
+    """One pipelined request to cat-file: its answers come in the order asked (_CatFile.begin).
+
+    `sent` is how much of the request git has been given; `taken` how many answers were read from
+    the pipe; `kept` the answers read before they were asked for (settle); `failed` the error that
+    ended it (git out of step, killed)."""
+
+    __slots__ = ("count", "payload", "sent", "taken", "kept", "failed", "writer", "poller")
+
+    def __init__(self, count: int, payload: bytes) -> None:
+        self.count = count
+        self.payload = memoryview(payload)
+        self.sent = 0
+        self.taken = 0
+        self.kept: deque[tuple[str, bytes] | None] = deque()
+        self.failed: GitError | None = None
+        self.writer: threading.Thread | None = None
+        self.poller: Any = None  # select.poll while the request does not fit in the pipe
+
+
 class _CatFile:
-    """One long-lived `git cat-file --batch`: one round trip per object, no process per file."""
+    """One long-lived `git cat-file --batch`: one round trip per object, no process per file.
+
+    Answers are read from the pipe in chunks of _CHUNK bytes into one buffer and cut into objects
+    there (one `os.read` per pipe's worth, not a readline and two reads per object), and a batch can
+    be read lazily (begin/answer): the walk parses blob N while git inflates the next ones on the
+    other core (docs/performance.md, "Eighth round"). Only one batch is open at a time; any other
+    request first reads the open batch's remaining answers into it (settle), so git never gets out
+    of step with us.
+    """
 
     def __init__(self, cwd: Path) -> None:
         try:
             self._proc = subprocess.Popen(
                 _git_argv(["cat-file", "--batch"]),
                 cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, env=_git_env(),
+                stderr=subprocess.DEVNULL, env=_git_env(), bufsize=0,
             )
         except OSError as exc:
             raise GitError(f"could not run git: {exc.strerror or exc}") from exc
         self._lock = threading.Lock()
+        self._buf = b""  # git's answers read from the pipe and not yet handed out, from _pos on
+        self._pos = 0
+        self._batch: _Batch | None = None  # the batch whose answers are not all read yet
+        self.reads = 0  # os.read calls on git's output (a counter for tests)
         # Runs on close(), on garbage collection, or at interpreter exit, whichever is first.
         self._finalizer = weakref.finalize(self, _stop_process, self._proc)
 
@@ -1024,40 +1067,56 @@ class _CatFile:
     def read_typed(self, name: str) -> tuple[str, bytes] | None:
         """An object by any name git takes (`<commit>:<folder>`), with its type; None when there is none."""
         with self._lock:
-            stdin, stdout = self._pipes()
+            self._settle()
+            stdin, _ = self._pipes()
             try:
-                stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
-                stdin.flush()
-            except OSError as exc:
+                _write_all(stdin.fileno(), name.encode("utf-8", "surrogateescape") + b"\n")
+            except (OSError, ValueError) as exc:
                 raise GitError(f"reading from git failed: {exc}") from exc
-            return _read_answer(stdout)
+            return self._next_answer()
 
     def read_many(self, oids: Sequence[str]) -> list[bytes]:
         """Read objects pipelined; GitError when git has one of them not."""
         return [_found(answer, oid) for answer, oid in zip(self.read_many_typed(oids), oids)]
 
     def read_many_typed(self, oids: Sequence[str]) -> list[tuple[str, bytes] | None]:
-        """Read objects pipelined, with their types (None: no such object): a thread feeds the
-        requests while we read the answers.
+        """Read objects pipelined, with their types (None: no such object), all at once.
 
-        Writing everything first could deadlock (git blocks on a full stdout while we
-        block on a full stdin), hence the thread. Eager on purpose: a half-read batch
-        would leave the process out of step with us.
-        """
+        Writing every request before reading could deadlock (git blocks on a full stdout while we
+        block on a full stdin): the requests are sent as git takes them (_Batch). Any failure
+        leaves git out of step with us: it is ended."""
         with self._lock:
-            stdin, stdout = self._pipes()
-            payload = "".join(o + "\n" for o in oids).encode("ascii")
-            writer = threading.Thread(target=_feed, args=(stdin, payload), daemon=True)
-            writer.start()
+            batch = self._begin(oids)
             try:
-                return [_read_answer(stdout) for _ in oids]
+                return [self._answer(batch) for _ in oids]
             except BaseException:
-                # Out of step with git now, and the writer may be blocked on it: end both.
-                self._proc.kill()
-                self._finalizer()
+                self._end(batch)
                 raise
-            finally:
-                writer.join()
+
+    def begin(self, oids: Sequence[str]) -> _Batch:
+        """Send a pipelined request for `oids` and return at once; answer() reads the answers in
+        order, as they are needed."""
+        with self._lock:
+            return self._begin(oids)
+
+    def answer(self, batch: _Batch) -> tuple[str, bytes] | None:
+        """The next answer of `batch` (None: no such object); GitError when git failed (then ended)."""
+        with self._lock:
+            if batch.kept:
+                return batch.kept.popleft()
+            if batch is not self._batch:
+                raise batch.failed or GitError("git cat-file stopped unexpectedly")
+            try:
+                return self._answer(batch)
+            except BaseException:
+                self._end(batch)
+                raise
+
+    def settle(self) -> None:
+        """Read the open batch's remaining answers now (kept for it): another request comes. When that
+        fails git is out of step: ended (`alive` is False; the batch gives what it had)."""
+        with self._lock:
+            self._settle()
 
     @property
     def alive(self) -> bool:
@@ -1072,11 +1131,232 @@ class _CatFile:
         with self._lock:
             self._finalizer()
 
+    # -- with the lock held
+
+    def _begin(self, oids: Sequence[str]) -> _Batch:
+        self._settle()
+        stdin, _ = self._pipes()
+        batch = _Batch(len(oids), "".join(o + "\n" for o in oids).encode("ascii"))
+        if not oids:
+            return batch
+        self._batch = batch
+        if not _POLL:
+            batch.writer = threading.Thread(target=_feed, args=(stdin, bytes(batch.payload)), daemon=True)
+            batch.writer.start()
+            return batch
+        fd = stdin.fileno()
+        os.set_blocking(fd, False)
+        self._send(batch)  # most requests fit in the pipe at once: sent, and no poll is needed
+        if batch.sent < len(batch.payload):
+            batch.poller = select.poll()
+            batch.poller.register(fd, select.POLLOUT)
+            batch.poller.register(self._proc.stdout.fileno() if self._proc.stdout else -1, select.POLLIN)
+        return batch
+
+    def _send(self, batch: _Batch) -> None:
+        """Give git as much of the request as its pipe takes now, without waiting."""
+        stdin = self._proc.stdin
+        try:
+            assert stdin is not None
+            batch.sent += os.write(stdin.fileno(), batch.payload[batch.sent:batch.sent + _CHUNK])
+        except BlockingIOError:
+            pass
+        except (OSError, ValueError):
+            batch.sent = len(batch.payload)  # git is gone: reading its answers says so
+        if batch.sent >= len(batch.payload):
+            batch.poller = None
+            try:
+                if stdin is not None:
+                    os.set_blocking(stdin.fileno(), True)
+            except (OSError, ValueError):
+                pass
+
+    def _answer(self, batch: _Batch) -> tuple[str, bytes] | None:
+        found = self._next_answer()
+        batch.taken += 1
+        if batch.taken >= batch.count:
+            self._done(batch)
+        return found
+
+    def _done(self, batch: _Batch) -> None:
+        if self._batch is batch:
+            self._batch = None
+        if batch.writer is not None:
+            batch.writer.join()
+            batch.writer = None
+
+    def _settle(self) -> None:
+        batch = self._batch
+        if batch is None:
+            return
+        try:
+            while batch.taken < batch.count:
+                batch.kept.append(self._answer(batch))
+        except GitError:
+            self._end(batch)
+
+    def _end(self, batch: _Batch) -> None:
+        """Out of step with git (a failed or interrupted read): kill it; the batch ends here."""
+        if batch.failed is None:
+            batch.failed = GitError("git cat-file stopped unexpectedly")
+        if self._finalizer.alive:
+            self._proc.kill()
+        self._finalizer()
+        self._done(batch)
+
+    def _more(self) -> bytes:
+        """The next piece of git's output (b"" at its end). While the open batch's request is not
+        all sent, wait for either pipe, so git never waits for a request while we wait for an answer."""
+        _, stdout = self._pipes()
+        fd = stdout.fileno()
+        batch = self._batch
+        while batch is not None and batch.poller is not None:
+            events = batch.poller.poll()
+            if any(ready == fd for ready, _ in events):
+                break
+            self._send(batch)
+        self.reads += 1
+        return os.read(fd, _CHUNK)
+
+    def _line(self) -> bytes:
+        """Up to and with the next newline (at git's end: what there is, as readline gives it)."""
+        end = self._buf.find(b"\n", self._pos)
+        while end < 0:
+            more = self._more()
+            rest = self._buf[self._pos:]
+            self._buf, self._pos = rest + more, 0
+            if not more:
+                self._buf = b""
+                return rest
+            end = self._buf.find(b"\n", len(rest))
+        line = self._buf[self._pos:end + 1]
+        self._pos = end + 1
+        return line
+
+    def _take(self, size: int) -> bytes:
+        """The next `size` bytes (fewer at git's end)."""
+        start = self._pos
+        if len(self._buf) - start >= size:
+            self._pos = start + size
+            return self._buf[start:start + size]
+        parts = [self._buf[start:]]
+        have = len(parts[0])
+        self._buf, self._pos = b"", 0
+        while have < size:
+            more = self._more()
+            if not more:
+                break
+            if have + len(more) > size:
+                cut = size - have
+                parts.append(more[:cut])
+                self._buf = more[cut:]
+                have = size
+            else:
+                parts.append(more)
+                have += len(more)
+        return b"".join(parts)
+
+    def _next_answer(self) -> tuple[str, bytes] | None:
+        """One `--batch` answer: "<oid> <type> <size>\\n<content>\\n" gives (type, content); "<name> missing\\n"
+        (the name may hold spaces) gives None."""
+        try:
+            header = self._line()
+            if not header:
+                raise GitError("git cat-file stopped unexpectedly")
+            parts = header.split()
+            if len(parts) != 3 or header.rstrip(b"\n").endswith((b" missing", b" ambiguous")):
+                return None
+            size = int(parts[2])
+            if size < 0:
+                raise ValueError(f"invalid object size {size}")
+            data = self._take(size)
+            self._take(1)  # the newline after every object
+        except (OSError, ValueError) as exc:
+            raise GitError(f"reading from git failed: {exc}") from exc
+        if len(data) != size:
+            raise GitError("git cat-file stopped in the middle of an object")
+        return parts[1].decode("ascii", "replace"), data
+
+
+class BlobStream(MutableMapping[str, bytes]):
+    """The bytes of many files of one tree, as GitTreeSource.stream_many gives them: read from git in
+    the order asked, when the walk asks for a path (everything before it is read then and kept).
+
+    Only a speed-up, like the eager prefetch it replaces: a path git does not have, and every path
+    after a failed read (git died, an object cut short: git is ended), is simply absent, so the walk
+    reads it file by file and names what cannot be read, with the texts it always had."""
+
+    def __init__(self, cat: _CatFile | None, paths: list[str], oids: list[str], ready: dict[str, bytes]) -> None:
+        self._ready = ready  # read already (from disk, or ahead of the walk), or set
+        self._paths = paths
+        self._at = {path: index for index, path in enumerate(paths)}
+        self._next = 0  # paths[:_next] are read (or failed)
+        self._cat = cat
+        self._batch = cat.begin(oids) if cat is not None and paths else None
+
+    def _upto(self, path: str) -> None:
+        index = self._at.get(path)
+        if index is None or index < self._next:
+            return
+        assert self._cat is not None and self._batch is not None
+        while self._next <= index:
+            self._next += 1
+            try:
+                answer = self._cat.answer(self._batch)
+            except GitError:
+                self._next = len(self._paths)  # the rest are read file by file
+                return
+            if answer is not None:
+                self._ready[self._paths[self._next - 1]] = answer[1]
+
+    @property
+    def pending(self) -> int:
+        """How many paths are still to be read from git (a counter for tests)."""
+        return len(self._paths) - self._next
+
+    def get(self, path: str, default: Any = None) -> Any:
+        self._upto(path)
+        return self._ready.get(path, default)
+
+    def pop(self, path: str, default: Any = None) -> Any:
+        self._upto(path)
+        return self._ready.pop(path, default)
+
+    def __getitem__(self, path: str) -> bytes:
+        self._upto(path)
+        return self._ready[path]
+
+    def __setitem__(self, path: str, raw: bytes) -> None:
+        self._upto(path)  # read in order first, so git's answer does not replace it
+        self._ready[path] = raw
+
+    def __delitem__(self, path: str) -> None:
+        self._upto(path)
+        del self._ready[path]
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.get(path) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._paths:
+            self._upto(self._paths[-1])
+        return iter(list(self._ready))
+
+    def __len__(self) -> int:
+        if self._paths:
+            self._upto(self._paths[-1])
+        return len(self._ready)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
 
 def _feed(stdin: IO[bytes], payload: bytes) -> None:
     try:
-        stdin.write(payload)
-        stdin.flush()
+        _write_all(stdin.fileno(), payload)
     except (OSError, ValueError):
         pass  # git died or was stopped; the reading side reports it
 
@@ -1087,40 +1367,21 @@ def _found(answer: tuple[str, bytes] | None, oid: str) -> bytes:
     return answer[1]
 
 
-def _read_answer(stdout: IO[bytes]) -> tuple[str, bytes] | None:
-    """One `--batch` answer: "<oid> <type> <size>\\n<content>\\n" gives (type, content); "<name> missing\\n"
-    (the name may hold spaces) gives None."""
-    try:
-        header = stdout.readline()
-        if not header:
-            raise GitError("git cat-file stopped unexpectedly")
-        parts = header.split()
-        if len(parts) != 3 or header.rstrip(b"\n").endswith((b" missing", b" ambiguous")):
-            return None
-        size = int(parts[2])
-        data = stdout.read(size)
-        stdout.read(1)  # the newline after every object
-    except (OSError, ValueError) as exc:
-        raise GitError(f"reading from git failed: {exc}") from exc
-    if len(data) != size:
-        raise GitError("git cat-file stopped in the middle of an object")
-    return parts[1].decode("ascii", "replace"), data
-
-
 def _stop_process(proc: subprocess.Popen[bytes]) -> None:
-    # Closing stdin makes cat-file exit on its own; kill only if it does not.
-    try:
-        if proc.stdin:
-            proc.stdin.close()
-    except OSError:
-        pass
+    # Our end of git's output is closed first: answers of a batch nobody reads any more (a walk that
+    # stopped early, BlobStream) end git at its next write instead of keeping it waiting. Closing
+    # stdin then makes cat-file exit on its own; kill only if it does not.
+    for pipe in (proc.stdout, proc.stdin):
+        try:
+            if pipe:
+                pipe.close()
+        except OSError:
+            pass
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    if proc.stdout:
-        proc.stdout.close()
 
 
 @dataclass(frozen=True)
@@ -1200,6 +1461,18 @@ class GitTreeSource:
         found.update(zip(rest, self._catfile().read_many([tree.blobs[p] for p in rest]) if rest else ()))
         return {p: found[p] for p in wanted}
 
+    def stream_many(self, paths: Iterable[str]) -> BlobStream:
+        """read_many's bytes, read from git while they are used: the request goes to git at once,
+        each answer is read when its path is asked for (in the order of `paths`), so Python works on
+        one file while git inflates the next ones on the other core. HEAD's clean files come from
+        disk, as read_many takes them. A path that is no readable file, or that git cannot give, is
+        absent: read() then says why."""
+        tree = self._load()
+        wanted = [path for path in dict.fromkeys(paths) if path in tree.blobs]
+        found = self._from_disk(tree, wanted) if self.working is not None else {}
+        rest = [path for path in wanted if path not in found]
+        return BlobStream(self._catfile() if rest else None, rest, [tree.blobs[p] for p in rest], found)
+
     def _from_disk(self, tree: _Tree, paths: list[str]) -> dict[str, bytes]:
         """The files among paths whose working-tree bytes are the commit's blob.
 
@@ -1231,6 +1504,8 @@ class GitTreeSource:
     def _catfile(self) -> _CatFile:
         if self.shared is not None:
             return self.shared.catfile()  # the command's; closed by its owner, not by this tree
+        if self._cat is not None:
+            self._cat.settle()  # a stream's answers still in the pipe are read first (kept for it)
         if self._cat is None or not self._cat.alive:
             self._cat = _CatFile(self.top)
         return self._cat
@@ -1287,6 +1562,8 @@ class SharedTrees:
         self.folder_reads = 0  # folder objects read
 
     def catfile(self) -> _CatFile:
+        if self._cat is not None:
+            self._cat.settle()  # a stream's answers still in the pipe are read first (kept for it)
         if self._cat is None or not self._cat.alive:
             self._cat = _CatFile(self.top)
         return self._cat

@@ -16,7 +16,7 @@ from codecs import BOM_UTF8
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, MutableMapping
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -353,7 +353,9 @@ class _Loader:
         # Output labels of files that are not (whole) documents: unreadable ones, oversize ones.
         self.unloaded_tlp: dict[str, str] = {}
         self.oversize: dict[str, int] = {}  # path -> KB, until the oversize finding is written
-        self.prefetched: dict[str, bytes] = {}
+        # Files read ahead of the walk (prefetch): a dict, or a git tree's BlobStream, which reads
+        # each file from git when the walk asks for it.
+        self.prefetched: MutableMapping[str, bytes] = {}
         self.limit = config.max_file_size_kb * 1024
         self.known_types = set(document_types())
         required = config.tlp.get("required_for")
@@ -901,12 +903,14 @@ class _Loader:
 
     # -- the walk ----------------------------------------------------------------------------
     def prefetch(self, entries: list[SourceEntry]) -> None:
-        """Read every file the walk will read in one go, when the source can (a git commit).
+        """Ask for every file the walk will read in one go, when the source can (a git commit).
 
-        Only a speed-up: on any failure the walk reads file by file, and each file that
+        From a git tree (stream_many) the request goes to git at once and each file is read from
+        the pipe when the walk comes to it, so git inflates the next blobs while Python parses this
+        one. Only a speed-up: on any failure the walk reads file by file, and each file that
         still cannot be read becomes its own finding.
         """
-        read_many = getattr(self.source, "read_many", None)
+        read_many = getattr(self.source, "stream_many", None) or getattr(self.source, "read_many", None)
         if read_many is None:
             return
         paths = {e.path for e in entries}
@@ -919,7 +923,8 @@ class _Loader:
             files = self.cache.files
             wanted = [p for p in wanted if (p, self.ways(p, paths)[0], "blob", blob_id(p), self.fingerprint) not in files]
         try:
-            self.prefetched = dict(read_many(wanted))
+            found = read_many(wanted)
+            self.prefetched = found if isinstance(found, MutableMapping) else dict(found)
         except (OSError, GitError):
             self.prefetched = {}
 

@@ -7,7 +7,7 @@ import json
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, MutableMapping
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, inside_repository, parse_config
 from . import tlpout
@@ -137,6 +137,17 @@ class _WithTodaysSettings:
         ours = [p for p in paths if p not in self.missing]
         found: dict[str, bytes] = dict(read_many(ours)) if read_many is not None else {p: self.tree.read(p) for p in ours}
         found.update((p, self.today.read(p)) for p in paths if p in self.missing)
+        return found
+
+    def stream_many(self, paths: list[str]) -> MutableMapping[str, bytes]:
+        """read_many's bytes as the tree streams them (GitTreeSource.stream_many), today's settings files added."""
+        stream = getattr(self.tree, "stream_many", None)
+        if stream is None:
+            return self.read_many(paths)
+        found: MutableMapping[str, bytes] = stream([p for p in paths if p not in self.missing])
+        for path in paths:
+            if path in self.missing:
+                found[path] = self.today.read(path)
         return found
 
     def close(self) -> None:

@@ -299,13 +299,13 @@ def test_committed_only_and_a_past_date_at_head_read_clean_files_from_disk(
     """The evaluated commit is HEAD: its clean files come from disk; an uncommitted edit is not used."""
     write(isac, "meetings/2021-03-01/minutes.md", MINUTES.replace("tlp: AMBER", "tlp: GREEN"))  # uncommitted
     trees: list[gitrepo.GitTreeSource] = []
-    real = gitrepo.GitTreeSource.read_many
+    real = gitrepo.GitTreeSource.stream_many  # what the walk's prefetch asks
 
-    def recording(self: gitrepo.GitTreeSource, paths: Any) -> dict[str, bytes]:
+    def recording(self: gitrepo.GitTreeSource, paths: Any) -> gitrepo.BlobStream:
         trees.append(self)
         return real(self, paths)
 
-    monkeypatch.setattr(gitrepo.GitTreeSource, "read_many", recording)
+    monkeypatch.setattr(gitrepo.GitTreeSource, "stream_many", recording)
     for as_of, committed_only in ((TODAY, True), (dt.date(2026, 2, 28), False)):
         run = runner.check(isac, as_of, today=TODAY, committed_only=committed_only)
         minutes = next(d for d in run.repository.documents if d.path == "meetings/2021-03-01/minutes.md")
