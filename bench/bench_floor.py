@@ -84,7 +84,7 @@ def main() -> int:
                              "tree's own cache directory, filled by one run before the timed ones")
     parser.add_argument("--jobs-one", action="store_true",
                         help="also run this tree with ISACCHECK_JOBS=1 (history and the report on one core: "
-                             "jobs.py), as `jobs1`, and compare its output too")
+                             "jobs.py), as `jobs1`, and compare its output too; with --base, the base too (`basejobs1`)")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     print(f"{'documents':>9} {'run':<10} {'median s':>9} {'best s':>7} {'x floor':>8} {'peak MB':>8} {'cpu s':>6} "
@@ -109,11 +109,12 @@ def main() -> int:
                 tail.append("--no-git")
             runs: dict[str, list[str]] = {"floor": [sys.executable, "-c", FLOOR, str(repo), git]}
             trees = {"isaccheck": ROOT, **({"jobs1": ROOT} if args.jobs_one else {}),
-                     **({"base": args.base} if args.base else {})}
+                     **({"base": args.base} if args.base else {}),
+                     **({"basejobs1": args.base} if args.base and args.jobs_one else {})}
             for name, tree in trees.items():
                 runs[name] = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
                               "from isaccheck.cli import main; main()", *tail, "-o", str(work / f"{name}.out")]
-            extra_env = {"jobs1": {"ISACCHECK_JOBS": "1"}}
+            extra_env = {"jobs1": {"ISACCHECK_JOBS": "1"}, "basejobs1": {"ISACCHECK_JOBS": "1"}}
             times: dict[str, list[float]] = {name: [] for name in runs}
             cpu: dict[str, list[float]] = {name: [] for name in runs}
             peaks: dict[str, float] = {name: 0.0 for name in runs}
@@ -142,6 +143,9 @@ def main() -> int:
             if args.jobs_one:
                 same = (work / "isaccheck.out").read_bytes() == (work / "jobs1.out").read_bytes()
                 print(f"{size:>9} output {'byte-identical' if same else 'DIFFERENT'} with ISACCHECK_JOBS=1")
+                if args.base:
+                    same = (work / "base.out").read_bytes() == (work / "basejobs1.out").read_bytes()
+                    print(f"{size:>9} base output {'byte-identical' if same else 'DIFFERENT'} with ISACCHECK_JOBS=1")
         finally:
             shutil.rmtree(work)
     return 0

@@ -1057,7 +1057,6 @@ class _CatFile:
         self._buf = b""  # git's answers read from the pipe and not yet handed out, from _pos on
         self._pos = 0
         self._batch: _Batch | None = None  # the batch whose answers are not all read yet
-        self.reads = 0  # os.read calls on git's output (a counter for tests)
         # Runs on close(), on garbage collection, or at interpreter exit, whichever is first.
         self._finalizer = weakref.finalize(self, _stop_process, self._proc)
 
@@ -1215,7 +1214,6 @@ class _CatFile:
             if any(ready == fd for ready, _ in events):
                 break
             self._send(batch)
-        self.reads += 1
         return os.read(fd, _CHUNK)
 
     def _line(self) -> bytes:
@@ -1262,6 +1260,7 @@ class _CatFile:
         try:
             header = self._line()
             if not header:
+                self._ended()
                 raise GitError("git cat-file stopped unexpectedly")
             parts = header.split()
             if len(parts) != 3 or header.rstrip(b"\n").endswith((b" missing", b" ambiguous")):
@@ -1274,8 +1273,17 @@ class _CatFile:
         except (OSError, ValueError) as exc:
             raise GitError(f"reading from git failed: {exc}") from exc
         if len(data) != size:
+            self._ended()
             raise GitError("git cat-file stopped in the middle of an object")
         return parts[1].decode("ascii", "replace"), data
+
+    def _ended(self) -> None:
+        """git closed its output: wait (briefly) until it is gone, so the next request meets a closed
+        pipe ("Broken pipe") whatever the timing, not a process that is still exiting."""
+        try:
+            self._proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 class BlobStream(MutableMapping[str, bytes]):
