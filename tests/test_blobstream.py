@@ -197,7 +197,10 @@ def test_history_is_the_same_streamed_and_eager(name: str, histories: dict[str, 
     streams: list[Any] = []
     real = GitTreeSource.stream_many
 
+    asked: list[tuple[str, str | None]] = []
+
     def counting(self: GitTreeSource, paths: Any) -> Any:
+        asked.extend((path, self.blob_id(path)) for path in paths)
         streams.append(real(self, paths))
         return streams[-1]
 
@@ -206,6 +209,7 @@ def test_history_is_the_same_streamed_and_eager(name: str, histories: dict[str, 
     # Every past year end's blobs came through a stream, read to the end (zorg's documents are all of
     # 2026: no past year end has a commit, and now is the working tree).
     assert (len(streams) > 0) != (name == "zorg-isac") and all(s.pending == 0 for s in streams)
+    assert len(asked) == len(set(asked))  # a file's blob loaded at an earlier year end is not asked for again
     eager(monkeypatch)
     assert history(histories[name], 1) == streamed
     assert threading.active_count() == 1
