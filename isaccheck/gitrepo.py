@@ -1056,6 +1056,7 @@ class _CatFile:
             )
         except OSError as exc:
             raise GitError(f"could not run git: {exc.strerror or exc}") from exc
+        _widen(self._proc.stdin, self._proc.stdout)
         self._lock = threading.Lock()
         self._buf = b""  # git's answers read from the pipe and not yet handed out, from _pos on
         self._pos = 0
@@ -1368,6 +1369,27 @@ class BlobStream(MutableMapping[str, bytes]):
         if self._paths:
             self._upto(self._paths[-1])
         return len(self._ready)
+
+
+# How much a pipe to or from cat-file holds, where the system lets us choose (Linux: F_SETPIPE_SZ; an
+# unprivileged process may go up to /proc/sys/fs/pipe-max-size, 1 MB by default). 64 KB let git run
+# only ~60 blobs ahead of a walk that streams them: on a busy machine git then ran in many short
+# turns, each one a wait for the scheduler; 1 MB holds most of a year end's new blobs.
+PIPE_BYTES = 1 << 20
+
+
+def _widen(*pipes: IO[bytes] | None) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: the pipes keep their size
+        return
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    for pipe in pipes:
+        if setsize is not None and pipe is not None:
+            try:
+                fcntl.fcntl(pipe.fileno(), setsize, PIPE_BYTES)
+            except OSError:
+                pass  # over the system's limit (or the user's pipe pages): the default size, as before
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -66,6 +66,7 @@ def test_requests_larger_than_the_pipe_are_sent_as_git_takes_them(tmp_path: Path
     """10,000 requests (410 KB) and their answers (600 KB and 1 MB of large blobs) fill both pipes:
     neither side waits on the other, eager or lazy; with poll no thread runs meanwhile."""
     monkeypatch.setattr(gitrepo, "_POLL", poll)
+    monkeypatch.setattr(gitrepo, "PIPE_BYTES", 1 << 16)  # a pipe of the usual size (Linux, macOS), not widened
     repo, paths = many_files(tmp_path)
     with opened(repo).tree_source("HEAD") as source:
         blobs = source._load().blobs
@@ -93,6 +94,22 @@ def streaming(tmp_path: Path) -> Iterator[tuple[GitTreeSource, list[str], dict[s
         expected = source.read_many(paths)
         cat = source._catfile()
         yield source, paths, expected, cat, source.stream_many(paths)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="F_SETPIPE_SZ is Linux's")
+def test_the_pipes_to_git_hold_most_of_a_year_end_s_blobs(tmp_path: Path) -> None:
+    """Widened to PIPE_BYTES, so git runs ahead of the walk in one turn, not 64 KB at a time."""
+    import fcntl
+
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < gitrepo.PIPE_BYTES:
+        pytest.skip("this system allows smaller pipes")
+    repo, _ = many_files(tmp_path)
+    cat = gitrepo._CatFile(repo)
+    try:
+        for pipe in (cat._proc.stdin, cat._proc.stdout):
+            assert pipe is not None and fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) == gitrepo.PIPE_BYTES
+    finally:
+        cat.close()
 
 
 def test_another_read_during_a_stream_keeps_git_in_step(tmp_path: Path) -> None:
