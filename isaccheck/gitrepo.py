@@ -1044,13 +1044,10 @@ class _CatFile:
     of step with us.
     """
 
-    ARGS = ("cat-file", "--batch")
-    CONTENT = True  # answers carry the object's content (_CatCheck's do not)
-
     def __init__(self, cwd: Path) -> None:
         try:
             self._proc = subprocess.Popen(
-                _git_argv(self.ARGS),
+                _git_argv(["cat-file", "--batch"]),
                 cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, env=_git_env(), bufsize=0,
             )
@@ -1269,8 +1266,6 @@ class _CatFile:
             parts = header.split()
             if len(parts) != 3 or header.rstrip(b"\n").endswith((b" missing", b" ambiguous")):
                 return None
-            if not self.CONTENT:
-                return parts[1].decode("ascii", "replace"), parts[2]
             size = int(parts[2])
             if size < 0:
                 raise ValueError(f"invalid object size {size}")
@@ -1290,15 +1285,6 @@ class _CatFile:
             self._proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
             pass
-
-
-class _CatCheck(_CatFile):
-    """One long-lived `git cat-file --batch-check`: an answer is an object's type and, in place of its
-    content, its size in ASCII digits (SharedTrees asks the sizes of each year end's new blobs: one
-    process for the command instead of one per year end, 5-9 ms each)."""
-
-    ARGS = ("cat-file", "--batch-check")
-    CONTENT = False
 
 
 class BlobStream(MutableMapping[str, bytes]):
@@ -1587,8 +1573,7 @@ class SharedTrees:
     and blob of the command; trees are read as git stores them, folder by folder, and a folder
     that did not change since an earlier year end (last year's meetings, the archive) is the
     same tree object, read once; blob sizes are remembered, and those of blobs not seen before
-    come from one long-lived `cat-file --batch-check` (_CatCheck), asked once per year end. The
-    listing is what `ls-tree -r -l`
+    come from one `cat-file --batch-check` per year end. The listing is what `ls-tree -r -l`
     gives (tests/test_gitrepo.py compares the two).
     """
 
@@ -1600,7 +1585,6 @@ class SharedTrees:
         self.folders: dict[str, tuple[tuple[str, str, str], ...]] = {}  # tree id -> (path, mode, id), flattened
         self.inside: dict[str, tuple[str, ...]] = {}  # tree id -> the ids of the folders in it, all levels
         self._cat: _CatFile | None = None
-        self._check: _CatCheck | None = None  # the sizes of blobs not seen before
         # Folders new at this year end, read level by level before flattening: one pipelined round
         # trip per level of folders instead of one per folder (170 of them per year end of `g` 5,000, 20 years).
         self._fetched: dict[str, list[tuple[str, str, str]]] = {}
@@ -1618,9 +1602,6 @@ class SharedTrees:
         if self._cat is not None:
             self._cat.close()
             self._cat = None
-        if self._check is not None:
-            self._check.close()
-            self._check = None
 
     def listing(self, commit: str, prefix: str) -> dict[str, _LsEntry] | None:
         """The tree of the checked folder at a commit, as `ls-tree -r -l`; None when the folder is not there."""
@@ -1648,12 +1629,12 @@ class SharedTrees:
         # Like the folders, only the sizes of this tree's blobs are kept (46,000 sizes at 20,000 files otherwise).
         self.sizes = {oid: size for oid, size in self.sizes.items() if oid in blobs}
         if wanted:
-            if self._check is None or not self._check.alive:
-                self._check = _CatCheck(self.top)
-            for oid, found in zip(wanted, self._check.read_many_typed(wanted)):
-                if found is None or not found[1].isdigit():
+            asked = _run(["cat-file", "--batch-check"], self.top, input="".join(o + "\n" for o in wanted).encode())
+            for line in asked.stdout.decode("ascii", "replace").splitlines():
+                oid, kind, *size = line.split(" ")
+                if kind == "missing" or not size or not size[0].isdigit():
                     raise GitError(f"git cat-file: object {oid} is missing from the repository")
-                self.sizes[oid] = int(found[1])
+                self.sizes[oid] = int(size[0])
         return {path: _LsEntry(mode, oid, 0 if mode == "160000" else self.sizes[oid]) for path, mode, oid in flat}
 
     def _prefetch(self, top: list[tuple[str, str, str]]) -> None:
