@@ -8,13 +8,50 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from functools import cached_property
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from .enums import dutch_words
 from .model import Document, Finding
 from .repository import Participant, Profile, Repository, dig, parse_date
+
+
+T = TypeVar("T")
+
+# Facts of one document, memoised on the Document object (issue 14, eighth round). `history` and
+# the report's trend evaluate the rule pack once per year end, and the run's LoadCache hands the
+# same Document objects to every year end that holds the same blob: a fact that depends only on
+# the document (and on a rule's parameters, which are part of its key) is computed once per run.
+# Never a fact that depends on the evaluation date, the profile or the other documents unless
+# those are in its key. Off (False): every fact is computed each time, the plain way (tests
+# compare the two on every example and on generated histories).
+MEMOISE = True
+# Facts computed (memo misses), by kind: tests count that the work is done once per document.
+computed: Counter[str] = Counter()
+
+
+def memo(doc: Document) -> dict[Any, Any]:
+    """The document's memo of facts (empty, and thrown away, when MEMOISE is off)."""
+    if not MEMOISE:
+        return {}
+    return doc.memo()
+
+
+def remembered(doc: Document, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """compute() once per document and key while the document lives (an exception is not kept)."""
+    facts = memo(doc)
+    try:
+        known = key in facts
+    except TypeError:  # an unhashable parameter (a user's rule): computed the plain way
+        return compute()
+    if known:
+        found: T = facts[key]
+        return found
+    value = facts[key] = compute()
+    computed[key[0]] += 1
+    return value
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -93,20 +130,22 @@ class Evidence:
             p for p in repo.profile.participants if p.current(as_of)
         )
         self.participant_names = {p.organisation.strip().lower() for p in self.participants}
-        self.documents: tuple[Document, ...] = tuple(
-            d for d in repo.documents if d.valid and d.adopted and (d.date is None or d.date <= as_of)
-        )
+        # Evidence and drafts (never evidence, but a failing check names one that would have
+        # counted) in one pass over the documents; the drafts are filtered before they are sorted
+        # (a stable sort: the same order), so only the drafts are sorted.
+        adopted: list[Document] = []
+        drafts: list[Document] = []
+        for d in repo.documents:
+            if d.valid and (d.date is None or d.date <= as_of):
+                (adopted if d.adopted else drafts).append(d)
+        self.documents: tuple[Document, ...] = tuple(adopted)
         self.by_type: dict[str, list[Document]] = defaultdict(list)
-        for doc in self.documents:
+        for doc in adopted:
             self.by_type[doc.type].append(doc)
         for docs in self.by_type.values():
             docs.sort(key=lambda d: (d.date or dt.date.min, d.path))
         self._dates: dict[str, list[dt.date]] = {}  # by_type's dates, for _in_window
-        self.adopted_paths = frozenset(d.path for d in self.documents)
-        # Drafts are never evidence, but a failing check names one that would have counted.
-        # Filtered before sorting (a stable sort: the same order), so only the drafts are sorted.
         self.drafts_by_type: dict[str, list[Document]] = defaultdict(list)
-        drafts = [d for d in repo.documents if d.valid and not d.adopted and (d.date is None or d.date <= as_of)]
         for doc in sorted(drafts, key=lambda d: (d.date or dt.date.min, d.path)):
             self.drafts_by_type[doc.type].append(doc)
         self.findings_by_path: dict[str, list[Finding]] = defaultdict(list)
@@ -122,6 +161,11 @@ class Evidence:
         self._once: dict[tuple[Any, ...], Any] = {}
         self.computed = 0
 
+    @cached_property
+    def adopted_paths(self) -> frozenset[str]:
+        """The paths of the evidence (asked by one rule only: built when it asks)."""
+        return frozenset(d.path for d in self.documents)
+
     def _meetings(self) -> tuple[Meeting, ...]:
         minutes: dict[dt.date, Document] = {}
         agendas: dict[dt.date, Document] = {}
@@ -132,7 +176,33 @@ class Evidence:
             if doc.date:
                 agendas.setdefault(doc.date, doc)
         dates = sorted(set(minutes) | set(agendas))
-        return tuple(Meeting(d, minutes.get(d), agendas.get(d)) for d in dates)
+        return tuple(self.meeting(d, minutes.get(d), agendas.get(d)) for d in dates)
+
+    @staticmethod
+    def meeting(day: dt.date, minutes: Document | None, agenda: Document | None) -> Meeting:
+        """Meeting(day, minutes, agenda), the same object each year end that has the same two
+        documents (kept on the minutes, else the agenda, whose date is the meeting's)."""
+        holder = minutes or agenda
+        if holder is None or not MEMOISE:
+            return Meeting(day, minutes, agenda)
+        other = agenda if minutes is not None else None
+        facts = holder.memo()
+        key = ("meeting", id(other))
+        found = facts.get(key)
+        # The Meeting holds `other`: while it is kept, no other object can have its id.
+        if found is None or found.agenda is not agenda or found.minutes is not minutes or found.date != day:
+            found = facts[key] = Meeting(day, minutes, agenda)
+            computed["meeting"] += 1
+        return found
+
+    def first_drafts(self) -> dict[tuple[str, dt.date], str]:
+        """(type, date) -> the path of the first draft (in drafts()'s order) of that type and date."""
+        found: dict[tuple[str, dt.date], str] = {}
+        for kind, docs in self.drafts_by_type.items():
+            for doc in docs:
+                if doc.date is not None:
+                    found.setdefault((kind, doc.date), doc.path)
+        return found
 
     # -- windows -----------------------------------------------------------------------------
     def window_start(self, months: int) -> dt.date:
@@ -212,7 +282,24 @@ class Evidence:
             # An unhashable wanted value: the plain way raises it at the first document, as before.
             return lambda doc: all(matches(self.field(doc, k), v) for k, v in where.items())
         field = self.field
-        return lambda doc: all(_holds(field(doc, key), options) for key, options in wanted)
+
+        def test(doc: Document) -> bool:
+            return all(_holds(field(doc, key), options) for key, options in wanted)
+
+        if not MEMOISE:
+            return test
+        # A document's answer depends on it and the wanted values only: once per run (its memo).
+        key = ("where", tuple((k, frozenset(options)) for k, options in wanted))
+
+        def remembered_test(doc: Document) -> bool:
+            facts = doc.memo()
+            found: bool | None = facts.get(key)
+            if found is None:
+                found = facts[key] = test(doc)  # an exception is not kept: raised again next time
+                computed["where"] += 1
+            return found
+
+        return remembered_test
 
     def once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """compute() the first time `key` is asked for in this evaluation, its value after that."""

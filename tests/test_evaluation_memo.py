@@ -1,0 +1,132 @@
+"""Facts of a document memoised across the evaluations of one run (issue 14, eighth round).
+
+`history` and the report's trend evaluate the rule pack at every year end, mostly over the same
+Document objects (the run's LoadCache). What depends on a document alone (a `where` answer, its
+empty fields, its Meeting with the same agenda) is kept on the document (evidence.remembered).
+The plain way (evidence.MEMOISE off) and the memoised one give the same output, byte for byte: on
+every example at several dates, for `history` and the report of every example committed as a git
+history, and on a generated history; the facts are counted: once per document, not per year end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+import pytest
+
+from isaccheck import evidence
+from isaccheck.engine import evaluate
+from isaccheck.model import Document, Evaluation
+from isaccheck.reporters.jsonout import dumps, result_dict
+from isaccheck.repository import Repository, load_repository
+from isaccheck.rulepack import RulePack, load_builtin
+from isaccheck.sources import WorkingTreeSource
+
+from .conftest import AS_OF
+from .test_jobs import EXAMPLES, committed_example, history, report
+
+ROOT = Path(__file__).resolve().parent.parent
+DATES = (dt.date(2019, 3, 31), dt.date(2024, 2, 29), dt.date(2025, 12, 31), AS_OF, dt.date(2030, 1, 1))
+
+
+def _forget(repo: Repository) -> None:
+    for doc in repo.documents:
+        doc.__dict__.pop("_memo", None)
+
+
+def _shown(evaluation: Evaluation, pack: RulePack) -> tuple[Evaluation, str, str]:
+    return evaluation, dumps(result_dict(evaluation, pack, "en")), dumps(result_dict(evaluation, pack, "nl"))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_memoised_evaluation_is_the_plain_one_on_every_example(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = load_builtin()
+    repo = load_repository(WorkingTreeSource(ROOT / "evidence-examples" / name), pack.tlp_required_types)
+    monkeypatch.setattr(evidence, "MEMOISE", False)
+    expected = [_shown(evaluate(repo, pack, day), pack) for day in DATES]
+    assert not any("_memo" in d.__dict__ for d in repo.documents), "the plain way keeps nothing"
+    monkeypatch.setattr(evidence, "MEMOISE", True)
+    # The dates one after the other over the same documents (the facts of the earlier ones found),
+    # then each date alone (every fact computed in that evaluation), then in the reverse order.
+    assert [_shown(evaluate(repo, pack, day), pack) for day in DATES] == expected
+    for index, day in enumerate(DATES):
+        _forget(repo)
+        assert _shown(evaluate(repo, pack, day), pack) == expected[index], day
+    assert [_shown(evaluate(repo, pack, day), pack) for day in reversed(DATES)] == expected[::-1]
+
+
+def test_a_copy_with_another_commit_has_its_own_facts() -> None:
+    pack = load_builtin()
+    repo = load_repository(WorkingTreeSource(ROOT / "evidence-examples" / "polder-isac"), pack.tlp_required_types)
+    evaluate(repo, pack, AS_OF)
+    doc = next(d for d in repo.documents if d.memo())
+    copy = doc.with_commit("0" * 40)
+    assert copy.memo() == {} and copy.memo() is not doc.memo()
+    assert copy == Document(**{k: v for k, v in copy.__dict__.items() if k != "_memo"})  # not a field
+
+
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("memo-committed")
+    return {name: committed_example(folder, name) for name in EXAMPLES}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_history_and_report_are_the_plain_ones(name: str, committed: dict[str, Path],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISACCHECK_NO_CACHE", "1")  # every year end evaluated, none remembered from a run before
+    repo = committed[name]
+    memoised = history(repo, 1), history(repo, 1, "--lang", "nl"), report(repo, 1)
+    monkeypatch.setattr(evidence, "MEMOISE", False)
+    assert (history(repo, 1), history(repo, 1, "--lang", "nl"), report(repo, 1)) == memoised
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("memo-generated") / "repo"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_git_repo.py"), str(target), "--files", "150",
+                    "--commits", "400", "--years", "6"], check=True, capture_output=True)
+    return target
+
+
+def test_generated_history_is_the_plain_one_and_each_fact_is_computed_once(generated: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISACCHECK_NO_CACHE", "1")
+    evidence.computed.clear()
+    memoised = history(generated, 1), report(generated, 1)
+    counted = dict(evidence.computed)
+    monkeypatch.setattr(evidence, "MEMOISE", False)
+    evidence.computed.clear()
+    assert (history(generated, 1), report(generated, 1)) == memoised
+    assert not evidence.computed, "the plain way computes each time and counts nothing"
+    # Counted: the `where` answers and Meetings were asked far more often than computed.
+    assert counted["where"] > 0 and counted["meeting"] > 0
+
+
+def test_a_fact_is_computed_once_per_document_whatever_the_number_of_evaluations() -> None:
+    pack = load_builtin()
+    repo = load_repository(WorkingTreeSource(ROOT / "evidence-examples" / "haven-isac"), pack.tlp_required_types)
+    first = dt.date(2026, 12, 31)  # after its last document: later year ends have the same evidence
+    assert all(d.date is None or d.date <= first for d in repo.documents)
+    _forget(repo)
+    evidence.computed.clear()
+    evaluate(repo, pack, first)
+    once = dict(evidence.computed)
+    assert once["where"] > 0 and once["missing"] > 0 and once["meeting"] > 0
+    # Later year ends over the same documents: every fact is found, none computed again.
+    for year in range(2027, 2032):
+        evaluate(repo, pack, dt.date(year, 12, 31), forecast=False)
+    assert dict(evidence.computed) == once
+    # One Meeting per meeting (its minutes or agenda and date), not one per evaluation.
+    assert once["meeting"] == len(evidence.Evidence(repo, first).meetings)
+    # Off, nothing is kept and nothing counted.
+    evidence.computed.clear()
+    _forget(repo)
+    evidence.MEMOISE = False
+    try:
+        evaluate(repo, pack, first)
+    finally:
+        evidence.MEMOISE = True
+    assert not evidence.computed and not any(d.__dict__.get("_memo") for d in repo.documents)
