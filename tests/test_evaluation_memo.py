@@ -2,7 +2,7 @@
 
 `history` and the report's trend evaluate the rule pack at every year end, mostly over the same
 Document objects (the run's LoadCache). What depends on a document alone (a `where` answer, its
-empty fields, its Meeting with the same agenda) is kept on the document (evidence.remembered).
+empty fields) is kept on the document (evidence.remembered).
 The plain way (evidence.MEMOISE off) and the memoised one give the same output, byte for byte: on
 every example at several dates, for `history` and the report of every example committed as a git
 history, and on a generated history; the facts are counted: once per document, not per year end.
@@ -13,16 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 import pytest
 
 from isaccheck import evidence
-from isaccheck.engine import evaluate
-from isaccheck.model import Document, Evaluation
+from isaccheck.engine import _broken_by_type, evaluate
+from isaccheck.model import Document, Evaluation, Finding, Severity, Text
 from isaccheck.reporters.jsonout import dumps, result_dict
 from isaccheck.repository import Repository, load_repository
 from isaccheck.rulepack import RulePack, load_builtin
 from isaccheck.sources import WorkingTreeSource
+from isaccheck.tlp import Label, most_restrictive
+from isaccheck.tlpout import document_labels
 
 from .conftest import AS_OF
 from .test_jobs import EXAMPLES, committed_example, history, report
@@ -101,8 +104,7 @@ def test_generated_history_is_the_plain_one_and_each_fact_is_computed_once(gener
     evidence.computed.clear()
     assert (history(generated, 1), report(generated, 1)) == memoised
     assert not evidence.computed, "the plain way computes each time and counts nothing"
-    # Counted: the `where` answers and Meetings were asked far more often than computed.
-    assert counted["where"] > 0 and counted["meeting"] > 0
+    assert counted["where"] > 0 and counted["missing"] > 0
 
 
 def test_a_fact_is_computed_once_per_document_whatever_the_number_of_evaluations() -> None:
@@ -114,13 +116,11 @@ def test_a_fact_is_computed_once_per_document_whatever_the_number_of_evaluations
     evidence.computed.clear()
     evaluate(repo, pack, first)
     once = dict(evidence.computed)
-    assert once["where"] > 0 and once["missing"] > 0 and once["meeting"] > 0
+    assert once["where"] > 0 and once["missing"] > 0
     # Later year ends over the same documents: every fact is found, none computed again.
     for year in range(2027, 2032):
         evaluate(repo, pack, dt.date(year, 12, 31), forecast=False)
     assert dict(evidence.computed) == once
-    # One Meeting per meeting (its minutes or agenda and date), not one per evaluation.
-    assert once["meeting"] == len(evidence.Evidence(repo, first).meetings)
     # Off, nothing is kept and nothing counted.
     evidence.computed.clear()
     _forget(repo)
@@ -130,3 +130,54 @@ def test_a_fact_is_computed_once_per_document_whatever_the_number_of_evaluations
     finally:
         evidence.MEMOISE = True
     assert not evidence.computed and not any(d.__dict__.get("_memo") for d in repo.documents)
+
+
+def _plain_labels(repo: Repository) -> dict[str, Label]:
+    """tlpout.document_labels before the eighth round: Label(value) per document, two walks."""
+    labels: dict[str, Label] = {}
+    for doc in repo.documents:
+        label = doc.output_tlp or doc.tlp
+        if label:
+            labels[doc.path] = labels[doc.meta_path] = Label(label)
+    for path, value in repo.unloaded_tlp.items():
+        labels[path] = most_restrictive([labels.get(path), Label(value)]) or Label(value)
+    for doc in repo.documents:
+        if doc.path != doc.meta_path:
+            both = most_restrictive([labels.get(doc.path), labels.get(doc.meta_path)])
+            if both is not None:
+                labels[doc.path] = labels[doc.meta_path] = both
+    return labels
+
+
+def _plain_broken(repo: Repository) -> dict[str, list[Finding]]:
+    """engine._broken_by_type before the eighth round: the invalid documents' map always built."""
+    by_type: dict[str, list[Finding]] = {}
+    invalid = {d.meta_path: d.type for d in repo.documents if not d.valid}
+    for finding in repo.findings:
+        if finding.severity is not Severity.ERROR:
+            continue
+        doc_type = invalid.get(finding.path) or repo.unreadable_types.get(finding.path)
+        if doc_type and finding.code in ("schema", "yaml-syntax", "frontmatter", "encoding"):
+            by_type.setdefault(doc_type, []).append(finding)
+    return by_type
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_labels_and_unreadable_documents_are_found_as_the_plain_way_does(name: str) -> None:
+    pack = load_builtin()
+    repo = load_repository(WorkingTreeSource(ROOT / "evidence-examples" / name), pack.tlp_required_types)
+    model = next(d for d in repo.documents if d.valid)
+    # A sidecar-described document under both paths, an unreadable one and one the schema refused.
+    described = replace(model, path="scan.pdf", meta_path="scan.pdf.meta.yaml", tlp="GREEN", output_tlp=None)
+    refused = replace(model, path="bad.md", meta_path="bad.md", valid=False, type="procedure")
+    odd = replace(repo, documents=(*repo.documents, described, refused),
+                  findings=(*repo.findings, Finding("schema", Severity.ERROR, "bad.md", 3, Text("x", "x")),
+                            Finding("schema", Severity.WARNING, "bad.md", 4, Text("y", "y")),
+                            Finding("encoding", Severity.ERROR, "gone.md", 1, Text("z", "z"))),
+                  unloaded_tlp={**repo.unloaded_tlp, "scan.pdf.meta.yaml": "AMBER", "gone.md": "RED"},
+                  unreadable_types={**repo.unreadable_types, "gone.md": "minutes"})
+    for each in (repo, odd):
+        assert document_labels(each) == _plain_labels(each)
+        assert _broken_by_type(each) == _plain_broken(each)
+    assert document_labels(odd)["scan.pdf"] is Label.AMBER
+    assert set(_broken_by_type(odd)) == {"procedure", "minutes"}
