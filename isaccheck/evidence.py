@@ -76,6 +76,25 @@ def months_before(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
+def _plain_order(doc: Document) -> tuple[dt.date, str]:
+    return (doc.date or dt.date.min, doc.path)
+
+
+_DATE, _DATE_PATH = attrgetter("date"), attrgetter("date", "path")
+
+
+def in_order(docs: list[Document]) -> None:
+    """Sort by date (undated first), then path: key (date or date.min, path), stable.
+
+    Where every document has a date after date.min (nearly always), by attrgetter("date", "path"),
+    the same keys without a Python call per document (each type's list, at every year end)."""
+    dates = list(map(_DATE, docs))
+    if None in dates or dt.date.min in dates:
+        docs.sort(key=_plain_order)
+    else:
+        docs.sort(key=_DATE_PATH)
+
+
 def is_empty(value: Any) -> bool:
     if value is None or value is False:
         return True
@@ -140,20 +159,26 @@ class Evidence:
         # Evidence and drafts (never evidence, but a failing check names one that would have
         # counted) in one pass over the documents; the drafts are filtered before they are sorted
         # (a stable sort: the same order), so only the drafts are sorted.
+        # This runs at every year end of `history` over every document: `status != "draft"` is
+        # Document.adopted without a property call, and each type's list is filled in the same pass.
         adopted: list[Document] = []
         drafts: list[Document] = []
+        self.by_type: dict[str, list[Document]] = defaultdict(list)
+        by_type = self.by_type
         for d in repo.documents:
             if d.valid and (d.date is None or d.date <= as_of):
-                (adopted if d.adopted else drafts).append(d)
+                if d.status != "draft":
+                    adopted.append(d)
+                    by_type[d.type].append(d)
+                else:
+                    drafts.append(d)
         self.documents: tuple[Document, ...] = tuple(adopted)
-        self.by_type: dict[str, list[Document]] = defaultdict(list)
-        for doc in adopted:
-            self.by_type[doc.type].append(doc)
-        for docs in self.by_type.values():
-            docs.sort(key=lambda d: (d.date or dt.date.min, d.path))
+        for docs in by_type.values():
+            in_order(docs)
         self._dates: dict[str, list[dt.date]] = {}  # by_type's dates, for _in_window
         self.drafts_by_type: dict[str, list[Document]] = defaultdict(list)
-        for doc in sorted(drafts, key=lambda d: (d.date or dt.date.min, d.path)):
+        in_order(drafts)
+        for doc in drafts:
             self.drafts_by_type[doc.type].append(doc)
         self.findings_by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in repo.findings:
@@ -174,15 +199,11 @@ class Evidence:
         return frozenset(d.path for d in self.documents)
 
     def _meetings(self) -> tuple[Meeting, ...]:
-        minutes: dict[dt.date, Document] = {}
-        agendas: dict[dt.date, Document] = {}
-        for doc in self.by_type.get("minutes", []):
-            if doc.date:
-                minutes.setdefault(doc.date, doc)
-        for doc in self.by_type.get("agenda", []):
-            if doc.date:
-                agendas.setdefault(doc.date, doc)
-        dates = sorted(set(minutes) | set(agendas))
+        # The first document of each date (in by_type's order): walked backwards, the first one
+        # is the last written (a comprehension instead of a setdefault call per document).
+        minutes = {doc.date: doc for doc in reversed(self.by_type.get("minutes", [])) if doc.date}
+        agendas = {doc.date: doc for doc in reversed(self.by_type.get("agenda", [])) if doc.date}
+        dates = sorted(minutes.keys() | agendas.keys())
         return tuple(Meeting(d, minutes.get(d), agendas.get(d)) for d in dates)
 
     def first_drafts(self) -> dict[tuple[str, dt.date], str]:

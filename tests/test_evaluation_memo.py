@@ -181,3 +181,19 @@ def test_labels_and_unreadable_documents_are_found_as_the_plain_way_does(name: s
         assert _broken_by_type(each) == _plain_broken(each)
     assert document_labels(odd)["scan.pdf"] is Label.AMBER
     assert set(_broken_by_type(odd)) == {"procedure", "minutes"}
+
+
+def test_documents_in_order_as_the_plain_sort_puts_them() -> None:
+    pack = load_builtin()
+    docs = [d for name in EXAMPLES
+            for d in load_repository(WorkingTreeSource(ROOT / "evidence-examples" / name), pack.tlp_required_types).documents]
+    model = docs[0]
+    # Undated documents, the first day there is (it sorts with them) and one path twice (stable).
+    undated = replace(model, path="b.md", date=None)
+    first_day = replace(model, path="a.md", date=dt.date.min)
+    twins = [replace(model, path="same.md", date=dt.date(2024, 1, 1), body=str(n)) for n in range(3)]
+    for case in (docs, [*docs, undated], [*docs, first_day, undated], twins + docs[::-1] + twins, []):
+        plain = sorted(case, key=lambda d: (d.date or dt.date.min, d.path))
+        ordered = list(case)
+        evidence.in_order(ordered)
+        assert [id(d) for d in ordered] == [id(d) for d in plain]
