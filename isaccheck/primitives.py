@@ -760,6 +760,15 @@ def every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     the chair, vice-chair and/or secretary prepared the agenda (any one of them). Minutes are not
     yet due for a meeting held less than `minutes_grace_days` (default 30) days ago.
     """
+    if not _memo.MEMOISE:
+        return _every_meeting_has(ev, p)
+    # Two built-in rules (WOW-1.6, WOW-2.4) ask the very same: answered once per evaluation. The
+    # parameters are YAML values (numbers, strings, lists): equal reprs, the same question.
+    found: CheckResult = ev.once(("every_meeting_has", repr(sorted(p.items()))), lambda: _every_meeting_has(ev, p))
+    return found
+
+
+def _every_meeting_has(ev: Evidence, p: Params) -> CheckResult:
     months = p["months"]
     meetings = ev.meetings_in(months)
     requires = list(p.get("requires") or [])

@@ -15,19 +15,21 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 import pytest
 
-from isaccheck import evidence
+from isaccheck import evidence, primitives
 from isaccheck.engine import _broken_by_type, evaluate
 from isaccheck.model import Document, Evaluation, Finding, Severity, Text
 from isaccheck.reporters.jsonout import dumps, result_dict
 from isaccheck.repository import Repository, load_repository
-from isaccheck.rulepack import RulePack, load_builtin
+from isaccheck.rulepack import RulePack, load_builtin, resolve_parameters, substitute
 from isaccheck.sources import WorkingTreeSource
 from isaccheck.tlp import Label, most_restrictive
 from isaccheck.tlpout import document_labels
 
 from .conftest import AS_OF
+from .nested import dicts
 from .test_jobs import EXAMPLES, committed_example, history, report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,3 +199,25 @@ def test_documents_in_order_as_the_plain_sort_puts_them() -> None:
         ordered = list(case)
         evidence.in_order(ordered)
         assert [id(d) for d in ordered] == [id(d) for d in plain]
+
+
+def test_the_same_meeting_question_is_answered_once_per_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = load_builtin()
+    repo = load_repository(WorkingTreeSource(ROOT / "evidence-examples" / "haven-isac"), pack.tlp_required_types)
+    asked = [dumps(substitute(node, resolve_parameters(rule, {}))) for rule in pack.rules
+             for node in dicts(rule.evidence) if node.get("check") == "every_meeting_has"]
+    assert len(set(asked)) < len(asked)  # WOW-1.6 and WOW-2.4 ask the same
+    answered: list[dt.date] = []
+    real = primitives._every_meeting_has
+
+    def counted(ev: evidence.Evidence, p: Any) -> Any:
+        answered.append(ev.as_of)
+        return real(ev, p)
+
+    monkeypatch.setattr(primitives, "_every_meeting_has", counted)
+    memoised = evaluate(repo, pack, AS_OF, forecast=False)
+    assert len(answered) == len(set(asked))
+    answered.clear()
+    monkeypatch.setattr(evidence, "MEMOISE", False)
+    assert evaluate(repo, pack, AS_OF, forecast=False) == memoised
+    assert len(answered) == len(asked)
