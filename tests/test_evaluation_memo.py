@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections import Counter
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,8 @@ import pytest
 
 from isaccheck import evidence, primitives
 from isaccheck.engine import _broken_by_type, evaluate
+from isaccheck.history import profile_history
+from isaccheck.loadcache import LoadCache
 from isaccheck.model import Document, Evaluation, Finding, Severity, Text
 from isaccheck.reporters.jsonout import dumps, result_dict
 from isaccheck.repository import Repository, load_repository
@@ -221,3 +224,20 @@ def test_the_same_meeting_question_is_answered_once_per_evaluation(monkeypatch: 
     monkeypatch.setattr(evidence, "MEMOISE", False)
     assert evaluate(repo, pack, AS_OF, forecast=False) == memoised
     assert len(answered) == len(asked)
+
+
+def test_over_a_generated_history_each_fact_of_each_document_is_computed_once(generated: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISACCHECK_JOBS", "1")
+    monkeypatch.setenv("ISACCHECK_NO_CACHE", "1")
+    cache = LoadCache()
+    evidence.computed.clear()
+    points = profile_history(generated, today=dt.date(2026, 11, 28), cache=cache)
+    assert len(points) >= 7
+    documents = {id(d): d for loaded in cache.files.values() for d in loaded.documents}
+    kept = Counter(key[0] for d in documents.values() for key in d.__dict__.get("_memo", {}))
+    # Every fact computed is kept on its document, so none was computed twice (a year end that
+    # holds the same blob found it); and most documents were in several year ends.
+    assert kept["where"] == evidence.computed["where"] > 0
+    assert kept["missing"] == evidence.computed["missing"] > 0
+    assert len([p for p in points if p.levels is not None]) >= 5
