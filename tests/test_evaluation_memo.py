@@ -241,3 +241,40 @@ def test_over_a_generated_history_each_fact_of_each_document_is_computed_once(ge
     assert kept["where"] == evidence.computed["where"] > 0
     assert kept["missing"] == evidence.computed["missing"] > 0
     assert len([p for p in points if p.levels is not None]) >= 5
+
+
+def _plain_meetings(ev: evidence.Evidence, p: dict[str, Any]) -> tuple[Any, ...]:
+    """every_meeting_has's walk over the meetings before the eighth round (generators and a join for each)."""
+    requires, missing, found, notes = list(p["requires"]), [], [], []
+    for meeting in ev.meetings_in(p["months"]):
+        problems = primitives._meeting_problems(ev, meeting, requires, p.get("minutes_grace_days", 30))
+        notes.extend(primitives._meeting_warnings(ev, meeting, requires))
+        doc = meeting.minutes or meeting.agenda
+        if problems:
+            missing.append(Text(f"meeting {meeting.date}: " + "; ".join(e for e, _ in problems),
+                                f"bijeenkomst {meeting.date}: " + "; ".join(n for _, n in problems),
+                                frozenset(d.path for d in (meeting.minutes, meeting.agenda) if d is not None)))
+        elif doc is not None:
+            found.append(primitives._ref(doc, f"meeting {meeting.date} complete", f"bijeenkomst {meeting.date} compleet"))
+    return tuple(missing), tuple(found), tuple(notes)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_meeting_texts_are_the_plain_ones(name: str) -> None:
+    pack = load_builtin()
+    repo = load_repository(WorkingTreeSource(ROOT / "evidence-examples" / name), pack.tlp_required_types)
+    every = list(primitives._REQUIREMENTS)
+    compared = 0
+    for day in DATES:
+        ev = evidence.Evidence(repo, day)
+        for requires in ([r] for r in every):
+            for p in ({"months": 36, "requires": requires}, {"months": 120, "requires": every, "minutes_grace_days": 400},
+                      {"months": 12, "requires": ["agenda", "minutes"]}):
+                if not ev.meetings_in(p["months"]):
+                    continue  # "0 meetings in the last ... months": no walk
+                compared += 1
+                made = primitives._every_meeting_has(ev, p)
+                missing, found, notes = _plain_meetings(ev, p)
+                assert made.missing == missing and made.evidence == found, (day, p)
+                assert made.warnings[:len(notes)] == notes
+    assert compared > 0
