@@ -1194,6 +1194,9 @@ class _CatFile:
                 batch.kept.append(self._answer(batch))
         except GitError:
             self._end(batch)
+        except BaseException:  # interrupted (Ctrl-C) in the middle of an answer: out of step
+            self._end(batch)
+            raise
 
     def _end(self, batch: _Batch) -> None:
         """Out of step with git (a failed or interrupted read): kill it; the batch ends here."""
