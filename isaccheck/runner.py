@@ -7,7 +7,7 @@ import json
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, inside_repository, parse_config
 from . import tlpout
@@ -138,6 +138,11 @@ class _WithTodaysSettings:
         found: dict[str, bytes] = dict(read_many(ours)) if read_many is not None else {p: self.tree.read(p) for p in ours}
         found.update((p, self.today.read(p)) for p in paths if p in self.missing)
         return found
+
+    def subtrees(self) -> Any:
+        """The tree's folders (GitTreeSource.subtrees): today's settings files are at the top, in none."""
+        subtrees = getattr(self.tree, "subtrees", None)
+        return subtrees() if subtrees is not None else None
 
     def close(self) -> None:
         close = getattr(self.tree, "close", None)
