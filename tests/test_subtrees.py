@@ -24,6 +24,7 @@ from isaccheck.gitevidence import PastCommits
 from isaccheck.gitrepo import GitTreeSource, SharedTrees
 from isaccheck.loadcache import LoadCache
 from isaccheck.runner import check
+from isaccheck.sources import SourceEntry
 
 from .test_gitrepo import commit, git, isolate_git, new_repo, opened, write
 from .test_jobs import EXAMPLES, committed_example, history, report
@@ -42,7 +43,7 @@ def both_ways(monkeypatch: pytest.MonkeyPatch, repo: Path, replays: list[int] | 
     gets the number of folders each year end replayed."""
     plan = repository._Loader.replay_plan
 
-    def counted(self: repository._Loader, entries: list[repository.SourceEntry]) -> object:
+    def counted(self: repository._Loader, entries: list[SourceEntry]) -> object:
         found = plan(self, entries)
         if replays is not None and found is not None:
             replays.append(len(found.replays))
@@ -177,7 +178,8 @@ def test_folder_by_folder_listing_is_ls_tree_with_odd_names(tmp_path: Path, monk
     in the order of sorting every path, with ls-tree's sizes; a folder moved keeps no stale path."""
     isolate_git(tmp_path, monkeypatch)
     repo_path = new_repo(tmp_path)
-    names = ["a", "a b", "a-b", "a.b", "a0", "a/x", "a/b", "ü", "é/x", "z"]
+    # (git sorts bytes: a name of 4 UTF-8 bytes goes before the byte 0xff, its text after that byte's "\udcff")
+    names = ["a", "a b", "a-b", "a.b", "a0", "a/x", "a/b", "ü", "é/x", "z", "\U0001f600x", "a/\U0001f600x"]
     for name in names:
         write(repo_path, f"{name}/f.md" if not name.endswith("x") else f"{name}.md", f"{name}\n")
     with open(os.path.join(os.fsencode(repo_path), b"\xff.md"), "wb") as raw:
@@ -259,3 +261,24 @@ def test_a_year_end_walks_only_the_folders_that_changed(tmp_path: Path, monkeypa
         else:
             assert counts == [(0, 0), (0, 0)]  # the plain way: not counted, every file walked
     assert results[True] == results[False]
+
+
+def test_one_size_process_names_a_missing_blob_and_stays_usable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's one `cat-file --batch-check` (blob sizes, more than a chunk at a time): a blob
+    missing from the repository is a GitError that names it; the next question starts a new process."""
+    from isaccheck.errors import GitError
+
+    isolate_git(tmp_path, monkeypatch)
+    repo_path = new_repo(tmp_path)
+    blobs = [git(repo_path, "hash-object", "-w", "--stdin", input=b"x" * n) for n in range(300)]
+    shared = SharedTrees(repo_path)
+    try:
+        shared._ask_sizes(blobs)
+        assert [shared.sizes[b] for b in blobs] == list(range(300))
+        with pytest.raises(GitError, match=f"object {'0' * 40} is missing"):
+            shared._ask_sizes([blobs[0], "0" * 40, blobs[1]])
+        shared._ask_sizes(blobs[5:7])
+        assert shared.sizes[blobs[6]] == 6
+    finally:
+        shared.close()
+    assert shared._check is None
