@@ -977,6 +977,8 @@ class _Loader:
         ignored |= set(self.templates)
         self.prefetch([e for e in fresh if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)])
         if plan is None:
+            if self.cache is not None and only is None:
+                self.cache.walked = {}  # none of them is this listing's: not kept (memory bounded)
             for entry in entries:
                 if only is None or entry.path in only:
                     self.walk(entry, paths, ignored)

@@ -282,3 +282,25 @@ def test_one_size_process_names_a_missing_blob_and_stays_usable(tmp_path: Path, 
     finally:
         shared.close()
     assert shared._check is None
+
+
+def test_only_the_current_trees_folders_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays bounded as the listing's always did: after each year end the listing keeps
+    folders of that tree only, and the run cache the walks of those folders only (none after a
+    tree listed the plain way, with a link)."""
+    isolate_git(tmp_path, monkeypatch)
+    repo = random_history(tmp_path, 3)
+    cache, past = LoadCache(), PastCommits()
+    seen: set[tuple[str, str]] = set()
+    dropped = kept = 0
+    for year in range(2019, 2026):
+        run = check(repo, dt.date(year, 12, 31), history=False, today=dt.date(2026, 11, 28), cache=cache, past=past)
+        listed = git(repo, "ls-tree", "-r", "-d", "-z", str(run.evaluation.provenance.commit)).split("\0")
+        folders = {(line.split("\t", 1)[1] + "/", line.split()[2]) for line in listed if line}
+        records = set(past.trees(opened(repo)).records)
+        walked = {key[:2] for key in cache.walked}
+        assert records <= folders and walked <= folders
+        kept += len(walked)
+        dropped += len(seen - records)
+        seen = records
+    assert kept and dropped  # walks were kept, folders of earlier trees let go
