@@ -115,15 +115,20 @@ class _Evaluator:
         return result
 
 
+_UNREADABLE = ("schema", "yaml-syntax", "frontmatter", "encoding")  # finding codes of a document that could not be used
+
+
 def _broken_by_type(repo: Repository) -> dict[str, list[Finding]]:
     """Documents that the loader could not use, by their declared type."""
     by_type: dict[str, list[Finding]] = {}
+    if not any(f.severity is Severity.ERROR and f.code in _UNREADABLE for f in repo.findings):
+        return by_type  # nothing could not be read: no walk over every document (each year end of `history`)
     invalid = {d.meta_path: d.type for d in repo.documents if not d.valid}
     for finding in repo.findings:
         if finding.severity is not Severity.ERROR:
             continue
         doc_type = invalid.get(finding.path) or repo.unreadable_types.get(finding.path)
-        if doc_type and finding.code in ("schema", "yaml-syntax", "frontmatter", "encoding"):
+        if doc_type and finding.code in _UNREADABLE:
             by_type.setdefault(doc_type, []).append(finding)
     return by_type
 

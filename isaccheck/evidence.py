@@ -8,13 +8,52 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from functools import cached_property
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from .enums import dutch_words
 from .model import Document, Finding
 from .repository import Participant, Profile, Repository, dig, parse_date
+
+
+T = TypeVar("T")
+_PATH, _TYPE = attrgetter("path"), attrgetter("type")
+
+# Facts of one document, memoised on the Document object (issue 14, eighth round). `history` and
+# the report's trend evaluate the rule pack once per year end, and the run's LoadCache hands the
+# same Document objects to every year end that holds the same blob: a fact that depends only on
+# the document (and on a rule's parameters, which are part of its key) is computed once per run.
+# Never a fact that depends on the evaluation date, the profile or the other documents unless
+# those are in its key. Off (False): every fact is computed each time, the plain way (tests
+# compare the two on every example and on generated histories).
+MEMOISE = True
+# Facts computed (memo misses), by kind: tests count that the work is done once per document.
+computed: Counter[str] = Counter()
+
+
+def memo(doc: Document) -> dict[Any, Any]:
+    """The document's memo of facts (empty, and thrown away, when MEMOISE is off)."""
+    if not MEMOISE:
+        return {}
+    return doc.memo()
+
+
+def remembered(doc: Document, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """compute() once per document and key while the document lives (an exception is not kept)."""
+    facts = memo(doc)
+    try:
+        known = key in facts
+    except TypeError:  # an unhashable parameter (a user's rule): computed the plain way
+        return compute()
+    if known:
+        found: T = facts[key]
+        return found
+    value = facts[key] = compute()
+    computed[key[0]] += 1
+    return value
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -35,6 +74,25 @@ def months_before(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def _plain_order(doc: Document) -> tuple[dt.date, str]:
+    return (doc.date or dt.date.min, doc.path)
+
+
+_DATE, _DATE_PATH = attrgetter("date"), attrgetter("date", "path")
+
+
+def in_order(docs: list[Document]) -> None:
+    """Sort by date (undated first), then path: key (date or date.min, path), stable.
+
+    Where every document has a date after date.min (nearly always), by attrgetter("date", "path"),
+    the same keys without a Python call per document (each type's list, at every year end)."""
+    dates = list(map(_DATE, docs))
+    if None in dates or dt.date.min in dates:
+        docs.sort(key=_plain_order)
+    else:
+        docs.sort(key=_DATE_PATH)
 
 
 def is_empty(value: Any) -> bool:
@@ -69,11 +127,16 @@ def _norm(value: Any) -> Any:
     return dutch_words().get(word, word)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Meeting:
     date: dt.date
     minutes: Document | None
     agenda: Document | None
+
+    def __init__(self, date: dt.date, minutes: Document | None, agenda: Document | None) -> None:
+        # Written out, as Document's: the generated __init__ sets each field by object.__setattr__,
+        # and every evaluation makes one Meeting per meeting (2,500 per year end of a 20-year history).
+        self.__dict__.update(date=date, minutes=minutes, agenda=agenda)
 
     @property
     def attendees(self) -> set[str]:
@@ -93,21 +156,29 @@ class Evidence:
             p for p in repo.profile.participants if p.current(as_of)
         )
         self.participant_names = {p.organisation.strip().lower() for p in self.participants}
-        self.documents: tuple[Document, ...] = tuple(
-            d for d in repo.documents if d.valid and d.adopted and (d.date is None or d.date <= as_of)
-        )
+        # Evidence and drafts (never evidence, but a failing check names one that would have
+        # counted) in one pass over the documents; the drafts are filtered before they are sorted
+        # (a stable sort: the same order), so only the drafts are sorted.
+        # This runs at every year end of `history` over every document: `status != "draft"` is
+        # Document.adopted without a property call, and each type's list is filled in the same pass.
+        adopted: list[Document] = []
+        drafts: list[Document] = []
         self.by_type: dict[str, list[Document]] = defaultdict(list)
-        for doc in self.documents:
-            self.by_type[doc.type].append(doc)
-        for docs in self.by_type.values():
-            docs.sort(key=lambda d: (d.date or dt.date.min, d.path))
+        by_type = self.by_type
+        for d in repo.documents:
+            if d.valid and (d.date is None or d.date <= as_of):
+                if d.status != "draft":
+                    adopted.append(d)
+                    by_type[d.type].append(d)
+                else:
+                    drafts.append(d)
+        self.documents: tuple[Document, ...] = tuple(adopted)
+        for docs in by_type.values():
+            in_order(docs)
         self._dates: dict[str, list[dt.date]] = {}  # by_type's dates, for _in_window
-        self.adopted_paths = frozenset(d.path for d in self.documents)
-        # Drafts are never evidence, but a failing check names one that would have counted.
-        # Filtered before sorting (a stable sort: the same order), so only the drafts are sorted.
         self.drafts_by_type: dict[str, list[Document]] = defaultdict(list)
-        drafts = [d for d in repo.documents if d.valid and not d.adopted and (d.date is None or d.date <= as_of)]
-        for doc in sorted(drafts, key=lambda d: (d.date or dt.date.min, d.path)):
+        in_order(drafts)
+        for doc in drafts:
             self.drafts_by_type[doc.type].append(doc)
         self.findings_by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in repo.findings:
@@ -122,17 +193,27 @@ class Evidence:
         self._once: dict[tuple[Any, ...], Any] = {}
         self.computed = 0
 
+    @cached_property
+    def adopted_paths(self) -> frozenset[str]:
+        """The paths of the evidence (asked by one rule only: built when it asks)."""
+        return frozenset(d.path for d in self.documents)
+
     def _meetings(self) -> tuple[Meeting, ...]:
-        minutes: dict[dt.date, Document] = {}
-        agendas: dict[dt.date, Document] = {}
-        for doc in self.by_type.get("minutes", []):
-            if doc.date:
-                minutes.setdefault(doc.date, doc)
-        for doc in self.by_type.get("agenda", []):
-            if doc.date:
-                agendas.setdefault(doc.date, doc)
-        dates = sorted(set(minutes) | set(agendas))
+        # The first document of each date (in by_type's order): walked backwards, the first one
+        # is the last written (a comprehension instead of a setdefault call per document).
+        minutes = {doc.date: doc for doc in reversed(self.by_type.get("minutes", [])) if doc.date}
+        agendas = {doc.date: doc for doc in reversed(self.by_type.get("agenda", [])) if doc.date}
+        dates = sorted(minutes.keys() | agendas.keys())
         return tuple(Meeting(d, minutes.get(d), agendas.get(d)) for d in dates)
+
+    def first_drafts(self) -> dict[tuple[str, dt.date], str]:
+        """(type, date) -> the path of the first draft (in drafts()'s order) of that type and date."""
+        found: dict[tuple[str, dt.date], str] = {}
+        for kind, docs in self.drafts_by_type.items():
+            for doc in docs:
+                if doc.date is not None:
+                    found.setdefault((kind, doc.date), doc.path)
+        return found
 
     # -- windows -----------------------------------------------------------------------------
     def window_start(self, months: int) -> dt.date:
@@ -212,7 +293,24 @@ class Evidence:
             # An unhashable wanted value: the plain way raises it at the first document, as before.
             return lambda doc: all(matches(self.field(doc, k), v) for k, v in where.items())
         field = self.field
-        return lambda doc: all(_holds(field(doc, key), options) for key, options in wanted)
+
+        def test(doc: Document) -> bool:
+            return all(_holds(field(doc, key), options) for key, options in wanted)
+
+        if not MEMOISE:
+            return test
+        # A document's answer depends on it and the wanted values only: once per run (its memo).
+        key = ("where", tuple((k, frozenset(options)) for k, options in wanted))
+
+        def remembered_test(doc: Document) -> bool:
+            facts = doc.memo()
+            found: bool | None = facts.get(key)
+            if found is None:
+                found = facts[key] = test(doc)  # an exception is not kept: raised again next time
+                computed["where"] += 1
+            return found
+
+        return remembered_test
 
     def once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """compute() the first time `key` is asked for in this evaluation, its value after that."""
@@ -223,7 +321,11 @@ class Evidence:
 
     def path_types(self) -> dict[str, str]:
         """Every loaded document's path -> its type (drafts and unusable ones too), built once."""
-        found: dict[str, str] = self.once(("path_types",), lambda: {d.path: d.type for d in self.repo.documents})
+        # Built by zip over two C-level attribute maps, not a comprehension: the same dict (a later
+        # document of a path wins), at a third of the cost, for every year end of `history`.
+        docs = self.repo.documents
+        found: dict[str, str] = self.once(
+            ("path_types",), lambda: dict(zip(map(_PATH, docs), map(_TYPE, docs))))
         return found
 
     def is_participant(self, name: Any) -> bool:

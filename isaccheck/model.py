@@ -134,7 +134,20 @@ class Document:
         copy = object.__new__(type(self))
         copy.__dict__.update(self.__dict__)
         copy.__dict__["commit"] = commit
+        # The copy's facts are its own: an evidence line made from this one names its commit.
+        copy.__dict__.pop("_memo", None)
         return copy
+
+    def memo(self) -> dict[Any, Any]:
+        """Facts computed from this document alone (evidence.remembered), kept while it lives.
+
+        Not a field: not compared, not in repr, not stored in the load cache, not given to a copy
+        by with_commit or dataclasses.replace (which build a new object). A Document never changes
+        after loading (frozen; its mappings are only read), so a fact of it stays true."""
+        found: dict[Any, Any] | None = self.__dict__.get("_memo")
+        if found is None:
+            found = self.__dict__["_memo"] = {}
+        return found
 
 
 class Outcome(str, enum.Enum):

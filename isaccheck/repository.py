@@ -18,6 +18,7 @@ from codecs import BOM_UTF8
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from frontmatter.default_handlers import YAMLHandler
@@ -1168,6 +1169,10 @@ class _Loader:
 
     def same_meetings(self) -> None:
         """The same meeting in two files (its own minutes and a yearly notes file) counts once: say which."""
+        # Only a document read from its text makes a finding here: without one (a repository of
+        # contract documents, the common case), nothing to walk. Once per year end of `history`.
+        if not any(map(attrgetter("inferred"), self.documents)):
+            return
         seen: dict[tuple[str, dt.date], Document] = {}
         for doc in self.documents:
             if doc.type != "minutes" or doc.date is None or not doc.adopted:

@@ -20,22 +20,31 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 from .i18n import plural
-from .model import ComingDue, Evaluation, Finding, QuestionResult, Text, Waiver
+from .model import ComingDue, Document, Evaluation, Finding, QuestionResult, Text, Waiver
 from .repository import Repository
 from .tlp import Label, most_restrictive
+
+
+# A label by its value, looked up in a dict: Label(value) (Enum.__call__) was a third of this function,
+# which runs for every document at every year end of `history` (issue 14, eighth round).
+_BY_VALUE: dict[str, Label] = {label.value: label for label in Label}
 
 
 def document_labels(repo: Repository) -> dict[str, Label]:
     """Path (and metadata path) -> the label output quoting that file carries."""
     labels: dict[str, Label] = {}
+    described: list[Document] = []  # by a sidecar: their second pass below, without a second walk over all
+    by_value = _BY_VALUE
     for doc in repo.documents:
         label = doc.output_tlp or doc.tlp
         if label:
-            labels[doc.path] = labels[doc.meta_path] = Label(label)  # one enum lookup, not two
+            labels[doc.path] = labels[doc.meta_path] = by_value.get(label) or Label(label)  # Label(): its error
+        if doc.path != doc.meta_path:
+            described.append(doc)
     for path, value in repo.unloaded_tlp.items():
         labels[path] = most_restrictive([labels.get(path), Label(value)]) or Label(value)
     # A sidecar-described document is quoted under either path: both carry the stricter label.
-    for doc in repo.documents:
+    for doc in described:
         if doc.path != doc.meta_path:
             both = most_restrictive([labels.get(doc.path), labels.get(doc.meta_path)])
             if both is not None:
