@@ -27,7 +27,7 @@ from isaccheck.runner import check
 from isaccheck.sources import SourceEntry
 
 from .test_gitrepo import commit, git, isolate_git, new_repo, opened, write
-from .test_jobs import EXAMPLES, committed_example, history, report
+from .test_jobs import EXAMPLES, examples, history, report  # noqa: F401  (examples: the committed examples fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,12 +54,6 @@ def both_ways(monkeypatch: pytest.MonkeyPatch, repo: Path, replays: list[int] | 
         monkeypatch.setattr(gitrepo, "SUBTREES", reuse)
         monkeypatch.setattr(repository, "REPLAY", reuse)
         yield history(repo, 1), history(repo, 1, "--lang", "nl"), report(repo, 1)
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("committed")
-    return {name: committed_example(folder, name) for name in EXAMPLES}
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
