@@ -24,6 +24,7 @@ import weakref
 from collections import deque
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Sequence
 
@@ -1387,6 +1388,55 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+class _SizeCheck:
+    """One long-lived `git cat-file --batch-check` for a command: the sizes of blobs not seen before,
+    without a git process per year end (starting one was 5-12 ms of each year end's listing)."""
+
+    # Requests are written this many ids at a time and their answers read before the next: both
+    # stay far below a pipe's buffer (64 KB), so neither side can block the other (no writer thread).
+    CHUNK = 256
+
+    def __init__(self, cwd: Path) -> None:
+        try:
+            self._proc = subprocess.Popen(
+                _git_argv(["cat-file", "--batch-check"]),
+                cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, env=_git_env(),
+            )
+        except OSError as exc:
+            raise GitError(f"could not run git: {exc.strerror or exc}") from exc
+        self._finalizer = weakref.finalize(self, _stop_process, self._proc)
+
+    @property
+    def alive(self) -> bool:
+        return self._finalizer.alive
+
+    def sizes(self, oids: Sequence[str]) -> dict[str, int]:
+        """Each blob's size; GitError when one is missing (or git stopped)."""
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        if not self._finalizer.alive or stdin is None or stdout is None:
+            raise GitError("blob sizes were asked after the listing was closed")
+        found: dict[str, int] = {}
+        try:
+            for start in range(0, len(oids), self.CHUNK):
+                chunk = oids[start:start + self.CHUNK]
+                stdin.write("".join(o + "\n" for o in chunk).encode("ascii"))
+                stdin.flush()
+                for oid in chunk:
+                    answer = stdout.readline().decode("ascii", "replace").split(" ")
+                    if len(answer) != 3 or answer[1] == "missing" or not answer[2].strip().isdigit():
+                        self.close()  # out of step with git now
+                        raise GitError(f"git cat-file: object {oid} is missing from the repository")
+                    found[oid] = int(answer[2])
+        except OSError as exc:
+            self.close()
+            raise GitError(f"reading from git failed: {exc}") from exc
+        return found
+
+    def close(self) -> None:
+        self._finalizer()
+
+
 def _feed(stdin: IO[bytes], payload: bytes) -> None:
     try:
         _write_all(stdin.fileno(), payload)
@@ -1421,7 +1471,41 @@ def _stop_process(proc: subprocess.Popen[bytes]) -> None:
 class _Tree:
     entries: tuple[SourceEntry, ...]
     blobs: Mapping[str, str]  # readable path -> blob id (a link maps to its target's blob)
-    kinds: Mapping[str, EntryKind]
+    kinds_given: Mapping[str, EntryKind] | None = None
+    # The tree's folders as SharedTrees.tree listed them (outer before inner, in the order of
+    # `entries`), when it did so folder by folder: what the walk may replay per folder (GitTreeSource.subtrees).
+    folders: tuple[Folder, ...] | None = None
+
+    @cached_property
+    def kinds(self) -> Mapping[str, EntryKind]:
+        """Each path's kind; asked only when a read finds no blob (a link that leaves the tree)."""
+        return self.kinds_given if self.kinds_given is not None else {e.path: e.kind for e in self.entries}
+
+
+# Switch for tests (tests/test_subtrees.py): off, every tree is listed and walked file by file.
+SUBTREES = True
+
+
+class Folder:
+    """One git folder at one path as listed within a command: its entries (all levels below, full
+    paths, in the listing's order), its own files' blob ids and sizes, and the folders in it.
+
+    A folder is the same tree object at most year ends (last year's meetings, the archive): kept
+    per (path, tree id), it is listed once and its entries are the same objects at every year end
+    that has it, so the walk (repository._Loader.run) can recognise and replay it whole.
+    """
+
+    __slots__ = ("path", "oid", "parsed", "entries", "blobs", "sizes", "folders")
+
+    def __init__(self, path: str, oid: str, parsed: list[tuple[str, str, str]], entries: tuple[SourceEntry, ...],
+                 blobs: dict[str, str], sizes: dict[str, int], folders: tuple[Folder, ...]) -> None:
+        self.path = path  # "" for the checked folder, else "a/b/" (with the slash)
+        self.oid = oid
+        self.parsed = parsed  # the tree object's entries, as _parse_tree gives them
+        self.entries = entries
+        self.blobs = blobs  # its own files only: path -> blob id
+        self.sizes = sizes  # its own files only: blob id -> size
+        self.folders = folders  # itself, then every folder below it, outer before inner
 
 
 class GitTreeSource:
@@ -1477,6 +1561,10 @@ class GitTreeSource:
             if raw is not None:
                 return raw
         return self._catfile().read(oid)
+
+    def subtrees(self) -> tuple[Folder, ...] | None:
+        """The tree's folders when SharedTrees listed it folder by folder (no link in it), else None."""
+        return self._load().folders
 
     def blob_id(self, path: str) -> str | None:
         """The git blob id of a readable file (what the run cache keys loaded files by)."""
@@ -1551,10 +1639,9 @@ class GitTreeSource:
     def _list(self) -> _Tree:
         if self.shared is not None and "\n" not in self.prefix:  # cat-file takes one name per line
             try:
-                listing = self.shared.listing(self.commit, self.prefix)
-                if listing is None:  # the checked folder did not exist yet at that commit
-                    return _Tree((), {}, {})
-                return _build_tree(listing, self._catfile().read)
+                found = self.shared.tree(self.commit, self.prefix, self._catfile().read)
+                # None: the checked folder did not exist yet at that commit
+                return found if found is not None else _Tree((), {}, {})
             except RecursionError:
                 pass  # folders nested deeper than Python recurses: ls-tree lists them, below
         treeish = f"{self.commit}:{self.prefix}"
@@ -1588,11 +1675,17 @@ class SharedTrees:
         self.folders: dict[str, tuple[tuple[str, str, str], ...]] = {}  # tree id -> (path, mode, id), flattened
         self.inside: dict[str, tuple[str, ...]] = {}  # tree id -> the ids of the folders in it, all levels
         self._cat: _CatFile | None = None
+        self._check: _SizeCheck | None = None
         # Folders new at this year end, read level by level before flattening: one pipelined round
         # trip per level of folders instead of one per folder (170 of them per year end of `g` 5,000, 20 years).
         self._fetched: dict[str, list[tuple[str, str, str]]] = {}
         self.round_trips = 0  # cat-file requests answered, for tests/test_gitrepo.py's counter
         self.folder_reads = 0  # folder objects read
+        # Listed folder by folder (tree()): the folders of the last tree so listed, by (path, id),
+        # and their tree objects by id (a folder moved or copied elsewhere is not read again).
+        self.records: dict[tuple[str, str], Folder] = {}
+        self.parsed: dict[str, list[tuple[str, str, str]]] = {}
+        self.records_built = 0  # folders listed anew (not found by path and id), for tests/test_subtrees.py
 
     def catfile(self) -> _CatFile:
         if self._cat is not None:
@@ -1605,18 +1698,61 @@ class SharedTrees:
         if self._cat is not None:
             self._cat.close()
             self._cat = None
+        if self._check is not None:
+            self._check.close()
+            self._check = None
+
+    def tree(self, commit: str, prefix: str, read_blob: Callable[[str], bytes]) -> _Tree | None:
+        """The tree of the checked folder at a commit (GitTreeSource's); None when the folder is not there.
+
+        Without links, listed folder by folder (_folder_tree): a folder listed at an earlier year end
+        costs one lookup. A tree with a link anywhere is listed whole (a link resolves against the
+        whole tree), as is one with a name git itself refuses (empty, with a '/', twice in a folder).
+        """
+        top = self._top(commit, prefix)
+        if top is None:
+            return None
+        if SUBTREES:
+            try:
+                found = self._folder_tree(top)
+            except ValueError:  # a damaged tree object (cut short, a mode that is no number): git's own error
+                self._fetched.clear()
+                raise GitError(f"a folder object of commit {commit} is damaged") from None
+            except BaseException:
+                self._fetched.clear()
+                raise
+            if found is not None:
+                self._fetched.clear()
+                return found
+            # The folders read ahead stay in self._fetched for the plain way, which clears them.
+        return _build_tree(self._listing(commit, top), read_blob)
 
     def listing(self, commit: str, prefix: str) -> dict[str, _LsEntry] | None:
         """The tree of the checked folder at a commit, as `ls-tree -r -l`; None when the folder is not there."""
+        top = self._top(commit, prefix)
+        return None if top is None else self._listing(commit, top)
+
+    def _top(self, commit: str, prefix: str) -> list[tuple[str, str, str]] | None:
+        """The checked folder's own tree object at a commit, parsed; None when it is not there."""
         name = f"{commit}:{prefix.rstrip('/')}" if prefix else f"{commit}^{{tree}}"
         root = self.catfile().read_typed(name)
         if root is None or root[0] != "tree":
             if prefix:
                 return None
             raise GitError(f"git could not read the tree of commit {commit}")
-        used: set[str] = set()
         try:
-            top = _parse_tree(root[1], self.id_bytes)
+            return _parse_tree(root[1], self.id_bytes)
+        except ValueError:
+            raise GitError(f"a folder object of commit {commit} is damaged") from None
+
+    def _listing(self, commit: str, top: list[tuple[str, str, str]]) -> dict[str, _LsEntry]:
+        """listing() of a parsed top tree: every path flattened (the plain way)."""
+        used: set[str] = set()
+        # Folders the last folder-by-folder listing read are not read again.
+        for oid, parsed in self.parsed.items():
+            self._fetched.setdefault(oid, parsed)
+        self.records, self.parsed = {}, {}
+        try:
             self._prefetch(top)
             flat = self._flatten(top, used)
         except ValueError:  # a damaged tree object (cut short, a mode that is no number): git's own error
@@ -1632,18 +1768,15 @@ class SharedTrees:
         # Like the folders, only the sizes of this tree's blobs are kept (46,000 sizes at 20,000 files otherwise).
         self.sizes = {oid: size for oid, size in self.sizes.items() if oid in blobs}
         if wanted:
-            asked = _run(["cat-file", "--batch-check"], self.top, input="".join(o + "\n" for o in wanted).encode())
-            for line in asked.stdout.decode("ascii", "replace").splitlines():
-                oid, kind, *size = line.split(" ")
-                if kind == "missing" or not size or not size[0].isdigit():
-                    raise GitError(f"git cat-file: object {oid} is missing from the repository")
-                self.sizes[oid] = int(size[0])
+            self._ask_sizes(wanted)
         return {path: _LsEntry(mode, oid, 0 if mode == "160000" else self.sizes[oid]) for path, mode, oid in flat}
 
-    def _prefetch(self, top: list[tuple[str, str, str]]) -> None:
+    def _prefetch(self, top: list[tuple[str, str, str]], known: Mapping[str, object] | None = None) -> None:
         """Read the folders of a tree that no earlier year end had, one level at a time, each level
-        in one pipelined request (the folders already known are not opened: nothing below them is new)."""
-        level = [oid for _, mode, oid in top if mode == "40000" and oid not in self.folders]
+        in one pipelined request (the folders already known are not opened: nothing below them is new).
+        `known`: the folders known by id (default: the flattened ones, self.folders)."""
+        known = self.folders if known is None else known
+        level = [oid for _, mode, oid in top if mode == "40000" and oid not in known]
         while level:
             level = list(dict.fromkeys(o for o in level if o not in self._fetched))  # a folder twice in a tree: once
             if not level:
@@ -1656,8 +1789,108 @@ class SharedTrees:
                 if found is None or found[0] != "tree":
                     raise GitError(f"git could not read folder object {oid}")
                 entries = self._fetched[oid] = _parse_tree(found[1], self.id_bytes)
-                below.extend(o for _, mode, o in entries if mode == "40000" and o not in self.folders)
+                below.extend(o for _, mode, o in entries if mode == "40000" and o not in known)
             level = below
+
+    def _folder_tree(self, top: list[tuple[str, str, str]]) -> _Tree | None:
+        """The tree assembled from its folders, each (path, tree id) listed once per command; None
+        when the plain way must list it (a link or an odd name anywhere in it).
+
+        A folder's paths are contiguous in the sorted listing (all of "a/..." lies between the
+        names before and after "a/"), so each folder's entries are its own files and its folders'
+        runs, merged in the order of their names ("name/" for a folder): the same order as sorting
+        every path (tests/test_subtrees.py compares the two on random trees and odd names).
+        """
+        self._prefetch(top, self.parsed)
+        fresh: list[tuple[str, str]] = []  # the folders not listed before: (path, id)
+        missing: set[str] = set()
+        if not self._scan("", top, fresh, missing):
+            return None
+        if missing:
+            self._ask_sizes(sorted(missing))
+        built: dict[tuple[str, str], Folder] = {}
+        for path, oid in reversed(fresh):  # inner folders before the ones holding them
+            parsed = self._fetched.get(oid)
+            if parsed is None:
+                parsed = self.parsed[oid]
+            built[path, oid] = self._build(path, oid, parsed, built)
+        root = self._build("", "", top, built)
+        folders = root.folders[1:]
+        self.records_built += len(fresh)
+        # Only this tree's folders are kept (as self.folders on the plain way).
+        self.records = {(f.path, f.oid): f for f in folders}
+        self.parsed = {f.oid: f.parsed for f in folders}
+        self.folders, self.inside = {}, {}
+        sizes = dict(root.sizes)
+        blobs = dict(root.blobs)
+        for folder in folders:
+            sizes.update(folder.sizes)
+            blobs.update(folder.blobs)
+        self.sizes = sizes
+        return _Tree(root.entries, blobs, None, folders)
+
+    def _scan(self, path: str, parsed: list[tuple[str, str, str]], fresh: list[tuple[str, str]],
+              missing: set[str]) -> bool:
+        """Find the folders below `path` not listed before (parents first) and the blob ids whose
+        size is not known; False at a link or a name that is empty, holds a '/' or comes twice."""
+        if len({name for name, _, _ in parsed}) != len(parsed):
+            return False
+        sizes = self.sizes
+        for name, mode, oid in parsed:
+            if not name or "/" in name:
+                return False
+            if mode == "40000":
+                below = f"{path}{name}/"
+                if (below, oid) in self.records:
+                    continue  # listed before: no link in it (a tree with one is never recorded)
+                inner = self._fetched.get(oid)
+                if inner is None:
+                    inner = self.parsed.get(oid)
+                if inner is None:  # not read ahead (_prefetch reads every new folder): read the same way
+                    self._prefetch([("", "40000", oid)], self.parsed)
+                    inner = self._fetched[oid]
+                fresh.append((below, oid))
+                if not self._scan(below, inner, fresh, missing):
+                    return False
+                continue
+            full = mode.rjust(6, "0")
+            if full == "120000":
+                return False
+            if full != "160000" and oid not in sizes:
+                missing.add(oid)
+        return True
+
+    def _build(self, path: str, oid: str, parsed: list[tuple[str, str, str]],
+               built: Mapping[tuple[str, str], Folder]) -> Folder:
+        """A folder's record from its tree object, its inner folders already built or known."""
+        entries: list[SourceEntry] = []
+        blobs: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        folders: list[Folder] = []
+        # Git's order is the listing's but for names that are not UTF-8: sorted only then.
+        order = [name + "/" if mode == "40000" else name for name, mode, _ in parsed]
+        for name, mode, item in parsed if order == sorted(order) else sorted(parsed, key=_listing_order):
+            full = path + name
+            if mode == "40000":
+                key = (f"{full}/", item)
+                inner = built.get(key) or self.records[key]
+                entries.extend(inner.entries)
+                folders.extend(inner.folders)
+            elif mode.rjust(6, "0") == "160000":
+                entries.append(SourceEntry(full, 0, "other"))
+            else:
+                size = sizes[item] = self.sizes[item]
+                entries.append(SourceEntry(full, size, "file"))
+                blobs[full] = item
+        made = Folder(path, oid, parsed, tuple(entries), blobs, sizes, ())
+        made.folders = (made, *folders)
+        return made
+
+    def _ask_sizes(self, wanted: list[str]) -> None:
+        """The sizes of blobs not seen before, from the command's one `cat-file --batch-check`."""
+        if self._check is None or not self._check.alive:
+            self._check = _SizeCheck(self.top)
+        self.sizes.update(self._check.sizes(wanted))
 
     def _folder(self, oid: str, used: set[str]) -> tuple[tuple[str, str, str], ...]:
         known = self.folders.get(oid)
@@ -1684,6 +1917,11 @@ class SharedTrees:
             else:
                 flat.append((name, mode.rjust(6, "0"), oid))
         return tuple(flat)
+
+
+def _listing_order(entry: tuple[str, str, str]) -> str:
+    """Where a tree object's entry goes in the sorted listing: a folder's paths all start "name/"."""
+    return entry[0] + "/" if entry[1] == "40000" else entry[0]
 
 
 def _parse_tree(data: bytes, id_bytes: int) -> list[tuple[str, str, str]]:

@@ -98,6 +98,11 @@ class LoadCache:
     used_year_ends: set[tuple[Any, ...]] = field(default_factory=set)
     year_end_hits: int = 0
     year_end_misses: int = 0
+    # Git folders walked in this run by (path, tree id, settings fingerprint), with what walking them
+    # added (repository._Loader.replay_plan): a year end replays each folder it shares with the last.
+    walked: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    files_walked: int = 0  # listed entries walked file by file, and replayed with their folder (counters)
+    files_replayed: int = 0
 
     @classmethod
     def open(cls, repo_root: Path, kind: str) -> LoadCache:

@@ -7,8 +7,10 @@ Only a missing or unreadable isac.yaml / isaccheck.yaml stops the run (a configu
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import itertools
 import pathlib
 import posixpath
 import re
@@ -332,6 +334,32 @@ def _where(location: Location | None, how: tuple[str, str]) -> Text:
     return Text(f"{infermod.describe(location, 'en')} ({how[0]})", f"{infermod.describe(location, 'nl')} ({how[1]})")
 
 
+# Switch for tests (tests/test_subtrees.py): off, every year end's listing is walked file by file.
+REPLAY = True
+
+
+@dataclass(frozen=True)
+class _Walked:
+    """What walking one git folder added (see _Loader.replay_plan), in the walk's order."""
+
+    documents: tuple[Document, ...]
+    findings: tuple[Finding, ...]
+    unreadable_types: Mapping[str, str]
+    unloaded_tlp: Mapping[str, str]
+    keys: tuple[tuple[Any, ...], ...]  # the run-cache entries its files used
+    ignored: tuple[str, ...]
+    templates: tuple[str, ...]
+    files: int  # entries below it (for the counters)
+
+
+@dataclass
+class _ReplayPlan:
+    fresh: list[SourceEntry] = field(default_factory=list)  # the entries walked file by file
+    replays: dict[int, tuple[int, _Walked]] = field(default_factory=dict)  # start -> end, what to add
+    recorded: list[tuple[int, int, str, tuple[Any, ...]]] = field(default_factory=list)  # start, end, path, key
+    keys: set[tuple[Any, ...]] = field(default_factory=set)  # every folder of the listing
+
+
 class _Loader:
     def __init__(self, source: Source, config: Config, profile: Profile,
                  tlp_required: frozenset[str] | None = None, infer: bool = True,
@@ -354,6 +382,10 @@ class _Loader:
         # Output labels of files that are not (whole) documents: unreadable ones, oversize ones.
         self.unloaded_tlp: dict[str, str] = {}
         self.oversize: dict[str, int] = {}  # path -> KB, until the oversize finding is written
+        # Files loaded outside the run cache (a folder with one is not replayed) and, while folders
+        # are recorded, the run-cache keys used in order (see replay_plan).
+        self.unrepeatable = 0
+        self.keys: list[tuple[Any, ...]] | None = None
         # Files read ahead of the walk (prefetch): a dict, or a git tree's BlobStream, which reads
         # each file from git when the walk asks for it.
         self.prefetched: MutableMapping[str, bytes] = {}
@@ -882,8 +914,11 @@ class _Loader:
     def load_once(self, key: tuple[str, ...] | None, path: str, load: Callable[[], None]) -> None:
         """Run `load` for one file, or add what it added before for the same key."""
         if self.cache is None or key is None:
+            self.unrepeatable += 1
             load()
             return
+        if self.keys is not None:
+            self.keys.append(key)
         hit = self.cache.files.get(key)
         self.cache.used.add(key)
         if hit is not None:
@@ -949,72 +984,197 @@ class _Loader:
         return ("markdown",)
 
     def run(self, entries: list[SourceEntry], only: frozenset[str] | None = None) -> None:
-        paths = {e.path for e in entries}
-        ignored = {e.path for e in entries if any(glob_match(pattern, e.path) for pattern in self.config.ignore)}
+        plan = self.replay_plan(entries) if only is None else None
+        fresh = entries if plan is None else plan.fresh
+        paths = {e.path for e in fresh}  # what the walk asks of it is folder-local (a sidecar and its file)
+        ignored = {e.path for e in fresh if any(glob_match(pattern, e.path) for pattern in self.config.ignore)}
         self.ignored = sorted(p for p in ignored if (only is None or p in only) and p not in (PROFILE_FILE, CONFIG_FILE))
-        self.templates = sorted(e.path for e in entries if e.kind == "file" and e.path not in ignored
+        self.templates = sorted(e.path for e in fresh if e.kind == "file" and e.path not in ignored
                                 and (only is None or e.path in only)
                                 and any(glob_match(pattern, e.path) for pattern in self.config.templates))
         ignored |= set(self.templates)
-        self.prefetch([e for e in entries if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)])
-        for entry in entries:
-            path = entry.path
-            if only is not None and path not in only:
-                continue
-            if path in (PROFILE_FILE, CONFIG_FILE):
-                continue
-            if path in ignored:
-                continue
-            if not valid_path(path):
-                if entry.kind != "other" and (path.endswith(SIDECAR_SUFFIX) or path.lower().endswith(".md")
-                                              or self.mapped_type(path) is not None):
-                    self.finding("file-name", Severity.ERROR, printable_path(path), None,
-                                 "the file name is not UTF-8 text or holds control characters; not read (rename it)",
-                                 "de bestandsnaam is geen UTF-8-tekst of bevat stuurtekens; niet gelezen (hernoem het)",
-                                 real_path=path)
-                continue
-            if entry.kind == "symlink-outside":
-                self.finding("symlink-outside", Severity.ERROR, path, None,
-                             "symbolic link pointing outside the repository; not followed",
-                             "symbolische link naar buiten de repository; niet gevolgd")
-                continue
-            if entry.kind == "symlink-broken":
-                self.finding("symlink-broken", Severity.WARNING, path, None,
-                             "symbolic link to nothing (or a loop of links); skipped",
-                             "symbolische link naar niets (of een kring van links); overgeslagen")
-                continue
-            if entry.kind != "file":
-                if path.endswith(SIDECAR_SUFFIX) or path.lower().endswith(".md") or self.mapped_type(path):
-                    # A FIFO, socket or device named like a document: reading it could hang the run.
-                    self.finding("not-a-file", Severity.WARNING, path, None,
-                                 "not a regular file (a FIFO, socket, device or linked folder); not read",
-                                 "geen gewoon bestand (een FIFO, socket, apparaat of gelinkte map); niet gelezen")
-                continue
-            if path.endswith(SIDECAR_SUFFIX):
-                described = path[: -len(SIDECAR_SUFFIX)]
-                exists = described in paths
-                self.load_once(self.cached_key(entry, self.ways(path, paths)[0]), path,
-                               lambda: self.load_sidecar(entry, described, exists))
-            elif path.lower().endswith(".md"):
-                if path + SIDECAR_SUFFIX in paths:
-                    continue
-                self.load_once(self.cached_key(entry, "markdown"), path, lambda: self.load_markdown(entry))
-            elif path + SIDECAR_SUFFIX not in paths:
-                mapped = self.mapped_type(path)
-                if mapped is not None:
-                    self.load_mapped(entry, mapped)
-                    continue
-                guess = _guess_type(path) if self.infer and format_of(path) is not None else None
-                if guess is not None:
-                    data = self.read_bytes(entry)
-                    if data is not None:
-                        self.load_inferred(entry, (guess.type, {}), data, guessed=True)
-                elif posixpath.splitext(path)[1].lower() in NAMED_WHEN_NOT_COUNTED:
-                    self.name_uncounted(entry)
+        self.prefetch([e for e in fresh if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)])
+        if plan is None:
+            if self.cache is not None and only is None:
+                self.cache.walked = {}  # none of them is this listing's: not kept (memory bounded)
+            for entry in entries:
+                if only is None or entry.path in only:
+                    self.walk(entry, paths, ignored)
+        else:
+            self.replaying(entries, plan, paths, ignored)
         for path in sorted(self.oversize):  # read, but stopped early (a frontmatter YAML error): still named
             self.oversize_finding(path, readable=True)
         self.same_meetings()
         self.unused_globs(entries)
+
+    def walk(self, entry: SourceEntry, paths: set[str], ignored: set[str]) -> None:
+        """Load one entry of the listing: a document, a finding, or nothing (not a document)."""
+        path = entry.path
+        if path in (PROFILE_FILE, CONFIG_FILE):
+            return
+        if path in ignored:
+            return
+        if not valid_path(path):
+            if entry.kind != "other" and (path.endswith(SIDECAR_SUFFIX) or path.lower().endswith(".md")
+                                          or self.mapped_type(path) is not None):
+                self.finding("file-name", Severity.ERROR, printable_path(path), None,
+                             "the file name is not UTF-8 text or holds control characters; not read (rename it)",
+                             "de bestandsnaam is geen UTF-8-tekst of bevat stuurtekens; niet gelezen (hernoem het)",
+                             real_path=path)
+            return
+        if entry.kind == "symlink-outside":
+            self.finding("symlink-outside", Severity.ERROR, path, None,
+                         "symbolic link pointing outside the repository; not followed",
+                         "symbolische link naar buiten de repository; niet gevolgd")
+            return
+        if entry.kind == "symlink-broken":
+            self.finding("symlink-broken", Severity.WARNING, path, None,
+                         "symbolic link to nothing (or a loop of links); skipped",
+                         "symbolische link naar niets (of een kring van links); overgeslagen")
+            return
+        if entry.kind != "file":
+            if path.endswith(SIDECAR_SUFFIX) or path.lower().endswith(".md") or self.mapped_type(path):
+                # A FIFO, socket or device named like a document: reading it could hang the run.
+                self.finding("not-a-file", Severity.WARNING, path, None,
+                             "not a regular file (a FIFO, socket, device or linked folder); not read",
+                             "geen gewoon bestand (een FIFO, socket, apparaat of gelinkte map); niet gelezen")
+            return
+        if path.endswith(SIDECAR_SUFFIX):
+            described = path[: -len(SIDECAR_SUFFIX)]
+            exists = described in paths
+            self.load_once(self.cached_key(entry, self.ways(path, paths)[0]), path,
+                           lambda: self.load_sidecar(entry, described, exists))
+        elif path.lower().endswith(".md"):
+            if path + SIDECAR_SUFFIX in paths:
+                return
+            self.load_once(self.cached_key(entry, "markdown"), path, lambda: self.load_markdown(entry))
+        elif path + SIDECAR_SUFFIX not in paths:
+            mapped = self.mapped_type(path)
+            if mapped is not None:
+                self.unrepeatable += 1  # loaded outside the run cache (Word, PDF: their own caches)
+                self.load_mapped(entry, mapped)
+                return
+            guess = _guess_type(path) if self.infer and format_of(path) is not None else None
+            if guess is not None:
+                self.unrepeatable += 1
+                data = self.read_bytes(entry)
+                if data is not None:
+                    self.load_inferred(entry, (guess.type, {}), data, guessed=True)
+            elif posixpath.splitext(path)[1].lower() in NAMED_WHEN_NOT_COUNTED:
+                self.name_uncounted(entry)
+
+    # -- a folder walked before, replayed ------------------------------------------------------
+    def replay_plan(self, entries: list[SourceEntry]) -> _ReplayPlan | None:
+        """Which of the listing's git folders were walked before in this run and are replayed whole,
+        and which are walked and recorded; None: the plain way (no run cache, not a git tree
+        listed folder by folder, or REPLAY off).
+
+        A folder's outcome depends on its files (its path and tree id fix every path, kind, size and
+        blob below it), on what every file's loading depends on (self.fingerprint: isaccheck.yaml
+        with its ignore, templates and types globs and size limit, the profile's TLP version,
+        participants and community, the types that need a label, inference on or off) and on
+        nothing else: the walk asks only a file's own folder (its sidecar or described file).
+        """
+        subtrees = getattr(self.source, "subtrees", None)
+        if not REPLAY or self.cache is None or subtrees is None:
+            return None
+        folders = subtrees()
+        if folders is None:
+            return None
+        at = dict(zip(map(id, entries), itertools.count()))  # each listed entry's place
+        walked = self.cache.walked
+        plan = _ReplayPlan()
+        covered = 0  # entries before this are inside a replayed folder
+        gaps: list[SourceEntry] = []
+        for folder in folders:
+            key = (folder.path, folder.oid, self.fingerprint)
+            plan.keys.add(key)  # kept for the next year end, also when inside a replayed folder
+            if not folder.entries:
+                continue
+            start = at.get(id(folder.entries[0]))
+            if start is None or start < covered:
+                continue  # inside a replayed folder, or not this listing's (then neither is its end)
+            end = start + len(folder.entries)
+            if entries[end - 1] is not folder.entries[-1]:
+                continue  # not the folder's entries, whole: walked file by file
+            done = walked.get(key)
+            if done is not None:
+                gaps.extend(entries[covered:start])
+                plan.replays[start] = (end, done)
+                covered = end
+            else:
+                plan.recorded.append((start, end, folder.path, key))
+        gaps.extend(entries[covered:])
+        plan.fresh = gaps
+        return plan
+
+    def replaying(self, entries: list[SourceEntry], plan: _ReplayPlan, paths: set[str], ignored: set[str]) -> None:
+        """The walk with folders replayed (replay_plan): the entries between them walked as the plain
+        way does, each fresh folder's outcome recorded (unless a file in it was loaded outside the run
+        cache: Word, PDF, oversize, unreadable), in the listing's order throughout."""
+        assert self.cache is not None
+        cache = self.cache
+        starts: dict[int, list[tuple[int, str, tuple[Any, ...]]]] = {}
+        ends: dict[int, list[tuple[int, str, tuple[Any, ...]]]] = {}
+        for start, end, folder, key in plan.recorded:
+            starts.setdefault(start, []).append((end, folder, key))
+            ends.setdefault(end, []).append((start, folder, key))
+        marks: dict[tuple[Any, ...], tuple[int, int, int, int, int, int]] = {}
+        # Replayed folders' ignored files and templates are part of the sorted lists from the start.
+        replayed_ignored = [p for _, done in plan.replays.values() for p in done.ignored]
+        replayed_templates = [p for _, done in plan.replays.values() for p in done.templates]
+        if replayed_ignored:
+            self.ignored = sorted([*self.ignored, *replayed_ignored])
+        if replayed_templates:
+            self.templates = sorted([*self.templates, *replayed_templates])
+        self.keys = []  # the run-cache keys used, in order: what a recorded folder replays
+        bounds = sorted({*starts, *ends, *plan.replays, *(end for end, _ in plan.replays.values()), len(entries)})
+        at = 0
+        walked = 0
+        for bound in bounds:
+            if bound < at:
+                continue  # inside a replayed folder
+            for entry in entries[at:bound]:
+                self.walk(entry, paths, ignored)
+            walked += bound - at
+            at = bound
+            for start, folder, key in ends.get(bound, ()):
+                self.record(key, folder, bound - start, marks.pop(key))
+            for _, folder, key in starts.get(bound, ()):
+                marks[key] = (len(self.documents), len(self.findings), len(self.keys), self.unrepeatable,
+                              len(self.unreadable_types), len(self.unloaded_tlp))
+            replay = plan.replays.get(bound)
+            if replay is not None:
+                at, done = replay
+                self.documents.extend(done.documents)
+                self.findings.extend(done.findings)
+                self.unreadable_types.update(done.unreadable_types)
+                self.unloaded_tlp.update(done.unloaded_tlp)
+                self.keys.extend(done.keys)
+                cache.used.update(done.keys)
+                cache.hits += len(done.keys)  # each a hit of the plain way, whose first walk stored it
+                cache.files_replayed += done.files
+        cache.files_walked += walked
+        # Only this listing's folders are kept (the next year end shares most of them).
+        cache.walked = {key: cache.walked[key] for key in plan.keys if key in cache.walked}
+        self.keys = None
+
+    def record(self, key: tuple[Any, ...], folder: str, count: int, mark: tuple[int, int, int, int, int, int]) -> None:
+        """Remember what walking a folder added, to replay it where the same folder comes again."""
+        documents, findings, keys, unrepeatable, unreadable, unloaded = mark
+        assert self.cache is not None and self.keys is not None
+        if self.unrepeatable != unrepeatable:
+            return
+        inside = slice(bisect.bisect_left(self.ignored, folder), bisect.bisect_left(self.ignored, folder[:-1] + "0"))
+        templates = slice(bisect.bisect_left(self.templates, folder),
+                          bisect.bisect_left(self.templates, folder[:-1] + "0"))
+        # A file's type and label are set while its own path is walked (load_once's Loaded), never
+        # removed but for an oversize file (not recorded): the folder's are the ones added since its start.
+        self.cache.walked[key] = _Walked(
+            tuple(self.documents[documents:]), tuple(self.findings[findings:]),
+            dict(itertools.islice(self.unreadable_types.items(), unreadable, None)),
+            dict(itertools.islice(self.unloaded_tlp.items(), unloaded, None)),
+            tuple(self.keys[keys:]), tuple(self.ignored[inside]), tuple(self.templates[templates]), count)
 
     def unused_globs(self, entries: list[SourceEntry]) -> None:
         """A `types:` glob that matches no file is most likely mistyped: say so."""

@@ -7,7 +7,7 @@ import json
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any, Iterator, MutableMapping
 
 from .config import CONFIG_FILE, PROFILE_FILE, Config, glob_match, inside_repository, parse_config
 from . import tlpout
@@ -149,6 +149,11 @@ class _WithTodaysSettings:
             if path in self.missing:
                 found[path] = self.today.read(path)
         return found
+
+    def subtrees(self) -> Any:
+        """The tree's folders (GitTreeSource.subtrees): today's settings files are at the top, in none."""
+        subtrees = getattr(self.tree, "subtrees", None)
+        return subtrees() if subtrees is not None else None
 
     def close(self) -> None:
         close = getattr(self.tree, "close", None)

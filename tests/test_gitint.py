@@ -239,8 +239,18 @@ def test_history_asks_git_once_for_every_year_end(haven: dict[str, Any], monkeyp
         def __init__(self, cwd: Path) -> None:
             calls.append(("cat-file", "--batch"))
             super().__init__(cwd)
+
+    class CountedSizes(gitrepo._SizeCheck):
+        def __init__(self, cwd: Path) -> None:
+            calls.append(("cat-file", "--batch-check"))
+            super().__init__(cwd)
+
+        def sizes(self, oids: Any) -> dict[str, int]:
+            calls.append(("sizes",))
+            return super().sizes(oids)
     monkeypatch.setattr(gitrepo, "_run", spy)
     monkeypatch.setattr(gitrepo, "_CatFile", Counted)
+    monkeypatch.setattr(gitrepo, "_SizeCheck", CountedSizes)
     # Counted in this process: no child evaluating the oldest year ends with its own git (test_jobs.py has that).
     monkeypatch.setenv("ISACCHECK_JOBS", "1")
     points = profile_history(repo, today=today)
@@ -253,7 +263,8 @@ def test_history_asks_git_once_for_every_year_end(haven: dict[str, Any], monkeyp
     assert len([c for c in calls if "HEAD^{commit}" in c]) == 1
     assert not [c for c in calls if c[0] == "ls-tree"]
     assert calls.count(("cat-file", "--batch")) == 1
-    assert 1 <= calls.count(("cat-file", "--batch-check")) <= len(past)  # only for sizes not seen before
+    assert calls.count(("cat-file", "--batch-check")) == 1  # one process for the command's blob sizes,
+    assert 1 <= calls.count(("sizes",)) <= len(past)  # asked only for sizes not seen before
     for point in past:
         plain = check(repo, point.as_of, history=False, today=today, forecast=False).evaluation
         assert point.commit == plain.provenance.commit

@@ -703,13 +703,19 @@ def test_first_parent_line_of_an_empty_repository(tmp_path: Path) -> None:
     assert line.at(D(2030, 1, 1)) is None and line.first() is None
 
 
+@pytest.mark.parametrize("subtrees", [True, False])
 @pytest.mark.parametrize("object_format", ["sha1", "sha256"])
-def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path, object_format: str) -> None:
+def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path, object_format: str, subtrees: bool,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Trees read folder by folder through the command's one cat-file (SharedTrees) are what
     `ls-tree -r -l` gives: links, a submodule, odd names and a checked subfolder included, and a
     subfolder missing at a commit is empty; a folder or size seen at an earlier commit is not asked again.
-    In a SHA-256 repository too, whose tree objects hold 32-byte ids (asked of git when not given)."""
+    In a SHA-256 repository too, whose tree objects hold 32-byte ids (asked of git when not given).
+    Listed folder by folder (gitrepo.SUBTREES) or flattened, the plain way, which a tree with a link takes."""
+    from isaccheck import gitrepo
     from isaccheck.gitrepo import GitTreeSource, SharedTrees
+
+    monkeypatch.setattr(gitrepo, "SUBTREES", subtrees)
 
     inner = new_repo(tmp_path, "inner", object_format)
     commit(inner, "2022-01-01T00:00:00Z", "inner", a__md="a\n")
@@ -737,6 +743,11 @@ def test_trees_read_through_one_catfile_are_the_plain_listing(tmp_path: Path, ob
         assert shared.sizes[git(repo_path, "rev-parse", f"{second}:isac/policy.md")] == 70_000
         assert git(repo_path, "rev-parse", f"{second}:isac/m.md") not in shared.sizes  # not in the tree listed last
         old_folder = git(repo_path, "rev-parse", f"{second}:isac/old")
+        if subtrees:  # the tree listed last, `first`, has no link: listed folder by folder, by path and id
+            below = "isac/old/" if folder == repo_path else "old/"
+            assert (below, old_folder) in shared.records and not shared.folders
+            shared.close()
+            continue
         assert old_folder in shared.folders  # read once, at the first commit that had it
         if folder == repo_path:  # kept while in the tree listed last, with the folders in it
             assert shared.inside[git(repo_path, "rev-parse", f"{first}:isac")] == (old_folder,)
