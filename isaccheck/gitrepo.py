@@ -1034,6 +1034,17 @@ class _Batch:
         self.poller: Any = None  # select.poll while the request does not fit in the pipe
 
 
+def _start_catfile(cwd: Path, batch: str, bufsize: int = -1) -> subprocess.Popen[bytes]:
+    """A long-lived `git cat-file <batch>` reading requests from a pipe (its errors go nowhere:
+    a missing object is in its answers)."""
+    try:
+        return subprocess.Popen(_git_argv(["cat-file", batch]), cwd=cwd, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_git_env(),
+                                bufsize=bufsize)
+    except OSError as exc:
+        raise GitError(f"could not run git: {exc.strerror or exc}") from exc
+
+
 class _CatFile:
     """One long-lived `git cat-file --batch`: one round trip per object, no process per file.
 
@@ -1046,14 +1057,7 @@ class _CatFile:
     """
 
     def __init__(self, cwd: Path) -> None:
-        try:
-            self._proc = subprocess.Popen(
-                _git_argv(["cat-file", "--batch"]),
-                cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, env=_git_env(), bufsize=0,
-            )
-        except OSError as exc:
-            raise GitError(f"could not run git: {exc.strerror or exc}") from exc
+        self._proc = _start_catfile(cwd, "--batch", bufsize=0)
         _widen(self._proc.stdin, self._proc.stdout)
         self._lock = threading.Lock()
         self._buf = b""  # git's answers read from the pipe and not yet handed out, from _pos on
@@ -1397,14 +1401,7 @@ class _SizeCheck:
     CHUNK = 256
 
     def __init__(self, cwd: Path) -> None:
-        try:
-            self._proc = subprocess.Popen(
-                _git_argv(["cat-file", "--batch-check"]),
-                cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, env=_git_env(),
-            )
-        except OSError as exc:
-            raise GitError(f"could not run git: {exc.strerror or exc}") from exc
+        self._proc = _start_catfile(cwd, "--batch-check")
         self._finalizer = weakref.finalize(self, _stop_process, self._proc)
 
     @property
