@@ -34,16 +34,12 @@ MEMOISE = True
 computed: Counter[str] = Counter()
 
 
-def memo(doc: Document) -> dict[Any, Any]:
-    """The document's memo of facts (empty, and thrown away, when MEMOISE is off)."""
-    if not MEMOISE:
-        return {}
-    return doc.memo()
-
-
 def remembered(doc: Document, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """compute() once per document and key while the document lives (an exception is not kept)."""
-    facts = memo(doc)
+    """compute() once per document and key while the document lives (an exception is not kept);
+    with MEMOISE off, every time."""
+    if not MEMOISE:
+        return compute()
+    facts = doc.memo()
     try:
         known = key in facts
     except TypeError:  # an unhashable parameter (a user's rule): computed the plain way

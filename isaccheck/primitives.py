@@ -122,8 +122,6 @@ def _missing_fields(ev: Evidence, doc: Document, fields: list[str]) -> tuple[str
     """The fields the document leaves empty: it alone decides, so once per document and fields in a run."""
     if not fields:
         return ()
-    if not _memo.MEMOISE:
-        return tuple(f for f in fields if is_empty(ev.field(doc, f)))
     # A tuple, not a list: kept for the run, and an empty tuple is no new object for the collector.
     return _memo.remembered(doc, ("missing", *fields), lambda: tuple(f for f in fields if is_empty(ev.field(doc, f))))
 
