@@ -352,6 +352,12 @@ class _Walked:
     files: int  # entries below it (for the counters)
 
 
+def _below(paths: list[str], folder: str) -> tuple[str, ...]:
+    """The paths of a sorted list that lie in `folder` ("a/b/"): all of them sort from "a/b/" up to
+    "a/b0" ('0' follows '/')."""
+    return tuple(paths[bisect.bisect_left(paths, folder):bisect.bisect_left(paths, folder[:-1] + "0")])
+
+
 @dataclass
 class _ReplayPlan:
     fresh: list[SourceEntry] = field(default_factory=list)  # the entries walked file by file
@@ -1165,16 +1171,13 @@ class _Loader:
         assert self.cache is not None and self.keys is not None
         if self.unrepeatable != unrepeatable:
             return
-        inside = slice(bisect.bisect_left(self.ignored, folder), bisect.bisect_left(self.ignored, folder[:-1] + "0"))
-        templates = slice(bisect.bisect_left(self.templates, folder),
-                          bisect.bisect_left(self.templates, folder[:-1] + "0"))
         # A file's type and label are set while its own path is walked (load_once's Loaded), never
         # removed but for an oversize file (not recorded): the folder's are the ones added since its start.
         self.cache.walked[key] = _Walked(
             tuple(self.documents[documents:]), tuple(self.findings[findings:]),
             dict(itertools.islice(self.unreadable_types.items(), unreadable, None)),
             dict(itertools.islice(self.unloaded_tlp.items(), unloaded, None)),
-            tuple(self.keys[keys:]), tuple(self.ignored[inside]), tuple(self.templates[templates]), count)
+            tuple(self.keys[keys:]), _below(self.ignored, folder), _below(self.templates, folder), count)
 
     def unused_globs(self, entries: list[SourceEntry]) -> None:
         """A `types:` glob that matches no file is most likely mistyped: say so."""
