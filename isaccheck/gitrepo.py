@@ -1714,7 +1714,7 @@ class SharedTrees:
                 found = self._folder_tree(top)
             except ValueError:  # a damaged tree object (cut short, a mode that is no number): git's own error
                 self._fetched.clear()
-                raise GitError(f"a folder object of commit {commit} is damaged") from None
+                raise _damaged(commit) from None
             except BaseException:
                 self._fetched.clear()
                 raise
@@ -1740,7 +1740,7 @@ class SharedTrees:
         try:
             return _parse_tree(root[1], self.id_bytes)
         except ValueError:
-            raise GitError(f"a folder object of commit {commit} is damaged") from None
+            raise _damaged(commit) from None
 
     def _listing(self, commit: str, top: list[tuple[str, str, str]]) -> dict[str, _LsEntry]:
         """listing() of a parsed top tree: every path flattened (the plain way)."""
@@ -1753,7 +1753,7 @@ class SharedTrees:
             self._prefetch(top)
             flat = self._flatten(top, used)
         except ValueError:  # a damaged tree object (cut short, a mode that is no number): git's own error
-            raise GitError(f"a folder object of commit {commit} is damaged") from None
+            raise _damaged(commit) from None
         finally:
             self._fetched.clear()  # what this tree did not use (a planted or known folder's inside) is not kept
         # Only this tree's folders are kept: a folder gone from one year end seldom comes back, and
@@ -1914,6 +1914,11 @@ class SharedTrees:
             else:
                 flat.append((name, mode.rjust(6, "0"), oid))
         return tuple(flat)
+
+
+def _damaged(commit: str) -> GitError:
+    """A tree object of the commit cut short or with a mode that is no number: git's own refusal."""
+    return GitError(f"a folder object of commit {commit} is damaged")
 
 
 def _listing_order(entry: tuple[str, str, str]) -> str:

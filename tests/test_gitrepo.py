@@ -783,6 +783,28 @@ def test_a_damaged_tree_object_is_a_git_error(tmp_path: Path) -> None:
                 list(read.entries())
 
 
+@pytest.mark.parametrize("by_folder", [True, False], ids=["folder-by-folder", "plain"])
+def test_a_damaged_folder_below_the_top_names_its_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        by_folder: bool) -> None:
+    """A damaged tree object one level down (not the top's): the same error, naming the commit, whether
+    SharedTrees lists folder by folder (gitrepo.SUBTREES) or the plain, flattening way."""
+    from isaccheck import gitrepo
+    from isaccheck.gitrepo import GitTreeSource, SharedTrees
+
+    monkeypatch.setattr(gitrepo, "SUBTREES", by_folder)
+    repo_path = new_repo(tmp_path)
+    commit(repo_path, "2022-01-01T00:00:00Z", "one", a__md="a\n")
+    blob = git(repo_path, "rev-parse", "HEAD:a.md")
+    inner = git(repo_path, "hash-object", "-t", "tree", "--literally", "-w", "--stdin",
+                input=b"1006x4 a.md\0" + bytes.fromhex(blob))
+    top = git(repo_path, "hash-object", "-t", "tree", "--literally", "-w", "--stdin",
+              input=b"40000 sub\0" + bytes.fromhex(inner))
+    sha = git(repo_path, "commit-tree", top, "-m", "damaged", date="2022-02-01T00:00:00Z")
+    with GitTreeSource(repo_path, "", sha, shared=SharedTrees(repo_path)) as read:
+        with pytest.raises(GitError, match=f"^a folder object of commit {sha} is damaged$"):
+            list(read.entries())
+
+
 def test_folders_nested_deeper_than_python_recurses_are_listed(tmp_path: Path) -> None:
     """SharedTrees opens folders recursively; a tree nested deeper than the recursion limit is
     listed by ls-tree instead (a hostile repository cannot make the listing fail)."""
