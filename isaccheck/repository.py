@@ -1224,9 +1224,10 @@ class _Loader:
     def walk_reusing(self, entries: list[SourceEntry], paths: set[str], ignored: set[str],
                      reused: Mapping[str, tuple[tuple[Any, ...], Loaded]]) -> int:
         """walk() each entry, but add a reusable file (reusable) as load_once adds a hit, without its
-        checks and key; how many were so added. (Its bytes were never asked for: prefetch skipped it.)"""
+        checks and key; how many were so added. Its bytes were never asked for (prefetch skipped it),
+        and its key is in `cache.used` already: the year end that gave it used it."""
         assert self.cache is not None and self.keys is not None
-        keys, used = self.keys, self.cache.used
+        keys = self.keys
         count = 0
         for entry in entries:
             found = reused.get(entry.path)
@@ -1235,7 +1236,6 @@ class _Loader:
                 continue
             key, hit = found
             keys.append(key)
-            used.add(key)
             self.add_loaded(entry.path, hit)
             count += 1
         self.cache.hits += count
