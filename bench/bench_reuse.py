@@ -81,10 +81,10 @@ def main() -> None:
             counters[reuse] = (cache.files_walked, cache.files_replayed, cache.files_reused)
     print(f"{args.repo}: {len(shas)} year ends, {args.rounds} rounds, CPU seconds (median, best)")
     for reuse in (True, False):
-        spent = [s for s, _ in results[reuse]]
+        loading = [s for s, _ in results[reuse]]
         parsed = [p for _, p in results[reuse]]
         walked, replayed, reused = counters[reuse]
-        print(f"  files reused {'on ' if reuse else 'off'}: loading {statistics.median(spent):.3f} ({min(spent):.3f}), "
+        print(f"  files reused {'on ' if reuse else 'off'}: loading {statistics.median(loading):.3f} ({min(loading):.3f}), "
               f"of which parsing {statistics.median(parsed):.3f}, the rest {statistics.median(s - p for s, p in results[reuse]):.3f}; "
               f"entries walked {walked:,}, replayed with their folder {replayed:,}, added by their key {reused:,}")
 
