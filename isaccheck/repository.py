@@ -1001,7 +1001,7 @@ class _Loader:
         fresh = entries if plan is None else plan.fresh
         paths = {e.path for e in fresh}  # what the walk asks of it is folder-local (a sidecar and its file)
         ignore, templates = self.config.ignore, self.config.templates
-        # (Without globs, no test per file: a generator per file and year end was most of it.)
+        # Without such globs, no empty generator per file and year end.
         ignored = {e.path for e in fresh if any(glob_match(pattern, e.path) for pattern in ignore)} if ignore else set()
         self.ignored = sorted(p for p in ignored if (only is None or p in only) and p not in (PROFILE_FILE, CONFIG_FILE))
         self.templates = sorted(e.path for e in fresh if e.kind == "file" and e.path not in ignored
