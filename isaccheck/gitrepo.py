@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import threading
 import weakref
+from bisect import bisect_left
 from collections import deque
 from collections.abc import MutableMapping
 from dataclasses import dataclass
@@ -1568,7 +1569,14 @@ class GitTreeSource:
             self._cat = None
 
     def entries(self) -> Iterator[SourceEntry]:
-        yield from self._load().entries
+        return iter(self._load().entries)
+
+    def listed(self, path: str) -> bool:
+        """Whether the tree lists `path` (of any kind): a binary search of the sorted listing, where
+        runner._settings_from_today walked all of it at every year end for two top-level names."""
+        entries = self._load().entries
+        at = bisect_left(entries, path, key=_PATH)
+        return at < len(entries) and entries[at].path == path
 
     def read(self, path: str) -> bytes:
         tree = self._load()
@@ -1809,11 +1817,14 @@ class SharedTrees:
             level = list(dict.fromkeys(o for o in level if o not in self._fetched))  # a folder twice in a tree: once
             if not level:
                 return
-            answers = self.catfile().read_many_typed(level)
+            # Each answer parsed as it comes, while git reads the next objects of the level.
+            cat = self.catfile()
+            batch = cat.begin(level)
             self.round_trips += 1
             self.folder_reads += len(level)
             below: list[str] = []
-            for oid, found in zip(level, answers):
+            for oid in level:
+                found = cat.answer(batch)
                 if found is None or found[0] != "tree":
                     raise GitError(f"git could not read folder object {oid}")
                 entries = self._fetched[oid] = _parse_tree(found[1], self.id_bytes)
@@ -1917,7 +1928,7 @@ class SharedTrees:
             self.entries_made += len(new)
             found = cast(list[SourceEntry], taken)  # each None replaced just above
             idents = list(map(itemgetter(2), items))
-            made = Folder(path, oid, parsed, tuple(found), dict(zip(map(attrgetter("path"), found), idents)),
+            made = Folder(path, oid, parsed, tuple(found), dict(zip(map(_PATH, found), idents)),
                           dict(zip(idents, map(attrgetter("size"), found))), (), dict(zip(items, found)))
             made.folders = (made,)
             return made
@@ -1983,6 +1994,8 @@ class SharedTrees:
                 flat.append((name, mode.rjust(6, "0"), oid))
         return tuple(flat)
 
+
+_PATH = attrgetter("path")
 
 # Up to this many entries a folder is put together entry by entry (_build): fewer steps than taking
 # its files as a whole (most folders hold a meeting's few files).

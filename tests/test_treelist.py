@@ -191,3 +191,32 @@ def test_year_ends_with_a_renamed_folder_evaluate_as_the_plain_way(tmp_path: Pat
         runs[reuse] = [check(repo_path, dt.date(year, 12, 31), history=False, today=dt.date(2026, 11, 28),
                              cache=cache, past=past).evaluation for year in (2023, 2024, 2025)]
     assert runs[True] == runs[False]
+
+
+def test_listed_finds_a_path_as_the_listing_has_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitTreeSource.listed (runner._settings_from_today's two look-ups): a path is listed exactly
+    when the listing has it, of any kind, beside names that sort right before or after it, folder
+    by folder and the plain way (a link in the tree)."""
+    isolate_git(tmp_path, monkeypatch)
+    repo_path = tmp_path / "r"
+    repo_path.mkdir()
+    git(repo_path, "init", "-q")
+    for name in ("isac.yam", "isac.yaml.bak", "isac.yaml0", "isaccheck.yaml/inside.md", "a/isac.yaml", "z.md"):
+        write(repo_path, name, "x\n")
+    shas = []
+    for date in ("2024-12-30T12:00:00Z", "2025-12-30T12:00:00Z"):
+        git(repo_path, "add", "-A")
+        git(repo_path, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},isac.yaml")  # a gitlink: listed
+        git(repo_path, "commit", "-q", "-m", date, date=date)
+        shas.append(git(repo_path, "rev-parse", "HEAD"))
+        if not (repo_path / "linked.md").is_symlink():
+            (repo_path / "linked.md").symlink_to("z.md")  # the second commit has a link: listed the plain way
+    first, second = shas
+    repo = opened(repo_path)
+    asked = ["isac.yaml", "isaccheck.yaml", "isac.yam", "isac.yaml.bak", "a/isac.yaml", "a", "", "zz", "0", "linked.md"]
+    for sha, by_folder in ((first, True), (second, False)):
+        with GitTreeSource(repo.top, repo.prefix, sha, shared=SharedTrees(repo.top)) as read:
+            assert (read.subtrees() is not None) is by_folder
+            paths = {e.path for e in read.entries()}
+            assert [read.listed(p) for p in asked] == [p in paths for p in asked]
+            assert read.listed("isac.yaml") and not read.listed("isaccheck.yaml")
