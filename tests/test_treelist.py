@@ -220,3 +220,16 @@ def test_listed_finds_a_path_as_the_listing_has_it(tmp_path: Path, monkeypatch: 
             paths = {e.path for e in read.entries()}
             assert [read.listed(p) for p in asked] == [p in paths for p in asked]
             assert read.listed("isac.yaml") and not read.listed("isaccheck.yaml")
+
+
+def test_bench_listing_compares_two_trees_on_a_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/bench_listing.py lists every year end with this tree and another (here: itself), checks
+    that both list the same, and prints wall, CPU and git CPU per variant."""
+    import subprocess
+    import sys
+
+    isolate_git(tmp_path, monkeypatch)
+    repo = random_history(tmp_path, 4)
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_listing.py"), "--repo", str(repo),
+                          "--base", str(ROOT), "--repeat", "2"], capture_output=True, text=True, check=True).stdout
+    assert "8 trees" in out and "this tree: wall" in out and "base: wall" in out and "git CPU" in out
