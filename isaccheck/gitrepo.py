@@ -2016,6 +2016,7 @@ def _listing_order(entry: tuple[str, str, str]) -> str:
 # space and the name up to the first NUL, as git reads them (a mode git refuses fails int(mode, 8) below).
 _TREE_ENTRY = {size: re.compile(b"([^ ]*) ([^\0]*)\0(.{%d})" % size, re.DOTALL) for size in (20, 32)}
 _TREE_NAME = methodcaller("decode", "utf-8", "surrogateescape")  # _decode_path, called from C
+_GIT_MODES = {mode.encode("ascii"): mode for mode in ("100644", "100755", "40000", "120000", "160000")}
 
 
 def _parse_tree(data: bytes, id_bytes: int) -> list[tuple[str, str, str]]:
@@ -2038,9 +2039,13 @@ def _parse_tree(data: bytes, id_bytes: int) -> list[tuple[str, str, str]]:
     modes, names, ids = zip(*found)
     if sum(map(len, modes)) + sum(map(len, names)) + len(found) * (id_bytes + 2) != len(data):
         raise ValueError("tree object damaged or cut short")
-    text = {mode: mode.decode("ascii") for mode in set(modes)}
-    for mode in text.values():
-        int(mode, 8)  # a mode that is no octal number: a damaged tree (ValueError, as git refuses it)
+    kinds = set(modes)
+    if kinds <= _GIT_MODES.keys():  # the modes git writes: octal numbers, as text once
+        text = _GIT_MODES
+    else:
+        text = {mode: mode.decode("ascii") for mode in kinds}
+        for mode in text.values():
+            int(mode, 8)  # a mode that is no octal number: a damaged tree (ValueError, as git refuses it)
     return list(zip(map(_TREE_NAME, names), map(text.__getitem__, modes), map(bytes.hex, ids)))
 
 
