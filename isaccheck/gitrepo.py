@@ -1937,7 +1937,7 @@ class SharedTrees:
         blobs: dict[str, str] = {}
         sizes: dict[str, int] = {}
         folders: list[Folder] = []
-        order = [name + "/" if mode == "40000" else name for name, mode, _ in parsed]
+        order = [name + "/" if mode == "40000" else name for name, mode, _ in parsed]  # sorted only when not so
         for item in parsed if order == sorted(order) else sorted(parsed, key=_listing_order):
             name, mode, ident = item
             if mode == "40000":
