@@ -101,8 +101,13 @@ class LoadCache:
     # Git folders walked in this run by (path, tree id, settings fingerprint), with what walking them
     # added (repository._Loader.replay_plan): a year end replays each folder it shares with the last.
     walked: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    files_walked: int = 0  # listed entries walked file by file, and replayed with their folder (counters)
-    files_replayed: int = 0
+    # The run-cache key each file of the last listing so walked used, by path: a file of a folder
+    # that changed is added again with its key when nothing its loading reads has changed
+    # (repository._Loader.reusable).
+    last_keys: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    files_walked: int = 0  # listed entries walked file by file, replayed with their folder, and
+    files_replayed: int = 0  # added again by their path's key (counters)
+    files_reused: int = 0
 
     @classmethod
     def open(cls, repo_root: Path, kind: str) -> LoadCache:

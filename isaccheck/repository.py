@@ -18,7 +18,7 @@ from codecs import BOM_UTF8
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, MutableMapping
 
 from frontmatter.default_handlers import YAMLHandler
@@ -336,6 +336,8 @@ def _where(location: Location | None, how: tuple[str, str]) -> Text:
 
 # Switch for tests (tests/test_subtrees.py): off, every year end's listing is walked file by file.
 REPLAY = True
+# Switch for tests (tests/test_walkfile.py): off, a changed folder's files are walked one by one.
+REUSE_FILES = True
 
 
 @dataclass(frozen=True)
@@ -930,12 +932,7 @@ class _Loader:
         if hit is not None:
             self.cache.hits += 1
             self.prefetched.pop(path, None)
-            self.documents.extend(hit.documents)
-            self.findings.extend(hit.findings)
-            if hit.unreadable_type is not None:
-                self.unreadable_types[path] = hit.unreadable_type
-            if hit.unloaded_tlp is not None:
-                self.unloaded_tlp[path] = hit.unloaded_tlp
+            self.add_loaded(path, hit)
             return
         self.cache.misses += 1
         documents, findings = len(self.documents), len(self.findings)
@@ -943,14 +940,24 @@ class _Loader:
         self.cache.files[key] = Loaded(tuple(self.documents[documents:]), tuple(self.findings[findings:]),
                                        self.unreadable_types.get(path), self.unloaded_tlp.get(path))
 
+    def add_loaded(self, path: str, hit: Loaded) -> None:
+        """Add what loading the file at `path` added before (a hit of the run cache)."""
+        self.documents.extend(hit.documents)
+        self.findings.extend(hit.findings)
+        if hit.unreadable_type is not None:
+            self.unreadable_types[path] = hit.unreadable_type
+        if hit.unloaded_tlp is not None:
+            self.unloaded_tlp[path] = hit.unloaded_tlp
+
     # -- the walk ----------------------------------------------------------------------------
-    def prefetch(self, entries: list[SourceEntry]) -> None:
+    def prefetch(self, entries: list[SourceEntry], reused: Mapping[str, Any] | None = None) -> None:
         """Ask for every file the walk will read in one go, when the source can (a git commit).
 
         From a git tree (stream_many) the request goes to git at once and each file is read from
         the pipe when the walk comes to it, so git inflates the next blobs while Python parses this
         one. Only a speed-up: on any failure the walk reads file by file, and each file that
-        still cannot be read becomes its own finding.
+        still cannot be read becomes its own finding. `reused`: files added again by their key
+        (reusable), never read.
         """
         read_many = getattr(self.source, "stream_many", None) or getattr(self.source, "read_many", None)
         if read_many is None:
@@ -965,7 +972,7 @@ class _Loader:
         wanted: list[str] = []
         for entry in entries:  # one pass: 5,000 files at each of 21 year ends of a history
             path = entry.path
-            if entry.kind != "file" or entry.size > limit:
+            if entry.kind != "file" or entry.size > limit or (reused and path in reused):
                 continue
             if path.endswith(SIDECAR_SUFFIX):
                 how = self.ways(path, paths)[0]
@@ -993,21 +1000,25 @@ class _Loader:
         plan = self.replay_plan(entries) if only is None else None
         fresh = entries if plan is None else plan.fresh
         paths = {e.path for e in fresh}  # what the walk asks of it is folder-local (a sidecar and its file)
-        ignored = {e.path for e in fresh if any(glob_match(pattern, e.path) for pattern in self.config.ignore)}
+        ignore, templates = self.config.ignore, self.config.templates
+        # Without such globs, no empty generator per file and year end.
+        ignored = {e.path for e in fresh if any(glob_match(pattern, e.path) for pattern in ignore)} if ignore else set()
         self.ignored = sorted(p for p in ignored if (only is None or p in only) and p not in (PROFILE_FILE, CONFIG_FILE))
         self.templates = sorted(e.path for e in fresh if e.kind == "file" and e.path not in ignored
                                 and (only is None or e.path in only)
-                                and any(glob_match(pattern, e.path) for pattern in self.config.templates))
+                                and any(glob_match(pattern, e.path) for pattern in templates)) if templates else []
         ignored |= set(self.templates)
-        self.prefetch([e for e in fresh if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)])
+        reused = self.reusable(fresh, paths) if plan is not None else {}
+        self.prefetch([e for e in fresh if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)], reused)
         if plan is None:
             if self.cache is not None and only is None:
                 self.cache.walked = {}  # none of them is this listing's: not kept (memory bounded)
+                self.cache.last_keys = {}
             for entry in entries:
                 if only is None or entry.path in only:
                     self.walk(entry, paths, ignored)
         else:
-            self.replaying(entries, plan, paths, ignored)
+            self.replaying(entries, plan, paths, ignored, reused)
         for path in sorted(self.oversize):  # read, but stopped early (a frontmatter YAML error): still named
             self.oversize_finding(path, readable=True)
         self.same_meetings()
@@ -1069,7 +1080,44 @@ class _Loader:
             elif posixpath.splitext(path)[1].lower() in NAMED_WHEN_NOT_COUNTED:
                 self.name_uncounted(entry)
 
-    # -- a folder walked before, replayed ------------------------------------------------------
+    # -- a file or a folder walked before, added again -----------------------------------------
+    def reusable(self, fresh: list[SourceEntry], paths: set[str]) -> dict[str, tuple[tuple[Any, ...], Loaded]]:
+        """The files of changed folders that the walk would find in the run cache under the key
+        their path used at the last year end: path -> (key, what loading it added). Each is added
+        with that one lookup instead of walked (replaying), as a hit of load_once would add it.
+
+        The key (path, how, "blob", blob id, fingerprint) that walk() and cached_key() give a file
+        depends on its path (settings files, `ignore`, `templates`, an invalid name, Markdown or
+        sidecar: never load_once), its kind and size (a regular file is one with a blob id; the size
+        is the blob's, the limit in the fingerprint), its blob id, the fingerprint, and one thing
+        outside itself: whether its sidecar exists (Markdown) or the file it describes (a sidecar).
+        So the last key holds now when its blob id and fingerprint are today's and the sidecar's or
+        described file's presence says the same `how`. Anything else walks the plain way.
+        """
+        assert self.cache is not None
+        last = self.cache.last_keys
+        if not REUSE_FILES or not last:
+            return {}
+        blob_id: Callable[[str], str | None] | None = getattr(self.source, "blob_id", None)
+        if blob_id is None:
+            return {}
+        files, fingerprint = self.cache.files, self.fingerprint
+        found: dict[str, tuple[tuple[Any, ...], Loaded]] = {}
+        for entry in fresh:
+            path = entry.path
+            key = last.get(path)
+            if key is None or key[3] != blob_id(path) or key[4] != fingerprint:
+                continue
+            if key[1] == "markdown":
+                if path + SIDECAR_SUFFIX in paths:
+                    continue  # a sidecar came: the file is read through it now
+            elif key[1] != self.ways(path, paths)[0]:
+                continue  # a sidecar whose file came or went
+            loaded = files.get(key)
+            if loaded is not None:
+                found[path] = (key, loaded)
+        return found
+
     def replay_plan(self, entries: list[SourceEntry]) -> _ReplayPlan | None:
         """Which of the listing's git folders were walked before in this run and are replayed whole,
         and which are walked and recorded; None: the plain way (no run cache, not a git tree
@@ -1114,10 +1162,12 @@ class _Loader:
         plan.fresh = gaps
         return plan
 
-    def replaying(self, entries: list[SourceEntry], plan: _ReplayPlan, paths: set[str], ignored: set[str]) -> None:
+    def replaying(self, entries: list[SourceEntry], plan: _ReplayPlan, paths: set[str], ignored: set[str],
+                  reused: Mapping[str, tuple[tuple[Any, ...], Loaded]]) -> None:
         """The walk with folders replayed (replay_plan): the entries between them walked as the plain
-        way does, each fresh folder's outcome recorded (unless a file in it was loaded outside the run
-        cache: Word, PDF, oversize, unreadable), in the listing's order throughout."""
+        way does, or added again by their key (reusable), each fresh folder's outcome recorded (unless
+        a file in it was loaded outside the run cache: Word, PDF, oversize, unreadable), in the
+        listing's order throughout."""
         assert self.cache is not None
         cache = self.cache
         starts: dict[int, list[tuple[int, str, tuple[Any, ...]]]] = {}
@@ -1136,12 +1186,15 @@ class _Loader:
         self.keys = []  # the run-cache keys used, in order: what a recorded folder replays
         bounds = sorted({*starts, *ends, *plan.replays, *(end for end, _ in plan.replays.values()), len(entries)})
         at = 0
-        walked = 0
+        walked = reuses = 0
         for bound in bounds:
             if bound < at:
                 continue  # inside a replayed folder
-            for entry in entries[at:bound]:
-                self.walk(entry, paths, ignored)
+            if reused:
+                reuses += self.walk_reusing(entries[at:bound], paths, ignored, reused)
+            else:
+                for entry in entries[at:bound]:
+                    self.walk(entry, paths, ignored)
             walked += bound - at
             at = bound
             for start, folder, key in ends.get(bound, ()):
@@ -1160,10 +1213,33 @@ class _Loader:
                 cache.used.update(done.keys)
                 cache.hits += len(done.keys)  # each a hit of the plain way, whose first walk stored it
                 cache.files_replayed += done.files
-        cache.files_walked += walked
-        # Only this listing's folders are kept (the next year end shares most of them).
+        cache.files_walked += walked - reuses
+        cache.files_reused += reuses
+        # Only this listing's folders are kept (the next year end shares most of them), and the key
+        # of each of its files loaded through the run cache, by path (a key's first item).
         cache.walked = {key: cache.walked[key] for key in plan.keys if key in cache.walked}
+        cache.last_keys = dict(zip(map(itemgetter(0), self.keys), self.keys))
         self.keys = None
+
+    def walk_reusing(self, entries: list[SourceEntry], paths: set[str], ignored: set[str],
+                     reused: Mapping[str, tuple[tuple[Any, ...], Loaded]]) -> int:
+        """walk() each entry, but add a reusable file (reusable) as load_once adds a hit, without its
+        checks and key; how many were so added. Its bytes were never asked for (prefetch skipped it),
+        and its key is in `cache.used` already: the year end that gave it used it."""
+        assert self.cache is not None and self.keys is not None
+        keys = self.keys
+        count = 0
+        for entry in entries:
+            found = reused.get(entry.path)
+            if found is None:
+                self.walk(entry, paths, ignored)
+                continue
+            key, hit = found
+            keys.append(key)
+            self.add_loaded(entry.path, hit)
+            count += 1
+        self.cache.hits += count
+        return count
 
     def record(self, key: tuple[Any, ...], folder: str, count: int, mark: tuple[int, int, int, int, int, int]) -> None:
         """Remember what walking a folder added, to replay it where the same folder comes again."""
