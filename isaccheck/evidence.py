@@ -192,6 +192,29 @@ class _Index:
         self.meeting_of = meeting_of
         self.meeting_dates = sorted(meeting_of)
         self.meetings = tuple(map(meeting_of.__getitem__, self.meeting_dates))
+        # Built when first asked (path_types, adopted_dates), from the previous index's where it had them.
+        self._path_types: dict[str, str] | None = None  # only where no two documents share a path
+        self._adopted: tuple[list[dt.date], int] | None = None
+        self.distinct = True  # no document object twice in the list it was built from (of() says)
+
+    def path_types(self) -> dict[str, str]:
+        """Every document's path -> its type, as Evidence.path_types builds it (a later document of
+        a path wins); never changed once built (the next index changes a copy)."""
+        if self._path_types is not None:
+            return self._path_types
+        docs = self.docs.values()  # in the repository's order
+        found = dict(zip(map(_PATH, docs), map(_TYPE, docs)))
+        if len(found) == len(docs):  # every path once: the next index may change a copy
+            self._path_types = found
+        return found
+
+    def adopted_dates(self) -> tuple[list[dt.date], int]:
+        """The dates of the documents not marked draft (valid or not, whatever their date), in
+        order, and how many there are (the undated ones too): what no_findings counts."""
+        if self._adopted is None:
+            adopted = [d for d in self.docs.values() if d.status != "draft"]
+            self._adopted = sorted(d.date for d in adopted if d.date is not None), len(adopted)
+        return self._adopted
 
     @classmethod
     def of(cls, documents: Sequence[Document], as_of: dt.date) -> _Index:
@@ -203,6 +226,7 @@ class _Index:
             index = previous._changed(docs, as_of)
         if index is None:
             index = cls._plain(documents, docs, as_of)
+        index.distinct = len(docs) == len(documents)
         cls.previous = index
         return index
 
@@ -273,7 +297,44 @@ class _Index:
         meeting_of = dict(self.meeting_of)
         _meetings_on(meeting_of, by_type, keys, changed)
         indexed["changed"] += 1
-        return _Index(docs, as_of, by_type, keys, drafts, draft_keys, later, meeting_of)
+        index = _Index(docs, as_of, by_type, keys, drafts, draft_keys, later, meeting_of)
+        index._path_types = self._changed_paths(gone, [docs[i] for i in new])
+        index._adopted = self._changed_adopted(gone, [docs[i] for i in new])
+        return index
+
+    def _changed_paths(self, gone: set[int], new: list[Document]) -> dict[str, str] | None:
+        """path_types with the gone documents' paths taken out and the new ones' put in; None (built
+        when asked) where this index has none, or a new document's path is another's."""
+        if self._path_types is None:
+            return None
+        found = dict(self._path_types)
+        for i in gone:
+            del found[self.docs[i].path]
+        for d in new:
+            if d.path in found:
+                return None
+            found[d.path] = d.type
+        return found
+
+    def _changed_adopted(self, gone: set[int], new: list[Document]) -> tuple[list[dt.date], int] | None:
+        """adopted_dates with the gone documents' dates taken out and the new ones' put in (equal
+        dates are interchangeable: any one of them is taken); None where this index has none."""
+        if self._adopted is None:
+            return None
+        dates, count = self._adopted
+        dates = list(dates)
+        for i in gone:
+            d = self.docs[i]
+            if d.status != "draft":
+                count -= 1
+                if d.date is not None:
+                    del dates[bisect.bisect_left(dates, d.date)]
+        for d in new:
+            if d.status != "draft":
+                count += 1
+                if d.date is not None:
+                    bisect.insort(dates, d.date)
+        return dates, count
 
 
 # The keys of an index where two documents of a list share one: never a base for the next index.
@@ -355,10 +416,11 @@ class Evidence:
         self.participant_names = {p.organisation.strip().lower() for p in self.participants}
         self._keys: dict[str, list[tuple[dt.date, str]]] | None = None  # by_type's sort keys (the index's)
         self._dates: dict[str, list[dt.date]] = {}  # by_type's dates, for _in_window
+        self._index: _Index | None = None
         if MEMOISE:
             # Built from the previous evaluation's index where most documents are the same objects
             # (each year end of `history` and the report's trend): what the year end changed only.
-            index = _Index.of(repo.documents, as_of)
+            index = self._index = _Index.of(repo.documents, as_of)
             self.by_type: dict[str, list[Document]] = index.by_type
             self.drafts_by_type: dict[str, list[Document]] = index.drafts
             self._keys = index.keys
@@ -537,10 +599,24 @@ class Evidence:
         """Every loaded document's path -> its type (drafts and unusable ones too), built once."""
         # Built by zip over two C-level attribute maps, not a comprehension: the same dict (a later
         # document of a path wins), at a third of the cost, for every year end of `history`.
+        # From the previous evaluation's, changed by the documents that are new or gone, where memoising.
         docs = self.repo.documents
+        index = self._index
         found: dict[str, str] = self.once(
-            ("path_types",), lambda: dict(zip(map(_PATH, docs), map(_TYPE, docs))))
+            ("path_types",),
+            index.path_types if index is not None else lambda: dict(zip(map(_PATH, docs), map(_TYPE, docs))))
         return found
+
+    def adopted_in_window(self, months: int | None) -> int | None:
+        """How many documents not marked draft (valid or not) are dated in the window (months None:
+        how many there are, whatever their date), counted by bisection in the index's dates; None
+        when memoising is off (the caller walks the documents)."""
+        if self._index is None or not self._index.distinct:  # an object twice counts twice: walked
+            return None
+        dates, count = self._index.adopted_dates()
+        if months is None:
+            return count
+        return bisect.bisect_right(dates, self.as_of) - bisect.bisect_right(dates, self.window_start(months))
 
     def is_participant(self, name: Any) -> bool:
         return isinstance(name, str) and name.strip().lower() in self.participant_names

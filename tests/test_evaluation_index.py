@@ -23,7 +23,8 @@ import pytest
 
 from isaccheck import evidence
 from isaccheck.evidence import Evidence
-from isaccheck.model import Document
+from isaccheck.model import Document, Finding, Severity, Text
+from isaccheck.primitives import PRIMITIVES
 from isaccheck.repository import Repository, load_repository
 from isaccheck.rulepack import load_builtin
 from isaccheck.sources import WorkingTreeSource
@@ -91,7 +92,16 @@ def test_the_index_built_from_the_previous_one_is_the_plain_one(seed: int, base:
         monkeypatch.setattr(evidence, "MEMOISE", False)
         plain = _index(Evidence(repo, as_of))
         monkeypatch.setattr(evidence, "MEMOISE", True)
-        assert _index(Evidence(repo, as_of)) == plain, (seed, step)
+        changed = Evidence(repo, as_of)
+        assert _index(changed) == plain, (seed, step)
+        if rng.random() < 0.7:  # asked (then the next index changes them), or left to be built when asked
+            assert changed.path_types() == {d.path: d.type for d in documents}
+            for months in (None, 1, 12, 30, 99_999_999):
+                start = changed.window_start(months) if months else dt.date.min
+                walked = [d for d in documents if d.adopted and (months is None or (
+                    d.date is not None and start < d.date <= as_of))]
+                assert changed.adopted_in_window(months) == (len(walked) if len(set(map(id, documents))) ==
+                                                             len(documents) else None), (seed, step, months)
     # The diff did most of them; the plain way the others (a shared key, most documents changed).
     assert evidence.indexed["changed"] >= 10 and evidence.indexed["plain"] > 0, evidence.indexed
 
@@ -113,6 +123,29 @@ def test_a_new_document_with_the_key_of_another_keeps_the_repositorys_order(firs
     changed = Evidence(replace(base, documents=documents), dt.date(2022, 1, 1))
     monkeypatch.setattr(evidence, "MEMOISE", False)
     assert _index(changed) == _index(Evidence(replace(base, documents=documents), dt.date(2022, 1, 1)))
+
+
+@pytest.mark.parametrize("code", ["tlp-sharing", "tlp-understated-body", "schema", None])
+@pytest.mark.parametrize("found_on", ["docs/3.md", "docs/80.md"])
+def test_no_findings_counts_the_window_as_its_walk_does(code: str | None, found_on: str, base: Repository,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A finding of one of the codes (on a document in the window or not) is looked for the plain
+    # way; none of them: the index counts the documents (drafts, undated and invalid ones too).
+    rng = random.Random(3)
+    docs = tuple(replace(_document(rng, n), date=None if n % 17 == 0 else dt.date(2020, 1, 1) + dt.timedelta(days=9 * n))
+                 for n in range(100))
+    findings = () if code is None else (Finding(code, Severity.ERROR, found_on, 1, Text("x", "x")),)
+    repo = replace(base, documents=docs, findings=findings)
+    params = {"check": "no_findings", "codes": ["tlp-sharing", "tlp-understated"]}
+    answers = []
+    for memoise in (False, True):
+        monkeypatch.setattr(evidence, "MEMOISE", memoise)
+        evidence._Index.previous = None
+        answers.append([PRIMITIVES["no_findings"].function(Evidence(repo, day), {**params, **window})
+                        for day in (dt.date(2019, 1, 1), dt.date(2020, 6, 30), dt.date(2023, 1, 1))
+                        for window in ({}, {"months": 1}, {"months": 12})])
+    assert answers[0] == answers[1]
+    assert any(a.value for a in answers[0]) and any(a.value is False for a in answers[0])
 
 
 def test_an_unchanged_meeting_is_the_same_object_at_the_next_date(base: Repository) -> None:
