@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from .i18n import adopted_type, noun, plural, type_name, types_phrase
 from . import evidence as _memo
@@ -260,6 +260,11 @@ def _has_item(doc: Document, spec: Mapping[str, Any]) -> bool:
     return any(isinstance(i, dict) and all(matches(i.get(k), v) for k, v in where.items()) for i in items)
 
 
+# document_exists parameters whose test depends on the evaluation date or its participants.
+_JUDGED_AT_A_DATE = frozenset(("min_contributors", "years_ahead", "recent_item", "maintained",
+                               "shared_beyond_participants"))
+
+
 @primitive(
     "document_exists", required=("type",), type=TYPE, months=MONTHS, min_count=COUNT, fields=FIELDS,
     where=WHERE,
@@ -291,7 +296,6 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     offset = _year_offset(p.get("year"))
     year = ev.as_of.year + offset if offset is not None else None
     good: list[EvidenceRef] = []
-    near_misses: list[Text] = []
     wanted = ev.where_test(p.get("where"))
 
     def problems_of(doc: Document) -> list[tuple[str, str]] | None:
@@ -336,19 +340,39 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
             problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
         return problems
 
-    for doc in ev.docs(p["type"], months):
+    def judged(doc: Document) -> EvidenceRef | Sequence[tuple[str, str]] | None:
+        """The document's evidence line where it counts, else what keeps it from counting (None:
+        not of the kind asked)."""
         problems = problems_of(doc)
-        if problems is None:
+        if problems is None or problems:
+            return None if problems is None else tuple(problems)  # a tuple: kept for the run (below)
+        return _ref(doc, f"adopted {doc.type}", adopted_type(doc.type, "nl"))
+
+    # Without a window, a year or a test of the date or the participants, the answer depends on
+    # the document alone: kept on it for the run (evidence.remembered), so a year end of
+    # `history` judges only the documents it has not judged before (every procedure, charter...
+    # was judged again at each year end). Its parameters are YAML values: equal reprs, the same
+    # question.
+    key = None
+    if _memo.MEMOISE and months is None and year is None and not p.keys() & _JUDGED_AT_A_DATE:
+        key = ("exists", repr((p.get("where"), fields, p.get("has_item"))))
+    misses: list[tuple[Document, Sequence[tuple[str, str]]]] = []
+    for doc in ev.docs(p["type"], months):
+        found = judged(doc) if key is None else _memo.remembered(doc, key, lambda: judged(doc))
+        if found is None:
             continue
-        if problems:
-            near_misses.append(Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
-                                    f"{doc.path} " + "; ".join(n for _, n in problems), frozenset({doc.path})))
-            continue
-        good.append(_ref(doc, f"adopted {doc.type}", adopted_type(doc.type, "nl")))
+        if isinstance(found, EvidenceRef):
+            good.append(found)
+        else:
+            misses.append((doc, found))
     need = p.get("min_count", 1)
     if len(good) >= need:
         return _ok(good)
-    near_misses[:0] = _drafts_found([d for d in ev.drafts(p["type"], months) if problems_of(d) == []])
+    # Only the first five are shown (and none where it holds): their texts only are made.
+    near_misses = _drafts_found([d for d in ev.drafts(p["type"], months) if problems_of(d) == []])
+    near_misses += [Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
+                         f"{doc.path} " + "; ".join(n for _, n in problems), frozenset({doc.path}))
+                    for doc, problems in misses[:5]]
     win_en, win_nl = _window_words(months)
     where, where_nl = _where_words(p.get("where")), _where_words(p.get("where"), "nl")
     year_en = f" for {year}" if year is not None else ""
