@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 from .i18n import adopted_type, noun, plural, type_name, types_phrase
 from . import evidence as _memo
@@ -260,11 +260,6 @@ def _has_item(doc: Document, spec: Mapping[str, Any]) -> bool:
     return any(isinstance(i, dict) and all(matches(i.get(k), v) for k, v in where.items()) for i in items)
 
 
-# document_exists parameters whose test depends on the evaluation date or its participants.
-_JUDGED_AT_A_DATE = frozenset(("min_contributors", "years_ahead", "recent_item", "maintained",
-                               "shared_beyond_participants"))
-
-
 @primitive(
     "document_exists", required=("type",), type=TYPE, months=MONTHS, min_count=COUNT, fields=FIELDS,
     where=WHERE,
@@ -340,31 +335,15 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
             problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
         return problems
 
-    def judged(doc: Document) -> EvidenceRef | Sequence[tuple[str, str]] | None:
-        """The document's evidence line where it counts, else what keeps it from counting (None:
-        not of the kind asked)."""
-        problems = problems_of(doc)
-        if problems is None or problems:
-            return None if problems is None else tuple(problems)  # a tuple: kept for the run (below)
-        return _ref(doc, f"adopted {doc.type}", adopted_type(doc.type, "nl"))
-
-    # Without a window, a year or a test of the date or the participants, the answer depends on
-    # the document alone: kept on it for the run (evidence.remembered), so a year end of
-    # `history` judges only the documents it has not judged before (every procedure, charter...
-    # was judged again at each year end). Its parameters are YAML values: equal reprs, the same
-    # question.
-    key = None
-    if _memo.MEMOISE and months is None and year is None and not p.keys() & _JUDGED_AT_A_DATE:
-        key = ("exists", repr((p.get("where"), fields, p.get("has_item"))))
-    misses: list[tuple[Document, Sequence[tuple[str, str]]]] = []
+    misses: list[tuple[Document, list[tuple[str, str]]]] = []
     for doc in ev.docs(p["type"], months):
-        found = judged(doc) if key is None else _memo.remembered(doc, key, lambda: judged(doc))
-        if found is None:
+        problems = problems_of(doc)
+        if problems is None:
             continue
-        if isinstance(found, EvidenceRef):
-            good.append(found)
-        else:
-            misses.append((doc, found))
+        if problems:
+            misses.append((doc, problems))
+            continue
+        good.append(_ref(doc, f"adopted {doc.type}", adopted_type(doc.type, "nl")))
     need = p.get("min_count", 1)
     if len(good) >= need:
         return _ok(good)

@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from isaccheck import evidence, primitives
+from isaccheck import evidence
 from isaccheck.evidence import Evidence
 from isaccheck.model import Document, Finding, Severity, Text
 from isaccheck.primitives import PRIMITIVES
-from isaccheck.repository import Participant, Repository, load_repository
+from isaccheck.repository import Repository, load_repository
 from isaccheck.rulepack import load_builtin
 from isaccheck.sources import WorkingTreeSource
 
@@ -148,54 +148,22 @@ def test_no_findings_counts_the_window_as_its_walk_does(code: str | None, found_
     assert any(a.value for a in answers[0]) and any(a.value is False for a in answers[0])
 
 
-DATED_PARAMS = [
-    {"maintained": {"field": "reviewed_on", "months": 12}},
-    {"recent_item": {"field": "meetings", "months": 12}},
-    {"years_ahead": {"field": "to_year", "min": 2}},
-    {"min_contributors": 2},
-    {"shared_beyond_participants": True},
-    {"year": "current"},
-    {"months": 12},
-    {"fields": ["theme"]},
-    {"where": {"kind": "threat"}, "fields": ["theme"], "min_count": 3},
-    {"has_item": {"field": "meetings"}},
-]
-
-
-@pytest.mark.parametrize("params", DATED_PARAMS, ids=lambda p: next(iter(p)))
-def test_a_documents_answer_is_kept_only_where_it_depends_on_the_document_alone(
-        params: dict[str, Any], base: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The same documents judged at dates a year apart, in order (the facts of the earlier ones
-    # kept), and by the plain way: a rule whose answer depends on the date or on who participates
-    # then is never answered from an earlier date's.
-    orgs = [Participant(f"Org{n}", dt.date(2019 + n, 1, 1), dt.date(2024, 1, 1) if n == 1 else None, {}, None)
-            for n in range(4)]
-    profile = replace(base.profile, participants=tuple(orgs))
-    rng = random.Random(11)
-    docs = tuple(replace(_document(rng, n), type="product", status="adopted", valid=True,
-                         date=dt.date(2019, 1, 1) + dt.timedelta(days=40 * n),
-                         meta={"reviewed_on": str(dt.date(2019, 6, 1) + dt.timedelta(days=97 * n)),
-                               "meetings": [str(dt.date(2019, 3, 1) + dt.timedelta(days=61 * n))],
-                               "to_year": 2020 + n % 9, "year": 2019 + n % 7, "kind": rng.choice(("threat", "x")),
-                               "theme": "t" if n % 3 else "",
-                               "contributors": [f"Org{n % 4}", f"Org{(n + 1) % 4}"],
-                               "shared_with": [f"Org{n % 5}"]})
-                 for n in range(60))
-    repo = replace(base, documents=docs, profile=profile, findings=())
-    check = PRIMITIVES["document_exists"].function
-    answers = []
-    for memoise in (False, True):
-        monkeypatch.setattr(evidence, "MEMOISE", memoise)
-        for d in docs:
-            d.__dict__.pop("_memo", None)
-        answers.append([check(Evidence(repo, dt.date(year, 12, 31)), {"type": "product", **params})
-                        for year in range(2019, 2027)])
-    assert answers[0] == answers[1]
-    if params.keys() & primitives._JUDGED_AT_A_DATE or "year" in params:
-        # A document that counts at one date and not at a later one, which an answer kept from
-        # the earlier date would still count.
-        counted = [{e.path for e in a.evidence} for a in answers[0]]
-        assert any(counted[i] - counted[j] for i in range(len(counted)) for j in range(i + 1, len(counted)))
+@pytest.mark.parametrize("misses", [0, 1, 4, 5, 9])
+@pytest.mark.parametrize("draft", [False, True])
+def test_the_near_misses_shown_are_the_first_five_as_before(misses: int, draft: bool, base: Repository) -> None:
+    # document_exists makes the texts of the documents that almost count only for the five it
+    # shows (a draft that would count first): the same lines as when it made one for each.
+    lacking = [Document(f"p/{n}.md", f"p/{n}.md", "procedure", {"scope": "x"}, "", 1, {}, dt.date(2020, 1, n + 1),
+                        "adopted", None) for n in range(misses)]
+    drafts = [Document("p/d.md", "p/d.md", "procedure", {"scope": "x", "purpose": "y"}, "", 1, {},
+                       dt.date(2020, 3, 1), "draft", None)] if draft else []
+    ev = Evidence(replace(base, documents=(*lacking, *drafts), findings=()), dt.date(2021, 1, 1))
+    found = PRIMITIVES["document_exists"].function(ev, {"type": "procedure", "fields": ["purpose"]})
+    shown = ([Text("one draft found: p/d.md; a draft never counts (`status: draft`)",
+                   "één concept gevonden: p/d.md; een concept telt nooit mee (`status: draft`)")] if draft else [])
+    shown += [Text(f"{d.path} lacks `purpose`", f"{d.path} mist `purpose`", frozenset({d.path})) for d in lacking]
+    assert found.value is False and found.missing[:-1] == tuple(shown[:5])
+    assert found.missing[-1].en.startswith("no adopted `procedure` document")
 
 
 def test_an_unchanged_meeting_is_the_same_object_at_the_next_date(base: Repository) -> None:
