@@ -337,6 +337,11 @@ class _Index:
         return dates, count
 
 
+def let_go() -> None:
+    """Drop the index kept for the next evaluation, and with it its documents (a run ended: cli.main)."""
+    _Index.previous = None
+
+
 # The keys of an index where two documents of a list share one: never a base for the next index.
 _UNORDERED: dict[str, list[tuple[dt.date, str]]] = {}
 
