@@ -165,7 +165,9 @@ def _settings_from_today(plan: gitevidence.GitPlan, path: Path) -> Text | None:
     """Use today's settings files for a commit that predates them (see _WithTodaysSettings)."""
     if plan.working_tree:
         return None
-    present = {e.path for e in plan.source.entries() if e.path in (PROFILE_FILE, CONFIG_FILE)}
+    listed = getattr(plan.source, "listed", None)  # a git tree's: two look-ups, not a walk over its listing
+    present = ({name for name in (PROFILE_FILE, CONFIG_FILE) if listed(name)} if listed is not None
+               else {e.path for e in plan.source.entries() if e.path in (PROFILE_FILE, CONFIG_FILE)})
     today = WorkingTreeSource(path)
     missing = [e for e in (today.top_level_file(name) for name in sorted((PROFILE_FILE, CONFIG_FILE)))
                if e is not None and e.path not in present and e.kind == "file"]
