@@ -490,6 +490,10 @@ def main(argv: list[str] | None = None) -> Any:
         code = exc.code
     finally:
         gc.set_threshold(*before)  # a caller in the same process (a test) gets its own back
+        # The evaluation index kept for the next year end holds the run's documents: let go.
+        evidence = sys.modules.get("isaccheck.evidence")
+        if evidence is not None:
+            evidence.let_go()
     leave_collected()
     raise SystemExit(code)
 

@@ -291,7 +291,6 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
     offset = _year_offset(p.get("year"))
     year = ev.as_of.year + offset if offset is not None else None
     good: list[EvidenceRef] = []
-    near_misses: list[Text] = []
     wanted = ev.where_test(p.get("where"))
 
     def problems_of(doc: Document) -> list[tuple[str, str]] | None:
@@ -336,19 +335,23 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
             problems.append(("is not shared beyond the participants", "is niet gedeeld buiten de deelnemers"))
         return problems
 
+    misses: list[tuple[Document, list[tuple[str, str]]]] = []
     for doc in ev.docs(p["type"], months):
         problems = problems_of(doc)
         if problems is None:
             continue
         if problems:
-            near_misses.append(Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
-                                    f"{doc.path} " + "; ".join(n for _, n in problems), frozenset({doc.path})))
+            misses.append((doc, problems))
             continue
         good.append(_ref(doc, f"adopted {doc.type}", adopted_type(doc.type, "nl")))
     need = p.get("min_count", 1)
     if len(good) >= need:
         return _ok(good)
-    near_misses[:0] = _drafts_found([d for d in ev.drafts(p["type"], months) if problems_of(d) == []])
+    # Only the first five are shown (and none where it holds): their texts only are made.
+    near_misses = _drafts_found([d for d in ev.drafts(p["type"], months) if problems_of(d) == []])
+    near_misses += [Text(f"{doc.path} " + "; ".join(e for e, _ in problems),
+                         f"{doc.path} " + "; ".join(n for _, n in problems), frozenset({doc.path}))
+                    for doc, problems in misses[:5]]
     win_en, win_nl = _window_words(months)
     where, where_nl = _where_words(p.get("where")), _where_words(p.get("where"), "nl")
     year_en = f" for {year}" if year is not None else ""
@@ -981,6 +984,13 @@ def no_findings(ev: Evidence, p: Params) -> CheckResult:
     code starts with one of `codes` (e.g. `tlp-sharing`).
     """
     months = p.get("months")
+    codes = p["codes"]
+    if not any(f.code.startswith(code) for f in ev.repo.findings for code in codes):
+        # No finding has one of the codes, so none is found below: only how many documents the
+        # window holds is said, and the index counts them without a walk over every document.
+        count = ev.adopted_in_window(months)
+        if count is not None:
+            return _no_findings_in(count, codes)
     if months is None:
         docs = [d for d in ev.repo.documents if d.adopted]
     else:
@@ -988,20 +998,27 @@ def no_findings(ev: Evidence, p: Params) -> CheckResult:
         start, end = ev.window_start(months), ev.as_of
         docs = [d for d in ev.repo.documents if d.adopted and d.date is not None and start < d.date <= end]
     if not docs:
-        return _fail([Text("no documents in the window to judge", "geen documenten in de periode om te beoordelen")])
+        return _no_findings_in(0, codes)
     hits = []
     for doc in docs:
         for finding in ev.findings_by_path.get(doc.meta_path, []):
-            if any(finding.code.startswith(code) for code in p["codes"]):
+            if any(finding.code.startswith(code) for code in codes):
                 hits.append((doc, finding))
     if not hits:
-        shown = ", ".join(f"`{c}`" for c in p["codes"])
-        return _ok([EvidenceRef(path=".", why=Text(f"{len(docs)} documents without findings {shown}",
-                                                   f"{len(docs)} documenten zonder bevindingen {shown}"))])
+        return _no_findings_in(len(docs), codes)
     first = hits[0][1]
     return _fail([Text(f"{f.path}:{f.line or 1}: {f.message.en}", f"{f.path}:{f.line or 1}: {f.message.nl}",
                        f.message.quotes | {f.path, doc.path}) for doc, f in hits[:5]],
                  location=(first.path, first.line))
+
+
+def _no_findings_in(count: int, codes: list[str]) -> CheckResult:
+    """no_findings' answer where none of `count` documents in the window has a finding of the codes."""
+    if not count:
+        return _fail([Text("no documents in the window to judge", "geen documenten in de periode om te beoordelen")])
+    shown = ", ".join(f"`{c}`" for c in codes)
+    return _ok([EvidenceRef(path=".", why=Text(f"{count} documents without findings {shown}",
+                                               f"{count} documenten zonder bevindingen {shown}"))])
 
 
 @primitive("meetings_discuss", required=("months", "keywords"), months=MONTHS,
