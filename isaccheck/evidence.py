@@ -155,7 +155,6 @@ def meetings_by_date(by_type: Mapping[str, list[Document]]) -> dict[dt.date, Mee
 
 
 _FIRST = itemgetter(0)
-_MIN = dt.date.min
 _MEETING_TYPES = frozenset(("minutes", "agenda"))  # what meetings_by_date reads
 # Rebuilt from every document, not from the previous index, when more than this share of the
 # documents is new or gone: the diff would cost more than it saves.
@@ -366,7 +365,7 @@ def _sorted(lists: dict[str, list[Document]]) -> dict[str, list[tuple[dt.date, s
 
 def _take(found: list[Document], sort_keys: list[tuple[dt.date, str]], doc: Document) -> None:
     """Take the document (this very object) out of its sorted list."""
-    index = bisect.bisect_left(sort_keys, (doc.date or _MIN, doc.path))
+    index = bisect.bisect_left(sort_keys, _plain_order(doc))
     while found[index] is not doc:  # keys are unique in an index that is a base: at most once
         index += 1
     del found[index], sort_keys[index]
@@ -374,7 +373,7 @@ def _take(found: list[Document], sort_keys: list[tuple[dt.date, str]], doc: Docu
 
 def _put(found: list[Document], sort_keys: list[tuple[dt.date, str]], doc: Document) -> bool:
     """Put the document in its place in its sorted list; False (nothing put) where its key is taken."""
-    key = (doc.date or _MIN, doc.path)
+    key = _plain_order(doc)
     index = bisect.bisect_left(sort_keys, key)
     if index < len(sort_keys) and sort_keys[index] == key:
         return False
