@@ -25,14 +25,8 @@ from isaccheck.runner import check
 
 from .test_gitrepo import commit, git, isolate_git
 from .test_jobs import EXAMPLES, examples, history, report  # noqa: F401  (examples: the committed examples fixture)
-
-ROOT = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 28)
-
-
-@pytest.fixture(autouse=True)
-def no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ISACCHECK_NO_CACHE", "1")  # every run cold: each year end evaluated, never remembered
+# no_cache (autouse): every run cold, each year end evaluated, never remembered.
+from .test_walkfile import ROOT, TODAY, no_cache  # noqa: F401
 
 
 def counted_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
