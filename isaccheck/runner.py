@@ -84,9 +84,11 @@ def root_above(start: Path, give_en: str, give_nl: str) -> Path:
 
 def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str, ...], allow_code: bool
                  ) -> tuple[list[tuple[str, dict[str, str]]], list[Text]]:
-    entries = [e for e in listing if e.kind == "file"]
     packs: list[tuple[str, dict[str, str]]] = []
     warnings: list[Text] = []
+    if not folders:
+        return packs, warnings  # the common case: no walk over the listing's files at every year end
+    entries = [e for e in listing if e.kind == "file"]
     for given in folders:
         folder = posixpath.normpath(given.replace("\\", "/")).removeprefix("./")
         if not inside_repository(given):
