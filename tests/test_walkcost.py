@@ -172,3 +172,40 @@ def test_one_set_of_sidecar_names_gives_the_walk_its_keys(tmp_path: Path, monkey
     assert titles["plans/skipped.md"] == "its sidecar"
     assert "plans/later.md" in walked  # its sidecar came: not added by its old key
     assert sorted(asked) == ["plans/later.md.meta.yaml", "plans/new.md", "plans/skipped.md.meta.yaml"]
+
+
+def test_the_same_meeting_twice_is_named_at_every_year_end_replayed_or_reused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """same_meetings asks whether a document read from its text was added (by add_document, a run-cache
+    hit or a replayed folder) instead of walking every document: the minutes and the yearly notes of
+    one meeting are named at the year end that reads them, at the next (their folder replayed whole)
+    and at the one after (their folder changed, both added again by their key), as the plain way does."""
+    from .test_infer import MINUTES, PROFILE
+
+    isolate_git(tmp_path, monkeypatch)
+    repo = tmp_path / "infer"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "isac.yaml").write_text(PROFILE)
+    (repo / "isaccheck.yaml").write_text("types:\n  - {glob: 'minutes/notes_*.md', type: minutes}\n")
+    contract = "---\ntype: procedure\ntitle: {}\ntlp: GREEN\n---\nText.\n"
+    commit(repo, "2023-12-30T12:00:00Z", "minutes twice", minutes__2023_05_29_minutes__md=MINUTES.replace("2026", "2023"),
+           minutes__notes_2023__md="# Notes\n\n## 2023-05-29\n\nPresent: Beta\n", other__readme__md=contract.format("a"))
+    commit(repo, "2024-12-30T12:00:00Z", "elsewhere", other__more__md=contract.format("b"))
+    commit(repo, "2025-12-30T12:00:00Z", "beside them", minutes__extra__md=contract.format("c"))
+    results: dict[bool, list[Any]] = {}
+    for fast in (True, False):
+        monkeypatch.setattr(repository, "REPLAY", fast)
+        monkeypatch.setattr(repository, "REUSE_FILES", fast)
+        cache, past = LoadCache(), PastCommits()
+        runs, counters = [], []
+        for end in (2023, 2024, 2025):
+            run = check(repo, dt.date(end, 12, 31), history=False, today=TODAY, cache=cache, forecast=False, past=past)
+            runs.append((run.repository.documents, run.repository.findings, run.evaluation))
+            counters.append((cache.files_replayed, cache.files_reused))
+            assert [f.path for f in run.repository.findings if f.code == "same-meeting"] == \
+                   ["minutes/notes_2023.md"], (fast, end)
+        results[fast] = runs
+        if fast:  # 2024: minutes/ replayed whole; 2025: minutes/ changed, its two files added by their key
+            assert counters[0] == (0, 0) and counters[1][0] >= 2 and counters[2][1] - counters[1][1] >= 2
+    assert results[True] == results[False]
