@@ -45,7 +45,6 @@ import struct
 import sys
 import time
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -77,12 +76,6 @@ class Loaded:
     findings: tuple[Finding, ...]
     unreadable_type: str | None
     unloaded_tlp: str | None = None
-
-    @functools.cached_property
-    def inferred(self) -> bool:
-        """Whether a document of the file was read from its text (repository._Loader.same_meetings):
-        asked once per entry, however many year ends add it again."""
-        return any(map(attrgetter("inferred"), self.documents))
 
 
 @dataclass

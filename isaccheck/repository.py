@@ -356,11 +356,6 @@ class _Walked:
     templates: tuple[str, ...]
     files: int  # entries below it (for the counters)
 
-    @cached_property
-    def inferred(self) -> bool:
-        """Whether a document of the folder was read from its text (_Loader.same_meetings)."""
-        return any(map(attrgetter("inferred"), self.documents))
-
 
 def _below(paths: list[str], folder: str) -> tuple[str, ...]:
     """The paths of a sorted list that lie in `folder` ("a/b/"): all of them sort from "a/b/" up to
@@ -402,9 +397,6 @@ class _Loader:
         # are recorded, the run-cache keys used in order (see replay_plan).
         self.unrepeatable = 0
         self.keys: list[tuple[Any, ...]] | None = None
-        # Whether a document read from its text (isaccheck.infer) was added: only then can two files
-        # hold the same meeting (same_meetings), which walked every document at every year end.
-        self.inferred_documents = False
         # Files read ahead of the walk (prefetch): a dict, or a git tree's BlobStream, which reads
         # each file from git when the walk asks for it.
         self.prefetched: MutableMapping[str, bytes] = {}
@@ -808,8 +800,6 @@ class _Loader:
                 tlp_declared_only=tlp_declared_only and label is not None,
             )
         )
-        if inferred:
-            self.inferred_documents = True
 
     def document_tlp(self, path: str, doc_type: str, meta: Mapping[str, Any], source: YamlData,
                      body: str, body_line: int) -> tuple[str | None, str | None, list[Finding]]:
@@ -957,8 +947,6 @@ class _Loader:
         """Add what loading the file at `path` added before (a hit of the run cache)."""
         self.documents.extend(hit.documents)
         self.findings.extend(hit.findings)
-        if hit.inferred:
-            self.inferred_documents = True
         if hit.unreadable_type is not None:
             self.unreadable_types[path] = hit.unreadable_type
         if hit.unloaded_tlp is not None:
@@ -1231,8 +1219,6 @@ class _Loader:
             if replay is not None:
                 at, done = replay
                 self.documents.extend(done.documents)
-                if done.inferred:
-                    self.inferred_documents = True
                 self.findings.extend(done.findings)
                 self.unreadable_types.update(done.unreadable_types)
                 self.unloaded_tlp.update(done.unloaded_tlp)
@@ -1293,9 +1279,8 @@ class _Loader:
     def same_meetings(self) -> None:
         """The same meeting in two files (its own minutes and a yearly notes file) counts once: say which."""
         # Only a document read from its text makes a finding here: without one (a repository of
-        # contract documents, the common case), nothing to walk. Once per year end of `history`:
-        # asked of what was added (add_document, a run-cache hit, a replayed folder), not of every document.
-        if not self.inferred_documents:
+        # contract documents, the common case), nothing to walk. Once per year end of `history`.
+        if not any(map(attrgetter("inferred"), self.documents)):
             return
         seen: dict[tuple[str, dt.date], Document] = {}
         for doc in self.documents:

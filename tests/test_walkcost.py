@@ -176,10 +176,10 @@ def test_one_set_of_sidecar_names_gives_the_walk_its_keys(tmp_path: Path, monkey
 
 def test_the_same_meeting_twice_is_named_at_every_year_end_replayed_or_reused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """same_meetings asks whether a document read from its text was added (by add_document, a run-cache
-    hit or a replayed folder) instead of walking every document: the minutes and the yearly notes of
-    one meeting are named at the year end that reads them, at the next (their folder replayed whole)
-    and at the one after (their folder changed, both added again by their key), as the plain way does."""
+    """The minutes and the yearly notes of one meeting are named (same_meetings) at the year end that
+    reads them, at the next (their folder replayed whole) and at the one after (their folder changed,
+    both added again by their key), as the plain way does. (Kept from a flag that was tried and
+    dropped, docs/performance.md, tenth round: it held the flag to what was added.)"""
     from .test_infer import MINUTES, PROFILE
 
     isolate_git(tmp_path, monkeypatch)
