@@ -44,10 +44,22 @@ def main() -> int:
 
         def recording(index: int) -> Any:
             result = work(index)
-            keys_file.write_bytes(marshal.dumps((index, time.perf_counter(), list(self.cache.files) if self.cache else [])))
+            # Only what the child loaded itself: not the entries it took from this process (Ahead.share).
+            own = [key for key in self.cache.files if key not in self.installed] if self.cache else []
+            keys_file.write_bytes(marshal.dumps((index, time.perf_counter(), own, len(self.installed))))
             return result
         return recording
 
+    original_share = yearends.Ahead.share
+    today_keys: list[Any] = []
+
+    def share(self: yearends.Ahead) -> None:
+        if not today_keys and self.cache is not None:  # the first share: what this process loaded for today
+            today_keys.extend(self.cache.files)
+            marks["first share"] = time.perf_counter()
+        original_share(self)
+
+    yearends.Ahead.share = share  # type: ignore[method-assign]
     original_finish = jobs.Split.finish
     original_start = jobs.Split.start
 
@@ -70,6 +82,8 @@ def main() -> int:
 
     def once(jobs_: int) -> tuple[float, LoadCache]:
         token = jobs.JOBS.set(jobs_)
+        cpu = os.times()
+        marks["cpu0"] = cpu.user + cpu.system + cpu.children_user + cpu.children_system
         cache = LoadCache()
         started = time.perf_counter()
         marks["start"] = started
@@ -84,24 +98,30 @@ def main() -> int:
                 build_report(args.repo, args.year, as_of=dt.date(args.year, 11, 28), cache=cache)
         finally:
             jobs.JOBS.reset(token)
+        cpu = os.times()
+        marks["cpu"] = cpu.user + cpu.system + cpu.children_user + cpu.children_system - marks["cpu0"]
         return time.perf_counter() - started, cache
 
     try:
         plain_seconds, plain = once(1)
+        plain_cpu = marks["cpu"]
         marks.clear()
         seconds, mine = once(2)
-        child_index, child_end, child_keys = marshal.loads(keys_file.read_bytes()) if keys_file.exists() else (-1, 0.0, [])
+        child_index, child_end, child_keys, installed = (marshal.loads(keys_file.read_bytes()) if keys_file.exists()
+                                                         else (-1, 0.0, [], 0))
     finally:
         shutil.rmtree(keys_file.parent, ignore_errors=True)
     both = set(mine.files) & set(child_keys)
-    print(f"one job: {plain_seconds:.2f} s, {len(plain.files)} distinct blobs loaded")
-    print(f"two jobs: {seconds:.2f} s; the child evaluated {marks.get('child items', 0)} of {marks.get('items', 0)} "
+    print(f"one job: {plain_seconds:.2f} s (CPU {plain_cpu:.2f} s, git included), {len(plain.files)} distinct blobs loaded")
+    print(f"two jobs: {seconds:.2f} s (CPU {marks.get('cpu', 0):.2f} s, both processes and git); the child evaluated {marks.get('child items', 0)} of {marks.get('items', 0)} "
           f"year ends it was given (forked at {marks.get('forked', 0) - marks['start']:.2f} s, its last done at "
           f"{child_end - marks['start']:.2f} s); this process was done with its "
           f"share at {marks.get('parent done', 0) - marks['start']:.2f} s, had the child's at "
           f"{marks.get('child collected', 0) - marks['start']:.2f} s")
     print(f"blobs loaded: this process {len(mine.files)}, the child {len(child_keys)}, in both {len(both)} "
-          f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job)")
+          f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job); the child took {installed} "
+          f"entries from this process (the first at {marks.get('first share', 0) - marks['start']:.2f} s); "
+          f"of those in both, {len(both & set(today_keys))} were loaded for today")
     return 0
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -190,6 +191,10 @@ class Ahead:
         self._split: Any = None  # a jobs.Split once forked
         self._given: list[dt.date] = []  # the child's year ends, oldest first
         self._child_past: PastCommits | None = None  # the child's own git (PastCommits.for_child)
+        self._feeding: Any = None  # the Split, also in the child (its feed: received())
+        self._sent = 0  # this process's load-cache entries handed to the child so far (in the dict's order)
+        # In the child: the keys of the entries it took from this process's feed (bench_jobs, tests).
+        self.installed: set[tuple[Any, ...]] = set()
 
     @property
     def forked(self) -> bool:
@@ -205,8 +210,13 @@ class Ahead:
         if len(todo) < MIN_FORKED:
             return
         split = jobs.Split(len(todo), self._child_work(todo), self._child_setup, self._child_teardown)
+        self._feeding = split  # the child's copy reads its feed through it
+        # Entries loaded before the fork are the child's copy already; only later ones are sent.
+        self._sent = len(self.cache.files) if self.cache is not None else 0
         if split.start():
             self._split, self._given = split, todo
+        else:
+            self._feeding = None
 
     def results(self, ends: list[dt.date], started: Callable[[dt.date], None] | None = None) -> list[YearEnd | IsaccheckError]:
         """Each year end of `ends`, or the IsaccheckError its evaluation raised (as year_end raises it).
@@ -216,13 +226,16 @@ class Ahead:
         wanted = set(ends)
         split, given = self._split, self._given
         if split is not None:
+            self.share()  # today's documents, loaded meanwhile: most of the child's year ends hold them too
             mine = set(ends) - set(given)  # not the child's (the report's trend may ask for more)
             for end in ends:
                 if end in mine:
                     done[end] = self._here(end, started)
+                    self.share()
             while (index := split.take()) is not None:
                 if given[index] in wanted:
                     done[given[index]] = self._here(given[index], started)
+                    self.share()
             for index, raw in sorted(split.finish().items()):
                 end = given[index]
                 if end in wanted and end not in done:
@@ -234,6 +247,47 @@ class Ahead:
             if end not in done:
                 done[end] = self._here(end, started)
         return [done[end] for end in ends]
+
+    def share(self) -> None:
+        """Hand the child the load-cache entries this process added since the last call (as the
+        cache file holds them: loadcache.encode), so it does not load those blobs again: with two
+        jobs a blob alive on both sides of the split (most of today's) was read, parsed and
+        validated in both processes (docs/performance.md, "Tenth round"). Never waits; without a
+        child or a cache, nothing."""
+        from .loadcache import encode as encode_loaded
+
+        if self._split is None or self.cache is None:
+            return
+        files = self.cache.files
+        if len(files) <= self._sent:
+            return
+        batch = [(key, encode_loaded(value)) for key, value in itertools.islice(files.items(), self._sent, None)]
+        self._sent = len(files)
+        self._split.send(batch)
+
+    def _install(self) -> None:
+        """In the child: take what this process has sent (share) into the child's load cache, so its
+        year ends find those blobs loaded. An entry already there, or not one (garbage: decode
+        raises), is left out; the child then loads that file itself, as before."""
+        from .loadcache import decode as decode_loaded
+
+        if self._feeding is None or self.cache is None:
+            return
+        files = self.cache.files
+        for batch in self._feeding.received():
+            try:
+                pairs = list(batch)
+            except TypeError:
+                continue
+            for pair in pairs:
+                try:
+                    key, value = pair
+                    if type(key) is not tuple or key in files:
+                        continue
+                    files[key] = decode_loaded(value)
+                except (TypeError, ValueError):
+                    continue
+                self.installed.add(key)
 
     def close(self) -> None:
         """End the child, if one still runs (the caller stopped early): killed and reaped."""
@@ -280,6 +334,7 @@ class Ahead:
         past = self._child_past = self.past.for_child()
 
         def work(index: int) -> Any:
+            self._install()  # what this process has loaded by now (its share)
             try:
                 found, keep, known = _year_end(self.path, todo[index], today=self.today, cache=self.cache, past=past,
                                                git=self.git, ceiling=self.ceiling)
