@@ -50,16 +50,21 @@ def main() -> int:
             return result
         return recording
 
-    original_share = yearends.Ahead.share
+    original_share, original_results = yearends.Ahead.share, yearends.Ahead.results
     today_keys: list[Any] = []
 
     def share(self: yearends.Ahead) -> None:
-        if not today_keys and self.cache is not None:  # the first share: what this process loaded for today
-            today_keys.extend(self.cache.files)
-            marks["first share"] = time.perf_counter()
+        marks.setdefault("first share", time.perf_counter())
         original_share(self)
 
+    def results(self: yearends.Ahead, *args: Any, **kwargs: Any) -> Any:
+        if self.forked and self.cache is not None:  # what this process loaded for today
+            today_keys.extend(self.cache.files)
+            marks["today loaded"] = time.perf_counter()
+        return original_results(self, *args, **kwargs)
+
     yearends.Ahead.share = share  # type: ignore[method-assign]
+    yearends.Ahead.results = results  # type: ignore[method-assign]
     original_finish = jobs.Split.finish
     original_start = jobs.Split.start
 
@@ -120,7 +125,8 @@ def main() -> int:
           f"{marks.get('child collected', 0) - marks['start']:.2f} s")
     print(f"blobs loaded: this process {len(mine.files)}, the child {len(child_keys)}, in both {len(both)} "
           f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job); the child took {installed} "
-          f"entries from this process (the first at {marks.get('first share', 0) - marks['start']:.2f} s); "
+          f"entries from this process (the first at {marks.get('first share', 0) - marks['start']:.2f} s, today's "
+          f"last at {marks.get('today loaded', 0) - marks['start']:.2f} s); "
           f"of those in both, {len(both & set(today_keys))} were loaded for today")
     return 0
 

@@ -252,9 +252,12 @@ class Split:
         published = struct.unpack_from("<q", self._shared, 16)[0]
         if published <= self._fed:
             return []
+        if published > MAX_FEED:  # never written so (send): not read, not even allocated for
+            self._close_feed()
+            return []
         try:
             data = os.pread(self._feed, published - self._fed, self._fed)
-        except (OSError, ValueError, OverflowError):
+        except (OSError, ValueError, OverflowError, MemoryError):
             data = b""
         if len(data) != published - self._fed:
             self._close_feed()

@@ -117,7 +117,7 @@ class LoadCache:
         cache = cls(file=target)
         if target is None:
             return cache
-        with _collector_off():
+        with collector_off():
             try:
                 opened = open_parts(target, FORMAT)
                 if opened is not None:  # else another isaccheck, Python or library wrote it: start empty
@@ -204,13 +204,13 @@ class LoadCache:
         keys = list(self.used)
         batches = ([(key, encode(self.files[key])) for key in keys[start:start + BATCH]]
                    for start in range(0, len(keys), BATCH))
-        with _collector_off():
+        with collector_off():
             write_parts(self.file, header, batches)
         prune(self.file.parent)
 
 
 @contextlib.contextmanager
-def _collector_off() -> Iterator[None]:
+def collector_off() -> Iterator[None]:
     """The garbage collector off while the file is read or written: tens of thousands of new
     objects, none of them garbage, and the collector's passes over them were four fifths of reading
     20,000 entries (bench/bench_loadcache.py). Back on afterwards only if it was on before."""
