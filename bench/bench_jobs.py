@@ -77,6 +77,7 @@ def main() -> int:
         found = original_finish(self)
         marks["child collected"] = time.perf_counter()
         marks["child items"] = len(found)
+        marks["fed"] = self._fed
         marks["items"] = self.count
         return found
 
@@ -127,7 +128,8 @@ def main() -> int:
           f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job); the child took {installed} "
           f"entries from this process (the first at {marks.get('first share', 0) - marks['start']:.2f} s, today's "
           f"last at {marks.get('today loaded', 0) - marks['start']:.2f} s); "
-          f"of those in both, {len(both & set(today_keys))} were loaded for today")
+          f"of those in both, {len(both & set(today_keys))} were loaded for today; the feed held "
+          f"{marks.get('fed', 0) / 1e6:.1f} MB")
     return 0
 
 

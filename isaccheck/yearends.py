@@ -332,6 +332,10 @@ class Ahead:
         ENABLED.set(False)
         if self.cache is not None:
             self.cache.file = None  # never saved here; and should it be, it has no file
+            if self._feeding is not None:
+                # A file not loaded yet looks in the feed first: this process may have loaded it
+                # meanwhile (today's documents, as the child's first year ends ask for them).
+                self.cache.files = _Fed(self.cache.files, self._install)
 
     def _child_teardown(self) -> None:
         """In the child, at its end: its cat-file and git processes ended and reaped by itself (not
@@ -400,3 +404,20 @@ class _Sharing(dict[tuple[Any, ...], Any]):
         if self._fresh >= SHARE_BATCH:
             self._fresh = 0
             self._share()
+
+
+class _Fed(dict[tuple[Any, ...], Any]):
+    """The child's load cache: a key it does not hold yet is looked for again after taking what
+    this process has sent meanwhile (Ahead._install; checking costs one read of the shared page).
+    Only get() (the lookup before a file is loaded) does so; everything else is dict's own."""
+
+    def __init__(self, files: dict[tuple[Any, ...], Any], take: Callable[[], None]) -> None:
+        super().__init__(files)
+        self._take = take
+
+    def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
+        found = super().get(key)
+        if found is None:
+            self._take()
+            found = super().get(key)
+        return default if found is None else found

@@ -229,3 +229,18 @@ def test_a_length_beyond_what_was_published_ends_the_feed() -> None:
     assert reader.received() == [] and reader._feed is None  # ended: nothing after it is trusted
     split.pid = None
     split.close()
+
+
+def test_the_childs_cache_looks_in_the_feed_before_a_file_is_loaded() -> None:
+    """A lookup that misses takes what this process sent meanwhile (yearends._Fed), so a blob of
+    today the child's year end reaches before its next year end begins is not loaded again."""
+    taken: list[int] = []
+
+    def take() -> None:
+        taken.append(1)
+        files[("b",)] = 2
+
+    files = yearends._Fed({("a",): 1}, take)
+    assert files.get(("a",)) == 1 and taken == []  # held: the feed is not looked at
+    assert files.get(("b",)) == 2 and taken == [1]  # sent meanwhile: found after taking it
+    assert files.get(("c",)) is None and files.get(("c",), "none") == "none" and len(taken) == 3
