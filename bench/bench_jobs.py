@@ -5,8 +5,10 @@
 One cold run in-process (no cache on disk), with two jobs: how many past year ends the child
 evaluated and how many this process did, when each side finished, and how many distinct blobs
 were loaded (read, parsed, validated) in both processes, against the plain way's count
-(ISACCHECK_JOBS=1). The child's loaded keys are written to a temporary file by this script
-only (isaccheck's child writes nothing).
+(ISACCHECK_JOBS=1), and of those how many were today's (loaded by this process before its own
+year ends); how many entries the child took from this process's feed (yearends.Ahead.share) and
+how large the feed grew; CPU seconds (both processes and git) and peak memory. The child's loaded
+keys are written to a temporary file by this script only (isaccheck's child writes nothing).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import datetime as dt
 import marshal
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -46,7 +49,8 @@ def main() -> int:
             result = work(index)
             # Only what the child loaded itself: not the entries it took from this process (Ahead.share).
             own = [key for key in self.cache.files if key not in self.installed] if self.cache else []
-            keys_file.write_bytes(marshal.dumps((index, time.perf_counter(), own, len(self.installed))))
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            keys_file.write_bytes(marshal.dumps((index, time.perf_counter(), own, len(self.installed), peak)))
             return result
         return recording
 
@@ -113,8 +117,8 @@ def main() -> int:
         plain_cpu = marks["cpu"]
         marks.clear()
         seconds, mine = once(2)
-        child_index, child_end, child_keys, installed = (marshal.loads(keys_file.read_bytes()) if keys_file.exists()
-                                                         else (-1, 0.0, [], 0))
+        child_index, child_end, child_keys, installed, child_peak = (
+            marshal.loads(keys_file.read_bytes()) if keys_file.exists() else (-1, 0.0, [], 0, 0))
     finally:
         shutil.rmtree(keys_file.parent, ignore_errors=True)
     both = set(mine.files) & set(child_keys)
@@ -130,6 +134,8 @@ def main() -> int:
           f"last at {marks.get('today loaded', 0) - marks['start']:.2f} s); "
           f"of those in both, {len(both & set(today_keys))} were loaded for today; the feed held "
           f"{marks.get('fed', 0) / 1e6:.1f} MB")
+    print(f"peak resident memory: this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
+          f"(both runs), the child {child_peak / 1024:.0f} MB")
     return 0
 
 

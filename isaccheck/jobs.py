@@ -17,6 +17,16 @@ harmless) or neither (then it is missing, and this process does it at the end, a
 failure). The child sends each result as soon as it is done, over a pipe, as marshal data
 (builtin values only: reading it runs no code).
 
+The other way, this process can hand the child values while both work (send/received: the
+feed; yearends.Ahead.share sends its load-cache entries, so the child does not load today's
+blobs again). The feed is an anonymous memory file (memfd: no file in any folder) holding marshal
+frames; its published length is the shared page's third number, written only after the frame is
+written whole. So this process never waits for the child (no pipe to fill, no deadlock with the
+result pipe), and the child never waits for this process: it takes what is there when it looks,
+and loads whatever is not itself. A feed that is full (MAX_FEED), fails, or holds garbage (a
+frame that is not marshal data is left out; a length past what was published ends the feed) only
+costs time.
+
 Fails safe: no fork without os.fork, on a platform where fork is unsafe (anything but Linux:
 macOS's system libraries), while another thread runs (a child gets a copy of the memory, not of
 the threads, so a lock one of them held would stay taken), with one CPU for this process

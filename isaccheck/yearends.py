@@ -26,7 +26,9 @@ could not see before.
 On two cores (`--jobs`, jobs.py) `Ahead` lets a forked child evaluate the oldest year ends while
 this process evaluates today and then the newest ones; the child's year ends come back as the
 values above (encode) and are decoded as a warm run decodes them, so they are the year ends this
-process would have evaluated.
+process would have evaluated. This process hands the child the load-cache entries it loads
+(today's documents first: Ahead.share), in the form the cache file holds them, so a blob both
+processes need is loaded in one (docs/performance.md, "Tenth round").
 """
 
 from __future__ import annotations
