@@ -253,6 +253,12 @@ class Split:
         struct.pack_into("<q", self._shared, 16, self._fed)
         return True
 
+    def waiting(self) -> bool:
+        """In the child: this process has sent something received() has not returned yet (one read
+        of the shared page: cheap enough to ask before every file that is not loaded yet)."""
+        return (self._feed is not None and self._shared is not None
+                and struct.unpack_from("<q", self._shared, 16)[0] > self._fed)
+
     def received(self) -> list[Any]:
         """In the child: what this process sent since the last call, in order (nothing when it sent
         nothing yet, never waits). A frame that is not marshal data is left out; a length that

@@ -108,6 +108,9 @@ class LoadCache:
     files_walked: int = 0  # listed entries walked file by file, replayed with their folder, and
     files_replayed: int = 0  # added again by their path's key (counters)
     files_reused: int = 0
+    # Entries already in the file's form (encode), by key: those handed to a forked child
+    # (yearends.Ahead.share) are not encoded a second time by save().
+    encoded: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     @classmethod
     def open(cls, repo_root: Path, kind: str) -> LoadCache:
@@ -148,6 +151,15 @@ class LoadCache:
                 files[key] = decode(value)
         self.files, self.stamps, self.stamped_at = files, checked, int(stamped_at)
         self.year_ends = dict(year_ends)
+
+    def encoded_entry(self, key: tuple[Any, ...]) -> Any:
+        """The entry of `key` as the file holds it (encode); kept for save() when there is a file."""
+        found = self.encoded.get(key)
+        if found is None:
+            found = encode(self.files[key])
+            if self.file is not None:
+                self.encoded[key] = found
+        return found
 
     def year_end(self, key: tuple[Any, ...]) -> Any:
         """A past year end evaluated before (yearends.py), as stored, or None."""
@@ -202,7 +214,7 @@ class LoadCache:
         header = (FORMAT, environment(), self.listed_at, self.new_stamps,
                   {key: self.year_ends[key] for key in self.used_year_ends})
         keys = list(self.used)
-        batches = ([(key, encode(self.files[key])) for key in keys[start:start + BATCH]]
+        batches = ([(key, self.encoded_entry(key)) for key in keys[start:start + BATCH]]
                    for start in range(0, len(keys), BATCH))
         with collector_off():
             write_parts(self.file, header, batches)

@@ -260,14 +260,13 @@ class Ahead:
         jobs a blob alive on both sides of the split (most of today's) was read, parsed and
         validated in both processes (docs/performance.md, "Tenth round"). Never waits; without a
         child or a cache, nothing."""
-        from .loadcache import encode as encode_loaded
-
         if self._split is None or self.cache is None:
             return
         files = self.cache.files
         if len(files) <= self._sent:
             return
-        batch = [(key, encode_loaded(value)) for key, value in itertools.islice(files.items(), self._sent, None)]
+        entry = self.cache.encoded_entry  # kept for the cache file, which then does not encode them again
+        batch = [(key, entry(key)) for key in itertools.islice(files, self._sent, None)]
         self._sent = len(files)
         self._split.send(batch)
 
@@ -275,10 +274,10 @@ class Ahead:
         """In the child: take what this process has sent (share) into the child's load cache, so its
         year ends find those blobs loaded. An entry already there, or not one (garbage: decode
         raises), is left out; the child then loads that file itself, as before."""
+        if self._feeding is None or self.cache is None or not self._feeding.waiting():
+            return  # asked before every file the child has not loaded: nothing more than this
         from .loadcache import collector_off
 
-        if self._feeding is None or self.cache is None:
-            return
         files = self.cache.files
         with collector_off():  # thousands of new objects, none of them garbage (as when the cache file is read)
             self._take(files, self._feeding.received())
