@@ -256,6 +256,10 @@ def test_an_entry_encoded_for_the_child_is_not_encoded_again_for_the_cache_file(
     kept.used.add(("a",))
     kept.misses = 1  # loaded in this run: save() writes the file
     first = kept.encoded_entry(("a",))
+    memory = loadcache.LoadCache()  # no file: nothing to keep it for
+    memory.files[("a",)] = entry
+    memory.encoded_entry(("a",))
+    assert memory.encoded == {}
 
     def encode_again(value: Any) -> Any:
         raise AssertionError("encoded a second time")
@@ -264,7 +268,3 @@ def test_an_entry_encoded_for_the_child_is_not_encoded_again_for_the_cache_file(
     assert kept.encoded_entry(("a",)) is first
     kept.save()  # writes the kept encoding
     assert (tmp_path / "c.marshal").is_file()
-    memory = loadcache.LoadCache()  # no file: nothing to keep it for
-    memory.files[("a",)] = entry
-    memory.encoded_entry(("a",))
-    assert memory.encoded == {}
