@@ -129,7 +129,7 @@ def main() -> int:
           f"share at {marks.get('parent done', 0) - marks['start']:.2f} s, had the child's at "
           f"{marks.get('child collected', 0) - marks['start']:.2f} s")
     print(f"blobs loaded: this process {len(mine.files)}, the child {len(child_keys)}, in both {len(both)} "
-          f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job); the child took {installed} "
+          f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job); the child used {installed} "
           f"entries from this process (the first at {marks.get('first share', 0) - marks['start']:.2f} s, today's "
           f"last at {marks.get('today loaded', 0) - marks['start']:.2f} s); "
           f"of those in both, {len(both & set(today_keys))} were loaded for today; the feed held "

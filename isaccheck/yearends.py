@@ -36,13 +36,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import marshal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .config import CONFIG_FILE, PROFILE_FILE
 from .errors import ConfigError, IsaccheckError
-from .loadcache import LoadCache
+from .loadcache import LoadCache, collector_off
+from .loadcache import decode as decode_loaded
 from .model import Evaluation, Text
 from .tlp import Label
 
@@ -195,7 +197,7 @@ class Ahead:
         self._child_past: PastCommits | None = None  # the child's own git (PastCommits.for_child)
         self._feeding: Any = None  # the Split, also in the child (its feed: received())
         self._sent = 0  # this process's load-cache entries handed to the child so far (in the dict's order)
-        # In the child: the keys of the entries it took from this process's feed (bench_jobs, tests).
+        # In the child: the keys of the entries it used from this process's feed (bench_jobs, tests).
         self.installed: set[tuple[Any, ...]] = set()
 
     @property
@@ -266,39 +268,15 @@ class Ahead:
         if len(files) <= self._sent:
             return
         entry = self.cache.encoded_entry  # kept for the cache file, which then does not encode them again
-        batch = [(key, entry(key)) for key in itertools.islice(files, self._sent, None)]
+        batch = []
+        # Each entry as its own marshal bytes: the child decodes only those its year ends ask for.
+        for key in itertools.islice(files, self._sent, None):
+            try:
+                batch.append((key, marshal.dumps(entry(key))))
+            except ValueError:  # not builtin values (never in practice): the child loads that file itself
+                continue
         self._sent = len(files)
         self._split.send(batch)
-
-    def _install(self) -> None:
-        """In the child: take what this process has sent (share) into the child's load cache, so its
-        year ends find those blobs loaded. An entry already there, or not one (garbage: decode
-        raises), is left out; the child then loads that file itself, as before."""
-        if self._feeding is None or self.cache is None or not self._feeding.waiting():
-            return  # asked before every file the child has not loaded: nothing more than this
-        from .loadcache import collector_off
-
-        files = self.cache.files
-        with collector_off():  # thousands of new objects, none of them garbage (as when the cache file is read)
-            self._take(files, self._feeding.received())
-
-    def _take(self, files: dict[tuple[Any, ...], Any], batches: list[Any]) -> None:
-        from .loadcache import decode as decode_loaded
-
-        for batch in batches:
-            try:
-                pairs = list(batch)
-            except TypeError:
-                continue
-            for pair in pairs:
-                try:
-                    key, value = pair
-                    if type(key) is not tuple or key in files:
-                        continue
-                    files[key] = decode_loaded(value)
-                except (TypeError, ValueError):
-                    continue
-                self.installed.add(key)
 
     def close(self) -> None:
         """End the child, if one still runs (the caller stopped early): killed and reaped."""
@@ -336,7 +314,7 @@ class Ahead:
             if self._feeding is not None:
                 # A file not loaded yet looks in the feed first: this process may have loaded it
                 # meanwhile (today's documents, as the child's first year ends ask for them).
-                self.cache.files = _Fed(self.cache.files, self._install)
+                self.cache.files = _Fed(self.cache.files, self._feeding, self.installed)
 
     def _child_teardown(self) -> None:
         """In the child, at its end: its cat-file and git processes ended and reaped by itself (not
@@ -349,7 +327,6 @@ class Ahead:
         past = self._child_past = self.past.for_child()
 
         def work(index: int) -> Any:
-            self._install()  # what this process has loaded by now (its share)
             try:
                 found, keep, known = _year_end(self.path, todo[index], today=self.today, cache=self.cache, past=past,
                                                git=self.git, ceiling=self.ceiling)
@@ -408,17 +385,52 @@ class _Sharing(dict[tuple[Any, ...], Any]):
 
 
 class _Fed(dict[tuple[Any, ...], Any]):
-    """The child's load cache: a key it does not hold yet is looked for again after taking what
-    this process has sent meanwhile (Ahead._install; checking costs one read of the shared page).
-    Only get() (the lookup before a file is loaded) does so; everything else is dict's own."""
+    """The child's load cache with what this process sent (Ahead.share): an entry is kept as its
+    marshal bytes until a year end asks for its key, and only then decoded, so the child pays for
+    the entries it uses (about half of what it is sent). A key not held is looked for again after
+    taking what this process has sent meanwhile (one read of the shared page when nothing was).
+    An entry that cannot be decoded is dropped: the child loads that file itself, as before."""
 
-    def __init__(self, files: dict[tuple[Any, ...], Any], take: Callable[[], None]) -> None:
+    def __init__(self, files: dict[tuple[Any, ...], Any], feeding: Any, installed: set[tuple[Any, ...]]) -> None:
         super().__init__(files)
-        self._take = take
+        self._feeding = feeding  # jobs.Split (waiting, received)
+        self._installed = installed  # the keys decoded from the feed (a counter for tests and bench_jobs)
+        self.pending: dict[Any, bytes] = {}
+
+    def _drain(self) -> None:
+        if not self._feeding.waiting():
+            return
+        with collector_off():  # thousands of new keys, none of them garbage (as when the cache file is read)
+            for batch in self._feeding.received():
+                try:
+                    pairs = list(batch)
+                except TypeError:
+                    continue
+                for pair in pairs:
+                    try:
+                        key, raw = pair
+                        if type(key) is tuple and type(raw) is bytes and not super().__contains__(key):
+                            self.pending[key] = raw
+                    except (TypeError, ValueError):  # not a pair, or a key that cannot be one (unhashable)
+                        continue
+
+    def __contains__(self, key: object) -> bool:
+        if super().__contains__(key):
+            return True
+        self._drain()
+        return key in self.pending
 
     def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
         found = super().get(key)
         if found is None:
-            self._take()
-            found = super().get(key)
+            self._drain()
+            raw = self.pending.pop(key, None)
+            if raw is not None:
+                try:
+                    found = decode_loaded(marshal.loads(raw))
+                except Exception:  # noqa: BLE001  (garbage: this file is loaded here, as without the feed)
+                    found = None
+                else:
+                    self[key] = found
+                    self._installed.add(key)
         return default if found is None else found
