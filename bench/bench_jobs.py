@@ -6,8 +6,7 @@ One cold run in-process (no cache on disk), with two jobs: how many past year en
 evaluated and how many this process did, when each side finished, and how many distinct blobs
 were loaded (read, parsed, validated) in both processes, against the plain way's count
 (ISACCHECK_JOBS=1), and of those how many were today's (loaded by this process before its own
-year ends); how many entries the child took from this process's feed (yearends.Ahead.share) and
-how large the feed grew; CPU seconds (both processes and git) and peak memory. The child's loaded
+year ends: docs/performance.md, "Tenth round"); CPU seconds (both processes and git) and peak memory. The child's loaded
 keys are written to a temporary file by this script only (isaccheck's child writes nothing).
 """
 
@@ -47,19 +46,14 @@ def main() -> int:
 
         def recording(index: int) -> Any:
             result = work(index)
-            # Only what the child loaded itself: not the entries it took from this process (Ahead.share).
-            own = [key for key in self.cache.files if key not in self.installed] if self.cache else []
+            own = list(self.cache.files) if self.cache else []
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            keys_file.write_bytes(marshal.dumps((index, time.perf_counter(), own, len(self.installed), peak)))
+            keys_file.write_bytes(marshal.dumps((index, time.perf_counter(), own, peak)))
             return result
         return recording
 
-    original_share, original_results = yearends.Ahead.share, yearends.Ahead.results
+    original_results = yearends.Ahead.results
     today_keys: list[Any] = []
-
-    def share(self: yearends.Ahead) -> None:
-        marks.setdefault("first share", time.perf_counter())
-        original_share(self)
 
     def results(self: yearends.Ahead, *args: Any, **kwargs: Any) -> Any:
         if self.forked and self.cache is not None:  # what this process loaded for today
@@ -67,7 +61,6 @@ def main() -> int:
             marks["today loaded"] = time.perf_counter()
         return original_results(self, *args, **kwargs)
 
-    yearends.Ahead.share = share  # type: ignore[method-assign]
     yearends.Ahead.results = results  # type: ignore[method-assign]
     original_finish = jobs.Split.finish
     original_start = jobs.Split.start
@@ -81,7 +74,6 @@ def main() -> int:
         found = original_finish(self)
         marks["child collected"] = time.perf_counter()
         marks["child items"] = len(found)
-        marks["fed"] = self._fed
         marks["items"] = self.count
         return found
 
@@ -117,8 +109,8 @@ def main() -> int:
         plain_cpu = marks["cpu"]
         marks.clear()
         seconds, mine = once(2)
-        child_index, child_end, child_keys, installed, child_peak = (
-            marshal.loads(keys_file.read_bytes()) if keys_file.exists() else (-1, 0.0, [], 0, 0))
+        child_index, child_end, child_keys, child_peak = (
+            marshal.loads(keys_file.read_bytes()) if keys_file.exists() else (-1, 0.0, [], 0))
     finally:
         shutil.rmtree(keys_file.parent, ignore_errors=True)
     both = set(mine.files) & set(child_keys)
@@ -129,11 +121,9 @@ def main() -> int:
           f"share at {marks.get('parent done', 0) - marks['start']:.2f} s, had the child's at "
           f"{marks.get('child collected', 0) - marks['start']:.2f} s")
     print(f"blobs loaded: this process {len(mine.files)}, the child {len(child_keys)}, in both {len(both)} "
-          f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job); the child used {installed} "
-          f"entries from this process (the first at {marks.get('first share', 0) - marks['start']:.2f} s, today's "
-          f"last at {marks.get('today loaded', 0) - marks['start']:.2f} s); "
-          f"of those in both, {len(both & set(today_keys))} were loaded for today; the feed held "
-          f"{marks.get('fed', 0) / 1e6:.1f} MB")
+          f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job); of those in both, "
+          f"{len(both & set(today_keys))} were today's (this process had loaded today's at "
+          f"{marks.get('today loaded', 0) - marks['start']:.2f} s)")
     print(f"peak resident memory: this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
           f"(both runs), the child {child_peak / 1024:.0f} MB")
     return 0

@@ -17,16 +17,6 @@ harmless) or neither (then it is missing, and this process does it at the end, a
 failure). The child sends each result as soon as it is done, over a pipe, as marshal data
 (builtin values only: reading it runs no code).
 
-The other way, this process can hand the child values while both work (send/received: the
-feed; yearends.Ahead.share sends its load-cache entries, so the child does not load today's
-blobs again). The feed is an anonymous memory file (memfd: no file in any folder) holding marshal
-frames; its published length is the shared page's third number, written only after the frame is
-written whole. So this process never waits for the child (no pipe to fill, no deadlock with the
-result pipe), and the child never waits for this process: it takes what is there when it looks,
-and loads whatever is not itself. A feed that is full (MAX_FEED), fails, or holds garbage (a
-frame that is not marshal data is left out; a length past what was published ends the feed) only
-costs time.
-
 Fails safe: no fork without os.fork, on a platform where fork is unsafe (anything but Linux:
 macOS's system libraries), while another thread runs (a child gets a copy of the memory, not of
 the threads, so a lock one of them held would stay taken), with one CPU for this process
@@ -61,10 +51,7 @@ JOBS: ContextVar[int | None] = ContextVar("isaccheck_jobs", default=None)
 # hung git, a stopped process) and is killed; this process does its items itself.
 GRACE_SECONDS = 30.0
 _FRAME = struct.Struct("<I")
-_SHARED = struct.Struct("<qqq")  # the child's "below n", this process's "from m up", the feed's length
-# The feed (Split.send) holds at most this much: one run's loaded entries at a few thousand documents
-# are a few MB; beyond this the child loads what it lacks itself (only time).
-MAX_FEED = 64 << 20
+_SHARED = struct.Struct("<qq")  # the child's "below n", this process's "from m up"
 
 
 def parse_jobs(text: str) -> int:
@@ -132,10 +119,6 @@ class Split:
         self.results: dict[int, Any] = {}
         self._started = 0.0
         self._ended = False  # the child closed its pipe (read to the end)
-        # The feed: this process -> the child, frames in an anonymous memory file (memfd) whose
-        # published length is the shared page's third number (send, received).
-        self._feed: int | None = None
-        self._fed = 0  # bytes written (this process) or read (the child)
 
     def start(self) -> bool:
         """Fork the child; False (and nothing forked) when that fails."""
@@ -143,13 +126,12 @@ class Split:
             shared = mmap.mmap(-1, _SHARED.size)  # anonymous and shared: the child writes, this process reads
         except (OSError, ValueError):
             return False
-        _SHARED.pack_into(shared, 0, 0, self.count, 0)
+        _SHARED.pack_into(shared, 0, 0, self.count)
         try:
             read_fd, write_fd = os.pipe()
         except OSError:
             shared.close()
             return False
-        self._feed = _memfd()
         _grow(write_fd)
         sys.stdout.flush()  # nothing buffered before the fork is written twice (the child never flushes anyway)
         sys.stderr.flush()
@@ -159,11 +141,9 @@ class Split:
             os.close(read_fd)
             os.close(write_fd)
             shared.close()
-            self._close_feed()
             return False
         if pid == 0:  # the child: never returns
             os.close(read_fd)
-            self._shared = shared
             _child(write_fd, shared, self.count, self._work, self._setup, self._teardown)
         os.close(write_fd)
         os.set_blocking(read_fd, False)
@@ -225,85 +205,6 @@ class Split:
         if self._shared is not None:
             self._shared.close()
             self._shared = None
-        self._close_feed()
-
-    # -- the feed: builtin values this process hands the child while both work ------------------
-    def send(self, value: Any) -> bool:
-        """Hand `value` (builtin values: marshal) to the child, which takes it with received() when
-        it next looks; never waits. False when there is no child, no feed or it is full (MAX_FEED)
-        or failed: the child then does without (it loads what it lacks itself)."""
-        if self._feed is None or self._shared is None or self.pid is None:
-            return False
-        try:
-            data = marshal.dumps(value)
-        except ValueError:  # not builtin values: a caller's mistake, never sent
-            return False
-        if self._fed + _FRAME.size + len(data) > MAX_FEED:
-            return False
-        try:
-            written = os.pwrite(self._feed, _FRAME.pack(len(data)) + data, self._fed)
-        except OSError:  # out of memory for the file: no more feeding
-            self._close_feed()
-            return False
-        if written != _FRAME.size + len(data):
-            self._close_feed()
-            return False
-        self._fed += written
-        # Published only once written whole: the child never reads past it (a frame cut short cannot be seen).
-        struct.pack_into("<q", self._shared, 16, self._fed)
-        return True
-
-    def waiting(self) -> bool:
-        """In the child: this process has sent something received() has not returned yet (one read
-        of the shared page: cheap enough to ask before every file that is not loaded yet)."""
-        return (self._feed is not None and self._shared is not None
-                and struct.unpack_from("<q", self._shared, 16)[0] > self._fed)
-
-    def received(self) -> list[Any]:
-        """In the child: what this process sent since the last call, in order (nothing when it sent
-        nothing yet, never waits). A frame that is not marshal data is left out; a length that
-        does not fit what was published ends the feed (nothing after it is trusted)."""
-        if self._feed is None or self._shared is None:
-            return []
-        published = struct.unpack_from("<q", self._shared, 16)[0]
-        if published <= self._fed:
-            return []
-        if published > MAX_FEED:  # never written so (send): not read, not even allocated for
-            self._close_feed()
-            return []
-        try:
-            data = os.pread(self._feed, published - self._fed, self._fed)
-        except (OSError, ValueError, OverflowError, MemoryError):
-            data = b""
-        if len(data) != published - self._fed:
-            self._close_feed()
-            return []
-        found: list[Any] = []
-        offset = 0
-        while offset < len(data):
-            if len(data) - offset < _FRAME.size:
-                self._close_feed()
-                break
-            (length,) = _FRAME.unpack_from(data, offset)
-            offset += _FRAME.size
-            if length > len(data) - offset:
-                self._close_feed()
-                break
-            try:
-                found.append(marshal.loads(data[offset:offset + length]))
-            except Exception:  # noqa: BLE001  (garbage: nothing of it is used)
-                pass
-            offset += length
-        self._fed = published
-        return found
-
-    def _close_feed(self) -> None:
-        if self._feed is not None:
-            feed, self._feed = self._feed, None
-            try:
-                os.close(feed)
-            except OSError:
-                pass
 
     def _drain(self) -> None:
         """Read what the child has sent so far (without waiting), so it never blocks on a full pipe."""
@@ -340,15 +241,6 @@ class Split:
             if type(index) is int and 0 <= index < self.count and index not in self.results:
                 self.results[index] = result
         del self._buffer[:offset]
-
-
-def _memfd() -> int | None:
-    """An anonymous memory file shared with the child (Linux), or None: no feed, the child loads
-    everything itself as before. Never a file in a folder: nothing is written anywhere."""
-    try:
-        return os.memfd_create("isaccheck-feed", getattr(os, "MFD_CLOEXEC", 1))
-    except (AttributeError, OSError):
-        return None
 
 
 def _grow(fd: int) -> None:

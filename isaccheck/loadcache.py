@@ -108,9 +108,6 @@ class LoadCache:
     files_walked: int = 0  # listed entries walked file by file, replayed with their folder, and
     files_replayed: int = 0  # added again by their path's key (counters)
     files_reused: int = 0
-    # Entries already in the file's form (encode), by key: those handed to a forked child
-    # (yearends.Ahead.share) are not encoded a second time by save().
-    encoded: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     @classmethod
     def open(cls, repo_root: Path, kind: str) -> LoadCache:
@@ -120,7 +117,7 @@ class LoadCache:
         cache = cls(file=target)
         if target is None:
             return cache
-        with collector_off():
+        with _collector_off():
             try:
                 opened = open_parts(target, FORMAT)
                 if opened is not None:  # else another isaccheck, Python or library wrote it: start empty
@@ -151,15 +148,6 @@ class LoadCache:
                 files[key] = decode(value)
         self.files, self.stamps, self.stamped_at = files, checked, int(stamped_at)
         self.year_ends = dict(year_ends)
-
-    def encoded_entry(self, key: tuple[Any, ...]) -> Any:
-        """The entry of `key` as the file holds it (encode); kept for save() when there is a file."""
-        found = self.encoded.get(key)
-        if found is None:
-            found = encode(self.files[key])
-            if self.file is not None:
-                self.encoded[key] = found
-        return found
 
     def year_end(self, key: tuple[Any, ...]) -> Any:
         """A past year end evaluated before (yearends.py), as stored, or None."""
@@ -214,15 +202,15 @@ class LoadCache:
         header = (FORMAT, environment(), self.listed_at, self.new_stamps,
                   {key: self.year_ends[key] for key in self.used_year_ends})
         keys = list(self.used)
-        batches = ([(key, self.encoded_entry(key)) for key in keys[start:start + BATCH]]
+        batches = ([(key, encode(self.files[key])) for key in keys[start:start + BATCH]]
                    for start in range(0, len(keys), BATCH))
-        with collector_off():
+        with _collector_off():
             write_parts(self.file, header, batches)
         prune(self.file.parent)
 
 
 @contextlib.contextmanager
-def collector_off() -> Iterator[None]:
+def _collector_off() -> Iterator[None]:
     """The garbage collector off while the file is read or written: tens of thousands of new
     objects, none of them garbage, and the collector's passes over them were four fifths of reading
     20,000 entries (bench/bench_loadcache.py). Back on afterwards only if it was on before."""

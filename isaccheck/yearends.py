@@ -26,25 +26,20 @@ could not see before.
 On two cores (`--jobs`, jobs.py) `Ahead` lets a forked child evaluate the oldest year ends while
 this process evaluates today and then the newest ones; the child's year ends come back as the
 values above (encode) and are decoded as a warm run decodes them, so they are the year ends this
-process would have evaluated. This process hands the child the load-cache entries it loads
-(today's documents first: Ahead.share), in the form the cache file holds them, so a blob both
-processes need is loaded in one (docs/performance.md, "Tenth round").
+process would have evaluated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
-import marshal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .config import CONFIG_FILE, PROFILE_FILE
 from .errors import ConfigError, IsaccheckError
-from .loadcache import LoadCache, collector_off
-from .loadcache import decode as decode_loaded
+from .loadcache import LoadCache
 from .model import Evaluation, Text
 from .tlp import Label
 
@@ -195,10 +190,6 @@ class Ahead:
         self._split: Any = None  # a jobs.Split once forked
         self._given: list[dt.date] = []  # the child's year ends, oldest first
         self._child_past: PastCommits | None = None  # the child's own git (PastCommits.for_child)
-        self._feeding: Any = None  # the Split, also in the child (its feed: received())
-        self._sent = 0  # this process's load-cache entries handed to the child so far (in the dict's order)
-        # In the child: the keys of the entries it used from this process's feed (bench_jobs, tests).
-        self.installed: set[tuple[Any, ...]] = set()
 
     @property
     def forked(self) -> bool:
@@ -214,17 +205,8 @@ class Ahead:
         if len(todo) < MIN_FORKED:
             return
         split = jobs.Split(len(todo), self._child_work(todo), self._child_setup, self._child_teardown)
-        self._feeding = split  # the child's copy reads its feed through it
-        # Entries loaded before the fork are the child's copy already; only later ones are sent.
-        self._sent = len(self.cache.files) if self.cache is not None else 0
         if split.start():
             self._split, self._given = split, todo
-            if self.cache is not None:
-                # Shared while today's files load, batch by batch, not only once they all have: the
-                # child's first year ends come meanwhile (this process only: after the fork).
-                self.cache.files = _Sharing(self.cache.files, self.share)
-        else:
-            self._feeding = None
 
     def results(self, ends: list[dt.date], started: Callable[[dt.date], None] | None = None) -> list[YearEnd | IsaccheckError]:
         """Each year end of `ends`, or the IsaccheckError its evaluation raised (as year_end raises it).
@@ -234,16 +216,13 @@ class Ahead:
         wanted = set(ends)
         split, given = self._split, self._given
         if split is not None:
-            self.share()  # today's documents, loaded meanwhile: most of the child's year ends hold them too
             mine = set(ends) - set(given)  # not the child's (the report's trend may ask for more)
             for end in ends:
                 if end in mine:
                     done[end] = self._here(end, started)
-                    self.share()
             while (index := split.take()) is not None:
                 if given[index] in wanted:
                     done[given[index]] = self._here(given[index], started)
-                    self.share()
             for index, raw in sorted(split.finish().items()):
                 end = given[index]
                 if end in wanted and end not in done:
@@ -255,28 +234,6 @@ class Ahead:
             if end not in done:
                 done[end] = self._here(end, started)
         return [done[end] for end in ends]
-
-    def share(self) -> None:
-        """Hand the child the load-cache entries this process added since the last call (as the
-        cache file holds them: loadcache.encode), so it does not load those blobs again: with two
-        jobs a blob alive on both sides of the split (most of today's) was read, parsed and
-        validated in both processes (docs/performance.md, "Tenth round"). Never waits; without a
-        child or a cache, nothing."""
-        if self._split is None or self.cache is None:
-            return
-        files = self.cache.files
-        if len(files) <= self._sent:
-            return
-        entry = self.cache.encoded_entry  # kept for the cache file, which then does not encode them again
-        batch = []
-        # Each entry as its own marshal bytes: the child decodes only those its year ends ask for.
-        for key in itertools.islice(files, self._sent, None):
-            try:
-                batch.append((key, marshal.dumps(entry(key))))
-            except ValueError:  # not builtin values (never in practice): the child loads that file itself
-                continue
-        self._sent = len(files)
-        self._split.send(batch)
 
     def close(self) -> None:
         """End the child, if one still runs (the caller stopped early): killed and reaped."""
@@ -311,10 +268,6 @@ class Ahead:
         ENABLED.set(False)
         if self.cache is not None:
             self.cache.file = None  # never saved here; and should it be, it has no file
-            if self._feeding is not None:
-                # A file not loaded yet looks in the feed first: this process may have loaded it
-                # meanwhile (today's documents, as the child's first year ends ask for them).
-                self.cache.files = _Fed(self.cache.files, self._feeding, self.installed)
 
     def _child_teardown(self) -> None:
         """In the child, at its end: its cat-file and git processes ended and reaped by itself (not
@@ -360,77 +313,3 @@ class Ahead:
             else:
                 self.cache.remember_year_end(keep, encode(found))
         return found
-
-
-# Entries handed to the child at a time while a run loads (Ahead.share): about 0.6 MB of marshal
-# data at a few thousand documents, a few milliseconds to encode.
-SHARE_BATCH = 500
-
-
-class _Sharing(dict[tuple[Any, ...], Any]):
-    """This process's load cache while a child runs: every SHARE_BATCH new entries are handed to
-    the child (Ahead.share) as they are loaded. A dict in every other way (lookups stay dict's own)."""
-
-    def __init__(self, files: dict[tuple[Any, ...], Any], share: Callable[[], None]) -> None:
-        super().__init__(files)
-        self._share = share
-        self._fresh = 0
-
-    def __setitem__(self, key: tuple[Any, ...], value: Any) -> None:
-        super().__setitem__(key, value)
-        self._fresh += 1
-        if self._fresh >= SHARE_BATCH:
-            self._fresh = 0
-            self._share()
-
-
-class _Fed(dict[tuple[Any, ...], Any]):
-    """The child's load cache with what this process sent (Ahead.share): an entry is kept as its
-    marshal bytes until a year end asks for its key, and only then decoded, so the child pays for
-    the entries it uses (about half of what it is sent). A key not held is looked for again after
-    taking what this process has sent meanwhile (one read of the shared page when nothing was).
-    An entry that cannot be decoded is dropped: the child loads that file itself, as before."""
-
-    def __init__(self, files: dict[tuple[Any, ...], Any], feeding: Any, installed: set[tuple[Any, ...]]) -> None:
-        super().__init__(files)
-        self._feeding = feeding  # jobs.Split (waiting, received)
-        self._installed = installed  # the keys decoded from the feed (a counter for tests and bench_jobs)
-        self.pending: dict[Any, bytes] = {}
-
-    def _drain(self) -> None:
-        if not self._feeding.waiting():
-            return
-        with collector_off():  # thousands of new keys, none of them garbage (as when the cache file is read)
-            for batch in self._feeding.received():
-                try:
-                    pairs = list(batch)
-                except TypeError:
-                    continue
-                for pair in pairs:
-                    try:
-                        key, raw = pair
-                        if type(key) is tuple and type(raw) is bytes and not super().__contains__(key):
-                            self.pending[key] = raw
-                    except (TypeError, ValueError):  # not a pair, or a key that cannot be one (unhashable)
-                        continue
-
-    def __contains__(self, key: object) -> bool:
-        if super().__contains__(key):
-            return True
-        self._drain()
-        return key in self.pending
-
-    def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
-        found = super().get(key)
-        if found is None:
-            self._drain()
-            raw = self.pending.pop(key, None)
-            if raw is not None:
-                try:
-                    found = decode_loaded(marshal.loads(raw))
-                except Exception:  # noqa: BLE001  (garbage: this file is loaded here, as without the feed)
-                    found = None
-                else:
-                    self[key] = found
-                    self._installed.add(key)
-        return default if found is None else found
