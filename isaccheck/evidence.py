@@ -195,6 +195,10 @@ class _Index:
         self._path_types: dict[str, str] | None = None  # only where no two documents share a path
         self._adopted: tuple[list[dt.date], int] | None = None
         self.distinct = True  # no document object twice in the list it was built from (of() says)
+        # (type, `where` key) -> the evidence of that type that the filter matches, in by_type's
+        # order, their sort keys, and the filter: built when first asked (matching), changed from
+        # the previous index's with the documents that left or joined the type's list (tenth round).
+        self._views: dict[tuple[str, Any], _View] = {}
 
     def path_types(self) -> dict[str, str]:
         """Every document's path -> its type, as Evidence.path_types builds it (a later document of
@@ -257,11 +261,15 @@ class _Index:
         draft_keys = {kind: list(found) for kind, found in self.draft_keys.items()}
         later = {i: d for i, d in self.later.items() if i not in gone}
         changed: set[dt.date] = set()  # the dates whose meeting may be another
+        out: dict[str, set[int]] = defaultdict(set)  # the evidence that left by_type and what joined it, by type: for the views
+        put_in: list[Document] = []
         for i in gone:
             d = self.docs[i]
             if d.valid and i not in self.later:
                 adopted = d.status != "draft"
                 _take((by_type if adopted else drafts)[d.type], (keys if adopted else draft_keys)[d.type], d)
+                if adopted:
+                    out[d.type].add(i)
                 if adopted and d.date and d.type in _MEETING_TYPES:
                     changed.add(d.date)
         if as_of < self.as_of:  # an earlier date: what is dated after it leaves the lists
@@ -271,6 +279,8 @@ class _Index:
                     if cut < len(found):
                         for d in lists[kind][cut:]:
                             later[id(d)] = d
+                        if lists is by_type:
+                            out[kind].update(map(id, lists[kind][cut:]))
                         if kind in _MEETING_TYPES:
                             changed.update(map(_FIRST, found[cut:]))  # dated after as_of: never undated
                         del lists[kind][cut:], found[cut:]
@@ -288,6 +298,8 @@ class _Index:
             lists = by_type if adopted else drafts
             if not _put(lists[d.type], (keys if adopted else draft_keys).setdefault(d.type, []), d):
                 return None  # another document of the list has its key: the repository's order decides
+            if adopted:
+                put_in.append(d)
             if adopted and d.date and d.type in _MEETING_TYPES:
                 changed.add(d.date)
         for lists, sort_keys in ((by_type, keys), (drafts, draft_keys)):
@@ -299,7 +311,47 @@ class _Index:
         index = _Index(docs, as_of, by_type, keys, drafts, draft_keys, later, meeting_of)
         index._path_types = self._changed_paths(gone, [docs[i] for i in new])
         index._adopted = self._changed_adopted(gone, [docs[i] for i in new])
+        index._views = self._changed_views(out, put_in)
         return index
+
+    def matching(self, kind: str, key: Any, test: Callable[[Document], bool]) -> list[Document]:
+        """The evidence of this type that `test` (the `where` filter of `key`) matches, in by_type's
+        order; never changed once built (the next index changes a copy). An exception of the
+        test is raised, and nothing kept."""
+        view = self._views.get((kind, key))
+        if view is None:
+            found = list(filter(test, self.by_type.get(kind, ())))
+            view = self._views[(kind, key)] = _View(found, list(map(_plain_order, found)), test)
+        return view.docs
+
+    def _changed_views(self, out: dict[str, set[int]], put_in: list[Document]) -> dict[tuple[str, Any], _View]:
+        """Each view with the evidence that left its type's list taken out and what joined it put
+        in where its filter matches (by bisection on the sort keys, unique in a base index); the
+        same view where its type's list did not change; a view whose filter raises for a new
+        document is left to be built when asked."""
+        views: dict[tuple[str, Any], _View] = {}
+        joined: dict[str, list[Document]] = defaultdict(list)
+        for d in put_in:
+            joined[d.type].append(d)
+        for (kind, key), view in self._views.items():
+            left, joining = out.get(kind), joined.get(kind, ())
+            if not left and not joining:
+                views[(kind, key)] = view
+                continue
+            found, sort_keys = view.docs, view.keys
+            if left and not left.isdisjoint(map(id, found)):
+                kept = [(d, k) for d, k in zip(found, sort_keys) if id(d) not in left]
+                found, sort_keys = [d for d, _ in kept], [k for _, k in kept]
+            else:
+                found, sort_keys = list(found), list(sort_keys)
+            try:
+                for d in joining:
+                    if view.test(d):
+                        _put(found, sort_keys, d)
+            except Exception:  # noqa: BLE001 - the filter's error is raised where a rule asks (matching)
+                continue
+            views[(kind, key)] = _View(found, sort_keys, view.test)
+        return views
 
     def _changed_paths(self, gone: set[int], new: list[Document]) -> dict[str, str] | None:
         """path_types with the gone documents' paths taken out and the new ones' put in; None (built
@@ -334,6 +386,15 @@ class _Index:
                 if d.date is not None:
                     bisect.insort(dates, d.date)
         return dates, count
+
+
+@dataclass(frozen=True)
+class _View:
+    """The documents of one type that one `where` filter matches (_Index.matching)."""
+
+    docs: list[Document]
+    keys: list[tuple[dt.date, str]]
+    test: Callable[[Document], bool]
 
 
 def let_go() -> None:
@@ -406,6 +467,11 @@ def _first_of(docs: list[Document], keys: list[tuple[dt.date, str]], day: dt.dat
             return docs[index]
         index += 1
     return None
+
+
+def _where_key(wanted: list[tuple[str, set[Any]]]) -> tuple[Any, ...]:
+    """The memo key of a `where` filter's answer (its normalised wanted values)."""
+    return ("where", tuple((k, frozenset(options)) for k, options in wanted))
 
 
 class Evidence:
@@ -580,7 +646,7 @@ class Evidence:
         if not MEMOISE:
             return test
         # A document's answer depends on it and the wanted values only: once per run (its memo).
-        key = ("where", tuple((k, frozenset(options)) for k, options in wanted))
+        key = _where_key(wanted)
 
         def remembered_test(doc: Document) -> bool:
             facts = doc.memo()
@@ -591,6 +657,29 @@ class Evidence:
             return found
 
         return remembered_test
+
+    def matching(self, types: str | Iterable[str], where: Mapping[str, Any] | None) -> list[Document] | None:
+        """docs(types) filtered by where_test(where), in docs' order, from the index's views: a
+        view is changed from the previous year end's by the documents that left or joined, so the
+        filter is asked of the new documents only (the four unwindowed rules over every procedure
+        asked it of each procedure at every year end). None where there is no view (memoising off,
+        no `where`, an unhashable wanted value) or the filter raised: the caller walks docs(types)."""
+        if self._index is None or not where:
+            return None
+        try:
+            key = _where_key([(k, _options(v)) for k, v in where.items()])
+            hash(key)
+        except TypeError:
+            return None
+        test = self.where_test(where)
+        names = [types] if isinstance(types, str) else list(types)
+        try:
+            found = [d for name in names for d in self._index.matching(name, key, test)]
+        except Exception:  # noqa: BLE001 - raised again where the caller walks every document
+            return None
+        # As docs() puts several types in order: a stable sort of a subsequence is the subsequence
+        # of the sorted whole.
+        return found if len(names) == 1 else sorted(found, key=_plain_order)
 
     def once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """compute() the first time `key` is asked for in this evaluation, its value after that."""

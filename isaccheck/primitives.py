@@ -336,7 +336,10 @@ def document_exists(ev: Evidence, p: Params) -> CheckResult:
         return problems
 
     misses: list[tuple[Document, list[tuple[str, str]]]] = []
-    for doc in ev.docs(p["type"], months):
+    # Without a window, only the documents `where` matches (the others are no near miss either),
+    # from the evidence index's view, which a year end changes by its new documents only.
+    matched = ev.matching(p["type"], p.get("where")) if months is None else None
+    for doc in ev.docs(p["type"], months) if matched is None else matched:
         problems = problems_of(doc)
         if problems is None:
             continue
@@ -443,7 +446,8 @@ def ratio(ev: Evidence, p: Params) -> CheckResult:
     smallest population that counts (default 1).
     """
     wanted = ev.where_test(p.get("where"))
-    population = [d for d in ev.docs(p["type"], p.get("months")) if wanted(d)]
+    matched = ev.matching(p["type"], p.get("where")) if p.get("months") is None else None
+    population = [d for d in ev.docs(p["type"], p.get("months")) if wanted(d)] if matched is None else list(matched)
     condition = p.get("condition") or {}
     meets = ev.where_test(condition.get("where"))
     meeting = [
@@ -514,7 +518,9 @@ def periodic_documents(ev: Evidence, p: Params) -> CheckResult:
     """Does each of the last `periods` periods of `period_months` have a document of this type?"""
     fields = list(p.get("fields") or [])
     wanted = ev.where_test(p.get("where"))
-    docs = [d for d in ev.docs(p["type"]) if wanted(d) and not _missing_fields(ev, d, fields)]
+    matched = ev.matching(p["type"], p.get("where"))  # as in document_exists: the index's view
+    docs = ([d for d in ev.docs(p["type"]) if wanted(d) and not _missing_fields(ev, d, fields)] if matched is None
+            else [d for d in matched if not _missing_fields(ev, d, fields)])
     evidence: list[EvidenceRef] = []
     missing: list[Text] = []
     earliest = min((d.date for d in docs if d.date), default=None)

@@ -158,13 +158,11 @@ def test_a_read_asks_the_file_s_stat_once(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(stats) == 10
 
 
-def _generated_document() -> type[Any]:
-    """Document as @dataclass(frozen=True) would make it, with the generated __init__ (the reference)."""
-    from isaccheck.model import Document
-
+def _generated(cls: type[Any]) -> type[Any]:
+    """The class as @dataclass(frozen=True) would make it, with the generated __init__ (the reference)."""
     specs = [(f.name, f.type, dataclasses.field(default=f.default, default_factory=f.default_factory))
-             for f in dataclasses.fields(Document)]
-    return dataclasses.make_dataclass("Document", specs, frozen=True)
+             for f in dataclasses.fields(cls)]
+    return dataclasses.make_dataclass(cls.__name__, specs, frozen=True)
 
 
 @pytest.mark.parametrize("args, kwargs", [
@@ -180,7 +178,7 @@ def _generated_document() -> type[Any]:
 def test_document_init_is_the_generated_init(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     from isaccheck.model import Document
 
-    reference = _generated_document()
+    reference = _generated(Document)
     try:
         expected: Any = reference(*args, **kwargs)
     except TypeError:
@@ -194,6 +192,37 @@ def test_document_init_is_the_generated_init(args: tuple[Any, ...], kwargs: dict
         made.body = "x"  # type: ignore[misc]
     if "sections" not in kwargs and len(args) < 11:  # a new dict each, as default_factory=dict gives
         assert made.sections == {} and made.sections is not Document(*args, **kwargs).sections
+
+
+@pytest.mark.parametrize("name, args, kwargs", [
+    ("Text", ("en", "nl"), {}),
+    ("Text", ("en", "nl", frozenset({"a.md"})), {}),
+    ("Text", (), {"nl": "nl", "en": "en", "quotes": frozenset()}),
+    ("Text", ("en",), {}),  # too few: the same TypeError
+    ("Text", ("en", "nl"), {"colour": "red"}),
+    ("EvidenceRef", ("a.md", None), {}),
+    ("EvidenceRef", ("a.md", None, 3, "2026-01-02", "0" * 40, "AMBER", None), {}),
+    ("EvidenceRef", ("a.md",), {"why": None, "inferred": None, "tlp": "RED", "line": None}),
+    ("EvidenceRef", ("a.md", None, 1, "d", "c", "t", None, "one too many"), {}),
+])
+def test_text_and_evidence_ref_init_is_the_generated_init(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    # Written out as Document's (an evaluation makes thousands): the same objects as the generated one.
+    from isaccheck import model
+
+    cls = getattr(model, name)
+    reference = _generated(cls)
+    try:
+        expected: Any = reference(*args, **kwargs)
+    except TypeError:
+        with pytest.raises(TypeError):
+            cls(*args, **kwargs)
+        return
+    made = cls(*args, **kwargs)
+    assert list(vars(made).items()) == list(vars(expected).items())
+    assert made == cls(*args, **kwargs) and hash(made) == hash(cls(*args, **kwargs))
+    assert dataclasses.replace(made) == made and repr(made) == repr(expected)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.path = "x"  # type: ignore[misc]
 
 
 def test_a_document_with_frontmatter_makes_no_empty_yaml_data(make_repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:

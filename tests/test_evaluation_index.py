@@ -17,7 +17,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -62,13 +62,17 @@ def base() -> Repository:
     return load_repository(WorkingTreeSource(ROOT / "evidence-examples" / "polder-isac"), pack.tlp_required_types)
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_the_index_built_from_the_previous_one_is_the_plain_one(seed: int, base: Repository,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def year_ends(seed: int, base: Repository, make: Callable[[random.Random, int], Document] = _document
+              ) -> tuple[random.Random, Iterator[tuple[Repository, dt.date]]]:
+    """A random sequence of repositories and dates, as a history's year ends, and worse (from a
+    fresh index), and its random generator."""
     rng = random.Random(seed)
-    pool = [_document(rng, n) for n in range(300)]
     evidence._Index.previous = None
     evidence.indexed.clear()
+    return rng, _sequence(rng, [make(rng, n) for n in range(300)], base)
+
+
+def _sequence(rng: random.Random, pool: list[Document], base: Repository) -> Iterator[tuple[Repository, dt.date]]:
     current = rng.sample(pool, 120)
     for step in range(40):
         # Mostly a few documents gone and a few new, as between two year ends; now and then most
@@ -78,7 +82,7 @@ def test_the_index_built_from_the_previous_one_is_the_plain_one(seed: int, base:
             current = rng.sample(pool, rng.randrange(0, 200))
         elif kind < 0.15:  # the pool's documents too: an original beside its copy is a shared key
             copies = {id(d): d.with_commit(f"{step:040}") for d in current}
-            pool = [copies.get(id(d), d) for d in pool]
+            pool[:] = [copies.get(id(d), d) for d in pool]
             current = [copies[id(d)] for d in current]
         else:
             gone = set(rng.sample(range(len(current)), min(len(current), rng.randrange(0, 12))))
@@ -87,8 +91,16 @@ def test_the_index_built_from_the_previous_one_is_the_plain_one(seed: int, base:
             current = [d for i, d in enumerate(current) if i not in gone] + new
         documents = list(current) + ([current[0]] if current and rng.random() < 0.05 else [])
         rng.shuffle(documents) if rng.random() < 0.2 else None
-        repo = replace(base, documents=tuple(documents), findings=())
-        as_of = rng.choice(DAYS[2:]) + dt.timedelta(days=rng.choice((-1, 0, 1, 200)))
+        yield replace(base, documents=tuple(documents), findings=()), rng.choice(DAYS[2:]) + dt.timedelta(
+            days=rng.choice((-1, 0, 1, 200)))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_index_built_from_the_previous_one_is_the_plain_one(seed: int, base: Repository,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    rng, sequence = year_ends(seed, base)
+    for step, (repo, as_of) in enumerate(sequence):
+        documents = repo.documents
         monkeypatch.setattr(evidence, "MEMOISE", False)
         plain = _index(Evidence(repo, as_of))
         monkeypatch.setattr(evidence, "MEMOISE", True)
