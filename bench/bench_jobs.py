@@ -5,8 +5,9 @@
 One cold run in-process (no cache on disk), with two jobs: how many past year ends the child
 evaluated and how many this process did, when each side finished, and how many distinct blobs
 were loaded (read, parsed, validated) in both processes, against the plain way's count
-(ISACCHECK_JOBS=1). The child's loaded keys are written to a temporary file by this script
-only (isaccheck's child writes nothing).
+(ISACCHECK_JOBS=1), and of those how many were today's (loaded by this process before its own
+year ends: docs/performance.md, "Tenth round"); CPU seconds (both processes and git) and peak memory. The child's loaded
+keys are written to a temporary file by this script only (isaccheck's child writes nothing).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import datetime as dt
 import marshal
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -44,10 +46,22 @@ def main() -> int:
 
         def recording(index: int) -> Any:
             result = work(index)
-            keys_file.write_bytes(marshal.dumps((index, time.perf_counter(), list(self.cache.files) if self.cache else [])))
+            own = list(self.cache.files) if self.cache else []
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            keys_file.write_bytes(marshal.dumps((index, time.perf_counter(), own, peak)))
             return result
         return recording
 
+    original_results = yearends.Ahead.results
+    today_keys: list[Any] = []
+
+    def results(self: yearends.Ahead, *args: Any, **kwargs: Any) -> Any:
+        if self.forked and self.cache is not None:  # what this process loaded for today
+            today_keys.extend(self.cache.files)
+            marks["today loaded"] = time.perf_counter()
+        return original_results(self, *args, **kwargs)
+
+    yearends.Ahead.results = results  # type: ignore[method-assign]
     original_finish = jobs.Split.finish
     original_start = jobs.Split.start
 
@@ -70,6 +84,8 @@ def main() -> int:
 
     def once(jobs_: int) -> tuple[float, LoadCache]:
         token = jobs.JOBS.set(jobs_)
+        cpu = os.times()
+        marks["cpu0"] = cpu.user + cpu.system + cpu.children_user + cpu.children_system
         cache = LoadCache()
         started = time.perf_counter()
         marks["start"] = started
@@ -84,24 +100,32 @@ def main() -> int:
                 build_report(args.repo, args.year, as_of=dt.date(args.year, 11, 28), cache=cache)
         finally:
             jobs.JOBS.reset(token)
+        cpu = os.times()
+        marks["cpu"] = cpu.user + cpu.system + cpu.children_user + cpu.children_system - marks["cpu0"]
         return time.perf_counter() - started, cache
 
     try:
         plain_seconds, plain = once(1)
+        plain_cpu = marks["cpu"]
         marks.clear()
         seconds, mine = once(2)
-        child_index, child_end, child_keys = marshal.loads(keys_file.read_bytes()) if keys_file.exists() else (-1, 0.0, [])
+        child_index, child_end, child_keys, child_peak = (
+            marshal.loads(keys_file.read_bytes()) if keys_file.exists() else (-1, 0.0, [], 0))
     finally:
         shutil.rmtree(keys_file.parent, ignore_errors=True)
     both = set(mine.files) & set(child_keys)
-    print(f"one job: {plain_seconds:.2f} s, {len(plain.files)} distinct blobs loaded")
-    print(f"two jobs: {seconds:.2f} s; the child evaluated {marks.get('child items', 0)} of {marks.get('items', 0)} "
+    print(f"one job: {plain_seconds:.2f} s (CPU {plain_cpu:.2f} s, git included), {len(plain.files)} distinct blobs loaded")
+    print(f"two jobs: {seconds:.2f} s (CPU {marks.get('cpu', 0):.2f} s, both processes and git); the child evaluated {marks.get('child items', 0)} of {marks.get('items', 0)} "
           f"year ends it was given (forked at {marks.get('forked', 0) - marks['start']:.2f} s, its last done at "
           f"{child_end - marks['start']:.2f} s); this process was done with its "
           f"share at {marks.get('parent done', 0) - marks['start']:.2f} s, had the child's at "
           f"{marks.get('child collected', 0) - marks['start']:.2f} s")
     print(f"blobs loaded: this process {len(mine.files)}, the child {len(child_keys)}, in both {len(both)} "
-          f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job)")
+          f"({len(mine.files) + len(child_keys) - len(plain.files):+d} against one job); of those in both, "
+          f"{len(both & set(today_keys))} were today's (this process had loaded today's at "
+          f"{marks.get('today loaded', 0) - marks['start']:.2f} s)")
+    print(f"peak resident memory: this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
+          f"(both runs), the child {child_peak / 1024:.0f} MB")
     return 0
 
 
