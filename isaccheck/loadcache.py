@@ -105,6 +105,10 @@ class LoadCache:
     # that changed is added again with its key when nothing its loading reads has changed
     # (repository._Loader.reusable).
     last_keys: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # isac.yaml and isaccheck.yaml as parsed, by (path, blob id): a year end with the same blob uses
+    # them again (repository.parsed_settings; not written to disk). Counter: how often so.
+    settings: dict[tuple[str, str], Any] = field(default_factory=dict)
+    settings_reused: int = 0
     files_walked: int = 0  # listed entries walked file by file, replayed with their folder, and
     files_replayed: int = 0  # added again by their path's key (counters)
     files_reused: int = 0

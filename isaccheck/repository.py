@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, MutableMapping, TypeVar
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -338,6 +338,9 @@ def _where(location: Location | None, how: tuple[str, str]) -> Text:
 REPLAY = True
 # Switch for tests (tests/test_walkfile.py): off, a changed folder's files are walked one by one.
 REUSE_FILES = True
+# Switch for tests (tests/test_walkcost.py): off, isac.yaml and isaccheck.yaml are read and parsed at
+# every year end (parsed_settings).
+SETTINGS_ONCE = True
 
 
 @dataclass(frozen=True)
@@ -950,24 +953,23 @@ class _Loader:
             self.unloaded_tlp[path] = hit.unloaded_tlp
 
     # -- the walk ----------------------------------------------------------------------------
-    def prefetch(self, entries: list[SourceEntry], reused: Mapping[str, Any] | None = None) -> None:
+    def prefetch(self, entries: list[SourceEntry], paths: set[str], described: set[str],
+                 reused: Mapping[str, Any] | None = None) -> None:
         """Ask for every file the walk will read in one go, when the source can (a git commit).
 
         From a git tree (stream_many) the request goes to git at once and each file is read from
         the pipe when the walk comes to it, so git inflates the next blobs while Python parses this
         one. Only a speed-up: on any failure the walk reads file by file, and each file that
-        still cannot be read becomes its own finding. `reused`: files added again by their key
-        (reusable), never read.
+        still cannot be read becomes its own finding. `paths` and `described`: the walk's (run()),
+        so a file is asked for under the key the walk gives it. `reused`: files added again by
+        their key (reusable), never read.
         """
         read_many = getattr(self.source, "stream_many", None) or getattr(self.source, "read_many", None)
         if read_many is None:
             return
-        paths = {e.path for e in entries}
-        # The files a sidecar describes (read through their sidecar): one set, where asking for
-        # `path + SIDECAR_SUFFIX` made and hashed a new string per file and year end.
-        described = {p[:-len(SIDECAR_SUFFIX)] for p in paths if p.endswith(SIDECAR_SUFFIX)}
-        blob_id: Any = getattr(self.source, "blob_id", None)
-        files = self.cache.files if self.cache is not None and blob_id is not None else None
+        blob_ids = self.blob_ids()
+        files = self.cache.files if self.cache is not None and blob_ids is not None else None
+        blob_id = blob_ids or {}
         limit, fingerprint = self.limit, self.fingerprint
         wanted: list[str] = []
         for entry in entries:  # one pass: 5,000 files at each of 21 year ends of a history
@@ -981,13 +983,19 @@ class _Loader:
             else:
                 continue
             # A blob loaded earlier in this run is not read again (the key cached_key gives load_once).
-            if files is None or (path, how, "blob", blob_id(path), fingerprint) not in files:
+            if files is None or (path, how, "blob", blob_id.get(path), fingerprint) not in files:
                 wanted.append(path)
         try:
             found = read_many(wanted)
             self.prefetched = found if isinstance(found, MutableMapping) else dict(found)
         except (OSError, GitError):
             self.prefetched = {}
+
+    def blob_ids(self) -> Mapping[str, str] | None:
+        """The source's readable paths and their git blob ids (GitTreeSource.blob_ids), or None: what
+        blob_id() answers per path, as one mapping, for the walk's loops over a year end's files."""
+        blob_ids = getattr(self.source, "blob_ids", None)
+        return blob_ids() if blob_ids is not None else None
 
     @staticmethod
     def ways(path: str, paths: set[str]) -> tuple[str, ...]:
@@ -1000,6 +1008,9 @@ class _Loader:
         plan = self.replay_plan(entries) if only is None else None
         fresh = entries if plan is None else plan.fresh
         paths = {e.path for e in fresh}  # what the walk asks of it is folder-local (a sidecar and its file)
+        # The files a sidecar describes (read through it): one set per walk, for reusable and prefetch,
+        # where each made its own (and asking for `path + SIDECAR_SUFFIX` made a string per file).
+        described = {p[:-len(SIDECAR_SUFFIX)] for p in paths if p.endswith(SIDECAR_SUFFIX)}
         ignore, templates = self.config.ignore, self.config.templates
         # Without such globs, no empty generator per file and year end.
         ignored = {e.path for e in fresh if any(glob_match(pattern, e.path) for pattern in ignore)} if ignore else set()
@@ -1008,8 +1019,9 @@ class _Loader:
                                 and (only is None or e.path in only)
                                 and any(glob_match(pattern, e.path) for pattern in templates)) if templates else []
         ignored |= set(self.templates)
-        reused = self.reusable(fresh, paths) if plan is not None else {}
-        self.prefetch([e for e in fresh if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)], reused)
+        reused = self.reusable(fresh, paths, described) if plan is not None else {}
+        self.prefetch([e for e in fresh if e.path not in ignored and e.path not in (PROFILE_FILE, CONFIG_FILE)],
+                      paths, described, reused)
         if plan is None:
             if self.cache is not None and only is None:
                 self.cache.walked = {}  # none of them is this listing's: not kept (memory bounded)
@@ -1081,7 +1093,8 @@ class _Loader:
                 self.name_uncounted(entry)
 
     # -- a file or a folder walked before, added again -----------------------------------------
-    def reusable(self, fresh: list[SourceEntry], paths: set[str]) -> dict[str, tuple[tuple[Any, ...], Loaded]]:
+    def reusable(self, fresh: list[SourceEntry], paths: set[str], described: set[str]
+                 ) -> dict[str, tuple[tuple[Any, ...], Loaded]]:
         """The files of changed folders that the walk would find in the run cache under the key
         their path used at the last year end: path -> (key, what loading it added). Each is added
         with that one lookup instead of walked (replaying), as a hit of load_once would add it.
@@ -1098,7 +1111,7 @@ class _Loader:
         last = self.cache.last_keys
         if not REUSE_FILES or not last:
             return {}
-        blob_id: Callable[[str], str | None] | None = getattr(self.source, "blob_id", None)
+        blob_id = self.blob_ids()
         if blob_id is None:
             return {}
         files, fingerprint = self.cache.files, self.fingerprint
@@ -1106,10 +1119,10 @@ class _Loader:
         for entry in fresh:
             path = entry.path
             key = last.get(path)
-            if key is None or key[3] != blob_id(path) or key[4] != fingerprint:
+            if key is None or key[3] != blob_id.get(path) or key[4] != fingerprint:
                 continue
             if key[1] == "markdown":
-                if path + SIDECAR_SUFFIX in paths:
+                if path in described:
                     continue  # a sidecar came: the file is read through it now
             elif key[1] != self.ways(path, paths)[0]:
                 continue  # a sidecar whose file came or went
@@ -1346,34 +1359,35 @@ INFER: ContextVar[bool] = ContextVar("isaccheck_infer", default=True)
 def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
                     config: Config | None = None, only: frozenset[str] | None = None,
                     entries: list[SourceEntry] | None = None, infer: bool | None = None,
-                    cache: LoadCache | None = None) -> Repository:
+                    cache: LoadCache | None = None, by_path: Mapping[str, SourceEntry] | None = None) -> Repository:
     """Read everything; tlp_required is the rule pack's list of types that must carry a label.
 
     With `only` (see selection()), only those files are read as documents, and the profile's own
     findings are kept only when isac.yaml is among them: the fast path of `isaccheck validate`.
-    `entries`: the source's listing when the caller already has it (listing a tree is not free).
+    `entries`: the source's listing when the caller already has it (listing a tree is not free),
+    `by_path`: the same by path, when the caller made that too.
     `cache`: files loaded earlier in this run (history, the report's trend) are not loaded again.
     """
     if entries is None:
         entries = list(source.entries())
-    by_path = {e.path: e for e in entries}
+    if by_path is None:
+        by_path = {e.path: e for e in entries}
     if config is None:
-        config = parse_config(settings_text(source, by_path, CONFIG_FILE))
-    profile_text = settings_text(source, by_path, PROFILE_FILE)
-    if profile_text is None:
+        config = parsed_settings(source, by_path, CONFIG_FILE, parse_config, cache)
+    if PROFILE_FILE not in by_path:
         raise ConfigError(
             f"no {PROFILE_FILE} found in {source.label}: this is not an ISAC repository "
             f"(point isaccheck at the folder that holds it)",
             message_nl=f"geen {PROFILE_FILE} gevonden in {source.label}: dit is geen ISAC-repository "
                        f"(wijs isaccheck de map aan waarin het staat)",
         )
-    profile, profile_findings = load_profile(profile_text)
+    profile, profile_findings = parsed_settings(source, by_path, PROFILE_FILE, _profile_of, cache)
     loader = _Loader(source, config, profile, tlp_required, infer=INFER.get() if infer is None else infer,
                      cache=cache)
     if only is None or PROFILE_FILE in only:
         loader.findings.extend(profile_findings)
     loader.run(entries, only)
-    documents = tuple(sorted(loader.documents, key=lambda d: d.path))
+    documents = tuple(sorted(loader.documents, key=attrgetter("path")))
     return Repository(
         label=source.label,
         profile=profile,
@@ -1386,6 +1400,36 @@ def load_repository(source: Source, tlp_required: frozenset[str] | None = None,
         ignored=tuple(loader.ignored),
         unloaded_tlp=dict(loader.unloaded_tlp),
     )
+
+
+def _profile_of(text: str | None) -> tuple[Profile, tuple[Finding, ...]]:
+    assert text is not None  # load_repository asks only when isac.yaml is listed: then it is text or an error
+    profile, findings = load_profile(text)
+    return profile, tuple(findings)
+
+
+_Parsed = TypeVar("_Parsed")
+
+
+def parsed_settings(source: Source, by_path: Mapping[str, SourceEntry], path: str,
+                    parse: Callable[[str | None], _Parsed], cache: LoadCache | None) -> _Parsed:
+    """parse(settings_text(source, by_path, path)), once per blob of a command: history's year ends
+    and the report's trend mostly share isac.yaml and isaccheck.yaml, which were read from git and
+    parsed (isac.yaml validated too) at every year end. Only a regular file with a git blob id (a
+    commit's tree) is remembered, by path and blob id, and only when it parsed: a settings file that
+    cannot be read or parsed raises its ConfigError again at every year end that has it, as before."""
+    entry = by_path.get(path)
+    blob_id = getattr(source, "blob_id", None) if cache is not None and entry is not None and entry.kind == "file" else None
+    oid = blob_id(path) if blob_id is not None else None
+    if cache is None or oid is None or not SETTINGS_ONCE:
+        return parse(settings_text(source, by_path, path))
+    key = (path, oid)
+    if key in cache.settings:
+        cache.settings_reused += 1
+        found: _Parsed = cache.settings[key]
+        return found
+    parsed = cache.settings[key] = parse(settings_text(source, by_path, path))
+    return parsed
 
 
 _NOT_A_FILE = {

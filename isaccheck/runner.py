@@ -14,7 +14,7 @@ from . import tlpout
 from .errors import ConfigError
 from .loadcache import LoadCache
 from .model import Evaluation, Text
-from .repository import Repository, load_repository, read_settings_file, settings_text
+from .repository import Repository, load_repository, parsed_settings, read_settings_file
 from .rulepack import RulePack, builtin_tlp_required_types, import_python_checks, load_packs
 from .sources import Source, SourceEntry, WorkingTreeSource
 from .tlp import Label
@@ -84,9 +84,11 @@ def root_above(start: Path, give_en: str, give_nl: str) -> Path:
 
 def _extra_packs(source: Source, listing: list[SourceEntry], folders: tuple[str, ...], allow_code: bool
                  ) -> tuple[list[tuple[str, dict[str, str]]], list[Text]]:
-    entries = [e for e in listing if e.kind == "file"]
     packs: list[tuple[str, dict[str, str]]] = []
     warnings: list[Text] = []
+    if not folders:
+        return packs, warnings  # the common case: no walk over the listing's files at every year end
+    entries = [e for e in listing if e.kind == "file"]
     for given in folders:
         folder = posixpath.normpath(given.replace("\\", "/")).removeprefix("./")
         if not inside_repository(given):
@@ -292,7 +294,7 @@ def templates_note(paths: tuple[str, ...]) -> Text:
 def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None, cache: LoadCache | None = None
           ) -> tuple[Repository, RulePack, list[Text]]:
     """Settings, rule packs and documents, from one listing of the source."""
-    listing, config, extra, warnings = _settings(source, allow_code)
+    listing, by_path, config, extra, warnings = _settings(source, allow_code, cache)
     if cache is None:
         pack = load_packs(extra)
     else:
@@ -302,18 +304,20 @@ def _load(source: Source, allow_code: bool, only: frozenset[str] | None = None, 
             cache.packs[key] = load_packs(extra)
         pack = cache.packs[key]
     repo = load_repository(source, pack.tlp_required_types or None, config=config, only=only, entries=listing,
-                           cache=cache)
+                           cache=cache, by_path=by_path)
     return repo, pack, warnings
 
 
-def _settings(source: Source, allow_code: bool
-              ) -> tuple[list[SourceEntry], Config, list[tuple[str, dict[str, str]]], list[Text]]:
-    """The listing, isaccheck.yaml and the texts of the extra rule packs."""
+def _settings(source: Source, allow_code: bool, cache: LoadCache | None = None
+              ) -> tuple[list[SourceEntry], dict[str, SourceEntry], Config, list[tuple[str, dict[str, str]]], list[Text]]:
+    """The listing (also by path), isaccheck.yaml and the texts of the extra rule packs; `cache`: a
+    command's run cache, where isaccheck.yaml is parsed once per blob (repository.parsed_settings)."""
     listing = list(source.entries())
-    config = parse_config(settings_text(source, {e.path: e for e in listing}, CONFIG_FILE))
+    by_path = {e.path: e for e in listing}
+    config = parsed_settings(source, by_path, CONFIG_FILE, parse_config, cache)
     # The extra packs may register primitives (only with allow_code), so they load first.
     extra, warnings = _extra_packs(source, listing, config.rule_packs, allow_code)
-    return listing, config, extra, warnings
+    return listing, by_path, config, extra, warnings
 
 
 def load_for_inventory(path: Path, only: frozenset[str] | None = None, cache: LoadCache | None = None) -> Repository:
@@ -324,6 +328,7 @@ def load_for_inventory(path: Path, only: frozenset[str] | None = None, cache: Lo
     the built-in pack.yaml, and the 56 rule files are not parsed (start-up of the pre-commit hook).
     """
     source = open_source(path)
-    listing, config, extra, _ = _settings(source, allow_code=False)
+    listing, by_path, config, extra, _ = _settings(source, allow_code=False)
     tlp_required = load_packs(extra).tlp_required_types if extra else builtin_tlp_required_types()
-    return load_repository(source, tlp_required or None, config=config, only=only, entries=listing, cache=cache)
+    return load_repository(source, tlp_required or None, config=config, only=only, entries=listing, cache=cache,
+                           by_path=by_path)

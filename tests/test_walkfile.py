@@ -45,8 +45,8 @@ def counted_reuses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     found: list[int] = []
     reusable = repository._Loader.reusable
 
-    def counting(self: repository._Loader, fresh: list[SourceEntry], paths: set[str]) -> Any:
-        result = reusable(self, fresh, paths)
+    def counting(self: repository._Loader, fresh: list[SourceEntry], paths: set[str], described: set[str]) -> Any:
+        result = reusable(self, fresh, paths, described)
         found.append(len(result))
         return result
 
