@@ -1804,13 +1804,13 @@ class SharedTrees:
         # keeping every version of the changed ones (meetings/ at every year end) held 15 MB at 5,000 files.
         self.folders = {oid: self.folders[oid] for oid in used}
         self.inside = {oid: self.inside[oid] for oid in used}
-        blobs = {oid for _, mode, oid in flat if mode != "160000"}
+        blobs = {oid for _, mode, oid in flat if mode != _SUBMODULE}
         wanted = sorted(blobs - self.sizes.keys())
         # Like the folders, only the sizes of this tree's blobs are kept (46,000 sizes at 20,000 files otherwise).
         self.sizes = {oid: size for oid, size in self.sizes.items() if oid in blobs}
         if wanted:
             self._ask_sizes(wanted)
-        return {path: _LsEntry(mode, oid, 0 if mode == "160000" else self.sizes[oid]) for path, mode, oid in flat}
+        return {path: _LsEntry(mode, oid, 0 if mode == _SUBMODULE else self.sizes[oid]) for path, mode, oid in flat}
 
     def _prefetch(self, top: list[tuple[str, str, str]], known: Mapping[str, object] | None = None) -> None:
         """Read the folders of a tree that no earlier year end had, one level at a time, each level
@@ -1887,7 +1887,7 @@ class SharedTrees:
         if len(set(names)) != len(names) or "" in names or "/" in "".join(names):
             return False
         kinds = set(modes)
-        if any(mode.rjust(6, "0") == "120000" for mode in kinds):
+        if any(_ls_mode(mode) == _LINK for mode in kinds):
             return False
         if "40000" in kinds:
             for name, oid in compress(zip(names, oids), map("40000".__eq__, modes)):
@@ -1903,7 +1903,7 @@ class SharedTrees:
                 fresh.append((below, oid))
                 if not self._scan(below, inner, fresh, missing):
                     return False
-        files = {mode for mode in kinds if mode != "40000" and mode.rjust(6, "0") != "160000"}
+        files = {mode for mode in kinds if mode != "40000" and _ls_mode(mode) != _SUBMODULE}
         if files:
             blobs = oids if files == kinds else compress(oids, map(files.__contains__, modes))
             missing.update(filterfalse(self.sizes.__contains__, blobs))
@@ -1922,7 +1922,7 @@ class SharedTrees:
         kept = earlier.own if earlier is not None else {}
         names, modes, _ = zip(*parsed) if len(parsed) > _FEW else ((), (), ())
         kinds = set(modes)
-        if names and "40000" not in kinds and not any(mode.rjust(6, "0") == "160000" for mode in kinds):
+        if names and "40000" not in kinds and not any(_ls_mode(mode) == _SUBMODULE for mode in kinds):
             # Git's order is the listing's but for names that are not UTF-8: sorted only then.
             items = parsed if list(names) == sorted(names) else sorted(parsed, key=_listing_order)
             taken: list[SourceEntry | None] = list(map(kept.get, items))
@@ -1954,7 +1954,7 @@ class SharedTrees:
             entry = kept.get(item)
             if entry is None:
                 self.entries_made += 1
-                if mode.rjust(6, "0") == "160000":
+                if _ls_mode(mode) == _SUBMODULE:
                     entry = SourceEntry(path + name, 0, "other")
                 else:
                     entry = SourceEntry(path + name, self.sizes[ident], "file")
@@ -1996,7 +1996,7 @@ class SharedTrees:
             if mode == "40000":
                 flat.extend((f"{name}/{below}", m, o) for below, m, o in self._folder(oid, used))
             else:
-                flat.append((name, mode.rjust(6, "0"), oid))
+                flat.append((name, _ls_mode(mode), oid))
         return tuple(flat)
 
 
@@ -2012,6 +2012,15 @@ def _damaged(commit: str) -> GitError:
     return GitError(f"a folder object of commit {commit} is damaged")
 
 
+# The modes of a symbolic link and of a submodule (a gitlink) as `ls-tree` prints them.
+_LINK, _SUBMODULE = "120000", "160000"
+
+
+def _ls_mode(mode: str) -> str:
+    """A tree object's mode as `ls-tree` prints it: six digits (a tree object writes "40000")."""
+    return mode.rjust(6, "0")
+
+
 def _listing_order(entry: tuple[str, str, str]) -> str:
     """Where a tree object's entry goes in the sorted listing: a folder's paths all start "name/"."""
     return entry[0] + "/" if entry[1] == "40000" else entry[0]
@@ -2021,7 +2030,7 @@ def _listing_order(entry: tuple[str, str, str]) -> str:
 # space and the name up to the first NUL, as git reads them (a mode git refuses fails int(mode, 8) below).
 _TREE_ENTRY = {size: re.compile(b"([^ ]*) ([^\0]*)\0(.{%d})" % size, re.DOTALL) for size in (20, 32)}
 _TREE_NAME = methodcaller("decode", "utf-8", "surrogateescape")  # _decode_path, called from C
-_GIT_MODES = {mode.encode("ascii"): mode for mode in ("100644", "100755", "40000", "120000", "160000")}
+_GIT_MODES = {mode.encode("ascii"): mode for mode in ("100644", "100755", "40000", _LINK, _SUBMODULE)}
 
 
 def _parse_tree(data: bytes, id_bytes: int) -> list[tuple[str, str, str]]:
@@ -2074,9 +2083,9 @@ def _parse_ls_tree(out: bytes) -> dict[str, _LsEntry]:
 
 
 def _build_tree(listing: Mapping[str, _LsEntry], read_blob: Callable[[str], bytes]) -> _Tree:
-    links = {p: _decode_path(read_blob(e.oid)) for p, e in listing.items() if e.mode == "120000"}
-    gitlinks = {p for p, e in listing.items() if e.mode == "160000"}
-    files = {p: e for p, e in listing.items() if e.mode not in ("120000", "160000")}
+    links = {p: _decode_path(read_blob(e.oid)) for p, e in listing.items() if e.mode == _LINK}
+    gitlinks = {p for p, e in listing.items() if e.mode == _SUBMODULE}
+    files = {p: e for p, e in listing.items() if e.mode not in (_LINK, _SUBMODULE)}
     file_set = set(files)
     dirs: set[str] = set()
     if links:  # only a link's target needs the folders (20,000 paths per listed tree otherwise)
