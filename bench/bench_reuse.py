@@ -15,10 +15,8 @@ counters: entries walked one by one, replayed with their folder, added again by 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,15 +29,7 @@ from isaccheck.cli import GC_THRESHOLDS  # noqa: E402
 from isaccheck.gitrepo import GitTreeSource, SharedTrees, open_repo  # noqa: E402
 from isaccheck.loadcache import LoadCache  # noqa: E402
 
-
-def year_end_commits(path: Path, since: int) -> list[str]:
-    found = []
-    for year in range(since, dt.date.today().year + 1):
-        sha = subprocess.run(["git", "-C", str(path), "rev-list", "-1", "--first-parent",
-                              f"--before={year}-12-31T23:59:59", "HEAD"], capture_output=True, text=True).stdout.strip()
-        if sha:
-            found.append(sha)
-    return found
+from gen_git_repo import year_end_commits  # noqa: E402
 
 
 def main() -> None:

@@ -14,13 +14,14 @@ the same work in both trees): "the rest", what a year end costs besides the file
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from gen_git_repo import year_end_commits  # stdlib only: imports no isaccheck
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,12 +38,7 @@ def once(tree: Path, repo_path: Path, since: int) -> None:
     gc.set_threshold(*GC_THRESHOLDS)
     repo = open_repo(repo_path)
     assert repo is not None, f"{repo_path} is not a git repository"
-    shas = []
-    for year in range(since, dt.date.today().year + 1):
-        sha = subprocess.run(["git", "-C", str(repo_path), "rev-list", "-1", "--first-parent",
-                              f"--before={year}-12-31T23:59:59", "HEAD"], capture_output=True, text=True).stdout.strip()
-        if sha:
-            shas.append(sha)
+    shas = year_end_commits(repo_path, since)
     parsing = [0.0]
     load_markdown = repository._Loader.load_markdown
 

@@ -223,5 +223,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def year_end_commits(path: Path, since: int) -> list[str]:
+    """The commit on HEAD's first-parent line at each 31 December from `since` to this year (as
+    `history` picks them), for the benchmarks that list and load a generated history's year ends."""
+    found = []
+    for year in range(since, dt.date.today().year + 1):
+        sha = subprocess.run(["git", "-C", str(path), "rev-list", "-1", "--first-parent",
+                              f"--before={year}-12-31T23:59:59", "HEAD"], capture_output=True, text=True).stdout.strip()
+        if sha:
+            found.append(sha)
+    return found
+
+
 if __name__ == "__main__":
     sys.exit(main())
