@@ -667,8 +667,7 @@ class Evidence:
         if self._index is None or not where:
             return None
         try:
-            key = _where_key([(k, _options(v)) for k, v in where.items()])
-            hash(key)
+            key = _where_key([(k, _options(v)) for k, v in where.items()])  # hashable once _options made its set
         except TypeError:
             return None
         test = self.where_test(where)
